@@ -1,0 +1,77 @@
+using Alerting.Labels;
+
+namespace Alerting.Alerts;
+
+/// <summary>Size limits for what senders may post; configurable under <c>server.limits</c>.</summary>
+public sealed record InputLimits(
+    int MaxLabelsPerAlert = 128,
+    int MaxLabelNameLength = 256,
+    int MaxLabelValueLength = 16 * 1024,
+    int MaxAnnotationValueLength = 64 * 1024,
+    int MaxAlertsPerRequest = 10_000)
+{
+    public static readonly InputLimits Default = new();
+}
+
+/// <summary>Alertmanager's Alert.Validate plus our size limits. Returns the problems, empty when valid.</summary>
+public static class AlertValidation
+{
+    public static List<string> Validate(
+        IReadOnlyList<KeyValuePair<string, string>> labels,
+        IReadOnlyList<KeyValuePair<string, string>> annotations,
+        DateTimeOffset startsAt,
+        DateTimeOffset endsAt,
+        InputLimits limits)
+    {
+        var errors = new List<string>();
+        if (startsAt == default)
+        {
+            errors.Add("start time missing");
+        }
+        if (endsAt != default && endsAt < startsAt)
+        {
+            errors.Add("start time must be before end time");
+        }
+        if (labels.Count(l => l.Value.Length > 0) == 0)
+        {
+            errors.Add("at least one label pair required");
+        }
+        if (labels.Count > limits.MaxLabelsPerAlert)
+        {
+            errors.Add($"too many labels: {labels.Count} (limit {limits.MaxLabelsPerAlert})");
+        }
+        CheckPairs(labels, "label", limits.MaxLabelValueLength, limits, errors);
+        CheckPairs(annotations, "annotation", limits.MaxAnnotationValueLength, limits, errors);
+        return errors;
+    }
+
+    private static void CheckPairs(IReadOnlyList<KeyValuePair<string, string>> pairs, string what, int maxValue, InputLimits limits, List<string> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, value) in pairs)
+        {
+            if (name.Length > limits.MaxLabelNameLength)
+            {
+                errors.Add($"{what} name too long: {name.Length} characters (limit {limits.MaxLabelNameLength})");
+            }
+            else if (!LabelName.IsValid(name))
+            {
+                errors.Add($"invalid {what} name \"{name}\"");
+            }
+            if (!seen.Add(name))
+            {
+                errors.Add($"duplicate {what} name \"{name}\"");
+            }
+            if (value.Length > maxValue)
+            {
+                errors.Add($"{what} \"{Short(name)}\" value too long: {value.Length} characters (limit {maxValue})");
+            }
+            else if (!LabelName.IsValidValue(value))
+            {
+                errors.Add($"invalid {what} value for \"{Short(name)}\": not valid UTF-8");
+            }
+        }
+    }
+
+    private static string Short(string s) => s.Length <= 64 ? s : s[..64] + "…";
+}

@@ -1,0 +1,161 @@
+using Alerting.Matching;
+using Alerting.TimeIntervals;
+
+namespace Alerting.Configuration;
+
+/// <summary>A loaded and validated configuration: Alertmanager 0.25's alertmanager.yml plus our extensions.</summary>
+public sealed record AlertingConfig
+{
+    public required GlobalConfig Global { get; init; }
+
+    public required RouteConfig Route { get; init; }
+
+    public IReadOnlyList<InhibitRuleConfig> InhibitRules { get; init; } = [];
+
+    public IReadOnlyList<ReceiverConfig> Receivers { get; init; } = [];
+
+    /// <summary>Both <c>time_intervals</c> and the older <c>mute_time_intervals</c>, in file order.</summary>
+    public IReadOnlyList<TimeIntervalConfig> TimeIntervals { get; init; } = [];
+
+    /// <summary>Template globs; relative ones are resolved against the config file's folder by LoadFile.</summary>
+    public IReadOnlyList<string> Templates { get; init; } = [];
+
+    public ServerConfig Server { get; init; } = ServerConfig.Default;
+
+    public string FileName { get; init; } = "";
+
+    /// <summary>The raw text, as read.</summary>
+    public string Original { get; init; } = "";
+
+    /// <summary>Lower-case hex SHA-256 of the UTF-8 raw text.</summary>
+    public string Hash { get; init; } = "";
+
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public IReadOnlyList<UnsupportedIntegration> UnsupportedIntegrations { get; init; } = [];
+
+    /// <summary>
+    /// The configuration re-emitted with every secret replaced by <c>&lt;secret&gt;</c> and the <c>server:</c>
+    /// section removed; what the status API shows and what amtool parses.
+    /// </summary>
+    public string MaskedYaml { get; init; } = "";
+
+    public ReceiverConfig? FindReceiver(string name) => Receivers.FirstOrDefault(r => r.Name == name);
+
+    public TimeIntervalConfig? FindTimeInterval(string name) => TimeIntervals.FirstOrDefault(t => t.Name == name);
+}
+
+/// <summary>An integration we do not implement: it loads, with a warning, and never notifies.</summary>
+public sealed record UnsupportedIntegration(string Receiver, string Integration, int Line);
+
+public sealed record GlobalConfig
+{
+    public static readonly GlobalConfig Default = new();
+
+    public TimeSpan ResolveTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Used by webhook, Slack and DingTalk integrations that have no http_config of their own.</summary>
+    public HttpClientConfig HttpConfig { get; init; } = HttpClientConfig.Default;
+
+    public string? SmtpFrom { get; init; }
+
+    public string SmtpHello { get; init; } = "localhost";
+
+    /// <summary><c>host:port</c>.</summary>
+    public string? SmtpSmarthost { get; init; }
+
+    public string? SmtpAuthUsername { get; init; }
+
+    public string? SmtpAuthPassword { get; init; }
+
+    public string? SmtpAuthPasswordFile { get; init; }
+
+    public string? SmtpAuthIdentity { get; init; }
+
+    public string? SmtpAuthSecret { get; init; }
+
+    public bool SmtpRequireTls { get; init; } = true;
+
+    public string? SlackApiUrl { get; init; }
+
+    public string? SlackApiUrlFile { get; init; }
+
+    /// <summary>Our extension: the language of default notification texts, e.g. "en" or "zh-CN".</summary>
+    public string? Language { get; init; }
+
+    // Globals of integrations we do not implement: accepted and validated as URLs, otherwise unused.
+    public string? PagerdutyUrl { get; init; }
+
+    public string? OpsgenieApiUrl { get; init; }
+
+    public string? WechatApiUrl { get; init; }
+
+    public string? VictoropsApiUrl { get; init; }
+
+    public string? TelegramApiUrl { get; init; }
+
+    public string? WebexApiUrl { get; init; }
+}
+
+/// <summary>One node of the routing tree as written; <see cref="Routing.Route"/> resolves inheritance.</summary>
+public sealed record RouteConfig
+{
+    public string? Receiver { get; init; }
+
+    /// <summary>Label names to group by; null inherits the parent's (also for <c>['...']</c> and <c>[]</c>, as in Alertmanager).</summary>
+    public IReadOnlyList<string>? GroupBy { get; init; }
+
+    /// <summary><c>group_by: ['...']</c>: group by all labels.</summary>
+    public bool GroupByAll { get; init; }
+
+    public bool Continue { get; init; }
+
+    /// <summary><c>matchers</c>, <c>match</c> (as =) and <c>match_re</c> (as =~, anchored as Alertmanager does), sorted.</summary>
+    public Matchers Matchers { get; init; } = Matchers.None;
+
+    public TimeSpan? GroupWait { get; init; }
+
+    public TimeSpan? GroupInterval { get; init; }
+
+    public TimeSpan? RepeatInterval { get; init; }
+
+    public IReadOnlyList<string> MuteTimeIntervals { get; init; } = [];
+
+    public IReadOnlyList<string> ActiveTimeIntervals { get; init; } = [];
+
+    public IReadOnlyList<RouteConfig> Routes { get; init; } = [];
+
+    public int Line { get; init; }
+}
+
+public sealed record InhibitRuleConfig
+{
+    public Matchers SourceMatchers { get; init; } = Matchers.None;
+
+    public Matchers TargetMatchers { get; init; } = Matchers.None;
+
+    public IReadOnlyList<string> Equal { get; init; } = [];
+
+    public int Line { get; init; }
+}
+
+public sealed record ReceiverConfig
+{
+    public required string Name { get; init; }
+
+    public IReadOnlyList<WebhookConfig> WebhookConfigs { get; init; } = [];
+
+    public IReadOnlyList<EmailConfig> EmailConfigs { get; init; } = [];
+
+    public IReadOnlyList<SlackConfig> SlackConfigs { get; init; } = [];
+
+    public IReadOnlyList<DingTalkConfig> DingTalkConfigs { get; init; } = [];
+
+    /// <summary>Integration keys present but not implemented, e.g. <c>pagerduty_configs</c>.</summary>
+    public IReadOnlyList<string> UnsupportedIntegrations { get; init; } = [];
+
+    public int Line { get; init; }
+
+    /// <summary>How many integrations will actually notify.</summary>
+    public int IntegrationCount => WebhookConfigs.Count + EmailConfigs.Count + SlackConfigs.Count + DingTalkConfigs.Count;
+}

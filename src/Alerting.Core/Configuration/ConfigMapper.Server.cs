@@ -1,0 +1,117 @@
+namespace Alerting.Configuration;
+
+internal sealed partial class ConfigMapper
+{
+    private static ServerConfig ReadServer(MapReader? s)
+    {
+        if (s is null)
+        {
+            return ServerConfig.Default;
+        }
+        var auth = AuthConfig.Open;
+        if (s.Map("auth") is { } a)
+        {
+            auth = new AuthConfig(ReadAccess(a.Map("read")), ReadAccess(a.Map("write")));
+            a.Finish();
+        }
+
+        var limits = LimitsConfig.Default;
+        if (s.Map("limits") is { } l)
+        {
+            var d = LimitsConfig.Default;
+            limits = new LimitsConfig
+            {
+                MaxBodyBytes = l.Int("max_body_bytes", min: 1) ?? d.MaxBodyBytes,
+                MaxAlertsPerRequest = (int)(l.Int("max_alerts_per_request", 1, int.MaxValue) ?? d.MaxAlertsPerRequest),
+                MaxLabelsPerAlert = (int)(l.Int("max_labels_per_alert", 1, int.MaxValue) ?? d.MaxLabelsPerAlert),
+                MaxLabelNameLength = (int)(l.Int("max_label_name_length", 1, int.MaxValue) ?? d.MaxLabelNameLength),
+                MaxLabelValueLength = (int)(l.Int("max_label_value_length", 1, int.MaxValue) ?? d.MaxLabelValueLength),
+                MaxAnnotationValueLength = (int)(l.Int("max_annotation_value_length", 1, int.MaxValue) ?? d.MaxAnnotationValueLength),
+            };
+            l.Finish();
+        }
+
+        var grafana = GrafanaConfig.None;
+        if (s.Map("grafana") is { } g)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var sources = new List<GrafanaSource>();
+            foreach (var (src, _) in g.MapList("sources"))
+            {
+                sources.Add(ReadGrafanaSource(src, names));
+            }
+            grafana = new GrafanaConfig(sources);
+            g.Finish();
+        }
+        s.Finish();
+        return new ServerConfig { Auth = auth, Limits = limits, Grafana = grafana };
+    }
+
+    private static AccessConfig ReadAccess(MapReader? r)
+    {
+        if (r is null)
+        {
+            return AccessConfig.Open;
+        }
+        var tokens = r.StringList("bearer_tokens") ?? [];
+        if (tokens.Any(string.IsNullOrEmpty))
+        {
+            r.Error("bearer_tokens", "bearer tokens must not be empty");
+        }
+        var basic = new List<BasicCredential>();
+        foreach (var (b, _) in r.MapList("basic"))
+        {
+            basic.Add(ReadBasicCredential(b));
+        }
+        r.Finish();
+        return new AccessConfig(tokens, basic);
+    }
+
+    private static BasicCredential ReadBasicCredential(MapReader b)
+    {
+        var username = b.String("username");
+        var password = b.String("password");
+        if (string.IsNullOrEmpty(username))
+        {
+            b.Error("username", "missing username");
+        }
+        if (string.IsNullOrEmpty(password))
+        {
+            b.Error("password", "missing password");
+        }
+        b.Finish();
+        return new BasicCredential(username ?? "", password ?? "");
+    }
+
+    private static GrafanaSource ReadGrafanaSource(MapReader src, HashSet<string> names)
+    {
+        var name = src.String("name");
+        if (string.IsNullOrEmpty(name))
+        {
+            src.Error("name", "missing name in grafana source");
+        }
+        else if (!names.Add(name))
+        {
+            src.Error("name", $"grafana source \"{name}\" is not unique");
+        }
+        var basic = src.Map("basic_auth") is { } b ? ReadBasicCredential(b) : null;
+        var source = new GrafanaSource
+        {
+            Name = name ?? "",
+            BearerToken = src.String("bearer_token"),
+            BasicAuth = basic,
+            HmacSecret = src.String("hmac_secret"),
+            HmacHeader = src.String("hmac_header") is { Length: > 0 } header ? header : "X-Grafana-Alerting-Signature",
+            TimestampHeader = src.String("timestamp_header"),
+            MaxSkew = src.Duration("max_skew") ?? TimeSpan.FromMinutes(5),
+            Line = LoadContext.Line(src.Node),
+        };
+        // A source is told apart by its credentials: without any, every anonymous push would be its.
+        if (string.IsNullOrEmpty(source.BearerToken) && source.BasicAuth is null && string.IsNullOrEmpty(source.HmacSecret))
+        {
+            src.Error("one of bearer_token, basic_auth or hmac_secret must be configured");
+        }
+        src.Finish();
+        return source;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+
+namespace Alerting.Configuration;
+
+/// <summary>What <c>check-config</c> prints: amtool's "Found:" list, with names and warnings.</summary>
+public static class ConfigSummary
+{
+    public static string Describe(AlertingConfig config)
+    {
+        var sb = new StringBuilder();
+        sb.Append("Found:\n");
+        sb.Append(" - global config\n");
+
+        var (count, depth) = Measure(config.Route, 1);
+        sb.Append($" - route tree: {count} {Plural(count, "route")} (root included), depth {depth}, default receiver \"{config.Route.Receiver}\"\n");
+        sb.Append($" - {config.InhibitRules.Count} inhibit {Plural(config.InhibitRules.Count, "rule")}\n");
+
+        sb.Append($" - {config.Receivers.Count} {Plural(config.Receivers.Count, "receiver")}\n");
+        foreach (var r in config.Receivers)
+        {
+            var parts = new List<string>();
+            Add(parts, "webhook", r.WebhookConfigs.Count);
+            Add(parts, "email", r.EmailConfigs.Count);
+            Add(parts, "slack", r.SlackConfigs.Count);
+            Add(parts, "dingtalk", r.DingTalkConfigs.Count);
+            parts.AddRange(r.UnsupportedIntegrations.Select(u => $"{u} (unsupported)"));
+            sb.Append($"   - {r.Name}: {(parts.Count == 0 ? "no integrations" : string.Join(", ", parts))}\n");
+        }
+
+        sb.Append($" - {config.TimeIntervals.Count} time {Plural(config.TimeIntervals.Count, "interval")}");
+        sb.Append(config.TimeIntervals.Count == 0 ? "\n" : $": {string.Join(", ", config.TimeIntervals.Select(t => t.Name))}\n");
+
+        sb.Append($" - {config.Templates.Count} {Plural(config.Templates.Count, "template")}\n");
+        foreach (var t in config.Templates)
+        {
+            sb.Append($"   - {t}\n");
+        }
+
+        if (config.Warnings.Count > 0)
+        {
+            sb.Append($"Warnings ({config.Warnings.Count}):\n");
+            foreach (var w in config.Warnings)
+            {
+                sb.Append($" - {w}\n");
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static (int Count, int Depth) Measure(RouteConfig route, int level)
+    {
+        var count = 1;
+        var depth = level;
+        foreach (var child in route.Routes)
+        {
+            var (c, d) = Measure(child, level + 1);
+            count += c;
+            depth = Math.Max(depth, d);
+        }
+        return (count, depth);
+    }
+
+    private static void Add(List<string> parts, string name, int count)
+    {
+        if (count > 0)
+        {
+            parts.Add(count == 1 ? name : $"{name} x{count}");
+        }
+    }
+
+    private static string Plural(int n, string word) => n == 1 ? word : word + "s";
+}

@@ -1,0 +1,74 @@
+namespace Alerting.Configuration;
+
+/// <summary>Our extension section <c>server:</c>; all defaults when absent. Never shown in MaskedYaml.</summary>
+public sealed record ServerConfig
+{
+    public static readonly ServerConfig Default = new();
+
+    public AuthConfig Auth { get; init; } = AuthConfig.Open;
+
+    public LimitsConfig Limits { get; init; } = LimitsConfig.Default;
+
+    public GrafanaConfig Grafana { get; init; } = GrafanaConfig.None;
+}
+
+/// <summary>Credentials for reading (GET) and writing (POST/DELETE) the API.</summary>
+public sealed record AuthConfig(AccessConfig Read, AccessConfig Write)
+{
+    public static readonly AuthConfig Open = new(AccessConfig.Open, AccessConfig.Open);
+}
+
+/// <summary>Accepted credentials; with none configured, access is not restricted.</summary>
+public sealed record AccessConfig(IReadOnlyList<string> BearerTokens, IReadOnlyList<BasicCredential> Basic)
+{
+    public static readonly AccessConfig Open = new([], []);
+
+    public bool IsOpen => BearerTokens.Count == 0 && Basic.Count == 0;
+}
+
+public sealed record BasicCredential(string Username, string Password);
+
+public sealed record LimitsConfig
+{
+    public static readonly LimitsConfig Default = new();
+
+    public long MaxBodyBytes { get; init; } = 5 * 1024 * 1024;
+
+    public int MaxAlertsPerRequest { get; init; } = 10_000;
+
+    public int MaxLabelsPerAlert { get; init; } = 128;
+
+    public int MaxLabelNameLength { get; init; } = 256;
+
+    public int MaxLabelValueLength { get; init; } = 16_384;
+
+    public int MaxAnnotationValueLength { get; init; } = 65_536;
+}
+
+public sealed record GrafanaConfig(IReadOnlyList<GrafanaSource> Sources)
+{
+    public static readonly GrafanaConfig None = new([]);
+}
+
+/// <summary>A Grafana instance allowed to push alerts, told apart by its credentials.</summary>
+public sealed record GrafanaSource
+{
+    public required string Name { get; init; }
+
+    public string? BearerToken { get; init; }
+
+    public BasicCredential? BasicAuth { get; init; }
+
+    /// <summary>Shared secret of an HMAC-SHA256 body signature.</summary>
+    public string? HmacSecret { get; init; }
+
+    public string HmacHeader { get; init; } = "X-Grafana-Alerting-Signature";
+
+    /// <summary>Header carrying the signed timestamp, if the signature covers one.</summary>
+    public string? TimestampHeader { get; init; }
+
+    /// <summary>Largest accepted difference between the signed timestamp and now.</summary>
+    public TimeSpan MaxSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    public int Line { get; init; }
+}

@@ -1,0 +1,45 @@
+namespace Alerting.Labels;
+
+/// <summary>Label name and value rules of Alertmanager 0.25 (model.LabelName.IsValid, utf8.ValidString).</summary>
+public static class LabelName
+{
+    /// <summary><c>^[a-zA-Z_][a-zA-Z0-9_]*$</c></summary>
+    public static bool IsValid(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            var ok = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' || (i > 0 && c is >= '0' and <= '9');
+            if (!ok)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>True when the string survives a UTF-8 round trip (no lone surrogates).</summary>
+    public static bool IsValidValue(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return false;
+                }
+                i++;
+            }
+            else if (char.IsLowSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections;
+using System.Text;
+
+namespace Alerting.Labels;
+
+/// <summary>
+/// An immutable set of label pairs, sorted by name in UTF-8 byte order (Prometheus' order).
+/// Pairs with empty values are dropped on construction, as Alertmanager does.
+/// </summary>
+public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<LabelSet>
+{
+    public static readonly LabelSet Empty = new([]);
+
+    private readonly KeyValuePair<string, string>[] _pairs;
+    private ulong? _fingerprint;
+
+    private LabelSet(KeyValuePair<string, string>[] sortedPairs) => _pairs = sortedPairs;
+
+    public static LabelSet From(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        foreach (var pair in pairs)
+        {
+            if (!string.IsNullOrEmpty(pair.Value))
+            {
+                list.Add(pair);
+            }
+        }
+        list.Sort(static (a, b) => Utf8Comparer.Instance.Compare(a.Key, b.Key));
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (list[i].Key == list[i - 1].Key)
+            {
+                throw new ArgumentException($"duplicate label name \"{list[i].Key}\"", nameof(pairs));
+            }
+        }
+        return list.Count == 0 ? Empty : new LabelSet([.. list]);
+    }
+
+    public static LabelSet From(params (string Name, string Value)[] pairs) =>
+        From(pairs.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
+
+    /// <summary>Alertmanager's fingerprint: FNV-1a 64 over name 0xFF value 0xFF for each pair.</summary>
+    public ulong Fingerprint => _fingerprint ??= Labels.Fingerprint.Of(_pairs);
+
+    public string FingerprintHex => Labels.Fingerprint.Format(Fingerprint);
+
+    public int Count => _pairs.Length;
+
+    public IEnumerable<string> Keys => _pairs.Select(p => p.Key);
+
+    public IEnumerable<string> Values => _pairs.Select(p => p.Value);
+
+    public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+
+    /// <summary>The value of a label, or "" when absent: Prometheus treats both alike.</summary>
+    public string Get(string name) => TryGetValue(name, out var value) ? value : "";
+
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
+
+    public bool TryGetValue(string key, out string value)
+    {
+        var i = IndexOf(key);
+        value = i >= 0 ? _pairs[i].Value : "";
+        return i >= 0;
+    }
+
+    private int IndexOf(string key)
+    {
+        // Label sets are small; a linear scan beats a binary search with a UTF-8 comparer.
+        for (var i = 0; i < _pairs.Length; i++)
+        {
+            if (string.Equals(_pairs[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The subset whose names are in <paramref name="names"/>.</summary>
+    public LabelSet Select(IEnumerable<string> names)
+    {
+        var set = names as ISet<string> ?? names.ToHashSet(StringComparer.Ordinal);
+        return new LabelSet([.. _pairs.Where(p => set.Contains(p.Key))]);
+    }
+
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, string>>)_pairs).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool Equals(LabelSet? other)
+    {
+        if (other is null || other._pairs.Length != _pairs.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < _pairs.Length; i++)
+        {
+            if (!string.Equals(_pairs[i].Key, other._pairs[i].Key, StringComparison.Ordinal)
+                || !string.Equals(_pairs[i].Value, other._pairs[i].Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public override bool Equals(object? obj) => Equals(obj as LabelSet);
+
+    public override int GetHashCode() => (int)Fingerprint;
+
+    /// <summary>Prometheus' LabelSet.String(): <c>{a="b", c="d"}</c> with Go-quoted values.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder("{");
+        for (var i = 0; i < _pairs.Length; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(", ");
+            }
+            sb.Append(_pairs[i].Key).Append('=');
+            GoQuote.Append(sb, _pairs[i].Value);
+        }
+        return sb.Append('}').ToString();
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Alerting.Labels;
+
+namespace Alerting.Matching;
+
+/// <summary>
+/// One label matcher, as Alertmanager's labels.Matcher. Regexes are fully anchored and run
+/// non-backtracking (RE2-like: linear time) with a timeout, so no silence, route or filter can hang the service.
+/// </summary>
+public sealed class Matcher : IEquatable<Matcher>
+{
+    /// <summary>Upper bound for one regex evaluation. A timed-out match counts as no match.</summary>
+    public static TimeSpan RegexTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Counts regex evaluations cut off by <see cref="RegexTimeout"/>; exported as a metric.</summary>
+    public static long RegexTimeouts => Interlocked.Read(ref s_regexTimeouts);
+
+    private static long s_regexTimeouts;
+
+    private readonly Regex? _regex;
+
+    private Matcher(MatchType type, string name, string value, Regex? regex)
+    {
+        Type = type;
+        Name = name;
+        Value = value;
+        _regex = regex;
+    }
+
+    public MatchType Type { get; }
+
+    public string Name { get; }
+
+    public string Value { get; }
+
+    public bool IsRegex => Type is MatchType.Regexp or MatchType.NotRegexp;
+
+    public bool IsEqual => Type is MatchType.Equal or MatchType.Regexp;
+
+    /// <summary>Creates a matcher; throws <see cref="MatcherException"/> when a regex does not compile.</summary>
+    public static Matcher Create(MatchType type, string name, string value)
+    {
+        Regex? regex = null;
+        if (type is MatchType.Regexp or MatchType.NotRegexp)
+        {
+            regex = RegexCache.Get(value);
+        }
+        return new Matcher(type, name, value, regex);
+    }
+
+    public static Matcher Create(string name, string value, bool isRegex, bool isEqual) =>
+        Create((isRegex, isEqual) switch
+        {
+            (false, true) => MatchType.Equal,
+            (false, false) => MatchType.NotEqual,
+            (true, true) => MatchType.Regexp,
+            (true, false) => MatchType.NotRegexp,
+        }, name, value);
+
+    public bool Matches(string value) => Type switch
+    {
+        MatchType.Equal => string.Equals(value, Value, StringComparison.Ordinal),
+        MatchType.NotEqual => !string.Equals(value, Value, StringComparison.Ordinal),
+        MatchType.Regexp => RegexMatches(value),
+        MatchType.NotRegexp => !RegexMatches(value),
+        _ => false,
+    };
+
+    /// <summary>Matches a label set; an absent label is matched as the empty string.</summary>
+    public bool Matches(LabelSet labels) => Matches(labels.Get(Name));
+
+    private bool RegexMatches(string value)
+    {
+        try
+        {
+            return _regex!.IsMatch(value);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            Interlocked.Increment(ref s_regexTimeouts);
+            // Safer to fail the match: a silence that times out does not silence; a route does not match.
+            return false;
+        }
+    }
+
+    /// <summary>Alertmanager's String(): <c>name="escaped value"</c>.</summary>
+    public override string ToString() => $"{Name}{Type.Operator()}{Quote(Value)}";
+
+    internal static string Quote(string value)
+    {
+        var sb = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '"': sb.Append("\\\""); break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.Append('"').ToString();
+    }
+
+    public bool Equals(Matcher? other) =>
+        other is not null && other.Type == Type && other.Name == Name && other.Value == Value;
+
+    public override bool Equals(object? obj) => Equals(obj as Matcher);
+
+    public override int GetHashCode() => HashCode.Combine(Type, Name, Value);
+}
+
+public sealed class MatcherException(string message) : Exception(message);

@@ -1,0 +1,161 @@
+using Alerting.Configuration;
+using Alerting.Labels;
+using Alerting.Matching;
+
+namespace Alerting.Routing;
+
+/// <summary>
+/// A node of the routing tree with its options resolved by inheritance, as Alertmanager 0.25's
+/// dispatch.Route. Immutable once built.
+/// </summary>
+public sealed class Route
+{
+    /// <summary>Root defaults (dispatch.DefaultRouteOpts).</summary>
+    public static readonly TimeSpan DefaultGroupWait = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan DefaultGroupInterval = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan DefaultRepeatInterval = TimeSpan.FromHours(4);
+
+    private static readonly IReadOnlySet<string> s_noLabels = new HashSet<string>(StringComparer.Ordinal);
+
+    private readonly List<Route> _routes = [];
+    private string? _key;
+    private string? _id;
+
+    private Route(RouteConfig config, Route? parent, int index)
+    {
+        Parent = parent;
+        Index = index;
+        Line = config.Line;
+
+        Receiver = !string.IsNullOrEmpty(config.Receiver) ? config.Receiver : parent?.Receiver ?? "";
+        if (config.GroupBy is not null)
+        {
+            GroupBy = new HashSet<string>(config.GroupBy, StringComparer.Ordinal);
+            GroupByAll = false;
+        }
+        else
+        {
+            GroupBy = parent?.GroupBy ?? s_noLabels;
+            GroupByAll = config.GroupByAll || (parent?.GroupByAll ?? false);
+        }
+        GroupWait = config.GroupWait ?? parent?.GroupWait ?? DefaultGroupWait;
+        GroupInterval = config.GroupInterval ?? parent?.GroupInterval ?? DefaultGroupInterval;
+        RepeatInterval = config.RepeatInterval ?? parent?.RepeatInterval ?? DefaultRepeatInterval;
+        // Not inherited in 0.25: each route names its own intervals.
+        MuteTimeIntervals = config.MuteTimeIntervals;
+        ActiveTimeIntervals = config.ActiveTimeIntervals;
+        Matchers = config.Matchers.Sorted();
+        Continue = config.Continue;
+    }
+
+    public Route? Parent { get; }
+
+    /// <summary>Position among the parent's children; -1 for the root.</summary>
+    public int Index { get; }
+
+    /// <summary>Line of the route in the config file.</summary>
+    public int Line { get; }
+
+    public string Receiver { get; }
+
+    public IReadOnlySet<string> GroupBy { get; }
+
+    public bool GroupByAll { get; }
+
+    public TimeSpan GroupWait { get; }
+
+    public TimeSpan GroupInterval { get; }
+
+    public TimeSpan RepeatInterval { get; }
+
+    public bool Continue { get; }
+
+    /// <summary>Sorted by name, value, type, as Alertmanager sorts route matchers (this shows in keys).</summary>
+    public Matchers Matchers { get; }
+
+    public IReadOnlyList<string> MuteTimeIntervals { get; }
+
+    public IReadOnlyList<string> ActiveTimeIntervals { get; }
+
+    public IReadOnlyList<Route> Routes => _routes;
+
+    public static Route Build(RouteConfig root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return Build(root, null, -1);
+    }
+
+    private static Route Build(RouteConfig config, Route? parent, int index)
+    {
+        var route = new Route(config, parent, index);
+        for (var i = 0; i < config.Routes.Count; i++)
+        {
+            route._routes.Add(Build(config.Routes[i], route, i));
+        }
+        return route;
+    }
+
+    /// <summary>
+    /// Depth-first, left to right: a matching node tries its children; after a matching child the later
+    /// siblings are tried only if that child has continue; a node none of whose children match is itself the result.
+    /// </summary>
+    public IReadOnlyList<Route> Match(LabelSet labels)
+    {
+        var result = new List<Route>();
+        MatchInto(labels, result);
+        return result;
+    }
+
+    private bool MatchInto(LabelSet labels, List<Route> result)
+    {
+        if (!Matchers.Matches(labels))
+        {
+            return false;
+        }
+        var before = result.Count;
+        foreach (var child in _routes)
+        {
+            if (child.MatchInto(labels, result) && !child.Continue)
+            {
+                break;
+            }
+        }
+        if (result.Count == before)
+        {
+            result.Add(this);
+        }
+        return true;
+    }
+
+    /// <summary>Alertmanager's Key(): the parent's key, "/", then this route's matchers; the root is <c>{}</c>.</summary>
+    public string Key() => _key ??= Parent is null ? Matchers.ToString() : Parent.Key() + "/" + Matchers.ToString();
+
+    /// <summary>Alertmanager's ID(): the key plus "/" and the position among siblings, unique in the tree.</summary>
+    public string Id() => _id ??= Parent is null ? Key() : $"{Key()}/{Index}";
+
+    /// <summary>The labels an alert is grouped by here: the group_by subset (absent ones left out), or all with '...'.</summary>
+    public LabelSet GroupLabels(LabelSet alertLabels) => GroupByAll ? alertLabels : alertLabels.Select(GroupBy);
+
+    /// <summary>Alertmanager's aggregation group key, <c>{}/{team="x"}:{alertname="foo"}</c>.</summary>
+    public string GroupKey(LabelSet groupLabels) => Key() + ":" + groupLabels.ToString();
+
+    /// <summary>This route and all below it, depth-first, parents before children.</summary>
+    public IEnumerable<Route> Walk()
+    {
+        var stack = new Stack<Route>();
+        stack.Push(this);
+        while (stack.Count > 0)
+        {
+            var route = stack.Pop();
+            yield return route;
+            for (var i = route._routes.Count - 1; i >= 0; i--)
+            {
+                stack.Push(route._routes[i]);
+            }
+        }
+    }
+
+    public override string ToString() => Id();
+}

@@ -1,0 +1,85 @@
+using Alerting.Matching;
+
+namespace Alerting.Silences;
+
+public enum SilenceState
+{
+    Active,
+    Pending,
+    Expired,
+}
+
+/// <summary>A silence, with Alertmanager's state, validation and update rules (silence/silence.go).</summary>
+public sealed record Silence(
+    Guid Id,
+    Matchers Matchers,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    DateTimeOffset UpdatedAt,
+    string CreatedBy,
+    string Comment)
+{
+    public SilenceState State(DateTimeOffset now) =>
+        EndsAt <= now ? SilenceState.Expired
+        : StartsAt > now ? SilenceState.Pending
+        : SilenceState.Active;
+
+    /// <summary>Validation shared by the API and the store; returns the first problem, or null.</summary>
+    public static string? Validate(Matchers matchers, DateTimeOffset startsAt, DateTimeOffset endsAt)
+    {
+        if (matchers.Count == 0)
+        {
+            return "at least one matcher required";
+        }
+        foreach (var m in matchers)
+        {
+            if (!Labels.LabelName.IsValid(m.Name))
+            {
+                return $"invalid label name \"{m.Name}\"";
+            }
+        }
+        if (matchers.All(m => m.Matches("")))
+        {
+            return "at least one matcher must not match the empty string";
+        }
+        if (startsAt == default)
+        {
+            return "invalid zero start timestamp";
+        }
+        if (endsAt == default)
+        {
+            return "invalid zero end timestamp";
+        }
+        if (endsAt <= startsAt)
+        {
+            return "start time must be before end time";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Alertmanager's canUpdate: a silence is edited in place only if its matchers are unchanged and the
+    /// new times do not rewrite the past; otherwise the old one is expired and a new one created.
+    /// </summary>
+    public static bool CanUpdate(Silence existing, Matchers matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, DateTimeOffset now)
+    {
+        if (!existing.Matchers.SequenceEqual(matchers))
+        {
+            return false;
+        }
+        return existing.State(now) switch
+        {
+            SilenceState.Active => startsAt == existing.StartsAt && endsAt >= now,
+            SilenceState.Pending => startsAt >= now,
+            _ => false,
+        };
+    }
+
+    /// <summary>Expiring ends an active silence now; a pending one never starts.</summary>
+    public Silence Expire(DateTimeOffset now) => State(now) switch
+    {
+        SilenceState.Active => this with { EndsAt = now, UpdatedAt = now },
+        SilenceState.Pending => this with { StartsAt = now, EndsAt = now, UpdatedAt = now },
+        _ => this,
+    };
+}

@@ -1,0 +1,59 @@
+using Alerting.Configuration;
+using Alerting.Inhibition;
+using Alerting.Labels;
+using Alerting.Persistence;
+using Alerting.Routing;
+using Route = Alerting.Routing.Route;
+using Alerting.Silences;
+
+namespace Alerting.Alerts;
+
+/// <summary>An active alert with what the running configuration says about it right now.</summary>
+internal sealed record AlertView(
+    StoredAlert Stored,
+    IReadOnlyList<Route> Routes,
+    IReadOnlyList<string> Receivers,
+    IReadOnlyList<string> SilencedBy,
+    IReadOnlyList<string> InhibitedBy)
+{
+    public Alert Alert => Stored.Alert;
+
+    public bool Suppressed => SilencedBy.Count > 0 || InhibitedBy.Count > 0;
+
+    public string State => Suppressed ? "suppressed" : "active";
+}
+
+/// <summary>
+/// Evaluates the active alerts against routes, silences and inhibit rules: the read side of
+/// <c>GET /api/v2/alerts</c>, the alert groups and the alert metrics.
+/// </summary>
+internal sealed class AlertQuery(AlertReader alerts, SilenceStore silences, ConfigHolder config, TimeProvider time)
+{
+    public async Task<List<AlertView>> ActiveAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var runtime = config.Current;
+        var active = await alerts.ActiveAsync(now, ct);
+        var activeSilences = (await silences.ActiveOrPendingAsync(now, ct))
+            .Where(s => s.State(now) == SilenceState.Active)
+            .ToList();
+        return Evaluate(runtime, active, activeSilences, now);
+    }
+
+    internal static List<AlertView> Evaluate(RuntimeConfig runtime, List<StoredAlert> active, List<Silence> activeSilences, DateTimeOffset now)
+    {
+        var inhibitor = new Inhibitor(runtime.InhibitRules, active.Select(a => a.Alert), now);
+        var result = new List<AlertView>(active.Count);
+        foreach (var stored in active)
+        {
+            var labels = stored.Alert.Labels;
+            var routes = runtime.Route.Match(labels);
+            var receivers = routes.Select(r => r.Receiver).Distinct(StringComparer.Ordinal).ToList();
+            var silencedBy = activeSilences.Where(s => s.Matchers.Matches(labels)).Select(s => s.Id.ToString()).ToList();
+            var inhibitedBy = inhibitor.InhibitedBy(labels) is { } fp ? [Fingerprint.Format(fp)] : new List<string>();
+            result.Add(new AlertView(stored, routes, receivers, silencedBy, inhibitedBy));
+        }
+        result.Sort(static (a, b) => a.Alert.Fingerprint.CompareTo(b.Alert.Fingerprint));
+        return result;
+    }
+}

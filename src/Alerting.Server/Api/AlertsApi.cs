@@ -1,0 +1,199 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Alerting.Alerts;
+using Alerting.Configuration;
+using Alerting.Labels;
+using Alerting.Matching;
+using Alerting.Metrics;
+using Alerting.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Alerting.Api;
+
+/// <summary>Alerts in Alertmanager's API v2 (and the v1 POST that older senders still use).</summary>
+internal static class AlertsApi
+{
+    public static void MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        var v2 = app.MapGroup("/api/v2/alerts");
+        v2.MapPost("", PostV2).RequireAccess(Access.Write);
+        v2.MapGet("", List).RequireAccess(Access.Read);
+        v2.MapGet("/groups", Groups).RequireAccess(Access.Read);
+        app.MapPost("/api/v1/alerts", PostV1).RequireAccess(Access.Write);
+    }
+
+    private static async Task<Results<Ok, BadRequest<string>>> PostV2(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)
+    {
+        var errors = await ingestion.IngestAsync(request, ct);
+        return errors is null ? TypedResults.Ok() : TypedResults.BadRequest(errors);
+    }
+
+    private static async Task<IResult> PostV1(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)
+    {
+        var errors = await ingestion.IngestAsync(request, ct);
+        return errors is null
+            ? TypedResults.Ok(new { status = "success" })
+            : TypedResults.BadRequest(new { status = "error", errorType = "bad_data", error = errors });
+    }
+
+    private static async Task<Results<Ok<List<GettableAlert>>, BadRequest<string>>> List(
+        HttpRequest request, AlertQuery query, CancellationToken ct)
+    {
+        if (!TryParseFilters(request, out var filter, out var error))
+        {
+            return TypedResults.BadRequest(error);
+        }
+        var views = await query.ActiveAsync(ct);
+        return TypedResults.Ok(views.Where(filter.Accepts).Select(ToGettable).ToList());
+    }
+
+    private static async Task<Results<Ok<List<AlertGroup>>, BadRequest<string>>> Groups(
+        HttpRequest request, AlertQuery query, ConfigHolder config, CancellationToken ct)
+    {
+        if (!TryParseFilters(request, out var filter, out var error))
+        {
+            return TypedResults.BadRequest(error);
+        }
+        var views = await query.ActiveAsync(ct);
+        var groups = new Dictionary<(string Key, string Receiver), (LabelSet Labels, List<GettableAlert> Alerts)>();
+        foreach (var view in views)
+        {
+            if (!filter.Accepts(view))
+            {
+                continue;
+            }
+            var gettable = ToGettable(view);
+            foreach (var route in view.Routes)
+            {
+                if (filter.Receiver is { } receiverRegex && !receiverRegex.IsMatch(route.Receiver))
+                {
+                    continue;
+                }
+                var groupLabels = route.GroupLabels(view.Alert.Labels);
+                var key = (route.GroupKey(groupLabels), route.Receiver);
+                if (!groups.TryGetValue(key, out var group))
+                {
+                    group = (groupLabels, []);
+                    groups[key] = group;
+                }
+                group.Alerts.Add(gettable);
+            }
+        }
+        var result = groups
+            .OrderBy(g => g.Value.Labels.ToString(), StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Receiver, StringComparer.Ordinal)
+            .Select(g => new AlertGroup(g.Value.Alerts, ToDictionary(g.Value.Labels), new ReceiverName(g.Key.Receiver)))
+            .ToList();
+        return TypedResults.Ok(result);
+    }
+
+    internal static GettableAlert ToGettable(AlertView view)
+    {
+        var a = view.Alert;
+        return new GettableAlert(
+            ToDictionary(a.Annotations),
+            a.EndsAt,
+            a.Labels.FingerprintHex,
+            [.. view.Receivers.Select(r => new ReceiverName(r))],
+            a.StartsAt,
+            new AlertStatus(view.InhibitedBy, view.SilencedBy, view.State),
+            a.UpdatedAt,
+            a.GeneratorUrl,
+            ToDictionary(a.Labels));
+    }
+
+    internal static Dictionary<string, string> ToDictionary(LabelSet labels) =>
+        labels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+
+    private static bool TryParseFilters(HttpRequest request, out AlertFilter filter, out string error)
+    {
+        filter = null!;
+        error = "";
+        var q = request.Query;
+        var matchers = new List<Matcher>();
+        foreach (var f in q["filter"])
+        {
+            try
+            {
+                matchers.AddRange(MatcherParser.ParseList(f ?? ""));
+            }
+            catch (MatcherException e)
+            {
+                error = e.Message;
+                return false;
+            }
+        }
+        Regex? receiver = null;
+        if (q["receiver"].FirstOrDefault() is { Length: > 0 } r)
+        {
+            try
+            {
+                receiver = new Regex("^(?:" + r + ")$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Matcher.RegexTimeout);
+            }
+            catch (ArgumentException e)
+            {
+                error = $"failed to parse receiver param: {e.Message}";
+                return false;
+            }
+        }
+        if (!TryBool(q, "active", out var active, ref error) || !TryBool(q, "silenced", out var silenced, ref error)
+            || !TryBool(q, "inhibited", out var inhibited, ref error) || !TryBool(q, "unprocessed", out _, ref error))
+        {
+            return false;
+        }
+        filter = new AlertFilter(new Matchers(matchers), receiver, active, silenced, inhibited);
+        return true;
+    }
+
+    private static bool TryBool(IQueryCollection q, string name, out bool value, ref string error)
+    {
+        value = true; // Alertmanager's default for every state flag.
+        var raw = q[name].FirstOrDefault();
+        if (string.IsNullOrEmpty(raw))
+        {
+            return true;
+        }
+        if (bool.TryParse(raw, out value))
+        {
+            return true;
+        }
+        error = $"{name}: invalid boolean \"{raw}\"";
+        return false;
+    }
+
+    private sealed record AlertFilter(Matchers Matchers, Regex? Receiver, bool Active, bool Silenced, bool Inhibited)
+    {
+        public bool Accepts(AlertView view)
+        {
+            if (Receiver is not null && !view.Receivers.Any(SafeMatch))
+            {
+                return false;
+            }
+            if (!Matchers.Matches(view.Alert.Labels))
+            {
+                return false;
+            }
+            if (!Active && !view.Suppressed)
+            {
+                return false;
+            }
+            if (!Silenced && view.SilencedBy.Count > 0)
+            {
+                return false;
+            }
+            return Inhibited || view.InhibitedBy.Count == 0;
+        }
+
+        private bool SafeMatch(string receiver)
+        {
+            try
+            {
+                return Receiver!.IsMatch(receiver);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return false;
+            }
+        }
+    }
+}

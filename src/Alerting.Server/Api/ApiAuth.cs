@@ -1,0 +1,90 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Alerting.Configuration;
+
+namespace Alerting.Api;
+
+internal enum Access
+{
+    Read,
+    Write,
+}
+
+/// <summary>
+/// Optional API authentication, off by default as in Alertmanager. <c>server.auth.read</c> guards reads,
+/// <c>server.auth.write</c> guards writes; a write credential also reads. Each is off while empty.
+/// </summary>
+internal static class ApiAuth
+{
+    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, Access access)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (ctx, next) =>
+        {
+            var config = ctx.HttpContext.RequestServices.GetRequiredService<ConfigHolder>().Current.Config.Server.Auth;
+            return Allowed(ctx.HttpContext.Request, config, access)
+                ? await next(ctx)
+                : Challenge(ctx.HttpContext, config);
+        });
+
+    public static bool Allowed(HttpRequest request, AuthConfig auth, Access access)
+    {
+        var required = access == Access.Write ? auth.Write : auth.Read;
+        if (required.IsOpen)
+        {
+            return true;
+        }
+        var header = request.Headers.Authorization.ToString();
+        if (header.Length == 0 || !AuthenticationHeaderValue.TryParse(header, out var value) || value.Parameter is null)
+        {
+            return false;
+        }
+        return Accepts(required, value) || (access == Access.Read && !auth.Write.IsOpen && Accepts(auth.Write, value));
+    }
+
+    private static bool Accepts(AccessConfig creds, AuthenticationHeaderValue value)
+    {
+        if (value.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return creds.BearerTokens.Any(t => FixedTimeEquals(t, value.Parameter!));
+        }
+        if (value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            string decoded;
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter!));
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                return false;
+            }
+            var (user, password) = (decoded[..colon], decoded[(colon + 1)..]);
+            // Check every entry so the time taken does not tell which user exists.
+            var ok = false;
+            foreach (var b in creds.Basic)
+            {
+                ok |= FixedTimeEquals(b.Username, user) & FixedTimeEquals(b.Password, password);
+            }
+            return ok;
+        }
+        return false;
+    }
+
+    /// <summary>Compares digests, so neither content nor length leaks through timing.</summary>
+    internal static bool FixedTimeEquals(string expected, string actual) =>
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(expected)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
+
+    private static IResult Challenge(HttpContext context, AuthConfig auth)
+    {
+        context.Response.Headers.WWWAuthenticate = "Basic realm=\"alerting\", Bearer";
+        return TypedResults.Text("unauthorized: missing or wrong credentials", statusCode: StatusCodes.Status401Unauthorized);
+    }
+}

@@ -1,0 +1,61 @@
+using Alerting.Metrics;
+using Alerting.Persistence;
+using Microsoft.AspNetCore.Http.Features;
+using Npgsql;
+
+namespace Alerting.Api;
+
+/// <summary>
+/// Turns failures into answers a client can act on: bad input is 400/413 with the reason, a database
+/// outage is 503 with Retry-After (never a 200 for alerts that were not stored), anything else a 500.
+/// </summary>
+internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> log)
+{
+    public async Task InvokeAsync(HttpContext context, Configuration.ConfigHolder config, AlertingMetrics metrics)
+    {
+        // The body limit follows the running configuration, so a reload can change it.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = config.Current.Config.Server.Limits.MaxBodyBytes;
+        }
+        try
+        {
+            await next(context);
+        }
+        catch (BadInputException e) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, e.StatusCode, e.Message);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            var message = e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"request body too large (limit {config.Current.Config.Server.Limits.MaxBodyBytes} bytes)"
+                : e.Message;
+            await WriteAsync(context, e.StatusCode, message);
+        }
+        catch (Exception e) when (IsStoreOutage(e) && !context.Response.HasStarted)
+        {
+            metrics.StoreFailures.Inc();
+            log.LogWarning("Refusing {Method} {Path}: database unavailable: {Error}", context.Request.Method, context.Request.Path, e.Message);
+            context.Response.Headers.RetryAfter = "5";
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "database unavailable, nothing was stored; retry later");
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+    }
+
+    private static bool IsStoreOutage(Exception e) =>
+        e is StoreUnavailableException or NpgsqlException or TimeoutException
+        || (e is InvalidOperationException && e.InnerException is NpgsqlException)
+        || e.GetType().Name == "RetryLimitExceededException";
+
+    private static Task WriteAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        // Alertmanager's v2 errors are a bare JSON string; amtool prints it as is.
+        return context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(message));
+    }
+}

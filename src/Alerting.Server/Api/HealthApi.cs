@@ -1,0 +1,42 @@
+using Alerting.Configuration;
+using Npgsql;
+
+namespace Alerting.Api;
+
+/// <summary>Alertmanager's lifecycle endpoints: <c>/-/healthy</c>, <c>/-/ready</c> and <c>/-/reload</c>.</summary>
+internal static class HealthApi
+{
+    public static void MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        // Healthy means the process serves HTTP; it does not depend on the database.
+        app.MapMethods("/-/healthy", ["GET", "HEAD"], () => TypedResults.Text("OK"));
+        app.MapMethods("/-/ready", ["GET", "HEAD"], Ready);
+        app.MapMethods("/-/reload", ["POST", "PUT"], Reload).RequireAccess(Access.Write);
+        app.MapGet("/-/reload", () => TypedResults.Text("Only POST or PUT requests allowed", statusCode: StatusCodes.Status405MethodNotAllowed));
+    }
+
+    /// <summary>Ready means alerts posted now would be stored: the database answers a query.</summary>
+    private static async Task<IResult> Ready(NpgsqlDataSource db, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await using var cmd = db.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync(timeout.Token);
+            return TypedResults.Text("OK");
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return TypedResults.Text($"not ready: database unavailable: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<IResult> Reload(ConfigHolder config)
+    {
+        var error = await config.ReloadAsync();
+        return error is null
+            ? TypedResults.Text("OK")
+            : TypedResults.Text($"failed to reload config: {error}", statusCode: StatusCodes.Status500InternalServerError);
+    }
+}

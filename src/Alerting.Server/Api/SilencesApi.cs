@@ -1,0 +1,167 @@
+using Alerting.Labels;
+using Alerting.Matching;
+using Alerting.Persistence;
+using Alerting.Silences;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Alerting.Api;
+
+/// <summary>Silences in Alertmanager's API v2.</summary>
+internal static class SilencesApi
+{
+    public static void MapSilencesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v2/silences", List).RequireAccess(Access.Read);
+        app.MapPost("/api/v2/silences", Post).RequireAccess(Access.Write);
+        var one = app.MapGroup("/api/v2/silence");
+        one.MapGet("/{id}", Get).RequireAccess(Access.Read);
+        one.MapDelete("/{id}", Delete).RequireAccess(Access.Write);
+    }
+
+    private static async Task<Results<Ok<List<GettableSilence>>, BadRequest<string>>> List(
+        HttpRequest request, SilenceStore store, TimeProvider time, CancellationToken ct)
+    {
+        var filters = new List<Matcher>();
+        foreach (var f in request.Query["filter"])
+        {
+            try
+            {
+                filters.AddRange(MatcherParser.ParseList(f ?? ""));
+            }
+            catch (MatcherException e)
+            {
+                return TypedResults.BadRequest(e.Message);
+            }
+        }
+        var now = time.GetUtcNow();
+        var silences = (await store.ListAsync(ct)).Where(s => MatchesFilter(s, filters)).ToList();
+        return TypedResults.Ok(Sort(silences, now).Select(s => ToGettable(s, now)).ToList());
+    }
+
+    private static async Task<Results<Ok<GettableSilence>, NotFound<string>>> Get(string id, SilenceStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var guid) || await store.GetAsync(guid, ct) is not { } silence)
+        {
+            return TypedResults.NotFound($"silence {id} not found");
+        }
+        return TypedResults.Ok(ToGettable(silence, time.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok, NotFound<string>>> Delete(string id, SilenceStore store, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var guid) || !await store.ExpireAsync(guid, ct))
+        {
+            return TypedResults.NotFound($"silence {id} not found");
+        }
+        return TypedResults.Ok();
+    }
+
+    private static async Task<Results<Ok<SilenceCreated>, BadRequest<string>, NotFound<string>>> Post(
+        HttpRequest request, SilenceStore store, TimeProvider time, CancellationToken ct)
+    {
+        var posted = await ApiJson.ReadAsync<PostableSilence>(request, ct)
+            ?? throw new BadInputException("request body must be a silence object, not null");
+
+        var matchers = new List<Matcher>();
+        foreach (var (m, i) in (posted.Matchers ?? []).Select((m, i) => (m, i)))
+        {
+            if (m is null || string.IsNullOrEmpty(m.Name) || m.Value is null)
+            {
+                return TypedResults.BadRequest($"matchers[{i}]: name and value are required");
+            }
+            try
+            {
+                matchers.Add(Matcher.Create(m.Name, m.Value, m.IsRegex, m.IsEqual ?? true));
+            }
+            catch (MatcherException e)
+            {
+                return TypedResults.BadRequest($"matchers[{i}]: {e.Message}");
+            }
+        }
+        var startsAt = AlertConversion.Normalize(posted.StartsAt);
+        var endsAt = AlertConversion.Normalize(posted.EndsAt);
+        var now = time.GetUtcNow();
+
+        // The order and wording of Alertmanager's checks, then the silence's own validation.
+        if (startsAt != default && endsAt != default && startsAt >= endsAt)
+        {
+            return TypedResults.BadRequest("Failed to create silence: start time must be before end time");
+        }
+        if (endsAt != default && endsAt < now)
+        {
+            return TypedResults.BadRequest("Failed to create silence: end time can't be in the past");
+        }
+        if (Silence.Validate(new Matchers(matchers), startsAt, endsAt) is { } invalid)
+        {
+            return TypedResults.BadRequest($"invalid silence: {invalid}");
+        }
+        if (string.IsNullOrWhiteSpace(posted.CreatedBy))
+        {
+            return TypedResults.BadRequest("invalid silence: createdBy is required");
+        }
+        if (string.IsNullOrWhiteSpace(posted.Comment))
+        {
+            return TypedResults.BadRequest("invalid silence: comment is required");
+        }
+
+        Guid? id = null;
+        if (!string.IsNullOrEmpty(posted.Id))
+        {
+            if (!Guid.TryParse(posted.Id, out var parsed))
+            {
+                return TypedResults.NotFound($"silence {posted.Id} not found");
+            }
+            id = parsed;
+        }
+        var result = await store.SetAsync(id, new Matchers(matchers), startsAt, endsAt, posted.CreatedBy, posted.Comment, ct);
+        return result.Id is { } saved
+            ? TypedResults.Ok(new SilenceCreated(saved.ToString()))
+            : TypedResults.NotFound(result.NotFound!);
+    }
+
+    internal static GettableSilence ToGettable(Silence s, DateTimeOffset now) => new(
+        s.Id.ToString(),
+        new SilenceStatus(s.State(now).ToString().ToLowerInvariant()),
+        s.UpdatedAt,
+        s.Comment,
+        s.CreatedBy,
+        s.EndsAt,
+        [.. s.Matchers.Select(m => new MatcherDto(m.Name, m.Value, m.IsRegex, m.IsEqual))],
+        s.StartsAt);
+
+    /// <summary>Alertmanager's filter on silences: the filter matches the silence's own matcher values.</summary>
+    private static bool MatchesFilter(Silence silence, List<Matcher> filters)
+    {
+        if (filters.Count == 0)
+        {
+            return true;
+        }
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var m in silence.Matchers)
+        {
+            values[m.Name] = m.Value;
+        }
+        foreach (var f in filters)
+        {
+            var present = values.TryGetValue(f.Name, out var v);
+            if (f.Value.Length == 0 && (f.Type is Matching.MatchType.NotEqual or Matching.MatchType.NotRegexp ? present : !present))
+            {
+                continue;
+            }
+            if (!f.Matches(v ?? ""))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Alertmanager's order: active by soonest end, then pending by soonest start, then expired by latest end.</summary>
+    internal static IEnumerable<Silence> Sort(IEnumerable<Silence> silences, DateTimeOffset now)
+    {
+        var list = silences.ToList();
+        return list.Where(s => s.State(now) == SilenceState.Active).OrderBy(s => s.EndsAt)
+            .Concat(list.Where(s => s.State(now) == SilenceState.Pending).OrderBy(s => s.StartsAt))
+            .Concat(list.Where(s => s.State(now) == SilenceState.Expired).OrderByDescending(s => s.EndsAt));
+    }
+}

@@ -1,0 +1,91 @@
+using Alerting.Configuration;
+using Alerting.Hosting;
+using Alerting.Persistence.Embedded;
+
+namespace Alerting.Cli;
+
+/// <summary>The <c>alerting</c> command: run the service, or one of its tool subcommands.</summary>
+internal static class AlertingCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(CommandLine.Usage);
+            return 0;
+        }
+        if (args.Length > 0 && args[0] == "check-config")
+        {
+            return CheckConfig(args[1..], Console.Out, Console.Error);
+        }
+        if (args.Length > 0 && args[0] == "--version")
+        {
+            Console.WriteLine($"alerting, API compatible with Alertmanager {new InstanceInfo("", "", default).Version}");
+            return 0;
+        }
+
+        CommandLine.Parsed parsed;
+        try
+        {
+            parsed = CommandLine.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync($"alerting: error: {e.Message}\n\n{CommandLine.Usage}");
+            return 2;
+        }
+        foreach (var warning in parsed.Warnings)
+        {
+            await Console.Error.WriteLineAsync($"warning: {warning}");
+        }
+
+        try
+        {
+            await using var server = await AlertingServer.StartAsync(parsed.Options);
+            await server.WaitForShutdownAsync();
+            return 0;
+        }
+        catch (ConfigException e)
+        {
+            await Console.Error.WriteLineAsync($"alerting: error loading configuration: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is EmbeddedPostgresException or UsageException)
+        {
+            await Console.Error.WriteLineAsync($"alerting: error: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary><c>alerting check-config FILE...</c>: validates each file and prints what it holds.</summary>
+    internal static int CheckConfig(string[] files, TextWriter stdout, TextWriter stderr)
+    {
+        if (files.Length == 0)
+        {
+            stderr.WriteLine("usage: alerting check-config <file>...");
+            return 2;
+        }
+        var failed = 0;
+        foreach (var file in files)
+        {
+            stdout.WriteLine($"Checking '{file}'");
+            try
+            {
+                var config = ConfigLoader.LoadFile(file);
+                stdout.WriteLine("  SUCCESS");
+                stdout.WriteLine(ConfigSummary.Describe(config));
+            }
+            catch (ConfigException e)
+            {
+                stderr.WriteLine($"  FAILED: {e.Message}");
+                failed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"  FAILED: {file}: {e.Message}");
+                failed++;
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,103 @@
+using Alerting.Hosting;
+
+namespace Alerting.Cli;
+
+/// <summary>
+/// Parses Alertmanager-style flags (<c>--config.file=x</c> or <c>--config.file x</c>). Alertmanager
+/// flags that have no meaning here (gossip clustering, in-memory retention) are accepted with a
+/// warning so that an existing command line keeps working.
+/// </summary>
+internal static class CommandLine
+{
+    private static readonly HashSet<string> s_ignoredAlertmanagerFlags = new(StringComparer.Ordinal)
+    {
+        "cluster.listen-address", "cluster.advertise-address", "cluster.peer", "cluster.peer-timeout",
+        "cluster.gossip-interval", "cluster.pushpull-interval", "cluster.tcp-timeout", "cluster.probe-timeout",
+        "cluster.probe-interval", "cluster.settle-timeout", "cluster.reconnect-interval", "cluster.reconnect-timeout",
+        "cluster.label", "cluster.tls-config", "cluster.allow-insecure-public-advertise-address-discovery",
+        "data.retention", "data.maintenance-interval", "alerts.gc-interval", "web.get-concurrency", "web.timeout",
+        "web.systemd-socket", "web.config.file", "log.format", "dispatch.maintenance-interval", "enable-feature",
+        "auto-gomemlimit.ratio", "auto-gomaxprocs",
+    };
+
+    public sealed record Parsed(ServerOptions Options, IReadOnlyList<string> Warnings);
+
+    public static Parsed Parse(IReadOnlyList<string> args)
+    {
+        var options = new ServerOptions
+        {
+            DatabaseUrl = Environment.GetEnvironmentVariable("ALERTING_DATABASE_URL") is { Length: > 0 } env ? env : null,
+        };
+        var warnings = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new UsageException($"unexpected argument \"{arg}\"");
+            }
+            var name = arg[2..];
+            string? value = null;
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+            {
+                value = name[(eq + 1)..];
+                name = name[..eq];
+            }
+            string Value()
+            {
+                if (value is not null)
+                {
+                    return value;
+                }
+                if (i + 1 >= args.Count)
+                {
+                    throw new UsageException($"flag --{name} needs a value");
+                }
+                return args[++i];
+            }
+
+            options = name switch
+            {
+                "config.file" => options with { ConfigFile = Value() },
+                "web.listen-address" => options with { ListenAddress = Value() },
+                "web.external-url" => options with { ExternalUrl = Value() },
+                "web.route-prefix" => options with { RoutePrefix = Value() },
+                "log.level" => options with { LogLevel = CheckLevel(Value()) },
+                "database.url" => options with { DatabaseUrl = Value() },
+                "storage.path" => options with { StoragePath = Value() },
+                _ when s_ignoredAlertmanagerFlags.Contains(name) => Ignore(name, Value(), warnings, options),
+                _ => throw new UsageException($"unknown flag --{name}"),
+            };
+        }
+        return new Parsed(options, warnings);
+    }
+
+    private static ServerOptions Ignore(string name, string value, List<string> warnings, ServerOptions options)
+    {
+        warnings.Add($"flag --{name}={value} is an Alertmanager flag with no effect here (state lives in PostgreSQL); ignored");
+        return options;
+    }
+
+    private static string CheckLevel(string level) => level is "debug" or "info" or "warn" or "error"
+        ? level
+        : throw new UsageException($"--log.level must be one of debug, info, warn, error, not \"{level}\"");
+
+    public const string Usage = """
+        usage: alerting [<flags>]
+               alerting check-config <file>...
+
+        Flags:
+          --config.file=alerting.yml     Alertmanager configuration file.
+          --web.listen-address=:9093     Address to listen on for the UI, API and telemetry.
+          --web.external-url=URL         The URL under which Alerting is reachable (used in links).
+          --web.route-prefix=PATH        Prefix for the internal routes. Defaults to the external URL's path.
+          --log.level=info               debug, info, warn or error.
+          --database.url=URL             PostgreSQL: a Npgsql connection string or postgres://user:pass@host/db.
+                                         Also ALERTING_DATABASE_URL. Without it, a private PostgreSQL
+                                         cluster is run under --storage.path.
+          --storage.path=data/           Where the embedded PostgreSQL keeps its data.
+        """;
+}
+
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,224 @@
+using System.Net;
+using Alerting.Api;
+using Alerting.Cli;
+using Alerting.Alerts;
+using Alerting.Configuration;
+using Alerting.Metrics;
+using Alerting.Persistence;
+using Alerting.Persistence.Embedded;
+using Alerting.Silences;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Prometheus;
+
+namespace Alerting.Hosting;
+
+/// <summary>
+/// Builds and runs one Alerting instance: configuration, database (embedded unless a URL is given),
+/// migrations, and the HTTP endpoints. The CLI and the integration tests both start it through here.
+/// </summary>
+internal sealed class AlertingServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly EmbeddedPostgres? _embedded;
+
+    private AlertingServer(WebApplication app, EmbeddedPostgres? embedded, Uri baseAddress)
+    {
+        _app = app;
+        _embedded = embedded;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>The address it listens on, with the route prefix; ends with '/'.</summary>
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<AlertingServer> StartAsync(ServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default)
+    {
+        // Fail on a bad configuration before anything else is started.
+        var config = RuntimeConfig.From(ConfigLoader.LoadFile(options.ConfigFile));
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.SetMinimumLevel(options.LogLevel switch
+        {
+            "debug" => LogLevel.Debug,
+            "warn" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            _ => LogLevel.Information,
+        });
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var (host, port) = ParseListenAddress(options.ListenAddress);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            if (host is null)
+            {
+                k.ListenAnyIP(port);
+            }
+            else if (host == "localhost")
+            {
+                k.ListenLocalhost(port);
+            }
+            else
+            {
+                k.Listen(IPAddress.Parse(host), port);
+            }
+        });
+
+        using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Information));
+        var startLog = loggerFactory.CreateLogger("Alerting");
+        foreach (var warning in config.Config.Warnings)
+        {
+            startLog.LogWarning("{Warning}", warning);
+        }
+
+        EmbeddedPostgres? embedded = null;
+        string connectionString;
+        if (options.DatabaseUrl is { Length: > 0 } url)
+        {
+            connectionString = DatabaseUrl.ToConnectionString(url);
+        }
+        else
+        {
+            embedded = await EmbeddedPostgres.StartAsync(options.StoragePath, startLog, ct);
+            connectionString = embedded.ConnectionString;
+        }
+
+        try
+        {
+            var app = Build(builder, options, config, connectionString, configureServices);
+            await MigrateAsync(app.Services, startLog, ct);
+            await app.StartAsync(ct);
+            app.Services.GetRequiredService<ConfigHolder>().ListenForSighup();
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var baseUri = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1") + options.EffectiveRoutePrefix() + "/");
+            startLog.LogInformation("Alerting listening on {Address}", baseUri);
+            return new AlertingServer(app, embedded, baseUri);
+        }
+        catch
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+            throw;
+        }
+    }
+
+    private static WebApplication Build(WebApplicationBuilder builder, ServerOptions options, RuntimeConfig config, string connectionString, Action<IServiceCollection>? configureServices)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton<AlertingMetrics>();
+        services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
+        services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<AlertWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
+        services.AddSingleton<AlertReader>();
+        services.AddSingleton<SilenceStore>();
+        services.AddSingleton<AlertQuery>();
+        services.AddSingleton<AlertIngestion>();
+        services.AddSingleton<GrafanaIngestion>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<AlertingMetrics>();
+        RegisterStateMetrics(app.Services, metrics);
+
+        var prefix = options.EffectiveRoutePrefix();
+        if (prefix.Length > 0)
+        {
+            app.UsePathBase(prefix);
+        }
+        app.UseMiddleware<ErrorHandling>();
+        app.UseHttpMetrics(o => o.SetMetricFactory(metrics.Factory));
+        app.MapHealthApi();
+        app.MapAlertsApi();
+        app.MapSilencesApi();
+        app.MapStatusApi();
+        app.MapGrafanaApi();
+        app.MapMetrics("/metrics", metrics.Registry);
+        return app;
+    }
+
+    /// <summary>Gauges of current state are computed when Prometheus scrapes, from the store of truth.</summary>
+    private static void RegisterStateMetrics(IServiceProvider services, AlertingMetrics metrics)
+    {
+        metrics.Registry.AddBeforeCollectCallback(async ct =>
+        {
+            try
+            {
+                var views = await services.GetRequiredService<AlertQuery>().ActiveAsync(ct);
+                metrics.Alerts.WithLabels("active").Set(views.Count(v => !v.Suppressed));
+                metrics.Alerts.WithLabels("suppressed").Set(views.Count(v => v.Suppressed));
+                var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                var silences = await services.GetRequiredService<SilenceStore>().ListAsync(ct);
+                foreach (var state in Enum.GetValues<SilenceState>())
+                {
+                    metrics.Silences.WithLabels(state.ToString().ToLowerInvariant()).Set(silences.Count(s => s.State(now) == state));
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                // A scrape during a database outage still answers, with the last known values.
+            }
+        });
+    }
+
+    /// <summary>Applies EF Core migrations, waiting up to a minute for a database that is still starting.</summary>
+    private static async Task MigrateAsync(IServiceProvider services, ILogger log, CancellationToken ct)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<AlertingDbContext>>();
+        var deadline = TimeProvider.System.GetUtcNow().AddMinutes(1);
+        while (true)
+        {
+            try
+            {
+                await using var db = await factory.CreateDbContextAsync(ct);
+                await db.Database.MigrateAsync(ct);
+                return;
+            }
+            catch (NpgsqlException e) when (TimeProvider.System.GetUtcNow() < deadline && e.IsTransient)
+            {
+                log.LogWarning("Database not reachable yet ({Error}); retrying", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            }
+        }
+    }
+
+    internal static (string? Host, int Port) ParseListenAddress(string address)
+    {
+        var colon = address.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(address[(colon + 1)..], out var port) || port is < 0 or > 65535)
+        {
+            throw new UsageException($"--web.listen-address: \"{address}\" is not host:port (for example :9093 or 127.0.0.1:9093)");
+        }
+        var host = address[..colon].Trim('[', ']');
+        if (host.Length > 0 && host != "localhost" && !IPAddress.TryParse(host, out _))
+        {
+            throw new UsageException($"--web.listen-address: host \"{host}\" must be an IP address or localhost");
+        }
+        return (host.Length == 0 ? null : host, port);
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_embedded is not null)
+        {
+            await _embedded.DisposeAsync();
+        }
+    }
+}

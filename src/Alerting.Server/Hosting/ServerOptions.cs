@@ -1,0 +1,31 @@
+namespace Alerting.Hosting;
+
+/// <summary>Command-line settings, named as Alertmanager's flags where they mean the same.</summary>
+internal sealed record ServerOptions
+{
+    public string ConfigFile { get; init; } = "alerting.yml";
+
+    public string ListenAddress { get; init; } = ":9093";
+
+    public string? ExternalUrl { get; init; }
+
+    public string? RoutePrefix { get; init; }
+
+    public string LogLevel { get; init; } = "info";
+
+    public string? DatabaseUrl { get; init; }
+
+    public string StoragePath { get; init; } = "data/";
+
+    /// <summary>The path all endpoints are served under: --web.route-prefix, else the external URL's path.</summary>
+    public string EffectiveRoutePrefix()
+    {
+        var prefix = RoutePrefix;
+        if (prefix is null && ExternalUrl is not null && Uri.TryCreate(ExternalUrl, UriKind.Absolute, out var external))
+        {
+            prefix = external.AbsolutePath;
+        }
+        prefix = "/" + (prefix ?? "").Trim('/');
+        return prefix == "/" ? "" : prefix;
+    }
+}

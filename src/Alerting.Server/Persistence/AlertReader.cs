@@ -1,0 +1,47 @@
+using Alerting.Alerts;
+using Npgsql;
+
+namespace Alerting.Persistence;
+
+/// <summary>Reads alerts back from PostgreSQL.</summary>
+internal sealed class AlertReader(NpgsqlDataSource db)
+{
+    /// <summary>Alerts whose endsAt is after <paramref name="now"/>, i.e. still firing.</summary>
+    public async Task<List<StoredAlert>> ActiveAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra
+            FROM alerts WHERE ends_at > $1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime });
+        return await ReadAsync(cmd, ct);
+    }
+
+    /// <summary>Every stored alert, resolved ones included.</summary>
+    public async Task<List<StoredAlert>> AllAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra FROM alerts
+            """);
+        return await ReadAsync(cmd, ct);
+    }
+
+    private static async Task<List<StoredAlert>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var result = new List<StoredAlert>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var alert = new Alert(
+                LabelJson.Read(reader.GetString(0)),
+                LabelJson.Read(reader.GetString(1)),
+                reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.GetBoolean(6));
+            result.Add(new StoredAlert(alert, reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+        return result;
+    }
+}

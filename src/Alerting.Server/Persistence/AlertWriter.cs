@@ -1,0 +1,195 @@
+using System.Threading.Channels;
+using Alerting.Alerts;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Alerting.Persistence;
+
+/// <summary>
+/// Durable alert ingestion with group commit: concurrent requests enqueue their alerts, one writer
+/// drains whatever is queued and upserts it as a set in one transaction, then answers every request.
+/// A request is acknowledged only after the commit, so a 200 never loses an alert, and a busy
+/// instance pays one round trip per batch rather than per alert. Merging follows Alertmanager's rules
+/// and is computed in SQL, so several instances sharing the database agree on the result.
+/// </summary>
+internal sealed class AlertWriter(NpgsqlDataSource db, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
+{
+    private const int MaxBatch = 20_000;
+
+    private readonly Channel<WriteRequest> _queue = Channel.CreateBounded<WriteRequest>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>Stores the alerts; completes once they are committed. Throws when the database is unavailable.</summary>
+    public async Task WriteAsync(IReadOnlyList<StoredAlert> alerts, CancellationToken ct)
+    {
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+        var request = new WriteRequest(alerts);
+        await _queue.Writer.WriteAsync(request, ct);
+        await request.Done.Task.WaitAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        var batch = new List<WriteRequest>();
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                var count = 0;
+                while (count < MaxBatch && reader.TryRead(out var request))
+                {
+                    batch.Add(request);
+                    count += request.Alerts.Count;
+                }
+                try
+                {
+                    await UpsertAsync(batch, stoppingToken);
+                    foreach (var r in batch)
+                    {
+                        r.Done.TrySetResult();
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    log.LogWarning("Storing {Count} alerts failed: {Error}", count, e.Message);
+                    foreach (var r in batch)
+                    {
+                        r.Done.TrySetException(new StoreUnavailableException("the alert store is unavailable", e));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Nothing queued may be left waiting forever on shutdown.
+        while (reader.TryRead(out var leftover))
+        {
+            leftover.Done.TrySetException(new StoreUnavailableException("the service is shutting down", null));
+        }
+    }
+
+    private async Task UpsertAsync(List<WriteRequest> batch, CancellationToken ct)
+    {
+        // One fingerprint may occur several times; ON CONFLICT can touch a row once per statement,
+        // so later occurrences go into later rounds, applied in order within the same transaction.
+        var rounds = new List<Dictionary<ulong, StoredAlert>>();
+        foreach (var request in batch)
+        {
+            foreach (var alert in request.Alerts)
+            {
+                var fp = alert.Alert.Fingerprint;
+                var round = rounds.FirstOrDefault(r => !r.ContainsKey(fp));
+                if (round is null)
+                {
+                    round = [];
+                    rounds.Add(round);
+                }
+                round[fp] = alert;
+            }
+        }
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var now = time.GetUtcNow();
+        foreach (var round in rounds)
+        {
+            await UpsertRoundAsync(conn, tx, round.Values, now, ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    private const string UpsertSql = """
+        WITH i AS (
+            SELECT * FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[],
+                                 $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::jsonb[])
+                AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra)
+        ), m AS (
+            SELECT i.*, s.fingerprint IS NULL AS is_new,
+                   s.annotations AS s_ann, s.starts_at AS s_starts, s.ends_at AS s_ends, s.generator_url AS s_gen,
+                   s.timeout AS s_timeout, s.source AS s_source, s.extra AS s_extra,
+                   (s.fingerprint IS NOT NULL AND ((i.ends > s.starts_at AND i.ends < s.ends_at)
+                       OR (i.starts > s.starts_at AND i.starts < s.ends_at))) AS is_overlap
+            FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp
+        ), merged AS (
+            SELECT fp, labels, ann, gen, upd, timeout, source, extra, is_new,
+                   s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra,
+                   CASE WHEN is_overlap AND s_starts < starts THEN s_starts ELSE starts END AS starts,
+                   CASE
+                       WHEN NOT is_overlap THEN ends
+                       WHEN ends <= $11 THEN CASE WHEN s_ends <= $11 AND s_ends > ends THEN s_ends ELSE ends END
+                       WHEN s_ends > ends AND NOT s_timeout THEN s_ends
+                       ELSE ends
+                   END AS ends
+            FROM m
+        )
+        INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra)
+        SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra FROM merged
+        WHERE is_new OR (ann, starts, ends, gen, timeout, source, extra)
+              IS DISTINCT FROM (s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra)
+        ON CONFLICT (fingerprint) DO UPDATE SET
+            labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, starts_at = EXCLUDED.starts_at,
+            ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url, updated_at = EXCLUDED.updated_at,
+            timeout = EXCLUDED.timeout, source = EXCLUDED.source, extra = EXCLUDED.extra
+        """;
+
+    private static async Task UpsertRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ICollection<StoredAlert> alerts, DateTimeOffset now, CancellationToken ct)
+    {
+        var n = alerts.Count;
+        var fp = new long[n];
+        var labels = new string[n];
+        var ann = new string[n];
+        var starts = new DateTime[n];
+        var ends = new DateTime[n];
+        var gen = new string[n];
+        var upd = new DateTime[n];
+        var timeout = new bool[n];
+        var source = new string[n];
+        var extra = new string?[n];
+        var k = 0;
+        foreach (var s in alerts)
+        {
+            var a = s.Alert;
+            fp[k] = unchecked((long)a.Fingerprint);
+            labels[k] = LabelJson.Write(a.Labels);
+            ann[k] = LabelJson.Write(a.Annotations);
+            starts[k] = a.StartsAt.UtcDateTime;
+            ends[k] = a.EndsAt.UtcDateTime;
+            gen[k] = a.GeneratorUrl;
+            upd[k] = a.UpdatedAt.UtcDateTime;
+            timeout[k] = a.Timeout;
+            source[k] = s.Source;
+            extra[k] = s.Extra;
+            k++;
+        }
+
+        await using var cmd = new NpgsqlCommand(UpsertSql, conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = fp, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = labels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ann, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = starts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ends, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = gen, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = upd, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = timeout, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = source, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = extra, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed class WriteRequest(IReadOnlyList<StoredAlert> alerts)
+    {
+        public IReadOnlyList<StoredAlert> Alerts { get; } = alerts;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The database cannot take writes now; the API answers 503 with Retry-After.</summary>
+internal sealed class StoreUnavailableException(string message, Exception? inner) : Exception(message, inner);

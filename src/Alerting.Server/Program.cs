@@ -1,0 +1,3 @@
+using Alerting.Cli;
+
+return await AlertingCli.RunAsync(args);

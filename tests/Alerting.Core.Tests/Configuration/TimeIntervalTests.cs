@@ -1,0 +1,124 @@
+using Alerting.TimeIntervals;
+
+namespace Alerting.Configuration;
+
+public sealed class TimeIntervalTests
+{
+    private static TimeIntervalSpec Spec(string yaml)
+    {
+        var config = ConfigLoader.Load(
+            "route:\n  receiver: r\nreceivers:\n  - name: r\ntime_intervals:\n  - name: t\n    time_intervals:\n      - " + yaml.Replace("\n", "\n        ", StringComparison.Ordinal) + "\n",
+            "t.yml");
+        return config.TimeIntervals[0].Intervals[0];
+    }
+
+    private static DateTimeOffset Utc(int y, int mo, int d, int h = 0, int mi = 0) => new(y, mo, d, h, mi, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("00:00", 0)]
+    [InlineData("09:30", 570)]
+    [InlineData("23:59", 1439)]
+    [InlineData("24:00", 1440)]
+    public void Parses_times(string s, int minutes) => Assert.Equal(minutes, TimeIntervalParser.ParseTime(s));
+
+    [Theory]
+    [InlineData("24:01")]
+    [InlineData("9:30")]
+    [InlineData("12:60")]
+    [InlineData("noon")]
+    public void Rejects_bad_times(string s) => Assert.Throws<FormatException>(() => TimeIntervalParser.ParseTime(s));
+
+    [Fact]
+    public void Parses_ranges_case_insensitively()
+    {
+        Assert.Equal(new InclusiveRange(1, 5), TimeIntervalParser.ParseWeekdays("Monday:FRIDAY"));
+        Assert.Equal(new InclusiveRange(0, 0), TimeIntervalParser.ParseWeekdays("sunday"));
+        Assert.Equal(new InclusiveRange(1, 3), TimeIntervalParser.ParseMonths("january:march"));
+        Assert.Equal(new InclusiveRange(1, 3), TimeIntervalParser.ParseMonths("1:3"));
+        Assert.Equal(new InclusiveRange(-3, -1), TimeIntervalParser.ParseDaysOfMonth("-3:-1"));
+        Assert.Equal(new InclusiveRange(1, 5), TimeIntervalParser.ParseDaysOfMonth("1:5"));
+        Assert.Equal(new InclusiveRange(2020, 2022), TimeIntervalParser.ParseYears("2020:2022"));
+        Assert.Throws<FormatException>(() => TimeIntervalParser.ParseYears("2020:2021:2022"));
+    }
+
+    [Fact]
+    public void Location_uses_iana_names()
+    {
+        Assert.Equal(TimeZoneInfo.Utc, TimeIntervalParser.ParseLocation("UTC"));
+        Assert.Equal(TimeZoneInfo.Utc, TimeIntervalParser.ParseLocation(""));
+        Assert.Equal(TimeSpan.FromHours(8), TimeIntervalParser.ParseLocation("Asia/Shanghai").GetUtcOffset(Utc(2024, 1, 1)));
+        Assert.Equal("unknown time zone Nowhere/Land", Assert.Throws<FormatException>(() => TimeIntervalParser.ParseLocation("Nowhere/Land")).Message);
+    }
+
+    [Fact]
+    public void Business_hours_in_a_time_zone()
+    {
+        var spec = Spec("weekdays: ['monday:friday']\ntimes:\n  - start_time: '09:00'\n    end_time: '17:00'\nlocation: Asia/Shanghai");
+        // 2024-01-08 is a Monday; 01:00 UTC is 09:00 in Shanghai.
+        Assert.True(spec.Contains(Utc(2024, 1, 8, 1, 0)));
+        Assert.False(spec.Contains(Utc(2024, 1, 8, 0, 59)));
+        Assert.True(spec.Contains(Utc(2024, 1, 8, 8, 59)));
+        Assert.False(spec.Contains(Utc(2024, 1, 8, 9, 0)));
+        // Sunday 23:00 UTC is Monday 07:00 in Shanghai: right day, too early.
+        Assert.False(spec.Contains(Utc(2024, 1, 7, 23, 0)));
+        // Friday 20:00 UTC is Saturday 04:00 in Shanghai.
+        Assert.False(spec.Contains(Utc(2024, 1, 12, 20, 0)));
+    }
+
+    [Fact]
+    public void Without_location_the_instant_is_read_in_its_own_offset()
+    {
+        var spec = Spec("times:\n  - start_time: '09:00'\n    end_time: '10:00'");
+        Assert.True(spec.Contains(Utc(2024, 1, 8, 9, 30)));
+        Assert.False(spec.Contains(new DateTimeOffset(2024, 1, 8, 9, 30, 0, TimeSpan.FromHours(2)).ToOffset(TimeSpan.FromHours(-1))));
+    }
+
+    [Fact]
+    public void Negative_days_of_month_count_from_the_end()
+    {
+        var spec = Spec("days_of_month: ['-3:-1']");
+        Assert.True(spec.Contains(Utc(2024, 2, 27)));
+        Assert.True(spec.Contains(Utc(2024, 2, 29)));
+        Assert.False(spec.Contains(Utc(2024, 2, 26)));
+        Assert.True(spec.Contains(Utc(2023, 2, 26)));
+        Assert.True(spec.Contains(Utc(2024, 1, 31)));
+        Assert.False(spec.Contains(Utc(2024, 1, 28)));
+    }
+
+    [Fact]
+    public void Day_31_never_matches_a_short_month()
+    {
+        var spec = Spec("days_of_month: ['31']");
+        Assert.True(spec.Contains(Utc(2024, 1, 31)));
+        Assert.False(spec.Contains(Utc(2024, 4, 30)));
+        var clamped = Spec("days_of_month: ['28:31']");
+        Assert.True(clamped.Contains(Utc(2023, 2, 28)));
+        Assert.True(clamped.Contains(Utc(2024, 4, 30)));
+    }
+
+    [Fact]
+    public void Months_years_and_weekday_lists()
+    {
+        var spec = Spec("months: ['december', '1:2']\nyears: ['2024']\nweekdays: ['saturday', 'sunday']");
+        Assert.True(spec.Contains(Utc(2024, 12, 7)));   // Saturday
+        Assert.True(spec.Contains(Utc(2024, 1, 7)));    // Sunday
+        Assert.False(spec.Contains(Utc(2024, 12, 9)));  // Monday
+        Assert.False(spec.Contains(Utc(2024, 3, 2)));   // Saturday in March
+        Assert.False(spec.Contains(Utc(2025, 1, 4)));   // Saturday in 2025
+    }
+
+    [Fact]
+    public void Named_interval_contains_if_any_entry_does()
+    {
+        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml");
+        var off = config.FindTimeInterval("offhours")!;
+        Assert.True(off.Contains(Utc(2024, 1, 8, 7, 0)));    // Monday early
+        Assert.True(off.Contains(Utc(2024, 1, 8, 18, 0)));   // Monday evening
+        Assert.False(off.Contains(Utc(2024, 1, 8, 12, 0)));  // Monday noon
+        Assert.True(off.Contains(Utc(2024, 1, 6, 12, 0)));   // Saturday noon
+        var empty = new TimeIntervalConfig("none", []);
+        Assert.False(empty.Contains(Utc(2024, 1, 1)));
+        var always = new TimeIntervalConfig("always", [new TimeIntervalSpec()]);
+        Assert.True(always.Contains(Utc(2024, 1, 1)));
+    }
+}

@@ -1,0 +1,48 @@
+using Alerting.Infrastructure;
+using Npgsql;
+
+namespace Alerting.Persistence.Embedded;
+
+/// <summary>The shared test fixture; by default it runs on <see cref="EmbeddedPostgres"/>.</summary>
+public sealed class TestDatabaseTests
+{
+    [Fact]
+    public async Task CreateAsync_GivesEachCallerAFreshEmptyDatabase()
+    {
+        var first = await TestDatabase.CreateAsync();
+        var second = await TestDatabase.CreateAsync();
+
+        Assert.NotEqual(Database(first), Database(second));
+        await ExecuteAsync(first, "CREATE TABLE only_in_first (id int)");
+
+        Assert.Equal(0L, await CountTablesAsync(second));
+        Assert.Equal(1L, await CountTablesAsync(first));
+    }
+
+    [Fact]
+    public async Task CreateAsync_ManyAtOnce_AllSucceed()
+    {
+        var connectionStrings = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => TestDatabase.CreateAsync()));
+
+        Assert.Equal(8, connectionStrings.Select(Database).Distinct().Count());
+    }
+
+    private static string? Database(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Database;
+
+    private static async Task<long> CountTablesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
