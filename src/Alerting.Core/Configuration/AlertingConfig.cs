@@ -14,7 +14,7 @@ public sealed record AlertingConfig
 
     public IReadOnlyList<ReceiverConfig> Receivers { get; init; } = [];
 
-    /// <summary>Both <c>time_intervals</c> and the older <c>mute_time_intervals</c>, in file order.</summary>
+    /// <summary>The older <c>mute_time_intervals</c> entries first, then <c>time_intervals</c>; one namespace.</summary>
     public IReadOnlyList<TimeIntervalConfig> TimeIntervals { get; init; } = [];
 
     /// <summary>Template globs; relative ones are resolved against the config file's folder by LoadFile.</summary>

@@ -141,13 +141,14 @@ internal sealed partial class ConfigMapper
             MinVersion = TlsVersion(t, "min_version"),
             MaxVersion = TlsVersion(t, "max_version"),
         };
+        // Alertmanager 0.25 loads these and fails only when it connects; we say so up front, without refusing.
         if (t.Has("cert_file") && !t.Has("key_file"))
         {
-            t.Error("exactly one of key or key_file must be configured when a client certificate is configured");
+            ctx.Warn(t.Node, t.Path, "cert_file is set without key_file: client certificate authentication will fail");
         }
         else if (t.Has("key_file") && !t.Has("cert_file"))
         {
-            t.Error("exactly one of cert or cert_file must be configured when a client key is configured");
+            ctx.Warn(t.Node, t.Path, "key_file is set without cert_file: client certificate authentication will fail");
         }
         t.Finish();
         return config;

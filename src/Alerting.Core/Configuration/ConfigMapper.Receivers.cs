@@ -123,7 +123,8 @@ internal sealed partial class ConfigMapper
         var passwordFile = ctx.ResolvePath(e.String("auth_password_file"));
         AtMostOne(e, "auth_password", "auth_password_file");
         var secret = e.String("auth_secret");
-        var config = new
+        // What this email config sets itself; the globals fill in the rest below.
+        var own = new
         {
             SendResolved = e.Bool("send_resolved", false),
             Hello = e.String("hello"),
@@ -164,21 +165,21 @@ internal sealed partial class ConfigMapper
         }
         return new EmailConfig
         {
-            SendResolved = config.SendResolved,
+            SendResolved = own.SendResolved,
             To = to,
             From = from,
-            Hello = string.IsNullOrEmpty(config.Hello) ? global.SmtpHello : config.Hello,
+            Hello = string.IsNullOrEmpty(own.Hello) ? global.SmtpHello : own.Hello,
             Smarthost = smarthost,
-            AuthUsername = string.IsNullOrEmpty(config.AuthUsername) ? global.SmtpAuthUsername : config.AuthUsername,
+            AuthUsername = string.IsNullOrEmpty(own.AuthUsername) ? global.SmtpAuthUsername : own.AuthUsername,
             AuthPassword = password,
             AuthPasswordFile = passwordFile,
             AuthSecret = string.IsNullOrEmpty(secret) ? global.SmtpAuthSecret : secret,
-            AuthIdentity = string.IsNullOrEmpty(config.AuthIdentity) ? global.SmtpAuthIdentity : config.AuthIdentity,
-            RequireTls = config.RequireTls ?? global.SmtpRequireTls,
-            TlsConfig = config.TlsConfig,
+            AuthIdentity = string.IsNullOrEmpty(own.AuthIdentity) ? global.SmtpAuthIdentity : own.AuthIdentity,
+            RequireTls = own.RequireTls ?? global.SmtpRequireTls,
+            TlsConfig = own.TlsConfig,
             Headers = headers,
-            Html = config.Html,
-            Text = config.Text,
+            Html = own.Html,
+            Text = own.Text,
             Line = LoadContext.Line(e.Node),
         };
     }

@@ -248,7 +248,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
             }
             catch (FormatException e)
             {
-                s.Context.Error(((YamlDotNet.RepresentationModel.YamlSequenceNode)s.Take(key)!).Children[i], $"{s.Field(key)}[{i}]", e.Message);
+                s.ItemError(key, i, e.Message);
             }
         }
         return result;
@@ -277,8 +277,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
             {
                 if (!_timeIntervalNames.Contains(names[i]))
                 {
-                    r.Context.Error(((YamlDotNet.RepresentationModel.YamlSequenceNode)r.Take(key)!).Children[i],
-                        $"{r.Field(key)}[{i}]", $"time interval \"{names[i]}\" is not defined");
+                    r.ItemError(key, i, $"time interval \"{names[i]}\" is not defined");
                 }
             }
         }

@@ -104,8 +104,6 @@ internal sealed class MapReader
 
     public string Path { get; }
 
-    public LoadContext Context => _ctx;
-
     /// <summary>A reader for a mapping node; null (after an error) if the node is something else, null if the node is null.</summary>
     public static MapReader? Of(LoadContext ctx, YamlNode? node, string path)
     {
@@ -140,6 +138,12 @@ internal sealed class MapReader
     public YamlNode KeyNode(string key) => _entries.TryGetValue(key, out var e) ? e.Key : Node;
 
     public void Ignore(string key) => _used.Add(key);
+
+    /// <summary>The node of item <paramref name="index"/> of a list value, for errors about one item.</summary>
+    public YamlNode ItemNode(string key, int index) =>
+        _entries.TryGetValue(key, out var e) && e.Value is YamlSequenceNode seq && index < seq.Children.Count ? seq.Children[index] : KeyNode(key);
+
+    public void ItemError(string key, int index, string message) => _ctx.Error(ItemNode(key, index), $"{Field(key)}[{index}]", message);
 
     public void Error(string key, string message) => _ctx.Error(ValueNodeOrKey(key), Field(key), message);
 

@@ -127,7 +127,11 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<AlertQuery>();
         services.AddSingleton<AlertIngestion>();
         services.AddSingleton<GrafanaIngestion>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new DateTimeJson());
+        });
         configureServices?.Invoke(services);
 
         var app = builder.Build();

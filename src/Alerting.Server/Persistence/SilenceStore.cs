@@ -38,7 +38,7 @@ internal sealed class SilenceStore(IDbContextFactory<AlertingDbContext> contexts
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var now = time.GetUtcNow();
+        var now = Millis(time.GetUtcNow());
 
         if (id is { } existingId)
         {
@@ -89,7 +89,7 @@ internal sealed class SilenceStore(IDbContextFactory<AlertingDbContext> contexts
         {
             return false;
         }
-        var now = time.GetUtcNow();
+        var now = Millis(time.GetUtcNow());
         var expired = ToSilence(row).Expire(now);
         if (expired.EndsAt != row.EndsAt || expired.StartsAt != row.StartsAt)
         {
@@ -110,12 +110,18 @@ internal sealed class SilenceStore(IDbContextFactory<AlertingDbContext> contexts
     private static void Apply(SilenceRow row, Matchers matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, DateTimeOffset now, string createdBy, string comment)
     {
         row.Matchers = LabelJson.WriteMatchers(matchers);
-        row.StartsAt = startsAt;
-        row.EndsAt = endsAt;
-        row.UpdatedAt = now;
+        row.StartsAt = Millis(startsAt);
+        row.EndsAt = Millis(endsAt);
+        row.UpdatedAt = Millis(now);
         row.CreatedBy = createdBy;
         row.Comment = comment;
     }
+
+    /// <summary>
+    /// The API shows milliseconds; storing more would make a silence read and posted back by a client
+    /// (amtool's update) differ in its start time, and Alertmanager's rules would then replace it.
+    /// </summary>
+    private static DateTimeOffset Millis(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     private static Silence ToSilence(SilenceRow row) =>
         new(row.Id, LabelJson.ReadMatchers(row.Matchers), row.StartsAt, row.EndsAt, row.UpdatedAt, row.CreatedBy, row.Comment);

@@ -207,7 +207,9 @@ public sealed class ConfigValidationTests
     [InlineData("dingtalk_configs: [{url: 'https://d.example', message_type: text}]", "receivers[0].dingtalk_configs[0].message_type: unknown message_type \"text\" (want markdown or actionCard)")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {bearer_token: a, basic_auth: {username: u}}}]", "receivers[0].webhook_configs[0].http_config: at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {authorization: {type: Basic, credentials: c}}}]", "receivers[0].webhook_configs[0].http_config.authorization.type: authorization type cannot be set to \"basic\", use \"basic_auth\" instead")]
-    [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {tls_config: {cert_file: c}}}]", "receivers[0].webhook_configs[0].http_config.tls_config: exactly one of key or key_file must be configured when a client certificate is configured")]
+    [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {tls_config: {ca: x}}}]", "receivers[0].webhook_configs[0].http_config.tls_config.ca: field ca not found (unknown field")]
+    [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {no_proxy: x}}]", "receivers[0].webhook_configs[0].http_config.no_proxy: field no_proxy not found (unknown field")]
+    [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {proxy_connect_header: {a: [b]}}}]", "receivers[0].webhook_configs[0].http_config.proxy_connect_header: if proxy_connect_header is configured proxy_url must also be configured")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {oauth2: {client_id: c, token_url: 'http://t.example'}}}]", "receivers[0].webhook_configs[0].http_config.oauth2: either oauth2 client_secret or client_secret_file must be configured")]
     [InlineData("webhook_configs: [{url: 'http://a.example', timeout: 0s}]", "receivers[0].webhook_configs[0].timeout: timeout must be greater than zero")]
     [InlineData("webhook_configs: [{url: 'http://a.example', urls: x}]", "receivers[0].webhook_configs[0].urls: field urls not found (unknown field; did you mean url?)")]
@@ -227,6 +229,16 @@ public sealed class ConfigValidationTests
     }
 
     [Fact]
+    public void Half_a_client_certificate_is_a_warning_not_an_error()
+    {
+        var config = ConfigLoader.Load("route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: [{url: 'http://a.example', http_config: {tls_config: {cert_file: c}}}]\n", "alerting.yml");
+        Assert.Equal(
+            "alerting.yml:5: receivers[0].webhook_configs[0].http_config.tls_config: cert_file is set without key_file: client certificate authentication will fail",
+            Assert.Single(config.Warnings));
+        Assert.Equal("c", config.Receivers[0].WebhookConfigs[0].HttpConfig.TlsConfig!.CertFile);
+    }
+
+    [Fact]
     public void Secret_urls_are_not_echoed_in_errors()
     {
         var e = Fails("route:\n  receiver: r\nreceivers:\n  - name: r\n    slack_configs: [{api_url: 'hooks.slack.com/T0/SECRETPART'}]\n");
@@ -241,6 +253,7 @@ public sealed class ConfigValidationTests
     [InlineData("smtp_host: x", "global.smtp_host: field smtp_host not found (unknown field")]
     [InlineData("smtp_frm: x", "global.smtp_frm: field smtp_frm not found (unknown field; did you mean smtp_from?)")]
     [InlineData("pagerduty_url: nope", "global.pagerduty_url: unsupported scheme \"\" for URL")]
+    [InlineData("smtp_tls_config: {}", "global.smtp_tls_config: field smtp_tls_config not found (unknown field")]
     public void Global_rules(string line, string expected)
     {
         var e = Fails($"global:\n  {line}\nroute:\n  receiver: r\nreceivers:\n  - name: r\n");

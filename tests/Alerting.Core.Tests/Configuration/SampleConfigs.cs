@@ -174,6 +174,138 @@ internal static class SampleConfigs
         "read-token-1", "write-token-1", "admin-pass", "grafana-hmac-secret", "grafana-dev-token",
     ];
 
+    /// <summary>A plain Alertmanager 0.25 config (no extensions) with every kind of secret, for amtool checks.</summary>
+    public const string PlainAlertmanager = """
+        global:
+          resolve_timeout: 10m
+          smtp_from: 'alertmanager@example.org'
+          smtp_smarthost: 'smtp.example.org:587'
+          smtp_auth_username: 'alertmanager'
+          smtp_auth_password: 'smtp-pass-123'
+          smtp_auth_secret: 'smtp-secret-x'
+          smtp_require_tls: false
+          slack_api_url: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET'
+          pagerduty_url: 'https://events.pagerduty.com/v2/enqueue'
+          opsgenie_api_key: 'og-global-key'
+          wechat_api_secret: 'wechat-secret'
+          wechat_api_corp_id: 'corp'
+          victorops_api_key: 'vo-key'
+          http_config:
+            follow_redirects: false
+            authorization:
+              credentials: global-bearer-token
+            tls_config:
+              insecure_skip_verify: true
+        templates:
+          - '/etc/alertmanager/templates/*.tmpl'
+        route:
+          receiver: default
+          group_by: ['alertname', 'cluster']
+          group_wait: 45s
+          routes:
+            - matchers:
+                - team="db"
+                - severity=~"critical|warning"
+              receiver: db-team
+              group_by: [alertname, instance]
+              routes:
+                - matchers: [severity="critical"]
+                  receiver: db-pager
+                  continue: true
+                  mute_time_intervals: [offhours]
+            - match:
+                service: web
+              match_re:
+                env: prod|staging
+              receiver: web-team
+              repeat_interval: 1d
+              active_time_intervals: [business-hours]
+            - receiver: everything
+              group_by: ['...']
+              matchers: ['{job=~".+"}']
+        inhibit_rules:
+          - source_matchers: [severity="critical"]
+            target_matchers: [severity="warning"]
+            equal: [alertname, cluster]
+          - source_match:
+              alertname: NodeDown
+            target_match_re:
+              alertname: 'Node.+'
+            equal: ['instance']
+        receivers:
+          - name: default
+            webhook_configs:
+              - url: 'http://hooks.example.org/alert?token=abc123'
+                max_alerts: 10
+                http_config:
+                  basic_auth: {username: u, password: basic-pw}
+                  oauth2: null
+          - name: db-team
+            email_configs:
+              - to: 'db@example.org'
+                auth_password: email-pw
+                headers:
+                  subject: 'DB alert 告警'
+            slack_configs:
+              - channel: '#db'
+                api_url: 'https://hooks.slack.com/services/T1/B1/SLACKSECRET2'
+                title: '{{ .CommonLabels.alertname }}'
+                fields:
+                  - title: Severity
+                    value: '{{ .CommonLabels.severity }}'
+                    short: true
+                actions:
+                  - type: button
+                    text: Runbook
+                    url: 'https://runbooks.example.org/db'
+          - name: db-pager
+            pagerduty_configs:
+              - routing_key: 'pd-routing-key-secret'
+              - service_key: 'pd-service-key'
+          - name: web-team
+            opsgenie_configs:
+              - api_key: 'opsgenie-key-secret'
+            pushover_configs:
+              - user_key: 'po-user'
+                token: 'po-token'
+            victorops_configs:
+              - api_key: 'vo-key2'
+                routing_key: 'vo-route'
+            wechat_configs:
+              - api_secret: 'wx-secret'
+            sns_configs:
+              - topic_arn: arn:aws:sns:us-east-1:123:x
+                sigv4:
+                  access_key: AK
+                  secret_key: 'sns-secret-key'
+          - name: everything
+            telegram_configs:
+              - bot_token: 'telegram-bot-token'
+                chat_id: 42
+            discord_configs:
+              - webhook_url: 'https://discord.com/api/webhooks/DISCORDSECRET'
+            webex_configs:
+              - room_id: r
+                api_url: 'https://webexapis.com/v1/messages'
+                http_config:
+                  authorization: {credentials: 'webex-token'}
+        mute_time_intervals:
+          - name: offhours
+            time_intervals:
+              - times:
+                  - start_time: '00:00'
+                    end_time: '08:00'
+              - weekdays: ['saturday', 'sunday']
+        time_intervals:
+          - name: business-hours
+            time_intervals:
+              - weekdays: ['monday:friday']
+                times:
+                  - start_time: '09:00'
+                    end_time: '17:00'
+                location: 'Asia/Shanghai'
+        """;
+
     /// <summary>Wraps a route tree (YAML under <c>route:</c>) into a loadable config with the given receivers.</summary>
     public static string WithRoute(string routeYaml, params string[] receivers)
     {

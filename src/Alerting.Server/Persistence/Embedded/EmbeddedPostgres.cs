@@ -287,7 +287,10 @@ internal sealed class EmbeddedPostgres : IAsyncDisposable
         return password;
     }
 
-    private static void WriteSecret(string path, string secret)
+    private static void WriteSecret(string path, string secret) => WritePrivateFile(path, secret + "\n");
+
+    /// <summary>Writes a file only its owner may read, without a window in which it is readable by others.</summary>
+    private static void WritePrivateFile(string path, string content)
     {
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -295,8 +298,9 @@ internal sealed class EmbeddedPostgres : IAsyncDisposable
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using var writer = new StreamWriter(path, Encoding.UTF8, options);
-        writer.WriteLine(secret);
+        // No BOM: initdb would take it as part of the password.
+        using var writer = new StreamWriter(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options);
+        writer.Write(content);
     }
 
     private static async Task PrepareDirectoriesAsync(
@@ -323,7 +327,7 @@ internal sealed class EmbeddedPostgres : IAsyncDisposable
         await CheckTraversableAsync(tools, paths.StoragePath, ct);
         if (!File.Exists(paths.LogFile))
         {
-            WriteSecret(paths.LogFile, "");
+            WritePrivateFile(paths.LogFile, "");
         }
 
         // The postgres user must own its data directory and be able to append to the log pg_ctl opens for it.

@@ -13,10 +13,23 @@ public sealed class TestDatabaseTests
         var second = await TestDatabase.CreateAsync();
 
         Assert.NotEqual(Database(first), Database(second));
-        await ExecuteAsync(first, "CREATE TABLE only_in_first (id int)");
+        await Sql.ExecuteAsync(first, "CREATE TABLE only_in_first (id int)");
 
         Assert.Equal(0L, await CountTablesAsync(second));
         Assert.Equal(1L, await CountTablesAsync(first));
+    }
+
+    [Fact]
+    public async Task WithoutUrlOrDocker_FallsBackToEmbeddedPostgres()
+    {
+        if (Environment.GetEnvironmentVariable(TestDatabase.UrlVariable) is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 }
+            || File.Exists("/var/run/docker.sock"))
+        {
+            return; // Another source wins on this machine.
+        }
+
+        Assert.StartsWith("embedded PostgreSQL in ", await TestDatabase.DescribeServerAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -29,20 +42,8 @@ public sealed class TestDatabaseTests
 
     private static string? Database(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Database;
 
-    private static async Task<long> CountTablesAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private static async Task<long> CountTablesAsync(string connectionString) =>
+        long.Parse(
+            (await Sql.QueryAsync(connectionString, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"))!,
+            System.Globalization.CultureInfo.InvariantCulture);
 }
