@@ -22,7 +22,8 @@ public static class ConfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new ConfigException([new ConfigError(path, 0, "", e.Message)]);
+            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : e.Message;
+            throw new ConfigException([new ConfigError(path, 0, "", $"cannot read configuration: {reason}")]);
         }
         return Load(text, path, Path.GetDirectoryName(Path.GetFullPath(path)));
     }

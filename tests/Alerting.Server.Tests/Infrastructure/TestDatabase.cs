@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
@@ -31,7 +32,7 @@ public static class TestDatabase
     };
 
     private static readonly Lazy<Task<TestServer>> Server = new(StartServerAsync);
-    private static readonly System.Collections.Concurrent.ConcurrentBag<string> Created = [];
+    private static readonly ConcurrentBag<string> Created = [];
     private static int _counter;
 
     /// <summary>Creates a new, empty, uniquely named database and returns its Npgsql connection string.</summary>

@@ -1,0 +1,109 @@
+using Alerting.Hosting;
+
+namespace Alerting.Cli;
+
+public sealed class AlertingCliTests
+{
+    [Fact]
+    public void Check_config_prints_a_summary_and_succeeds()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "ok.yml");
+        File.WriteAllText(path, Infrastructure.AlertingTestHost.DefaultConfig);
+        var (code, stdout, stderr) = Run(path);
+        Assert.Equal(0, code);
+        Assert.Contains("SUCCESS", stdout);
+        Assert.Contains("default", stdout);
+        Assert.Equal("", stderr);
+    }
+
+    [Fact]
+    public void Check_config_names_file_line_and_field_and_fails()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        var bad = Path.Combine(dir, "alerting.yml");
+        File.WriteAllText(bad, """
+            route:
+              receiver: default
+              routes:
+                - receiver: ops
+            receivers:
+              - name: default
+            """);
+        var good = Path.Combine(dir, "good.yml");
+        File.WriteAllText(good, Infrastructure.AlertingTestHost.DefaultConfig);
+        var (code, stdout, stderr) = Run(good, bad);
+        Assert.Equal(1, code);
+        Assert.Contains("SUCCESS", stdout); // the good file is still checked
+        Assert.Contains($"{bad}:4: route.routes[0].receiver: receiver \"ops\" is not defined", stderr);
+    }
+
+    [Fact]
+    public void Missing_file_is_reported_plainly()
+    {
+        var (code, _, stderr) = Run("/nonexistent/alerting.yml");
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/alerting.yml: cannot read configuration: file not found", stderr);
+    }
+
+    [Fact]
+    public void Flags_parse_in_both_forms_and_Alertmanager_only_flags_warn()
+    {
+        var parsed = CommandLine.Parse(["--config.file", "a.yml", "--web.listen-address=127.0.0.1:9999", "--database.url=postgres://u:p@h/db",
+            "--storage.path", "/var/lib/alerting", "--cluster.listen-address=", "--web.route-prefix=/am", "--log.level=debug"]);
+        Assert.Equal("a.yml", parsed.Options.ConfigFile);
+        Assert.Equal("127.0.0.1:9999", parsed.Options.ListenAddress);
+        Assert.Equal("postgres://u:p@h/db", parsed.Options.DatabaseUrl);
+        Assert.Equal("/var/lib/alerting", parsed.Options.StoragePath);
+        Assert.Equal("/am", parsed.Options.EffectiveRoutePrefix());
+        Assert.Equal("debug", parsed.Options.LogLevel);
+        Assert.Single(parsed.Warnings);
+        Assert.Contains("cluster.listen-address", parsed.Warnings[0]);
+    }
+
+    [Fact]
+    public void Defaults_match_Alertmanager()
+    {
+        var options = CommandLine.Parse([]).Options;
+        Assert.Equal("alerting.yml", options.ConfigFile);
+        Assert.Equal(":9093", options.ListenAddress);
+        Assert.Equal("data/", options.StoragePath);
+        Assert.Equal("", options.EffectiveRoutePrefix());
+        Assert.Equal("/prefix", (options with { ExternalUrl = "https://am.example.com/prefix/" }).EffectiveRoutePrefix());
+    }
+
+    [Theory]
+    [InlineData("--nope=1", "unknown flag --nope")]
+    [InlineData("--config.file", "flag --config.file needs a value")]
+    [InlineData("--log.level=loud", "--log.level must be one of")]
+    [InlineData("stray", "unexpected argument")]
+    public void Bad_flags_say_what_is_wrong(string arg, string message)
+    {
+        var e = Assert.Throws<UsageException>(() => CommandLine.Parse([arg]));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData(":9093", null, 9093)]
+    [InlineData("127.0.0.1:0", "127.0.0.1", 0)]
+    [InlineData("[::1]:9093", "::1", 9093)]
+    [InlineData("localhost:80", "localhost", 80)]
+    public void Listen_addresses_parse(string address, string? host, int port)
+    {
+        Assert.Equal((host, port), AlertingServer.ParseListenAddress(address));
+    }
+
+    [Fact]
+    public void Bad_listen_address_is_refused()
+    {
+        Assert.Throws<UsageException>(() => AlertingServer.ParseListenAddress("9093"));
+        Assert.Throws<UsageException>(() => AlertingServer.ParseListenAddress("example.com:9093"));
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] files)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = AlertingCli.CheckConfig(files, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
