@@ -27,6 +27,7 @@ internal static class CommandLine
         var options = new ServerOptions
         {
             DatabaseUrl = Environment.GetEnvironmentVariable("ALERTING_DATABASE_URL") is { Length: > 0 } env ? env : null,
+            RabbitMqUrl = Environment.GetEnvironmentVariable("ALERTING_RABBITMQ_URL") is { Length: > 0 } rabbit ? rabbit : null,
         };
         var warnings = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -66,6 +67,7 @@ internal static class CommandLine
                 "log.level" => options with { LogLevel = CheckLevel(Value()) },
                 "database.url" => options with { DatabaseUrl = Value() },
                 "storage.path" => options with { StoragePath = Value() },
+                "bus.rabbitmq-url" => options with { RabbitMqUrl = Value() },
                 _ when s_ignoredAlertmanagerFlags.Contains(name) => Ignore(name, Value(), warnings, options),
                 _ => throw new UsageException($"unknown flag --{name}"),
             };
@@ -97,6 +99,9 @@ internal static class CommandLine
                                          Also ALERTING_DATABASE_URL. Without it, a private PostgreSQL
                                          cluster is run under --storage.path.
           --storage.path=data/           Where the embedded PostgreSQL keeps its data.
+          --bus.rabbitmq-url=URL         RabbitMQ for the notification bus shared by several instances
+                                         (amqp://user:pass@host:5672/). Also ALERTING_RABBITMQ_URL.
+                                         Without it, each instance uses an in-memory bus.
         """;
 }
 

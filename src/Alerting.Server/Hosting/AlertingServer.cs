@@ -3,6 +3,10 @@ using Alerting.Api;
 using Alerting.Cli;
 using Alerting.Alerts;
 using Alerting.Configuration;
+using Alerting.Channels.Http;
+using Alerting.Grouping;
+using Alerting.Notifications;
+using MassTransit;
 using Alerting.Metrics;
 using Alerting.Persistence;
 using Alerting.Persistence.Embedded;
@@ -51,6 +55,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
         var (host, port) = ParseListenAddress(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -92,6 +97,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         {
             var app = Build(builder, options, config, connectionString, configureServices);
             await MigrateAsync(app.Services, startLog, ct);
+            await ReconcileGroupsAsync(app.Services, ct);
             await app.StartAsync(ct);
             app.Services.GetRequiredService<ConfigHolder>().ListenForSighup();
 
@@ -120,6 +126,8 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<GroupRouter>();
         services.AddSingleton<AlertWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<AlertReader>();
@@ -127,6 +135,14 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<AlertQuery>();
         services.AddSingleton<AlertIngestion>();
         services.AddSingleton<GrafanaIngestion>();
+        services.AddSingleton<HttpClientProvider>();
+        services.AddSingleton<Notifiers>();
+        services.AddSingleton<Delivery>();
+        services.AddSingleton<OutboxPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
+        services.AddSingleton<Dispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        AddBus(services, options);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
@@ -154,7 +170,29 @@ internal sealed class AlertingServer : IAsyncDisposable
         return app;
     }
 
+    /// <summary>MassTransit carries "deliver outbox row N": in memory by default, RabbitMQ when a URL is given.</summary>
+    private static void AddBus(IServiceCollection services, ServerOptions options)
+    {
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(32));
+            if (options.RabbitMqUrl is { Length: > 0 } url)
+            {
+                bus.UsingRabbitMq((ctx, cfg) =>
+                {
+                    cfg.Host(new Uri(url));
+                    cfg.ConfigureEndpoints(ctx);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((ctx, cfg) => cfg.ConfigureEndpoints(ctx));
+            }
+        });
+    }
+
     /// <summary>Gauges of current state are computed when Prometheus scrapes, from the store of truth.</summary>
+
     private static void RegisterStateMetrics(IServiceProvider services, AlertingMetrics metrics)
     {
         metrics.Registry.AddBeforeCollectCallback(async ct =>
@@ -170,10 +208,44 @@ internal sealed class AlertingServer : IAsyncDisposable
                 {
                     metrics.Silences.WithLabels(state.ToString().ToLowerInvariant()).Set(silences.Count(s => s.State(now) == state));
                 }
+                await using var cmd = services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
+                    SELECT (SELECT count(*) FROM aggregation_groups), (SELECT count(*) FROM outbox),
+                           (SELECT coalesce(extract(epoch FROM $1 - min(created_at)), 0)::float8 FROM outbox)
+                    """);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                if (await reader.ReadAsync(ct))
+                {
+                    metrics.AggregationGroups.Set(reader.GetInt64(0));
+                    metrics.OutboxDepth.Set(reader.GetInt64(1));
+                    metrics.OutboxOldestAge.Set(reader.GetDouble(2));
+                }
+
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {
                 // A scrape during a database outage still answers, with the last known values.
+            }
+        });
+    }
+
+    /// <summary>Groups follow the route tree of the configuration now running, at start and after each reload.</summary>
+    private static async Task ReconcileGroupsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var router = services.GetRequiredService<GroupRouter>();
+        var db = services.GetRequiredService<NpgsqlDataSource>();
+        var time = services.GetRequiredService<TimeProvider>();
+        await router.ReconcileAsync(db, time, ct);
+        var log = services.GetRequiredService<ILogger<GroupRouter>>();
+        services.GetRequiredService<ConfigHolder>().Reloaded += next => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await router.ReconcileAsync(db, time, CancellationToken.None);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                log.LogError("Regrouping after reload failed; groups follow the new routes from the next restart or reload: {Error}", e.Message);
             }
         });
     }

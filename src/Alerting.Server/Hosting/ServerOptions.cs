@@ -17,6 +17,9 @@ internal sealed record ServerOptions
 
     public string StoragePath { get; init; } = "data/";
 
+    /// <summary>RabbitMQ for the notification bus (amqp://user:pass@host:5672/vhost); in memory when unset.</summary>
+    public string? RabbitMqUrl { get; init; }
+
     /// <summary>The path all endpoints are served under: --web.route-prefix, else the external URL's path.</summary>
     public string EffectiveRoutePrefix()
     {

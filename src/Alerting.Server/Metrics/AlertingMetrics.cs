@@ -25,6 +25,16 @@ internal sealed class AlertingMetrics
         ConfigReloadTimestamp = Factory.CreateGauge("alertmanager_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.");
         RegexTimeouts = Factory.CreateCounter("alerting_regex_timeouts_total", "Regex matches cut off by the match timeout (counted as no match).");
         StoreFailures = Factory.CreateCounter("alerting_store_unavailable_total", "Requests refused because PostgreSQL could not be reached.");
+        Notifications = Factory.CreateCounter("alertmanager_notifications_total", "The total number of attempted notifications.", ["integration"]);
+        NotificationsFailed = Factory.CreateCounter("alertmanager_notifications_failed_total", "The total number of failed notifications.", ["integration", "reason"]);
+        NotificationRequests = Factory.CreateCounter("alertmanager_notification_requests_total", "The total number of attempted notification requests.", ["integration"]);
+        NotificationRequestsFailed = Factory.CreateCounter("alertmanager_notification_requests_failed_total", "The total number of failed notification requests.", ["integration"]);
+        NotificationLatency = Factory.CreateHistogram("alertmanager_notification_latency_seconds", "The latency of notifications in seconds.",
+            new HistogramConfiguration { LabelNames = ["integration"], Buckets = [0.005, 0.05, 0.5, 1, 5, 10, 15, 20] });
+        AggregationGroups = Factory.CreateGauge("alertmanager_dispatcher_aggregation_groups", "Number of active aggregation groups.");
+        DispatcherFlushes = Factory.CreateCounter("alerting_dispatcher_flushes_total", "Group flushes run by this instance.");
+        OutboxDepth = Factory.CreateGauge("alerting_outbox_depth", "Notifications decided but not yet delivered.");
+        OutboxOldestAge = Factory.CreateGauge("alerting_outbox_oldest_age_seconds", "Age of the oldest undelivered notification.");
         Registry.AddBeforeCollectCallback(() => RegexTimeouts.IncTo(Matching.Matcher.RegexTimeouts));
         // Alertmanager exports both label values from the start.
         AlertsReceived.WithLabels("firing");
@@ -52,6 +62,24 @@ internal sealed class AlertingMetrics
     public Counter RegexTimeouts { get; }
 
     public Counter StoreFailures { get; }
+
+    public Counter Notifications { get; }
+
+    public Counter NotificationsFailed { get; }
+
+    public Counter NotificationRequests { get; }
+
+    public Counter NotificationRequestsFailed { get; }
+
+    public Histogram NotificationLatency { get; }
+
+    public Gauge AggregationGroups { get; }
+
+    public Counter DispatcherFlushes { get; }
+
+    public Gauge OutboxDepth { get; }
+
+    public Gauge OutboxOldestAge { get; }
 
     public void ConfigLoaded(AlertingConfig config, bool success, DateTimeOffset at)
     {

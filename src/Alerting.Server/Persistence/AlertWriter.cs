@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Alerting.Alerts;
+using Alerting.Grouping;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,7 +13,7 @@ namespace Alerting.Persistence;
 /// instance pays one round trip per batch rather than per alert. Merging follows Alertmanager's rules
 /// and is computed in SQL, so several instances sharing the database agree on the result.
 /// </summary>
-internal sealed class AlertWriter(NpgsqlDataSource db, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
+internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
 {
     private const int MaxBatch = 20_000;
 
@@ -97,11 +98,18 @@ internal sealed class AlertWriter(NpgsqlDataSource db, TimeProvider time, ILogge
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
+        var changed = new List<ChangedAlert>();
         foreach (var round in rounds)
         {
-            await UpsertRoundAsync(conn, tx, round.Values, now, ct);
+            await UpsertRoundAsync(conn, tx, round.Values, now, changed, ct);
         }
+        // Grouping is part of the same transaction: an alert that was acknowledged is in its groups.
+        var dueSoon = await router.RouteAsync(conn, tx, changed, now, ct);
         await tx.CommitAsync(ct);
+        if (dueSoon)
+        {
+            router.SignalDue();
+        }
     }
 
     private const string UpsertSql = """
@@ -128,17 +136,25 @@ internal sealed class AlertWriter(NpgsqlDataSource db, TimeProvider time, ILogge
                    END AS ends
             FROM m
         )
-        INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra)
-        SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra FROM merged
-        WHERE is_new OR (ann, starts, ends, gen, timeout, source, extra)
-              IS DISTINCT FROM (s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra)
-        ON CONFLICT (fingerprint) DO UPDATE SET
-            labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, starts_at = EXCLUDED.starts_at,
-            ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url, updated_at = EXCLUDED.updated_at,
-            timeout = EXCLUDED.timeout, source = EXCLUDED.source, extra = EXCLUDED.extra
+        , written AS (
+            INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra, state, state_changed_at)
+            SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, 'pending', $11 FROM merged
+            WHERE is_new OR (ann, starts, ends, gen, timeout, source, extra)
+                  IS DISTINCT FROM (s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra)
+            ON CONFLICT (fingerprint) DO UPDATE SET
+                labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, starts_at = EXCLUDED.starts_at,
+                ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url, updated_at = EXCLUDED.updated_at,
+                timeout = EXCLUDED.timeout, source = EXCLUDED.source, extra = EXCLUDED.extra,
+                -- A resolved alert that fires again starts a new life: pending until its group flushes.
+                state = CASE WHEN a.ends_at <= $11 AND EXCLUDED.ends_at > $11 THEN 'pending' ELSE a.state END,
+                state_changed_at = CASE WHEN a.ends_at <= $11 AND EXCLUDED.ends_at > $11 THEN $11 ELSE a.state_changed_at END
+            RETURNING fingerprint, labels, starts_at, ends_at
+        )
+        SELECT w.fingerprint, w.labels, w.starts_at, w.ends_at, m.is_new, m.s_ends
+        FROM written w JOIN merged m ON m.fp = w.fingerprint
         """;
 
-    private static async Task UpsertRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ICollection<StoredAlert> alerts, DateTimeOffset now, CancellationToken ct)
+    private static async Task UpsertRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ICollection<StoredAlert> alerts, DateTimeOffset now, List<ChangedAlert> changed, CancellationToken ct)
     {
         var n = alerts.Count;
         var fp = new long[n];
@@ -180,7 +196,17 @@ internal sealed class AlertWriter(NpgsqlDataSource db, TimeProvider time, ILogge
         cmd.Parameters.Add(new NpgsqlParameter { Value = source, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = extra, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            changed.Add(new ChangedAlert(
+                unchecked((ulong)reader.GetInt64(0)),
+                LabelJson.Read(reader.GetString(1)),
+                reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetBoolean(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
     }
 
     private sealed class WriteRequest(IReadOnlyList<StoredAlert> alerts)
@@ -190,6 +216,9 @@ internal sealed class AlertWriter(NpgsqlDataSource db, TimeProvider time, ILogge
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>An alert row the upsert actually wrote, with its end time before the write (null when new).</summary>
+internal sealed record ChangedAlert(ulong Fingerprint, Labels.LabelSet Labels, DateTimeOffset StartsAt, DateTimeOffset EndsAt, bool IsNew, DateTimeOffset? PreviousEndsAt);
 
 /// <summary>The database cannot take writes now; the API answers 503 with Retry-After.</summary>
 internal sealed class StoreUnavailableException(string message, Exception? inner) : Exception(message, inner);

@@ -12,6 +12,18 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
 
     public DbSet<SilenceRow> Silences => Set<SilenceRow>();
 
+    public DbSet<GroupRow> Groups => Set<GroupRow>();
+
+    public DbSet<GroupMemberRow> GroupMembers => Set<GroupMemberRow>();
+
+    public DbSet<NotificationLogRow> NotificationLog => Set<NotificationLogRow>();
+
+    public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
+
+    public DbSet<AttemptRow> Attempts => Set<AttemptRow>();
+
+    public DbSet<AlertEventRow> AlertEvents => Set<AlertEventRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AlertRow>(e =>
@@ -30,6 +42,100 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.Property(a => a.Timeout).HasColumnName("timeout");
             e.Property(a => a.Source).HasColumnName("source");
             e.Property(a => a.Extra).HasColumnName("extra").HasColumnType("jsonb");
+            e.Property(a => a.State).HasColumnName("state").HasDefaultValue("pending");
+            e.Property(a => a.StateChangedAt).HasColumnName("state_changed_at");
+        });
+
+        modelBuilder.Entity<GroupRow>(e =>
+        {
+            e.ToTable("aggregation_groups", t => t.HasComment("One row per aggregation group (route + group labels), with its flush schedule."));
+            e.HasKey(g => g.GroupKey);
+            e.Property(g => g.GroupKey).HasColumnName("group_key");
+            e.Property(g => g.RouteId).HasColumnName("route_id");
+            e.Property(g => g.Receiver).HasColumnName("receiver");
+            e.Property(g => g.GroupLabels).HasColumnName("group_labels").HasColumnType("jsonb");
+            e.Property(g => g.NextFlushAt).HasColumnName("next_flush_at");
+            e.Property(g => g.FlushedOnce).HasColumnName("flushed_once");
+            e.Property(g => g.CreatedAt).HasColumnName("created_at");
+            e.Property(g => g.LeaseOwner).HasColumnName("lease_owner");
+            e.Property(g => g.LeaseUntil).HasColumnName("lease_until");
+            e.HasIndex(g => g.NextFlushAt).HasDatabaseName("ix_groups_next_flush_at");
+        });
+
+        modelBuilder.Entity<GroupMemberRow>(e =>
+        {
+            e.ToTable("group_members");
+            e.HasKey(m => new { m.GroupKey, m.Fingerprint });
+            e.Property(m => m.GroupKey).HasColumnName("group_key");
+            e.Property(m => m.Fingerprint).HasColumnName("fingerprint");
+            e.Property(m => m.AddedAt).HasColumnName("added_at");
+            e.HasIndex(m => m.Fingerprint).HasDatabaseName("ix_group_members_fingerprint");
+        });
+
+        modelBuilder.Entity<NotificationLogRow>(e =>
+        {
+            e.ToTable("notification_log", t => t.HasComment("Alertmanager's nflog: what each integration of a group was last told, written only after a successful send."));
+            e.HasKey(n => new { n.GroupKey, n.Receiver, n.Integration });
+            e.Property(n => n.GroupKey).HasColumnName("group_key");
+            e.Property(n => n.Receiver).HasColumnName("receiver");
+            e.Property(n => n.Integration).HasColumnName("integration");
+            e.Property(n => n.FiringAlerts).HasColumnName("firing_alerts");
+            e.Property(n => n.ResolvedAlerts).HasColumnName("resolved_alerts");
+            e.Property(n => n.SentAt).HasColumnName("sent_at");
+        });
+
+        modelBuilder.Entity<OutboxRow>(e =>
+        {
+            e.ToTable("outbox", t => t.HasComment("Notifications decided but not yet delivered; one pending row per group, receiver and integration."));
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(o => o.GroupKey).HasColumnName("group_key");
+            e.Property(o => o.Receiver).HasColumnName("receiver");
+            e.Property(o => o.Integration).HasColumnName("integration");
+            e.Property(o => o.Payload).HasColumnName("payload").HasColumnType("jsonb");
+            e.Property(o => o.FiringAlerts).HasColumnName("firing_alerts");
+            e.Property(o => o.ResolvedAlerts).HasColumnName("resolved_alerts");
+            e.Property(o => o.Reason).HasColumnName("reason");
+            e.Property(o => o.Version).HasColumnName("version");
+            e.Property(o => o.CreatedAt).HasColumnName("created_at");
+            e.Property(o => o.Deadline).HasColumnName("deadline");
+            e.Property(o => o.Attempts).HasColumnName("attempts");
+            e.Property(o => o.LeaseOwner).HasColumnName("lease_owner");
+            e.Property(o => o.LeaseUntil).HasColumnName("lease_until");
+            e.HasIndex(o => new { o.GroupKey, o.Receiver, o.Integration }).IsUnique().HasDatabaseName("ux_outbox_target");
+            e.HasIndex(o => o.LeaseUntil).HasDatabaseName("ix_outbox_lease_until");
+        });
+
+        modelBuilder.Entity<AttemptRow>(e =>
+        {
+            e.ToTable("notification_attempts", t => t.HasComment("Every send attempt, for the history API."));
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(a => a.At).HasColumnName("at");
+            e.Property(a => a.GroupKey).HasColumnName("group_key");
+            e.Property(a => a.Receiver).HasColumnName("receiver");
+            e.Property(a => a.Integration).HasColumnName("integration");
+            e.Property(a => a.Outcome).HasColumnName("outcome");
+            e.Property(a => a.StatusCode).HasColumnName("status_code");
+            e.Property(a => a.Error).HasColumnName("error");
+            e.Property(a => a.LatencyMs).HasColumnName("latency_ms");
+            e.Property(a => a.Alerts).HasColumnName("alerts");
+            e.Property(a => a.Reason).HasColumnName("reason");
+            e.HasIndex(a => new { a.GroupKey, a.At }).HasDatabaseName("ix_attempts_group_at");
+            e.HasIndex(a => a.Alerts).HasMethod("gin").HasDatabaseName("ix_attempts_alerts");
+        });
+
+        modelBuilder.Entity<AlertEventRow>(e =>
+        {
+            e.ToTable("alert_events", t => t.HasComment("State changes of each alert: received, firing, suppressed, resolved."));
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(a => a.Fingerprint).HasColumnName("fingerprint");
+            e.Property(a => a.At).HasColumnName("at");
+            e.Property(a => a.Event).HasColumnName("event");
+            e.Property(a => a.GroupKey).HasColumnName("group_key");
+            e.Property(a => a.Detail).HasColumnName("detail");
+            e.HasIndex(a => new { a.Fingerprint, a.At }).HasDatabaseName("ix_alert_events_fingerprint_at");
         });
 
         modelBuilder.Entity<SilenceRow>(e =>
@@ -72,6 +178,131 @@ internal sealed class AlertRow
 
     /// <summary>Sender-specific extras kept for messages, such as Grafana's dashboard and panel links.</summary>
     public string? Extra { get; set; }
+
+    /// <summary>pending, firing, suppressed or resolved (see docs/engine.md).</summary>
+    public string State { get; set; } = "pending";
+
+    public DateTimeOffset? StateChangedAt { get; set; }
+}
+
+internal sealed class GroupRow
+{
+    public required string GroupKey { get; set; }
+
+    public required string RouteId { get; set; }
+
+    public required string Receiver { get; set; }
+
+    public required string GroupLabels { get; set; }
+
+    public DateTimeOffset NextFlushAt { get; set; }
+
+    public bool FlushedOnce { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string? LeaseOwner { get; set; }
+
+    public DateTimeOffset? LeaseUntil { get; set; }
+}
+
+internal sealed class GroupMemberRow
+{
+    public required string GroupKey { get; set; }
+
+    public long Fingerprint { get; set; }
+
+    public DateTimeOffset AddedAt { get; set; }
+}
+
+internal sealed class NotificationLogRow
+{
+    public required string GroupKey { get; set; }
+
+    public required string Receiver { get; set; }
+
+    public required string Integration { get; set; }
+
+    public long[] FiringAlerts { get; set; } = [];
+
+    public long[] ResolvedAlerts { get; set; } = [];
+
+    public DateTimeOffset SentAt { get; set; }
+}
+
+internal sealed class OutboxRow
+{
+    public long Id { get; set; }
+
+    public required string GroupKey { get; set; }
+
+    public required string Receiver { get; set; }
+
+    public required string Integration { get; set; }
+
+    /// <summary>The alert snapshot the message is rendered from.</summary>
+    public required string Payload { get; set; }
+
+    public long[] FiringAlerts { get; set; } = [];
+
+    public long[] ResolvedAlerts { get; set; } = [];
+
+    public required string Reason { get; set; }
+
+    /// <summary>Bumped when a later flush replaces the snapshot while a send is under way.</summary>
+    public int Version { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Retries stop here (the flush time plus group_interval), as Alertmanager's flush deadline.</summary>
+    public DateTimeOffset Deadline { get; set; }
+
+    public int Attempts { get; set; }
+
+    public string? LeaseOwner { get; set; }
+
+    public DateTimeOffset? LeaseUntil { get; set; }
+}
+
+internal sealed class AttemptRow
+{
+    public long Id { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public required string GroupKey { get; set; }
+
+    public required string Receiver { get; set; }
+
+    public required string Integration { get; set; }
+
+    /// <summary>success, retry, failed.</summary>
+    public required string Outcome { get; set; }
+
+    public int? StatusCode { get; set; }
+
+    public string? Error { get; set; }
+
+    public double LatencyMs { get; set; }
+
+    public long[] Alerts { get; set; } = [];
+
+    public string? Reason { get; set; }
+}
+
+internal sealed class AlertEventRow
+{
+    public long Id { get; set; }
+
+    public long Fingerprint { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public required string Event { get; set; }
+
+    public string? GroupKey { get; set; }
+
+    public string? Detail { get; set; }
 }
 
 internal sealed class SilenceRow

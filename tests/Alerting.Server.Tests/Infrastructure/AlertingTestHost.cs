@@ -122,6 +122,14 @@ public sealed class AlertingTestHost : IAsyncDisposable
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -22,6 +22,47 @@ namespace Alerting.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Alerting.Persistence.AlertEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event");
+
+                    b.Property<long>("Fingerprint")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("GroupKey")
+                        .HasColumnType("text")
+                        .HasColumnName("group_key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint", "At")
+                        .HasDatabaseName("ix_alert_events_fingerprint_at");
+
+                    b.ToTable("alert_events", null, t =>
+                        {
+                            t.HasComment("State changes of each alert: received, firing, suppressed, resolved.");
+                        });
+                });
+
             modelBuilder.Entity("Alerting.Persistence.AlertRow", b =>
                 {
                     b.Property<long>("Fingerprint")
@@ -60,6 +101,17 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("starts_at");
 
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("pending")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset?>("StateChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("state_changed_at");
+
                     b.Property<bool>("Timeout")
                         .HasColumnType("boolean")
                         .HasColumnName("timeout");
@@ -76,6 +128,269 @@ namespace Alerting.Persistence.Migrations
                         });
 
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
+                });
+
+            modelBuilder.Entity("Alerting.Persistence.AttemptRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.PrimitiveCollection<long[]>("Alerts")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("alerts");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("GroupKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("group_key");
+
+                    b.Property<string>("Integration")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("integration");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Receiver")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("receiver");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Alerts")
+                        .HasDatabaseName("ix_attempts_alerts");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Alerts"), "gin");
+
+                    b.HasIndex("GroupKey", "At")
+                        .HasDatabaseName("ix_attempts_group_at");
+
+                    b.ToTable("notification_attempts", null, t =>
+                        {
+                            t.HasComment("Every send attempt, for the history API.");
+                        });
+                });
+
+            modelBuilder.Entity("Alerting.Persistence.GroupMemberRow", b =>
+                {
+                    b.Property<string>("GroupKey")
+                        .HasColumnType("text")
+                        .HasColumnName("group_key");
+
+                    b.Property<long>("Fingerprint")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.HasKey("GroupKey", "Fingerprint");
+
+                    b.HasIndex("Fingerprint")
+                        .HasDatabaseName("ix_group_members_fingerprint");
+
+                    b.ToTable("group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Alerting.Persistence.GroupRow", b =>
+                {
+                    b.Property<string>("GroupKey")
+                        .HasColumnType("text")
+                        .HasColumnName("group_key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("FlushedOnce")
+                        .HasColumnType("boolean")
+                        .HasColumnName("flushed_once");
+
+                    b.Property<string>("GroupLabels")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("group_labels");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTimeOffset>("NextFlushAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_flush_at");
+
+                    b.Property<string>("Receiver")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("receiver");
+
+                    b.Property<string>("RouteId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("route_id");
+
+                    b.HasKey("GroupKey");
+
+                    b.HasIndex("NextFlushAt")
+                        .HasDatabaseName("ix_groups_next_flush_at");
+
+                    b.ToTable("aggregation_groups", null, t =>
+                        {
+                            t.HasComment("One row per aggregation group (route + group labels), with its flush schedule.");
+                        });
+                });
+
+            modelBuilder.Entity("Alerting.Persistence.NotificationLogRow", b =>
+                {
+                    b.Property<string>("GroupKey")
+                        .HasColumnType("text")
+                        .HasColumnName("group_key");
+
+                    b.Property<string>("Receiver")
+                        .HasColumnType("text")
+                        .HasColumnName("receiver");
+
+                    b.Property<string>("Integration")
+                        .HasColumnType("text")
+                        .HasColumnName("integration");
+
+                    b.PrimitiveCollection<long[]>("FiringAlerts")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("firing_alerts");
+
+                    b.PrimitiveCollection<long[]>("ResolvedAlerts")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("resolved_alerts");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("GroupKey", "Receiver", "Integration");
+
+                    b.ToTable("notification_log", null, t =>
+                        {
+                            t.HasComment("Alertmanager's nflog: what each integration of a group was last told, written only after a successful send.");
+                        });
+                });
+
+            modelBuilder.Entity("Alerting.Persistence.OutboxRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("Deadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline");
+
+                    b.PrimitiveCollection<long[]>("FiringAlerts")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("firing_alerts");
+
+                    b.Property<string>("GroupKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("group_key");
+
+                    b.Property<string>("Integration")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("integration");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Receiver")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("receiver");
+
+                    b.PrimitiveCollection<long[]>("ResolvedAlerts")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("resolved_alerts");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeaseUntil")
+                        .HasDatabaseName("ix_outbox_lease_until");
+
+                    b.HasIndex("GroupKey", "Receiver", "Integration")
+                        .IsUnique()
+                        .HasDatabaseName("ux_outbox_target");
+
+                    b.ToTable("outbox", null, t =>
+                        {
+                            t.HasComment("Notifications decided but not yet delivered; one pending row per group, receiver and integration.");
+                        });
                 });
 
             modelBuilder.Entity("Alerting.Persistence.SilenceRow", b =>

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+
+namespace Alerting.Notifications;
+
+/// <summary>
+/// Alertmanager's webhook payload (webhook.Message, version "4"), written as Go's
+/// json.NewEncoder(&amp;buf).Encode(msg) writes it: compact, fields in struct order, map keys sorted,
+/// HTML characters escaped, and a trailing newline.
+/// </summary>
+public static class WebhookMessage
+{
+    public const string Version = "4";
+
+    /// <summary>
+    /// The request body. <paramref name="maxAlerts"/> is the receiver's max_alerts: positive values keep
+    /// that many alerts (see <see cref="NotificationData.Truncate"/>); zero means all.
+    /// </summary>
+    public static string Serialize(NotificationData data, long maxAlerts)
+    {
+        data = data.Truncate(maxAlerts);
+        var sb = new StringBuilder(512 + (256 * data.Alerts.Count));
+        sb.Append("{\"receiver\":");
+        GoJson.WriteString(sb, data.Receiver);
+        sb.Append(",\"status\":");
+        GoJson.WriteString(sb, data.Status);
+        sb.Append(",\"alerts\":[");
+        for (var i = 0; i < data.Alerts.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+            WriteAlert(sb, data.Alerts[i]);
+        }
+        sb.Append("],\"groupLabels\":");
+        GoJson.WriteObject(sb, data.GroupLabels);
+        sb.Append(",\"commonLabels\":");
+        GoJson.WriteObject(sb, data.CommonLabels);
+        sb.Append(",\"commonAnnotations\":");
+        GoJson.WriteObject(sb, data.CommonAnnotations);
+        sb.Append(",\"externalURL\":");
+        GoJson.WriteString(sb, data.ExternalUrl);
+        sb.Append(",\"version\":\"").Append(Version).Append('"');
+        sb.Append(",\"groupKey\":");
+        GoJson.WriteString(sb, data.GroupKey);
+        sb.Append(",\"truncatedAlerts\":").Append(data.TruncatedAlerts.ToString(CultureInfo.InvariantCulture));
+        sb.Append("}\n");
+        return sb.ToString();
+    }
+
+    private static void WriteAlert(StringBuilder sb, NotificationAlert alert)
+    {
+        sb.Append("{\"status\":");
+        GoJson.WriteString(sb, alert.Status);
+        sb.Append(",\"labels\":");
+        GoJson.WriteObject(sb, alert.Labels);
+        sb.Append(",\"annotations\":");
+        GoJson.WriteObject(sb, alert.Annotations);
+        sb.Append(",\"startsAt\":\"").Append(GoJson.FormatTime(alert.StartsAt));
+        // The dispatcher zeroes a firing alert's end so receivers never see a future end time.
+        sb.Append("\",\"endsAt\":\"").Append(alert.IsFiring ? GoJson.ZeroTime : GoJson.FormatTime(alert.EndsAt));
+        sb.Append("\",\"generatorURL\":");
+        GoJson.WriteString(sb, alert.GeneratorUrl);
+        sb.Append(",\"fingerprint\":");
+        GoJson.WriteString(sb, alert.Fingerprint);
+        sb.Append('}');
+    }
+}

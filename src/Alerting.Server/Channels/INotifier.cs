@@ -1,0 +1,33 @@
+namespace Alerting.Channels;
+
+/// <summary>
+/// One integration of a receiver (a webhook_configs entry, later slack, email, dingtalk). The engine owns
+/// retries and backoff; a notifier makes exactly one attempt per call.
+/// </summary>
+internal interface INotifier
+{
+    /// <summary>"webhook", "slack", "email", "dingtalk": the integration label of metrics and logs.</summary>
+    string Integration { get; }
+
+    bool SendResolved { get; }
+
+    /// <summary>
+    /// One attempt, bounded by its own timeout; never throws for HTTP/network failures. Cancelling
+    /// <paramref name="ct"/> (shutdown) throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct);
+}
+
+/// <param name="Body">The already-rendered payload (the webhook's JSON message).</param>
+internal sealed record NotificationRequest(string Receiver, string GroupKey, string Body, long AlertCount);
+
+internal enum SendOutcome
+{
+    Success,
+    Retryable,
+    Permanent,
+}
+
+/// <param name="Error">Why it failed, safe to log: URLs redacted, at most 1 KiB of response body.</param>
+/// <param name="RetryAfter">The receiver's Retry-After, when it sent one with a retryable status.</param>
+internal sealed record SendResult(SendOutcome Outcome, int? StatusCode, string? Error, TimeSpan Latency, TimeSpan? RetryAfter = null);

@@ -1,0 +1,75 @@
+using System.Net.Http.Headers;
+using Alerting.Channels.Http;
+using Alerting.Configuration;
+
+namespace Alerting.Channels.Webhook;
+
+/// <summary>
+/// <c>webhook_configs</c>: POSTs the rendered message to <c>url</c>, or to the URL in <c>url_file</c> read
+/// at send time so a rotated URL applies without a reload. <c>max_alerts</c> is applied by whoever renders
+/// the body.
+/// </summary>
+internal sealed class WebhookNotifier(WebhookConfig config, HttpClientProvider clients, TimeProvider time) : INotifier
+{
+    /// <summary>
+    /// Alertmanager 0.25 has no per-request webhook timeout: an attempt is bounded only by the whole
+    /// notification's deadline, at least 10 s (notify.MinTimeout). Bounding each attempt by the same 10 s
+    /// keeps one hung receiver from eating the engine's whole retry budget.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    // Alertmanager's own user agent, so receivers that check for it keep working.
+    private static readonly ProductInfoHeaderValue s_userAgent = new("Alertmanager", "0.25.0");
+
+    public string Integration => "webhook";
+
+    public bool SendResolved => config.SendResolved;
+
+    public TimeSpan Timeout => config.Timeout is { } t && t > TimeSpan.Zero ? t : DefaultTimeout;
+
+    public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var (url, error) = await ResolveUrlAsync(ct);
+        if (url is null)
+        {
+            return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
+        }
+        using var message = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(request.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        message.Headers.UserAgent.Add(s_userAgent);
+        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
+        return result with { Latency = time.GetElapsedTime(started) };
+    }
+
+    /// <summary>The target URL, or a secret-free reason why there is none (permanent: retrying will not fix it).</summary>
+    private async Task<(Uri? Url, string? Error)> ResolveUrlAsync(CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(config.UrlFile))
+        {
+            string text;
+            try
+            {
+                text = (await File.ReadAllTextAsync(config.UrlFile, ct)).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return (null, $"read url_file: {e.Message}");
+            }
+            // Never echo the content: it is the secret.
+            return Parse(text) is { } fromFile ? (fromFile, null) : (null, $"url_file {config.UrlFile} does not hold a valid http(s) URL");
+        }
+        if (string.IsNullOrEmpty(config.Url))
+        {
+            return (null, "webhook has neither url nor url_file");
+        }
+        return Parse(config.Url) is { } url ? (url, null) : (null, "webhook url is not a valid http(s) URL");
+    }
+
+    private static Uri? Parse(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0
+            ? url
+            : null;
+}

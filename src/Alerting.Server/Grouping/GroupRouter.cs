@@ -1,0 +1,154 @@
+using Alerting.Configuration;
+using Alerting.Labels;
+using Alerting.Persistence;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Alerting.Grouping;
+
+/// <summary>
+/// Puts alerts into aggregation groups as Alertmanager's dispatcher does: every matching route gives a
+/// group keyed by the route and the alert's group_by labels. Groups and memberships live in PostgreSQL
+/// and are written in the ingestion transaction, so an acknowledged alert is always grouped.
+/// </summary>
+internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, ILogger<GroupRouter> log)
+{
+    /// <summary>Records groups, memberships and lifecycle events for written alerts. Returns true when a new group is due now.</summary>
+    public async Task<bool> RouteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, CancellationToken ct)
+    {
+        if (changed.Count == 0)
+        {
+            return false;
+        }
+        var route = config.Current.Route;
+        var groups = new Dictionary<string, NewGroup>(StringComparer.Ordinal);
+        var memberKeys = new List<string>();
+        var memberFps = new List<long>();
+        var events = new EventBatch();
+        foreach (var alert in changed)
+        {
+            var fp = unchecked((long)alert.Fingerprint);
+            var firing = alert.EndsAt > now;
+            if (alert.IsNew)
+            {
+                events.Add(fp, now, firing ? "received" : "received_resolved", null, null);
+            }
+            else if (alert.PreviousEndsAt <= now && firing)
+            {
+                events.Add(fp, now, "refired", null, null);
+            }
+            else if (alert.PreviousEndsAt > now && !firing)
+            {
+                events.Add(fp, now, "resolved", null, "resolved by its sender");
+            }
+
+            foreach (var r in route.Match(alert.Labels))
+            {
+                var groupLabels = r.GroupLabels(alert.Labels);
+                var key = r.GroupKey(groupLabels);
+                // Alertmanager flushes a new group at once when its first alert is older than group_wait.
+                var due = alert.StartsAt + r.GroupWait <= now ? now : now + r.GroupWait;
+                if (!groups.TryGetValue(key, out var g) || due < g.Due)
+                {
+                    groups[key] = new NewGroup(key, r.Id(), r.Receiver, groupLabels, due);
+                }
+                memberKeys.Add(key);
+                memberFps.Add(fp);
+            }
+        }
+
+        var dueNow = false;
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
+            SELECT k, r, rc, gl, d, false, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(k, r, rc, gl, d)
+            ON CONFLICT (group_key) DO NOTHING
+            RETURNING next_flush_at
+            """, conn, tx))
+        {
+            var list = groups.Values.ToList();
+            cmd.Parameters.Add(Array(list.Select(g => g.Key).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(list.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(list.Select(g => g.Receiver).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(list.Select(g => LabelJson.Write(g.Labels)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(Array(list.Select(g => g.Due.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                // PostgreSQL rounds to microseconds, possibly up: allow for it.
+                dueNow |= reader.GetFieldValue<DateTimeOffset>(0) <= now.AddMilliseconds(1);
+            }
+        }
+
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO group_members (group_key, fingerprint, added_at)
+            SELECT k, f, $3 FROM unnest($1::text[], $2::bigint[]) AS t(k, f)
+            ON CONFLICT DO NOTHING
+            RETURNING group_key, fingerprint
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(Array(memberKeys.ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(memberFps.ToArray(), NpgsqlDbType.Bigint));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                events.Add(reader.GetInt64(1), now, "grouped", reader.GetString(0), null);
+            }
+        }
+
+        await events.WriteAsync(conn, tx, ct);
+        return dueNow;
+    }
+
+    public void SignalDue() => signal.Set();
+
+    /// <summary>
+    /// Brings memberships in line with the running route tree, after a reload or at start: alerts join
+    /// the groups their routes now give, and groups of routes that no longer exist are dropped.
+    /// The notification log is kept, so a reload sends no duplicates.
+    /// </summary>
+    public async Task ReconcileAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var runtime = config.Current;
+        var now = time.GetUtcNow();
+        var routeIds = runtime.Route.Walk().Select(r => r.Id()).ToHashSet(StringComparer.Ordinal);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+
+        var removed = 0;
+        await using (var cmd = new NpgsqlCommand("""
+            WITH gone AS (DELETE FROM aggregation_groups WHERE NOT (route_id = ANY($1)) RETURNING group_key)
+            DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(Array(routeIds.ToArray(), NpgsqlDbType.Text));
+            removed = await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        var active = new List<ChangedAlert>();
+        await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1", conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var end = reader.GetFieldValue<DateTimeOffset>(3);
+                // Not new and not a state change: only the grouping is wanted, without lifecycle events.
+                active.Add(new ChangedAlert(unchecked((ulong)reader.GetInt64(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), end, false, end));
+            }
+        }
+        var dueNow = await RouteAsync(conn, tx, active, now, ct);
+        await tx.CommitAsync(ct);
+        if (dueNow)
+        {
+            signal.Set();
+        }
+        log.LogInformation("Groups reconciled with the route tree: {Alerts} active alerts routed, {Removed} memberships of removed routes dropped", active.Count, removed);
+    }
+
+    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
+
+    private sealed record NewGroup(string Key, string RouteId, string Receiver, LabelSet Labels, DateTimeOffset Due);
+}

@@ -1,0 +1,260 @@
+using Alerting.Channels;
+using Alerting.Hosting;
+using Alerting.Metrics;
+using Npgsql;
+using NpgsqlTypes;
+using Polly;
+using Polly.Retry;
+
+namespace Alerting.Notifications;
+
+/// <summary>
+/// Sends one outbox row: claims it with a lease, renders the message, sends with retries until the
+/// flush's deadline, and on success writes the notification log and removes the row in one transaction.
+/// A failed send leaves the notification log alone, so the next flush sends again.
+/// </summary>
+internal sealed class Delivery(
+    NpgsqlDataSource db,
+    Notifiers notifiers,
+    OutboxPublisher publisher,
+    InstanceInfo instance,
+    ServerOptions options,
+    AlertingMetrics metrics,
+    TimeProvider time,
+    ILogger<Delivery> log)
+{
+    /// <summary>How long a claimed row stays ours without renewal; a crashed sender's rows come back after this.</summary>
+    internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    public async Task DeliverAsync(long id, CancellationToken ct)
+    {
+        var row = await ClaimAsync(id, ct);
+        if (row is null)
+        {
+            return; // delivered already, or another instance holds it
+        }
+        var target = notifiers.Find(row.Receiver, row.Integration);
+        if (target is null)
+        {
+            log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
+            await FinishAsync(row, success: false, ct);
+            return;
+        }
+
+        var snapshot = OutboxSnapshot.FromJson(row.Payload);
+        var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(snapshot.ToData(ExternalUrl())), snapshot.Alerts.Count);
+        var integration = target.Notifier.Integration;
+        metrics.Notifications.WithLabels(integration).Inc();
+        var started = time.GetTimestamp();
+
+        SendResult? last = null;
+        var remaining = row.Deadline - time.GetUtcNow();
+        using var deadline = new CancellationTokenSource(remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            last = await Retry(time).ExecuteAsync(async token =>
+            {
+                var result = await target.Notifier.SendAsync(request, token);
+                await RecordAttemptAsync(row, result, snapshot, CancellationToken.None);
+                metrics.NotificationRequests.WithLabels(integration).Inc();
+                if (result.Outcome != SendOutcome.Success)
+                {
+                    metrics.NotificationRequestsFailed.WithLabels(integration).Inc();
+                    await RenewLeaseAsync(row.Id, CancellationToken.None);
+                }
+                return result;
+            }, linked.Token);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: hand the row back at once, so the next instance (or start) sends it.
+            await ReleaseAsync(row.Id, CancellationToken.None);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // The flush deadline passed while retrying.
+        }
+
+        var success = last?.Outcome == SendOutcome.Success;
+        if (success)
+        {
+            metrics.NotificationLatency.WithLabels(integration).Observe(time.GetElapsedTime(started).TotalSeconds);
+        }
+        else
+        {
+            var reason = last is null ? "deadline" : last.Outcome == SendOutcome.Permanent ? "clientError" : "serverError";
+            metrics.NotificationsFailed.WithLabels(integration, reason).Inc();
+            log.LogWarning("Notify {Receiver}/{Integration} for {Group} failed after {Attempts} attempts: {Error}",
+                row.Receiver, row.Integration, row.GroupKey, row.Attempts, last?.Error ?? "deadline passed");
+        }
+        await FinishAsync(row, success, CancellationToken.None);
+    }
+
+    private string ExternalUrl() => options.ExternalUrl ?? $"http://{Environment.MachineName}:{options.ListenAddress.Split(':').Last()}";
+
+    /// <summary>First try at once, then about 0.5 s × 1.5ⁿ with jitter, capped at 60 s, or the receiver's Retry-After.</summary>
+    private static ResiliencePipeline<SendResult> Retry(TimeProvider time) =>
+        new ResiliencePipelineBuilder<SendResult> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<SendResult>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Outcome == SendOutcome.Retryable),
+                MaxRetryAttempts = int.MaxValue,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Backoff(args.AttemptNumber, args.Outcome.Result?.RetryAfter)),
+            })
+            .Build();
+
+    internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } after && after > TimeSpan.Zero)
+        {
+            return after < TimeSpan.FromMinutes(5) ? after : TimeSpan.FromMinutes(5);
+        }
+        var seconds = Math.Min(60, 0.5 * Math.Pow(1.5, attempt));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+
+    private async Task<OutboxClaim?> ClaimAsync(long id, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var cmd = db.CreateCommand("""
+            UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
+            WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3)
+            RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        return new OutboxClaim(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            reader.GetFieldValue<long[]>(5), reader.GetFieldValue<long[]>(6), reader.GetString(7), reader.GetInt32(8),
+            reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10));
+    }
+
+    private async Task RenewLeaseAsync(long id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task ReleaseAsync(long id, CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = db.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The lease runs out by itself.
+        }
+    }
+
+    private async Task RecordAttemptAsync(OutboxClaim row, SendResult result, OutboxSnapshot snapshot, CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = db.CreateCommand("""
+                INSERT INTO notification_attempts (at, group_key, receiver, integration, outcome, status_code, error, latency_ms, alerts, reason)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                """);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Receiver });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Integration });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = result.Outcome switch { SendOutcome.Success => "success", SendOutcome.Retryable => "retry", _ => "failed" } });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)result.StatusCode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)result.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = result.Latency.TotalMilliseconds });
+            cmd.Parameters.Add(new NpgsqlParameter
+            {
+                Value = snapshot.Alerts.Select(a => unchecked((long)Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray(),
+                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint,
+            });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Reason });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            log.LogWarning("Recording a send attempt failed: {Error}", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Success writes the notification log (only now, as Alertmanager) and marks the alerts notified.
+    /// Either way the row goes, unless a later flush replaced its snapshot meanwhile: then it is sent next.
+    /// </summary>
+    private async Task FinishAsync(OutboxClaim row, bool success, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (success)
+        {
+            await using (var cmd = new NpgsqlCommand("""
+                INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
+                    firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
+                """, conn, tx))
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Receiver });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Integration });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Resolved, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            await using (var cmd = new NpgsqlCommand("""
+                WITH changed AS (
+                    UPDATE alerts SET state = 'firing', state_changed_at = $2
+                    WHERE fingerprint = ANY($1) AND state = 'pending' AND ends_at > $2
+                    RETURNING fingerprint)
+                INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+                SELECT fingerprint, $2, 'firing', $3, $4 FROM changed
+                """, conn, tx))
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = $"notified {row.Receiver}/{row.Integration}" });
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+        bool replaced;
+        await using (var cmd = new NpgsqlCommand("DELETE FROM outbox WHERE id = $1 AND version = $2", conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Version });
+            replaced = await cmd.ExecuteNonQueryAsync(ct) == 0;
+        }
+        if (replaced)
+        {
+            await using var cmd = new NpgsqlCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1", conn, tx);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        if (replaced)
+        {
+            await publisher.PublishAsync(row.Id, ct);
+        }
+    }
+
+    private sealed record OutboxClaim(long Id, string GroupKey, string Receiver, string Integration, string Payload,
+        long[] Firing, long[] Resolved, string Reason, int Version, DateTimeOffset Deadline, int Attempts);
+}

@@ -1,0 +1,290 @@
+using Alerting.Alerts;
+using Alerting.Configuration;
+using Alerting.Grouping;
+using Alerting.Hosting;
+using Alerting.Inhibition;
+using Alerting.Labels;
+using Alerting.Metrics;
+using Alerting.Notifications.Pipeline;
+using Alerting.Persistence;
+using Alerting.Silences;
+using Npgsql;
+using NpgsqlTypes;
+using Route = Alerting.Routing.Route;
+
+namespace Alerting.Notifications;
+
+/// <summary>
+/// Flushes aggregation groups when they are due, on every instance at once: each pass claims due groups
+/// with <c>FOR UPDATE SKIP LOCKED</c> and a lease, so no group flushes twice. A flush runs the pipeline
+/// (inhibit → time intervals → silence → dedup) and writes what must be sent to the outbox, in the same
+/// transaction that moves the group's next flush; delivery then happens from the outbox.
+/// </summary>
+internal sealed class Dispatcher(
+    NpgsqlDataSource db,
+    ConfigHolder config,
+    DispatchSignal signal,
+    SilenceStore silences,
+    OutboxPublisher publisher,
+    InstanceInfo instance,
+    AlertingMetrics metrics,
+    TimeProvider time,
+    ILogger<Dispatcher> log) : BackgroundService
+{
+    private const int BatchSize = 200;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                while (await FlushDueAsync(stoppingToken) == BatchSize)
+                {
+                    // A full batch: more may be due right away.
+                }
+                wait = await UntilNextDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning("Dispatch pass failed, retrying: {Error}", e.Message);
+                wait = PollInterval;
+            }
+            try
+            {
+                await signal.WaitAsync(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT min(next_flush_at) FROM aggregation_groups");
+        var next = await cmd.ExecuteScalarAsync(ct);
+        if (next is not DateTime due)
+        {
+            return PollInterval;
+        }
+        var wait = new DateTimeOffset(due, TimeSpan.Zero) - time.GetUtcNow();
+        return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : wait < PollInterval ? wait : PollInterval;
+    }
+
+    /// <summary>One pass: claims up to a batch of due groups and flushes them. Returns how many were flushed.</summary>
+    public async Task<int> FlushDueAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var runtime = config.Current;
+        var claimed = await ClaimAsync(now, ct);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var routes = runtime.Route.Walk().ToDictionary(r => r.Id(), StringComparer.Ordinal);
+        var members = await LoadMembersAsync(claimed.Select(g => g.Key).ToArray(), ct);
+        var logs = await LoadLogAsync(claimed.Select(g => g.Key).ToArray(), ct);
+        // A send still in flight counts as told: deciding it again would send it twice.
+        foreach (var (target, pending) in await LoadPendingAsync(claimed.Select(g => g.Key).ToArray(), now, ct))
+        {
+            logs[target] = pending;
+        }
+        var pipeline = new FlushPipeline(
+            await BuildInhibitorAsync(runtime, now, ct),
+            (await silences.ActiveOrPendingAsync(now, ct)).Where(s => s.State(now) == SilenceState.Active).ToList(),
+            runtime.Config.TimeIntervals.ToDictionary(t => t.Name, StringComparer.Ordinal));
+
+        var work = new FlushWrites(now);
+        foreach (var group in claimed)
+        {
+            if (!routes.TryGetValue(group.RouteId, out var route))
+            {
+                // The route went away in a reload; reconciliation regroups its alerts.
+                work.DeleteGroup(group.Key);
+                continue;
+            }
+            var alerts = members.TryGetValue(group.Key, out var list) ? list : [];
+            Flush(runtime, route, group, alerts, logs, pipeline, work, now);
+        }
+
+        var outboxIds = await work.CommitAsync(db, ct);
+        foreach (var id in outboxIds)
+        {
+            await publisher.PublishAsync(id, ct);
+        }
+        metrics.DispatcherFlushes.Inc(claimed.Count);
+        return claimed.Count;
+    }
+
+    private static void Flush(RuntimeConfig runtime, Route route, ClaimedGroup group, List<(Alert Alert, string State)> members,
+        Dictionary<(string, string, string), NotificationLogEntry> logs, FlushPipeline pipeline, FlushWrites work, DateTimeOffset now)
+    {
+        var receiver = runtime.Config.FindReceiver(group.Receiver);
+        var integrations = receiver is null ? [] : Integrations.Of(receiver)
+            .Select(i => new IntegrationState(i.Name, i.SendResolved, logs.GetValueOrDefault((group.Key, group.Receiver, i.Name))))
+            .ToList();
+        var alerts = members.Select(m => m.Alert).ToList();
+        var result = pipeline.Run(route, alerts, integrations, now);
+
+        // Lifecycle: record suppression changes; released alerts go back to what their receiver knows.
+        foreach (var (alert, state) in members)
+        {
+            var fp = alert.Fingerprint;
+            if (alert.Resolved(now))
+            {
+                continue;
+            }
+            if (result.Suppressed.TryGetValue(fp, out var why))
+            {
+                if (state != "suppressed")
+                {
+                    work.SetState(fp, "suppressed", group.Key, why.Describe());
+                }
+            }
+            else if (state == "suppressed")
+            {
+                var notified = integrations.Any(i => i.LastSent?.FiringAlerts.Contains(fp) == true);
+                work.SetState(fp, notified ? "firing" : "pending", group.Key, "no longer suppressed");
+            }
+        }
+
+        foreach (var send in result.Sends)
+        {
+            if (send.Alerts.Count == 0)
+            {
+                // send_resolved off and nothing fires: nothing to send, but the log must learn it (Alertmanager does the same).
+                work.LogWithoutSending(group.Key, group.Receiver, send);
+                continue;
+            }
+            var snapshot = OutboxSnapshot.Create(group.Receiver, group.Key, group.Labels, send.Alerts, now);
+            work.Send(group.Key, group.Receiver, send, snapshot, deadline: now + route.GroupInterval);
+        }
+
+        // A resolved alert leaves the group once no integration still believes it fires and nothing is in flight.
+        var inFlight = result.Sends.Any(s => s.Alerts.Count > 0) || group.HasOutbox;
+        if (!inFlight)
+        {
+            foreach (var alert in alerts.Where(a => a.Resolved(now)))
+            {
+                var fp = alert.Fingerprint;
+                if (integrations.All(i => i.LastSent?.FiringAlerts.Contains(fp) != true))
+                {
+                    work.RemoveMember(group.Key, fp);
+                }
+            }
+        }
+        work.Reschedule(group.Key, now + route.GroupInterval, deleteIfEmpty: !inFlight);
+    }
+
+    private async Task<List<ClaimedGroup>> ClaimAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            UPDATE aggregation_groups g SET lease_owner = $1, lease_until = $3
+            FROM (SELECT group_key FROM aggregation_groups
+                  WHERE next_flush_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+                  ORDER BY next_flush_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
+            WHERE g.group_key = due.group_key
+            RETURNING g.group_key, g.route_id, g.receiver, g.group_labels,
+                      EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key) AS has_outbox
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = BatchSize });
+        var result = new List<ClaimedGroup>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new ClaimedGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2), LabelJson.Read(reader.GetString(3)), reader.GetBoolean(4)));
+        }
+        return result;
+    }
+
+    private async Task<Dictionary<string, List<(Alert, string)>>> LoadMembersAsync(string[] keys, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT m.group_key, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url, a.updated_at, a.timeout, a.state
+            FROM group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
+            WHERE m.group_key = ANY($1)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var result = new Dictionary<string, List<(Alert, string)>>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var alert = new Alert(
+                LabelJson.Read(reader.GetString(1)), LabelJson.Read(reader.GetString(2)),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetBoolean(7));
+            var key = reader.GetString(0);
+            if (!result.TryGetValue(key, out var list))
+            {
+                result[key] = list = [];
+            }
+            list.Add((alert, reader.GetString(8)));
+        }
+        return result;
+    }
+
+    private async Task<Dictionary<(string, string, string), NotificationLogEntry>> LoadLogAsync(string[] keys, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at FROM notification_log WHERE group_key = ANY($1)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var result = new Dictionary<(string, string, string), NotificationLogEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
+                reader.GetFieldValue<long[]>(3).Select(f => unchecked((ulong)f)).ToHashSet(),
+                reader.GetFieldValue<long[]>(4).Select(f => unchecked((ulong)f)).ToHashSet(),
+                reader.GetFieldValue<DateTimeOffset>(5));
+        }
+        return result;
+    }
+
+    private async Task<Dictionary<(string, string, string), NotificationLogEntry>> LoadPendingAsync(string[] keys, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts FROM outbox WHERE group_key = ANY($1)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var result = new Dictionary<(string, string, string), NotificationLogEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
+                reader.GetFieldValue<long[]>(3).Select(f => unchecked((ulong)f)).ToHashSet(),
+                reader.GetFieldValue<long[]>(4).Select(f => unchecked((ulong)f)).ToHashSet(),
+                now);
+        }
+        return result;
+    }
+
+    /// <summary>Only firing alerts inhibit, so only rules' sources among firing alerts are loaded.</summary>
+    private async Task<Inhibitor> BuildInhibitorAsync(RuntimeConfig runtime, DateTimeOffset now, CancellationToken ct)
+    {
+        if (runtime.InhibitRules.Count == 0)
+        {
+            return new Inhibitor([], [], now);
+        }
+        await using var cmd = db.CreateCommand("SELECT labels, ends_at FROM alerts WHERE ends_at > $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var firing = new List<Alert>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            firing.Add(new Alert(LabelJson.Read(reader.GetString(0)), LabelSet.Empty, now, reader.GetFieldValue<DateTimeOffset>(1), "", now, false));
+        }
+        return new Inhibitor(runtime.InhibitRules, firing, now);
+    }
+
+    private sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox);
+}

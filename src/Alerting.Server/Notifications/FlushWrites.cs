@@ -1,0 +1,170 @@
+using Alerting.Notifications.Pipeline;
+using Alerting.Persistence;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Alerting.Notifications;
+
+/// <summary>
+/// Everything one dispatcher pass decided, written in one transaction with set-based statements:
+/// outbox rows, group schedules, members that left, alert states and their history.
+/// </summary>
+internal sealed class FlushWrites(DateTimeOffset now)
+{
+    private readonly List<(string Group, string Receiver, SendDecision Send, OutboxSnapshot Snapshot, DateTimeOffset Deadline)> _sends = [];
+    private readonly List<(string Group, DateTimeOffset Next, bool DeleteIfEmpty)> _reschedules = [];
+    private readonly List<string> _deletedGroups = [];
+    private readonly List<(string Group, long Fingerprint)> _removed = [];
+    private readonly List<(long Fingerprint, string State)> _states = [];
+    private readonly EventBatch _events = new();
+
+    public void Send(string group, string receiver, SendDecision send, OutboxSnapshot snapshot, DateTimeOffset deadline) =>
+        _sends.Add((group, receiver, send, snapshot, deadline));
+
+    private readonly List<(string Group, string Receiver, SendDecision Send)> _logged = [];
+
+    public void LogWithoutSending(string group, string receiver, SendDecision send) => _logged.Add((group, receiver, send));
+
+    public void Reschedule(string group, DateTimeOffset next, bool deleteIfEmpty) => _reschedules.Add((group, next, deleteIfEmpty));
+
+    public void DeleteGroup(string group) => _deletedGroups.Add(group);
+
+    public void RemoveMember(string group, ulong fingerprint)
+    {
+        _removed.Add((group, unchecked((long)fingerprint)));
+        _events.Add(unchecked((long)fingerprint), now, "ungrouped", group, "resolved and notified");
+    }
+
+    public void SetState(ulong fingerprint, string state, string group, string detail)
+    {
+        _states.Add((unchecked((long)fingerprint), state));
+        _events.Add(unchecked((long)fingerprint), now, state == "suppressed" ? "suppressed" : "unsuppressed", group, detail);
+    }
+
+    /// <summary>Commits and returns the ids of outbox rows to publish.</summary>
+    public async Task<List<long>> CommitAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var ids = new List<long>();
+
+        if (_sends.Count > 0)
+        {
+            // One pending row per target: a later flush replaces the snapshot of a send still in flight.
+            await using var cmd = new NpgsqlCommand("""
+                INSERT INTO outbox AS o (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_until)
+                SELECT g, r, i, p,
+                       coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
+                       coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs) x), '{}'),
+                       rsn, 0, $9, d, 0, $10
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[]) AS t(g, r, i, p, f, rs, rsn, d)
+                ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
+                    payload = EXCLUDED.payload, firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts,
+                    reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline
+                RETURNING id
+                """, conn, tx);
+            cmd.Parameters.Add(Array(_sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_sends.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_sends.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_sends.Select(s => s.Snapshot.ToJson()).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(Array(_sends.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(Array(_sends.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(Array(_sends.Select(s => s.Send.Reason).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_sends.Select(s => s.Deadline.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            // Not claimable by the sweeper for a while: the publish right after commit should win.
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (now + OutboxPublisher.PublishGrace).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        if (_logged.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
+                SELECT g, r, i,
+                       coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
+                       coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs) x), '{}'), $6
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) AS t(g, r, i, f, rs)
+                ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
+                    firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
+                """, conn, tx);
+            cmd.Parameters.Add(Array(_logged.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_logged.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_logged.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_logged.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(Array(_logged.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        if (_removed.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                DELETE FROM group_members m USING unnest($1::text[], $2::bigint[]) AS t(g, f)
+                WHERE m.group_key = t.g AND m.fingerprint = t.f
+                """, conn, tx);
+            cmd.Parameters.Add(Array(_removed.Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_removed.Select(r => r.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        if (_states.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                UPDATE alerts a SET state = t.s, state_changed_at = $3
+                FROM unnest($1::bigint[], $2::text[]) AS t(f, s) WHERE a.fingerprint = t.f AND a.state <> t.s
+                """, conn, tx);
+            cmd.Parameters.Add(Array(_states.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+            cmd.Parameters.Add(Array(_states.Select(s => s.State).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        if (_reschedules.Count > 0)
+        {
+            await using (var cmd = new NpgsqlCommand("""
+                UPDATE aggregation_groups g SET next_flush_at = t.n, flushed_once = true, lease_owner = NULL, lease_until = NULL
+                FROM unnest($1::text[], $2::timestamptz[]) AS t(k, n) WHERE g.group_key = t.k
+                """, conn, tx))
+            {
+                cmd.Parameters.Add(Array(_reschedules.Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
+                cmd.Parameters.Add(Array(_reschedules.Select(r => r.Next.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            // A group with no members and nothing in flight is gone, as Alertmanager destroys empty groups.
+            await using (var cmd = new NpgsqlCommand("""
+                DELETE FROM aggregation_groups g
+                WHERE g.group_key = ANY($1)
+                  AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_key = g.group_key)
+                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key)
+                """, conn, tx))
+            {
+                cmd.Parameters.Add(Array(_reschedules.Where(r => r.DeleteIfEmpty).Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        if (_deletedGroups.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                DELETE FROM group_members WHERE group_key = ANY($1);
+                DELETE FROM aggregation_groups WHERE group_key = ANY($1);
+                """, conn, tx);
+            cmd.Parameters.Add(Array(_deletedGroups.ToArray(), NpgsqlDbType.Text));
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await _events.WriteAsync(conn, tx, ct);
+        await tx.CommitAsync(ct);
+        return ids;
+    }
+
+    private static string Json(IReadOnlySet<ulong> set) => "[" + string.Join(",", set.Select(f => unchecked((long)f))) + "]";
+
+    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
+}
