@@ -15,7 +15,7 @@ internal static class CommandLine
         "cluster.gossip-interval", "cluster.pushpull-interval", "cluster.tcp-timeout", "cluster.probe-timeout",
         "cluster.probe-interval", "cluster.settle-timeout", "cluster.reconnect-interval", "cluster.reconnect-timeout",
         "cluster.label", "cluster.tls-config", "cluster.allow-insecure-public-advertise-address-discovery",
-        "data.retention", "data.maintenance-interval", "alerts.gc-interval", "web.get-concurrency", "web.timeout",
+"data.maintenance-interval", "alerts.gc-interval", "web.get-concurrency", "web.timeout",
         "web.systemd-socket", "web.config.file", "log.format", "dispatch.maintenance-interval", "enable-feature",
         "auto-gomemlimit.ratio", "auto-gomaxprocs",
     };
@@ -68,6 +68,7 @@ internal static class CommandLine
                 "database.url" => options with { DatabaseUrl = Value() },
                 "storage.path" => options with { StoragePath = Value() },
                 "bus.rabbitmq-url" => options with { RabbitMqUrl = Value() },
+                "data.retention" => options with { Retention = ParseDuration(name, Value()) },
                 _ when s_ignoredAlertmanagerFlags.Contains(name) => Ignore(name, Value(), warnings, options),
                 _ => throw new UsageException($"unknown flag --{name}"),
             };
@@ -80,6 +81,11 @@ internal static class CommandLine
         warnings.Add($"flag --{name}={value} is an Alertmanager flag with no effect here (state lives in PostgreSQL); ignored");
         return options;
     }
+
+    private static TimeSpan ParseDuration(string name, string value) =>
+        Configuration.Duration.TryParse(value, out var d, out var error) && d > TimeSpan.Zero
+            ? d
+            : throw new UsageException($"--{name}: \"{value}\" is not a positive duration such as 120h ({error})");
 
     private static string CheckLevel(string level) => level is "debug" or "info" or "warn" or "error"
         ? level
@@ -99,6 +105,7 @@ internal static class CommandLine
                                          Also ALERTING_DATABASE_URL. Without it, a private PostgreSQL
                                          cluster is run under --storage.path.
           --storage.path=data/           Where the embedded PostgreSQL keeps its data.
+          --data.retention=120h          How long resolved alerts and their history are kept.
           --bus.rabbitmq-url=URL         RabbitMQ for the notification bus shared by several instances
                                          (amqp://user:pass@host:5672/). Also ALERTING_RABBITMQ_URL.
                                          Without it, each instance uses an in-memory bus.

@@ -126,6 +126,32 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
             removed = await cmd.ExecuteNonQueryAsync(ct);
         }
 
+        // Memberships the running routes no longer give (the alert now matches another route) are dropped,
+        // as Alertmanager rebuilds its groups from scratch on reload.
+        var stale = new List<(string Group, long Fingerprint)>();
+        await using (var cmd = new NpgsqlCommand("SELECT m.group_key, m.fingerprint, a.labels FROM group_members m JOIN alerts a USING (fingerprint)", conn, tx))
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = reader.GetString(0);
+                var labels = LabelJson.Read(reader.GetString(2));
+                if (!runtime.Route.Match(labels).Any(r => r.GroupKey(r.GroupLabels(labels)) == key))
+                {
+                    stale.Add((key, reader.GetInt64(1)));
+                }
+            }
+        }
+        if (stale.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                DELETE FROM group_members m USING unnest($1::text[], $2::bigint[]) AS t(g, f) WHERE m.group_key = t.g AND m.fingerprint = t.f
+                """, conn, tx);
+            cmd.Parameters.Add(Array(stale.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(stale.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+            removed += await cmd.ExecuteNonQueryAsync(ct);
+        }
+
         var active = new List<ChangedAlert>();
         await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1", conn, tx))
         {
@@ -144,7 +170,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
         {
             signal.Set();
         }
-        log.LogInformation("Groups reconciled with the route tree: {Alerts} active alerts routed, {Removed} memberships of removed routes dropped", active.Count, removed);
+        log.LogInformation("Groups reconciled with the route tree: {Alerts} active alerts routed, {Removed} memberships the routes no longer give dropped", active.Count, removed);
     }
 
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>

@@ -140,6 +140,8 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<Delivery>();
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
+        services.AddSingleton<Retention>();
+        services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         AddBus(services, options);
@@ -166,6 +168,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         app.MapSilencesApi();
         app.MapStatusApi();
         app.MapGrafanaApi();
+        app.MapHistoryApi();
         app.MapMetrics("/metrics", metrics.Registry);
         return app;
     }

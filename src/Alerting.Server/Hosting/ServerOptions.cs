@@ -17,6 +17,9 @@ internal sealed record ServerOptions
 
     public string StoragePath { get; init; } = "data/";
 
+    /// <summary>How long resolved alerts and history are kept (Alertmanager's --data.retention, default 120h).</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromHours(120);
+
     /// <summary>RabbitMQ for the notification bus (amqp://user:pass@host:5672/vhost); in memory when unset.</summary>
     public string? RabbitMqUrl { get; init; }
 

@@ -150,12 +150,12 @@ internal sealed class FlushWrites(DateTimeOffset now)
 
         if (_deletedGroups.Count > 0)
         {
-            await using var cmd = new NpgsqlCommand("""
-                DELETE FROM group_members WHERE group_key = ANY($1);
-                DELETE FROM aggregation_groups WHERE group_key = ANY($1);
-                """, conn, tx);
-            cmd.Parameters.Add(Array(_deletedGroups.ToArray(), NpgsqlDbType.Text));
-            await cmd.ExecuteNonQueryAsync(ct);
+            foreach (var sql in new[] { "DELETE FROM group_members WHERE group_key = ANY($1)", "DELETE FROM aggregation_groups WHERE group_key = ANY($1)" })
+            {
+                await using var cmd = new NpgsqlCommand(sql, conn, tx);
+                cmd.Parameters.Add(Array(_deletedGroups.ToArray(), NpgsqlDbType.Text));
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
         }
 
         await _events.WriteAsync(conn, tx, ct);

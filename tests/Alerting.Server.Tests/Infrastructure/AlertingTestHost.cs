@@ -13,7 +13,7 @@ namespace Alerting.Infrastructure;
 /// <summary>
 /// A real Alerting instance on a loopback port with a fresh PostgreSQL database, for integration tests.
 /// </summary>
-public sealed class AlertingTestHost : IAsyncDisposable
+internal sealed class AlertingTestHost : IAsyncDisposable
 {
     public const string DefaultConfig = """
         global:
@@ -61,13 +61,14 @@ public sealed class AlertingTestHost : IAsyncDisposable
         string? config = null,
         string? connectionString = null,
         FakeTimeProvider? time = null,
-        string? routePrefix = null)
+        string? routePrefix = null,
+        Func<ServerOptions, ServerOptions>? options = null)
     {
         connectionString ??= await TestDatabase.CreateAsync();
         var dir = Directory.CreateTempSubdirectory("alerting-test-config-");
         var configPath = Path.Combine(dir.FullName, "alerting.yml");
         await File.WriteAllTextAsync(configPath, config ?? DefaultConfig);
-        var options = new ServerOptions
+        var serverOptions = new ServerOptions
         {
             ConfigFile = configPath,
             ListenAddress = "127.0.0.1:0",
@@ -75,7 +76,8 @@ public sealed class AlertingTestHost : IAsyncDisposable
             RoutePrefix = routePrefix,
             LogLevel = "warn",
         };
-        var server = await AlertingServer.StartAsync(options, services =>
+        serverOptions = options?.Invoke(serverOptions) ?? serverOptions;
+        var server = await AlertingServer.StartAsync(serverOptions, services =>
         {
             if (time is not null)
             {

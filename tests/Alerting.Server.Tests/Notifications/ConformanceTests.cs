@@ -292,4 +292,43 @@ public sealed class ConformanceTests
         Assert.Equal("磁盘已满", (string)n["groupLabels"]!["alertname"]!);
         Assert.Equal("🔥 <b>&", (string)n["alerts"]![0]!["labels"]!["emoji"]!);
     }
+
+    [Fact]
+    public async Task Reload_that_moves_an_alert_to_another_route_regroups_it()
+    {
+        using var first = new WebhookSink();
+        using var second = new WebhookSink();
+        var receivers = Hook(first) + Hook(second, name: "other");
+        await using var host = await AlertingTestHost.StartAsync(Config(receivers));
+        await host.PostJsonAsync("api/v2/alerts", $"[{Alert("\"alertname\":\"Move\",\"team\":\"x\"")}]");
+        await first.WaitForAsync(1);
+
+        var moved = Config(receivers, route: "  routes:\n    - receiver: other\n      matchers: [team=\"x\"]\n");
+        await File.WriteAllTextAsync(host.ConfigPath, moved);
+        Assert.True((await host.Client.PostAsync("-/reload", null)).IsSuccessStatusCode);
+        var n = (await second.WaitForAsync(1))[0];
+        Assert.Equal("other", (string)n["receiver"]!);
+        Assert.Equal("{}/{team=\"x\"}:{alertname=\"Move\"}", (string)n["groupKey"]!);
+        // The old group let go of it: resolving it later tells only the new receiver.
+        await Eventually.EqualAsync(0L, () => host.ScalarAsync<long>("SELECT count(*) FROM group_members WHERE group_key = '{}:{alertname=\"Move\"}'"));
+        await host.PostJsonAsync("api/v2/alerts", $"[{Alert("\"alertname\":\"Move\",\"team\":\"x\"", endsIn: -0.5)}]");
+        await second.WaitForAsync(2);
+        await Task.Delay(1500);
+        Assert.Single(first.Delivered());
+    }
+
+    [Fact]
+    public async Task Notification_metrics_use_Alertmanager_names()
+    {
+        using var sink = new WebhookSink();
+        await using var host = await AlertingTestHost.StartAsync(Config(Hook(sink)));
+        await host.PostJsonAsync("api/v2/alerts", $"[{Alert("\"alertname\":\"Met\"")}]");
+        await sink.WaitForAsync(1);
+        await Eventually.EqualAsync(true, async () => (await host.Client.GetStringAsync("metrics")).Contains("alertmanager_notification_requests_total{integration=\"webhook\"} 1", StringComparison.Ordinal));
+        var metrics = await host.Client.GetStringAsync("metrics");
+        Assert.Contains("alertmanager_notifications_total{integration=\"webhook\"} 1", metrics);
+        Assert.Contains("alertmanager_notification_latency_seconds_count{integration=\"webhook\"} 1", metrics);
+        Assert.Contains("alertmanager_dispatcher_aggregation_groups 1", metrics);
+        Assert.Contains("alerting_outbox_depth 0", metrics);
+    }
 }

@@ -1,0 +1,48 @@
+using System.Net;
+using Alerting.Infrastructure;
+
+namespace Alerting.Api;
+
+public sealed class HistoryApiTests
+{
+    [Fact]
+    public async Task History_shows_state_changes_and_send_attempts_for_an_alert_and_its_group()
+    {
+        using var sink = new WebhookSink();
+        await using var host = await AlertingTestHost.StartAsync($$"""
+            route:
+              receiver: hook
+              group_by: [alertname]
+              group_wait: 0s
+              group_interval: 1s
+            receivers:
+              - name: hook
+                webhook_configs:
+                  - url: {{sink.Url()}}
+            """);
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Hist"}}]""");
+        await sink.WaitForAsync(1);
+        await host.PostJsonAsync("api/v2/alerts", $$"""[{"labels":{"alertname":"Hist"},"endsAt":"{{DateTimeOffset.UtcNow.AddSeconds(-1):O}}"}]""");
+        await sink.WaitForAsync(2);
+
+        var fp = Labels.LabelSet.From(("alertname", "Hist")).FingerprintHex;
+        await Eventually.EqualAsync(true, async () =>
+            (await host.GetObjectAsync($"api/v2/history/alerts/{fp}"))["notifications"]!.AsArray().Count == 2);
+        var history = await host.GetObjectAsync($"api/v2/history/alerts/{fp}");
+        var events = history["events"]!.AsArray().Select(e => (string)e!["event"]!).ToList();
+        Assert.Equal(["received", "grouped", "firing", "resolved"], events.Take(4));
+        var sends = history["notifications"]!.AsArray();
+        Assert.All(sends, s => Assert.Equal("success", (string)s!["outcome"]!));
+        Assert.Equal("hook", (string)sends[0]!["receiver"]!);
+        Assert.Equal("webhook[0]", (string)sends[0]!["integration"]!);
+        Assert.Equal("first notification", (string)sends[0]!["reason"]!);
+        Assert.Equal(fp, (string)sends[0]!["alerts"]![0]!);
+
+        var group = await host.GetObjectAsync("api/v2/history/groups?groupKey=" + Uri.EscapeDataString("{}:{alertname=\"Hist\"}"));
+        Assert.Equal(2, group["notifications"]!.AsArray().Count);
+        Assert.Contains(group["events"]!.AsArray(), e => (string)e!["event"]! == "grouped");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.GetAsync("api/v2/history/alerts/xyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.GetAsync("api/v2/history/groups")).StatusCode);
+    }
+}

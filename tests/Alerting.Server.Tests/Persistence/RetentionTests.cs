@@ -1,0 +1,32 @@
+using Alerting.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Alerting.Persistence;
+
+public sealed class RetentionTests
+{
+    [Fact]
+    public async Task Resolved_alerts_and_old_history_are_collected_after_the_retention()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await AlertingTestHost.StartAsync(time: time, options: o => o with { Retention = TimeSpan.FromHours(1) });
+        await host.PostJsonAsync("api/v2/alerts", $$$"""
+            [{"labels":{"alertname":"Old"},"startsAt":"{{{time.GetUtcNow().AddMinutes(-10):O}}}","endsAt":"{{{time.GetUtcNow().AddMinutes(-5):O}}}"},
+             {"labels":{"alertname":"Live"}}]
+            """);
+        // The resolved alert passes through its group, which lets go of it (nobody was told it fired).
+        await Eventually.EqualAsync(0L, () => host.ScalarAsync<long>("SELECT count(*) FROM group_members m JOIN alerts a USING (fingerprint) WHERE a.labels->>'alertname' = 'Old'"));
+
+        var retention = host.Server.Services.GetRequiredService<Retention>();
+        await retention.CollectAsync(CancellationToken.None);
+        Assert.Equal(2L, await host.CountAsync("alerts")); // within the retention: kept
+
+        time.Advance(TimeSpan.FromHours(2));
+        await retention.CollectAsync(CancellationToken.None);
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE labels->>'alertname' = 'Old'"));
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM alert_events"));
+        // "Live" ended meanwhile (5m resolve timeout), but it is still in its group: kept until the group lets go.
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE labels->>'alertname' = 'Live'"));
+    }
+}
