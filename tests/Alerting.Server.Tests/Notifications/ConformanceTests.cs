@@ -331,4 +331,20 @@ public sealed class ConformanceTests
         Assert.Contains("alertmanager_dispatcher_aggregation_groups 1", metrics);
         Assert.Contains("alerting_outbox_depth 0", metrics);
     }
+
+    [Fact]
+    public async Task Client_errors_are_not_retried_within_a_flush()
+    {
+        using var sink = new WebhookSink(status: 400);
+        await using var host = await AlertingTestHost.StartAsync(Config(Hook(sink), groupInterval: "1m"));
+        await host.PostJsonAsync("api/v2/alerts", $"[{Alert("\"alertname\":\"Bad\"")}]");
+        await Eventually.EqualAsync(1L, () => host.ScalarAsync<long>("SELECT count(*) FROM notification_attempts"));
+        await Task.Delay(2000);
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM notification_attempts WHERE outcome = 'failed' AND status_code = 400"));
+        Assert.Single(sink.Requests);
+        // The log was not written, so the next flush tries again; the failed row is gone.
+        Assert.Equal(0L, await host.CountAsync("notification_log"));
+        Assert.Equal(0L, await host.CountAsync("outbox"));
+        Assert.Contains("alertmanager_notifications_failed_total{integration=\"webhook\",reason=\"clientError\"} 1", await host.Client.GetStringAsync("metrics"));
+    }
 }

@@ -74,7 +74,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var posted = new List<string>();
         var accepted = new HashSet<string>(StringComparer.Ordinal);
         // Outbox rows a killed instance held (claimed for sending): each may legitimately be sent twice.
-        var heldAtKill = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var heldAtKill = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        var groupsAtKill = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         var killsInFlight = 0;
         var groupsHeldAtKill = 0;
         ChildProcessAlerting? child = null;
@@ -135,9 +136,14 @@ public sealed class DurabilityTests(ITestOutputHelper output)
 
                 var heldRows = await QueryListAsync(connectionString, $"SELECT group_key FROM outbox WHERE lease_owner = '{child.InstanceName}'");
                 var heldGroups = await QueryListAsync(connectionString, $"SELECT group_key FROM aggregation_groups WHERE lease_owner = '{child.InstanceName}'");
+                var killedAt = DateTime.UtcNow;
                 foreach (var key in heldRows)
                 {
-                    heldAtKill[key] = clock.Elapsed;
+                    heldAtKill[key] = killedAt;
+                }
+                foreach (var key in heldGroups)
+                {
+                    groupsAtKill[key] = killedAt;
                 }
                 killsInFlight += heldRows.Count > 0 ? 1 : 0;
                 groupsHeldAtKill += heldGroups.Count;
@@ -185,10 +191,11 @@ public sealed class DurabilityTests(ITestOutputHelper output)
                 + $" ({notifications.Count} notifications; {killsInFlight} kills with sends in flight holding {heldAtKill.Count} outbox rows; {groupsHeldAtKill} groups held mid-flush)");
             foreach (var (key, list) in perGroup.Where(p => p.Value.Count > 1))
             {
-                var at = heldAtKill.TryGetValue(key, out var t) ? $"held at kill ({t.TotalSeconds:0.0}s)" : "NOT held by a killed instance";
+                var at = heldAtKill.ContainsKey(key) ? "its outbox row was held by a killed instance" : "NOT held by a killed instance";
                 Log($"  repeated {list.Count}x: {key}, {at}");
             }
-            await LogRedeliveryDelaysAsync(connectionString, heldAtKill, Log);
+            await LogHeldDelaysAsync(connectionString, "outbox row held", heldAtKill, Log);
+            await LogHeldDelaysAsync(connectionString, "group held mid-flush", groupsAtKill, Log);
 
             // Nothing acknowledged is lost: stored, and told.
             Assert.Empty(accepted.Except(storedNames));
@@ -297,18 +304,31 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         return result;
     }
 
-    /// <summary>When the rows a killed instance held were finally sent (the lease, not a restart, brings them back).</summary>
-    private static async Task LogRedeliveryDelaysAsync(string connectionString, Dictionary<string, TimeSpan> held, Action<string> log)
+    /// <summary>
+    /// How long after the kill the groups a killed instance held (outbox rows mid-send, groups mid-flush) were sent:
+    /// a restart does not take them back, their lease running out does.
+    /// </summary>
+    private static async Task LogHeldDelaysAsync(string connectionString, string what, Dictionary<string, DateTime> held, Action<string> log)
     {
         if (held.Count == 0)
         {
             return;
         }
-        var rows = await QueryListAsync(connectionString,
-            "SELECT group_key || ' ' || string_agg(outcome || '@' || to_char(at, 'HH24:MI:SS.MS'), ' ' ORDER BY id) FROM notification_attempts GROUP BY group_key ORDER BY group_key");
-        foreach (var row in rows.Where(r => held.Keys.Any(k => r.StartsWith(k + " ", StringComparison.Ordinal))))
+        var sent = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        await using (var conn = new NpgsqlConnection(connectionString))
         {
-            log($"  held at a kill, attempts: {row}");
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT group_key, max(at) FROM notification_attempts WHERE outcome = 'success' GROUP BY group_key", conn);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                sent[reader.GetString(0)] = reader.GetDateTime(1);
+            }
+        }
+        foreach (var (key, killedAt) in held.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            var after = sent.TryGetValue(key, out var at) ? string.Create(CultureInfo.InvariantCulture, $"sent {(at - killedAt).TotalSeconds:0.0} s after the kill") : "never sent";
+            log($"  {what} at a kill: {key}, {after}");
         }
     }
 
