@@ -46,8 +46,16 @@ internal sealed class AlertIngestion(AlertWriter writer, ConfigHolder config, Al
             valid.Add(new StoredAlert(alert, "api"));
         }
 
-        await writer.WriteAsync(valid, ct);
+        return await StoreAsync(valid, errors, now, ct);
+    }
 
+    /// <summary>
+    /// Stores the valid alerts durably and counts what was received; shared by every sender's endpoint.
+    /// Returns null when every alert was stored, otherwise the errors of the rejected ones.
+    /// </summary>
+    public async Task<string?> StoreAsync(List<StoredAlert> valid, List<string> errors, DateTimeOffset now, CancellationToken ct)
+    {
+        await writer.WriteAsync(valid, ct);
         foreach (var s in valid)
         {
             metrics.AlertsReceived.WithLabels(s.Alert.Resolved(now) ? "resolved" : "firing").Inc();

@@ -48,7 +48,7 @@ internal sealed record GrafanaAlert(
     [property: JsonPropertyName("values")] JsonElement? Values,
     [property: JsonPropertyName("valueString")] string? ValueString);
 
-internal sealed class GrafanaIngestion(AlertWriter writer, ConfigHolder config, AlertingMetrics metrics, TimeProvider time)
+internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder config, TimeProvider time)
 {
     /// <summary>
     /// Grafana re-sends a firing alert only every repeat interval (4h by default), not every minute as
@@ -127,17 +127,9 @@ internal sealed class GrafanaIngestion(AlertWriter writer, ConfigHolder config, 
             valid.Add(new StoredAlert(alert, "grafana", Extra(g!, payload)));
         }
 
-        await writer.WriteAsync(valid, ct);
-        foreach (var s in valid)
-        {
-            metrics.AlertsReceived.WithLabels(s.Alert.Resolved(now) ? "resolved" : "firing").Inc();
-        }
-        if (errors.Count > 0)
-        {
-            metrics.AlertsInvalid.Inc(errors.Count);
-            return TypedResults.BadRequest(string.Join("\n", errors));
-        }
-        return TypedResults.Ok(new { status = "success", received = valid.Count });
+        return await ingestion.StoreAsync(valid, errors, now, ct) is { } rejected
+            ? TypedResults.BadRequest(rejected)
+            : TypedResults.Ok(new { status = "success", received = valid.Count });
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)

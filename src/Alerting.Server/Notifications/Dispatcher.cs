@@ -243,8 +243,8 @@ internal sealed class Dispatcher(
         while (await reader.ReadAsync(ct))
         {
             result[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
-                reader.GetFieldValue<long[]>(3).Select(f => unchecked((ulong)f)).ToHashSet(),
-                reader.GetFieldValue<long[]>(4).Select(f => unchecked((ulong)f)).ToHashSet(),
+                Fingerprints(reader.GetFieldValue<long[]>(3)),
+                Fingerprints(reader.GetFieldValue<long[]>(4)),
                 reader.GetFieldValue<DateTimeOffset>(5));
         }
         return result;
@@ -261,8 +261,8 @@ internal sealed class Dispatcher(
         while (await reader.ReadAsync(ct))
         {
             result[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
-                reader.GetFieldValue<long[]>(3).Select(f => unchecked((ulong)f)).ToHashSet(),
-                reader.GetFieldValue<long[]>(4).Select(f => unchecked((ulong)f)).ToHashSet(),
+                Fingerprints(reader.GetFieldValue<long[]>(3)),
+                Fingerprints(reader.GetFieldValue<long[]>(4)),
                 now);
         }
         return result;
@@ -285,6 +285,9 @@ internal sealed class Dispatcher(
         }
         return new Inhibitor(runtime.InhibitRules, firing, now);
     }
+
+    /// <summary>Fingerprints are stored as signed bigint; the domain uses the unsigned hash.</summary>
+    private static HashSet<ulong> Fingerprints(long[] stored) => [.. stored.Select(f => unchecked((ulong)f))];
 
     private sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox);
 }
