@@ -43,8 +43,28 @@ internal sealed partial class ConfigMapper
             grafana = new GrafanaConfig(sources);
             g.Finish();
         }
+        var links = LinksConfig.Default;
+        if (s.Map("links") is { } k)
+        {
+            links = new LinksConfig
+            {
+                SigningKey = k.String("signing_key"),
+                SigningKeyFile = k.String("signing_key_file"),
+                PreviousKeys = k.StringList("previous_keys") ?? [],
+                Ttl = k.Duration("ttl") ?? LinksConfig.Default.Ttl,
+            };
+            if (links.SigningKey is { Length: > 0 and < 32 })
+            {
+                k.Error("signing_key", "the link signing key must be at least 32 characters");
+            }
+            if (links.SigningKey is not null && links.SigningKeyFile is not null)
+            {
+                k.Error("signing_key_file", "give signing_key or signing_key_file, not both");
+            }
+            k.Finish();
+        }
         s.Finish();
-        return new ServerConfig { Auth = auth, Limits = limits, Grafana = grafana };
+        return new ServerConfig { Auth = auth, Limits = limits, Grafana = grafana, Links = links };
     }
 
     private static AccessConfig ReadAccess(MapReader? r)

@@ -10,6 +10,26 @@ public sealed record ServerConfig
     public LimitsConfig Limits { get; init; } = LimitsConfig.Default;
 
     public GrafanaConfig Grafana { get; init; } = GrafanaConfig.None;
+
+    public LinksConfig Links { get; init; } = LinksConfig.Default;
+}
+
+/// <summary>
+/// Signing of the action links in messages. Without a key, one is generated once and kept in the
+/// database, so every instance signs alike. <see cref="PreviousKeys"/> are still accepted, for rotation.
+/// </summary>
+public sealed record LinksConfig
+{
+    public static readonly LinksConfig Default = new();
+
+    public string? SigningKey { get; init; }
+
+    public string? SigningKeyFile { get; init; }
+
+    public IReadOnlyList<string> PreviousKeys { get; init; } = [];
+
+    /// <summary>How long a link in a message stays valid.</summary>
+    public TimeSpan Ttl { get; init; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>Credentials for reading (GET) and writing (POST/DELETE) the API.</summary>

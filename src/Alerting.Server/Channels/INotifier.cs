@@ -19,7 +19,14 @@ internal interface INotifier
 }
 
 /// <param name="Body">The already-rendered payload (the webhook's JSON message).</param>
-internal sealed record NotificationRequest(string Receiver, string GroupKey, string Body, long AlertCount);
+internal sealed record NotificationRequest(string Receiver, string GroupKey, string Body, long AlertCount)
+{
+    /// <summary>The alerts, for channels that render their own message (DingTalk, Slack, email).</summary>
+    public Notifications.NotificationData? Data { get; init; }
+
+    /// <summary>Signed view, silence and acknowledge links for this group.</summary>
+    public Links.ActionLinks? Links { get; init; }
+}
 
 internal enum SendOutcome
 {

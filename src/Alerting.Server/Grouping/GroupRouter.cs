@@ -58,6 +58,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
         }
 
         var dueNow = false;
+        var joined = new HashSet<string>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
             SELECT k, r, rc, gl, d, false, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(k, r, rc, gl, d)
@@ -94,7 +95,16 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
             while (await reader.ReadAsync(ct))
             {
                 events.Add(reader.GetInt64(1), now, "grouped", reader.GetString(0), null);
+                joined.Add(reader.GetString(0));
             }
+        }
+
+        if (joined.Count > 0)
+        {
+            // A new alert in an acknowledged group needs attention again.
+            await using var cmd = new NpgsqlCommand("UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL WHERE group_key = ANY($1) AND acknowledged_at IS NOT NULL", conn, tx);
+            cmd.Parameters.Add(Array(joined.ToArray(), NpgsqlDbType.Text));
+            await cmd.ExecuteNonQueryAsync(ct);
         }
 
         await events.WriteAsync(conn, tx, ct);

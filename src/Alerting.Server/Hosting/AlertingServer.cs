@@ -5,6 +5,7 @@ using Alerting.Alerts;
 using Alerting.Configuration;
 using Alerting.Channels.Http;
 using Alerting.Grouping;
+using Alerting.Links;
 using Alerting.Notifications;
 using MassTransit;
 using Alerting.Metrics;
@@ -137,6 +138,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<GrafanaIngestion>();
         services.AddSingleton<HttpClientProvider>();
         services.AddSingleton<Notifiers>();
+        services.AddSingleton<LinkSigner>();
         services.AddSingleton<Delivery>();
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
@@ -169,6 +171,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         app.MapStatusApi();
         app.MapGrafanaApi();
         app.MapHistoryApi();
+        app.MapActionPages();
         app.MapMetrics("/metrics", metrics.Registry);
         return app;
     }

@@ -23,6 +23,10 @@ internal sealed record ServerOptions
     /// <summary>RabbitMQ for the notification bus (amqp://user:pass@host:5672/vhost); in memory when unset.</summary>
     public string? RabbitMqUrl { get; init; }
 
+    /// <summary>The URL people reach this service at, for links in messages: --web.external-url, else this host and port.</summary>
+    public string EffectiveExternalUrl() =>
+        (ExternalUrl ?? $"http://{Environment.MachineName}:{ListenAddress.Split(':').Last()}{EffectiveRoutePrefix()}").TrimEnd('/');
+
     /// <summary>The path all endpoints are served under: --web.route-prefix, else the external URL's path.</summary>
     public string EffectiveRoutePrefix()
     {

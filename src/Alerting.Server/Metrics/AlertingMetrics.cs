@@ -35,6 +35,7 @@ internal sealed class AlertingMetrics
         DispatcherFlushes = Factory.CreateCounter("alerting_dispatcher_flushes_total", "Group flushes run by this instance.");
         OutboxDepth = Factory.CreateGauge("alerting_outbox_depth", "Notifications decided but not yet delivered.");
         OutboxOldestAge = Factory.CreateGauge("alerting_outbox_oldest_age_seconds", "Age of the oldest undelivered notification.");
+        TemplateFailures = Factory.CreateCounter("alerting_template_failures_total", "Templates that failed to parse or render; the message fell back to the default.", ["template"]);
         Registry.AddBeforeCollectCallback(() => RegexTimeouts.IncTo(Matching.Matcher.RegexTimeouts));
         // Alertmanager exports both label values from the start.
         AlertsReceived.WithLabels("firing");
@@ -80,6 +81,8 @@ internal sealed class AlertingMetrics
     public Gauge OutboxDepth { get; }
 
     public Gauge OutboxOldestAge { get; }
+
+    public Counter TemplateFailures { get; }
 
     public void ConfigLoaded(AlertingConfig config, bool success, DateTimeOffset at)
     {

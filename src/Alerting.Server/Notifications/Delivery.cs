@@ -16,6 +16,7 @@ namespace Alerting.Notifications;
 internal sealed class Delivery(
     NpgsqlDataSource db,
     Notifiers notifiers,
+    Links.LinkSigner links,
     OutboxPublisher publisher,
     InstanceInfo instance,
     ServerOptions options,
@@ -42,7 +43,12 @@ internal sealed class Delivery(
         }
 
         var snapshot = OutboxSnapshot.FromJson(row.Payload);
-        var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(snapshot.ToData(ExternalUrl())), snapshot.Alerts.Count);
+        var data = snapshot.ToData(options.EffectiveExternalUrl());
+        var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
+        {
+            Data = data,
+            Links = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+        };
         var integration = target.Notifier.Integration;
         metrics.Notifications.WithLabels(integration).Inc();
         var started = time.GetTimestamp();
@@ -91,8 +97,6 @@ internal sealed class Delivery(
         }
         await FinishAsync(row, success, CancellationToken.None);
     }
-
-    private string ExternalUrl() => options.ExternalUrl ?? $"http://{Environment.MachineName}:{options.ListenAddress.Split(':').Last()}";
 
     /// <summary>First try at once, then about 0.5 s × 1.5ⁿ with jitter, capped at 60 s, or the receiver's Retry-After.</summary>
     private static ResiliencePipeline<SendResult> Retry(TimeProvider time) =>

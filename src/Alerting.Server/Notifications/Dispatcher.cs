@@ -130,7 +130,7 @@ internal sealed class Dispatcher(
             .Select(i => new IntegrationState(i.Name, i.SendResolved, logs.GetValueOrDefault((group.Key, group.Receiver, i.Name))))
             .ToList();
         var alerts = members.Select(m => m.Alert).ToList();
-        var result = pipeline.Run(route, alerts, integrations, now);
+        var result = pipeline.Run(route, alerts, integrations, now, group.Acknowledged);
 
         // Lifecycle: record suppression changes; released alerts go back to what their receiver knows.
         foreach (var (alert, state) in members)
@@ -191,7 +191,8 @@ internal sealed class Dispatcher(
                   ORDER BY next_flush_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
             WHERE g.group_key = due.group_key
             RETURNING g.group_key, g.route_id, g.receiver, g.group_labels,
-                      EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key) AS has_outbox
+                      EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key) AS has_outbox,
+                      g.acknowledged_at IS NOT NULL AS acknowledged
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -201,7 +202,7 @@ internal sealed class Dispatcher(
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result.Add(new ClaimedGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2), LabelJson.Read(reader.GetString(3)), reader.GetBoolean(4)));
+            result.Add(new ClaimedGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2), LabelJson.Read(reader.GetString(3)), reader.GetBoolean(4), reader.GetBoolean(5)));
         }
         return result;
     }
@@ -289,5 +290,5 @@ internal sealed class Dispatcher(
     /// <summary>Fingerprints are stored as signed bigint; the domain uses the unsigned hash.</summary>
     private static HashSet<ulong> Fingerprints(long[] stored) => [.. stored.Select(f => unchecked((ulong)f))];
 
-    private sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox);
+    private sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox, bool Acknowledged);
 }

@@ -24,6 +24,10 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
 
     public DbSet<AlertEventRow> AlertEvents => Set<AlertEventRow>();
 
+    public DbSet<SettingRow> Settings => Set<SettingRow>();
+
+    public DbSet<UsedLinkRow> UsedLinks => Set<UsedLinkRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AlertRow>(e =>
@@ -59,6 +63,8 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.Property(g => g.CreatedAt).HasColumnName("created_at");
             e.Property(g => g.LeaseOwner).HasColumnName("lease_owner");
             e.Property(g => g.LeaseUntil).HasColumnName("lease_until");
+            e.Property(g => g.AcknowledgedAt).HasColumnName("acknowledged_at");
+            e.Property(g => g.AcknowledgedBy).HasColumnName("acknowledged_by");
             e.HasIndex(g => g.NextFlushAt).HasDatabaseName("ix_groups_next_flush_at");
         });
 
@@ -123,6 +129,24 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.Property(a => a.Reason).HasColumnName("reason");
             e.HasIndex(a => new { a.GroupKey, a.At }).HasDatabaseName("ix_attempts_group_at");
             e.HasIndex(a => a.Alerts).HasMethod("gin").HasDatabaseName("ix_attempts_alerts");
+        });
+
+        modelBuilder.Entity<SettingRow>(e =>
+        {
+            e.ToTable("settings", t => t.HasComment("Values every instance must share, such as the generated link-signing key."));
+            e.HasKey(s => s.Key);
+            e.Property(s => s.Key).HasColumnName("key");
+            e.Property(s => s.Value).HasColumnName("value");
+        });
+
+        modelBuilder.Entity<UsedLinkRow>(e =>
+        {
+            e.ToTable("used_links", t => t.HasComment("Action links already acted on: a link silences or acknowledges once."));
+            e.HasKey(u => u.Nonce);
+            e.Property(u => u.Nonce).HasColumnName("nonce");
+            e.Property(u => u.UsedAt).HasColumnName("used_at");
+            e.Property(u => u.UsedBy).HasColumnName("used_by");
+            e.Property(u => u.Action).HasColumnName("action");
         });
 
         modelBuilder.Entity<AlertEventRow>(e =>
@@ -204,6 +228,29 @@ internal sealed class GroupRow
     public string? LeaseOwner { get; set; }
 
     public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>Set by an acknowledge link: repeats stop until a new alert joins or the group resolves.</summary>
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+
+    public string? AcknowledgedBy { get; set; }
+}
+
+internal sealed class SettingRow
+{
+    public required string Key { get; set; }
+
+    public required string Value { get; set; }
+}
+
+internal sealed class UsedLinkRow
+{
+    public required string Nonce { get; set; }
+
+    public DateTimeOffset UsedAt { get; set; }
+
+    public string? UsedBy { get; set; }
+
+    public required string Action { get; set; }
 }
 
 internal sealed class GroupMemberRow

@@ -36,7 +36,8 @@ public sealed class FlushPipeline(
     IReadOnlyList<Silence> activeSilences,
     IReadOnlyDictionary<string, TimeIntervalConfig> timeIntervals)
 {
-    public FlushResult Run(Route route, IReadOnlyList<Alert> alerts, IReadOnlyList<IntegrationState> integrations, DateTimeOffset now)
+    /// <param name="acknowledged">Someone acknowledged the group: repeats stop (new alerts and resolutions still go out).</param>
+    public FlushResult Run(Route route, IReadOnlyList<Alert> alerts, IReadOnlyList<IntegrationState> integrations, DateTimeOffset now, bool acknowledged = false)
     {
         var suppressed = new Dictionary<ulong, Suppression>();
         var kept = Inhibit(alerts, suppressed);
@@ -49,7 +50,7 @@ public sealed class FlushPipeline(
             return new FlushResult([], suppressed, []);
         }
         kept = Silence(kept, suppressed);
-        var sends = Dedup(route, kept, integrations, now);
+        var sends = Dedup(route, kept, integrations, now, acknowledged);
         return new FlushResult(kept, suppressed, sends);
     }
 
@@ -106,7 +107,7 @@ public sealed class FlushPipeline(
     }
 
     /// <summary>Stage 4: per integration, send only what the notification log says is news.</summary>
-    private static List<SendDecision> Dedup(Route route, List<Alert> alerts, IReadOnlyList<IntegrationState> integrations, DateTimeOffset now)
+    private static List<SendDecision> Dedup(Route route, List<Alert> alerts, IReadOnlyList<IntegrationState> integrations, DateTimeOffset now, bool acknowledged)
     {
         var (firing, resolved) = Notifications.Dedup.Split(alerts, now);
         var sends = new List<SendDecision>();
@@ -116,9 +117,14 @@ public sealed class FlushPipeline(
             {
                 continue;
             }
+            var reason = Reason(integration, firing, resolved, route.RepeatInterval, now);
+            if (acknowledged && reason.StartsWith("repeat_interval", StringComparison.Ordinal))
+            {
+                continue;
+            }
             // Alertmanager filters resolved alerts out of the message when send_resolved is off; the log still records them.
             var payload = integration.SendResolved ? alerts : alerts.Where(a => !a.Resolved(now)).ToList();
-            sends.Add(new SendDecision(integration.Name, payload, firing, resolved, Reason(integration, firing, resolved, route.RepeatInterval, now)));
+            sends.Add(new SendDecision(integration.Name, payload, firing, resolved, reason));
         }
         return sends;
     }

@@ -228,6 +228,14 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("group_key");
 
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("acknowledged_by");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -393,6 +401,25 @@ namespace Alerting.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Alerting.Persistence.SettingRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("settings", null, t =>
+                        {
+                            t.HasComment("Values every instance must share, such as the generated link-signing key.");
+                        });
+                });
+
             modelBuilder.Entity("Alerting.Persistence.SilenceRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -432,6 +459,33 @@ namespace Alerting.Persistence.Migrations
                         .HasDatabaseName("ix_silences_ends_at");
 
                     b.ToTable("silences", (string)null);
+                });
+
+            modelBuilder.Entity("Alerting.Persistence.UsedLinkRow", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasColumnType("text")
+                        .HasColumnName("nonce");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<string>("UsedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("used_by");
+
+                    b.HasKey("Nonce");
+
+                    b.ToTable("used_links", null, t =>
+                        {
+                            t.HasComment("Action links already acted on: a link silences or acknowledges once.");
+                        });
                 });
 #pragma warning restore 612, 618
         }

@@ -142,4 +142,14 @@ public sealed class FlushPipelineTests
         var never = Pipeline().Run(Root, [a], [Hook()], Now);
         Assert.Empty(never.Sends);
     }
+
+    [Fact]
+    public void Acknowledged_groups_skip_repeats_but_not_news()
+    {
+        var a = Firing(("alertname", "A"));
+        var old = new NotificationLogEntry(Set(a), new HashSet<ulong>(), Now.AddHours(-2));
+        Assert.Empty(Pipeline().Run(Root, [a], [Hook(old)], Now, acknowledged: true).Sends);
+        var b = Firing(("alertname", "B"));
+        Assert.Equal("new firing alerts", Assert.Single(Pipeline().Run(Root, [a, b], [Hook(old)], Now, acknowledged: true).Sends).Reason);
+    }
 }

@@ -1,0 +1,130 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Alerting.Configuration;
+using Alerting.Labels;
+using Npgsql;
+
+namespace Alerting.Links;
+
+/// <summary>What a signed link allows: one action on one group, until it expires.</summary>
+internal sealed record LinkClaims(
+    [property: JsonPropertyName("a")] string Action,
+    [property: JsonPropertyName("g")] string GroupKey,
+    [property: JsonPropertyName("l")] Dictionary<string, string> GroupLabels,
+    [property: JsonPropertyName("d")] long? SilenceSeconds,
+    [property: JsonPropertyName("e")] long ExpiresUnix,
+    [property: JsonPropertyName("n")] string Nonce)
+{
+    public const string View = "view";
+    public const string Silence = "silence";
+    public const string Acknowledge = "ack";
+}
+
+/// <summary>
+/// Signs and checks action links: HMAC-SHA256 over the claims, with an expiry and a nonce. The key is
+/// the configured one, or one generated once and kept in the database so that all instances agree.
+/// Previous keys stay valid, so a key can be rotated without breaking links already sent.
+/// </summary>
+internal sealed class LinkSigner(ConfigHolder config, NpgsqlDataSource db, TimeProvider time)
+{
+    private const string SettingKey = "link_signing_key";
+    private byte[]? _generated;
+
+    public async Task<ActionLinks> ForGroupAsync(string groupKey, LabelSet groupLabels, string externalUrl, CancellationToken ct)
+    {
+        var key = await CurrentKeyAsync(ct);
+        var expires = (time.GetUtcNow() + config.Current.Config.Server.Links.Ttl).ToUnixTimeSeconds();
+        var labels = groupLabels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        string Link(string action, long? silence = null) =>
+            $"{externalUrl.TrimEnd('/')}/action/{Sign(key, new LinkClaims(action, groupKey, labels, silence, expires, Nonce()))}";
+        return new ActionLinks(
+            Link(LinkClaims.View),
+            Link(LinkClaims.Silence, 3600),
+            Link(LinkClaims.Silence, 4 * 3600),
+            Link(LinkClaims.Silence, 24 * 3600),
+            Link(LinkClaims.Acknowledge));
+    }
+
+    /// <summary>Checks signature and expiry. Returns the claims, or null with the reason a person should read.</summary>
+    public async Task<(LinkClaims? Claims, string? Problem)> VerifyAsync(string token, CancellationToken ct)
+    {
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot == token.Length - 1)
+        {
+            return (null, "This link is not valid: it is incomplete or was changed.");
+        }
+        byte[] payload, signature;
+        try
+        {
+            payload = Base64Url.DecodeFromChars(token.AsSpan(0, dot));
+            signature = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
+        }
+        catch (FormatException)
+        {
+            return (null, "This link is not valid: it is incomplete or was changed.");
+        }
+        var keys = new List<byte[]> { await CurrentKeyAsync(ct) };
+        keys.AddRange(config.Current.Config.Server.Links.PreviousKeys.Select(k => Encoding.UTF8.GetBytes(k)));
+        if (!keys.Any(k => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(k, payload), signature)))
+        {
+            return (null, "This link is not valid: its signature does not match. It may have been changed, or signed with a key that was retired.");
+        }
+        LinkClaims? claims;
+        try
+        {
+            claims = JsonSerializer.Deserialize<LinkClaims>(payload);
+        }
+        catch (JsonException)
+        {
+            claims = null;
+        }
+        if (claims is null)
+        {
+            return (null, "This link is not valid.");
+        }
+        if (DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresUnix) < time.GetUtcNow())
+        {
+            return (null, $"This link expired on {DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresUnix):yyyy-MM-dd HH:mm} UTC. Open the alert in Alerting instead.");
+        }
+        return (claims, null);
+    }
+
+    private static string Sign(byte[] key, LinkClaims claims)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(claims);
+        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, payload));
+    }
+
+    private static string Nonce() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12));
+
+    private async Task<byte[]> CurrentKeyAsync(CancellationToken ct)
+    {
+        var links = config.Current.Config.Server.Links;
+        if (links.SigningKey is { Length: > 0 } configured)
+        {
+            return Encoding.UTF8.GetBytes(configured);
+        }
+        if (links.SigningKeyFile is { Length: > 0 } file)
+        {
+            return Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(file, ct)).Trim());
+        }
+        if (_generated is { } cached)
+        {
+            return cached;
+        }
+        // First instance to get here generates it; the others read the same row.
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = SettingKey });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) });
+        await cmd.ExecuteNonQueryAsync(ct);
+        await using var read = db.CreateCommand("SELECT value FROM settings WHERE key = $1");
+        read.Parameters.Add(new NpgsqlParameter { Value = SettingKey });
+        var value = (string)(await read.ExecuteScalarAsync(ct))!;
+        return _generated = Encoding.UTF8.GetBytes(value);
+    }
+}
