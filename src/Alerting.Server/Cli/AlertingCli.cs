@@ -18,6 +18,10 @@ internal static class AlertingCli
         {
             return CheckConfig(args[1..], Console.Out, Console.Error);
         }
+        if (args.Length > 0 && args[0] == "template")
+        {
+            return Templating.TemplateCommand.Run(args[1..], Console.Out, Console.Error);
+        }
         if (args.Length > 0 && args[0] == "--version")
         {
             Console.WriteLine($"alerting, API compatible with Alertmanager {new InstanceInfo("", "", default).Version}");

@@ -1,7 +1,12 @@
 using Alerting.Channels;
+using Alerting.Channels.DingTalk;
+using Alerting.Channels.Email;
 using Alerting.Channels.Http;
+using Alerting.Channels.Slack;
 using Alerting.Channels.Webhook;
 using Alerting.Configuration;
+using Alerting.Links;
+using Alerting.Templating;
 
 namespace Alerting.Notifications;
 
@@ -9,18 +14,47 @@ namespace Alerting.Notifications;
 internal sealed record ResolvedNotifier(INotifier Notifier, Func<NotificationData, string> Render);
 
 /// <summary>Finds the notifier for a receiver's integration in the running configuration.</summary>
-internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients, TimeProvider time)
+internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients, RateLimiter limiter, IServiceProvider services, TimeProvider time)
 {
     public ResolvedNotifier? Find(string receiver, string integration)
     {
-        var r = config.Current.Config.FindReceiver(receiver);
+        var current = config.Current.Config;
+        var r = current.FindReceiver(receiver);
         var target = r is null ? null : Integrations.Of(r).FirstOrDefault(i => i.Name == integration);
         return target?.Config switch
         {
             WebhookConfig webhook => new ResolvedNotifier(
                 new WebhookNotifier(webhook, clients, time),
                 data => WebhookMessage.Serialize(data, webhook.MaxAlerts)),
+            DingTalkConfig dingtalk => new ResolvedNotifier(
+                new DingTalkNotifier(dingtalk, clients, limiter, (data, links) =>
+                {
+                    var model = Model(data, links, dingtalk.Language ?? current.Global.Language);
+                    return new DingTalkContent(Templates.Render("dingtalk.title", model.Language, model), Templates.Render("dingtalk.markdown", model.Language, model));
+                }, time),
+                _ => ""),
+            SlackConfig slack => new ResolvedNotifier(
+                new SlackNotifier(slack, clients, limiter, (data, links) =>
+                {
+                    var model = Model(data, links, current.Global.Language);
+                    return new SlackContent(Templates.Render("slack.title", model.Language, model), Templates.Render("slack.text", model.Language, model));
+                }, time),
+                _ => ""),
+            EmailConfig email => new ResolvedNotifier(
+                new EmailNotifier(email, new EmailRenderer((data, links) =>
+                {
+                    var model = Model(data, links, current.Global.Language);
+                    return (Templates.Render("email.subject", model.Language, model).Trim(),
+                        Templates.Render("email.text", model.Language, model),
+                        Templates.Render("email.html", model.Language, model));
+                }), time),
+                _ => ""),
             _ => null,
         };
     }
+
+    private TemplateRenderer Templates => services.GetRequiredService<TemplateRenderer>();
+
+    private TemplateModel Model(NotificationData data, ActionLinks? links, string? language) =>
+        TemplateModel.Create(data, links, time.GetUtcNow(), language);
 }

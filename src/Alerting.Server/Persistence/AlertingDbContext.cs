@@ -28,6 +28,8 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
 
     public DbSet<UsedLinkRow> UsedLinks => Set<UsedLinkRow>();
 
+    public DbSet<RateLimitEventRow> RateLimitEvents => Set<RateLimitEventRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AlertRow>(e =>
@@ -139,6 +141,16 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.Property(s => s.Value).HasColumnName("value");
         });
 
+        modelBuilder.Entity<RateLimitEventRow>(e =>
+        {
+            e.ToTable("rate_limit_events", t => t.HasComment("Recent sends per destination, so every instance honours a channel's rate limit."));
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(r => r.Key).HasColumnName("key");
+            e.Property(r => r.At).HasColumnName("at");
+            e.HasIndex(r => new { r.Key, r.At }).HasDatabaseName("ix_rate_limit_events_key_at");
+        });
+
         modelBuilder.Entity<UsedLinkRow>(e =>
         {
             e.ToTable("used_links", t => t.HasComment("Action links already acted on: a link silences or acknowledges once."));
@@ -240,6 +252,15 @@ internal sealed class SettingRow
     public required string Key { get; set; }
 
     public required string Value { get; set; }
+}
+
+internal sealed class RateLimitEventRow
+{
+    public long Id { get; set; }
+
+    public required string Key { get; set; }
+
+    public DateTimeOffset At { get; set; }
 }
 
 internal sealed class UsedLinkRow

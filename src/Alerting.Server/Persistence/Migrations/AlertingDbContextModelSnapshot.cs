@@ -401,6 +401,35 @@ namespace Alerting.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Alerting.Persistence.RateLimitEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "At")
+                        .HasDatabaseName("ix_rate_limit_events_key_at");
+
+                    b.ToTable("rate_limit_events", null, t =>
+                        {
+                            t.HasComment("Recent sends per destination, so every instance honours a channel's rate limit.");
+                        });
+                });
+
             modelBuilder.Entity("Alerting.Persistence.SettingRow", b =>
                 {
                     b.Property<string>("Key")

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Alerting.Channels.Http;
+using Alerting.Configuration;
+using Alerting.Links;
+using Alerting.Notifications;
+
+namespace Alerting.Channels.Slack;
+
+/// <summary>The title and text of one Slack message, already in Slack's mrkdwn.</summary>
+internal sealed record SlackContent(string Title, string Text);
+
+/// <summary>
+/// Slack (<c>slack_configs</c>): an incoming webhook, or <c>chat.postMessage</c> with a token in
+/// http_config. One attachment with title, text, colour by status, fields and link buttons
+/// (view, silence, acknowledge). At most one message a second per webhook, across instances.
+/// </summary>
+internal sealed class SlackNotifier(
+    SlackConfig config,
+    HttpClientProvider clients,
+    RateLimiter limiter,
+    Func<NotificationData, ActionLinks?, SlackContent> render,
+    TimeProvider time) : INotifier
+{
+    /// <summary>Slack truncates attachment text beyond this; cut it ourselves, at a line.</summary>
+    public const int MaxTextLength = 3000;
+    public const int MaxTitleLength = 250;
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public string Integration => "slack";
+
+    public bool SendResolved => config.SendResolved;
+
+    public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        string apiUrl;
+        try
+        {
+            apiUrl = config.ApiUrl ?? (await File.ReadAllTextAsync(config.ApiUrlFile!, ct)).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentNullException)
+        {
+            return new SendResult(SendOutcome.Permanent, null, $"cannot read api_url_file: {e.GetType().Name}", time.GetElapsedTime(started));
+        }
+        if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var url))
+        {
+            return new SendResult(SendOutcome.Permanent, null, "api_url is not a valid absolute URL", time.GetElapsedTime(started));
+        }
+        if (await limiter.TryAcquireAsync(RateLimiter.KeyFor("slack", apiUrl), 1, TimeSpan.FromSeconds(1), time.GetUtcNow(), ct) is { } wait)
+        {
+            return new SendResult(SendOutcome.Retryable, null, "rate limit: one message a second per Slack webhook", time.GetElapsedTime(started), wait);
+        }
+
+        var body = BuildBody(request.Data ?? throw new InvalidOperationException("Slack needs the notification data"), request.Links);
+        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (!url.AbsolutePath.EndsWith("/chat.postMessage", StringComparison.Ordinal))
+        {
+            return await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
+        }
+        return await PostMessageAsync(message, url, started, ct);
+    }
+
+    /// <summary>The Web API answers 200 with <c>{"ok": false, "error": ...}</c> for most failures.</summary>
+    private async Task<SendResult> PostMessageAsync(HttpRequestMessage message, Uri url, long started, CancellationToken ct)
+    {
+        using var timeout = new CancellationTokenSource(Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            using var response = await clients.Get(config.HttpConfig).SendAsync(message, linked.Token);
+            var status = (int)response.StatusCode;
+            var text = await response.Content.ReadAsStringAsync(linked.Token);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500)
+            {
+                var after = response.Headers.RetryAfter?.Delta;
+                return new SendResult(SendOutcome.Retryable, status, $"unexpected status code {status}: {text}", time.GetElapsedTime(started), after);
+            }
+            var ok = status is >= 200 and < 300 && JsonNode.Parse(text)?["ok"]?.GetValue<bool>() == true;
+            if (ok)
+            {
+                return new SendResult(SendOutcome.Success, status, null, time.GetElapsedTime(started));
+            }
+            var error = JsonNode.Parse(text)?["error"]?.GetValue<string>() ?? text;
+            var retry = error is "ratelimited" or "service_unavailable" or "internal_error" or "fatal_error" or "request_timeout";
+            return new SendResult(retry ? SendOutcome.Retryable : SendOutcome.Permanent, status, $"Slack API error: {error}", time.GetElapsedTime(started));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            return new SendResult(SendOutcome.Retryable, null, $"POST {UrlRedactor.Redact(url)}: timeout after {Timeout.TotalSeconds:0}s", time.GetElapsedTime(started));
+        }
+        catch (HttpRequestException e)
+        {
+            return new SendResult(SendOutcome.Retryable, null, UrlRedactor.Scrub($"POST {UrlRedactor.Redact(url)}: {e.Message}", url), time.GetElapsedTime(started));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new SendResult(SendOutcome.Retryable, null, "Slack API answered with something that is not JSON", time.GetElapsedTime(started));
+        }
+    }
+
+    internal string BuildBody(NotificationData data, ActionLinks? links)
+    {
+        var content = render(data, links);
+        var firing = data.Status == NotificationStatus.Firing;
+        var attachment = new JsonObject
+        {
+            ["title"] = Cut(config.Title ?? content.Title, MaxTitleLength),
+            ["text"] = Cut(config.Text ?? content.Text, MaxTextLength),
+            ["fallback"] = Cut(config.Fallback ?? content.Title, MaxTitleLength),
+            ["color"] = config.Color ?? (firing ? "danger" : "good"),
+            ["mrkdwn_in"] = new JsonArray("fallback", "pretext", "text"),
+        };
+        if (config.TitleLink is { Length: > 0 } titleLink)
+        {
+            attachment["title_link"] = titleLink;
+        }
+        else if (links is not null)
+        {
+            attachment["title_link"] = links.View;
+        }
+        if (config.Pretext is { Length: > 0 } pretext)
+        {
+            attachment["pretext"] = pretext;
+        }
+        if (config.Footer is { Length: > 0 } footer)
+        {
+            attachment["footer"] = footer;
+        }
+        if (config.Fields.Count > 0)
+        {
+            attachment["fields"] = new JsonArray([.. config.Fields.Select(f => (JsonNode)new JsonObject
+            {
+                ["title"] = f.Title,
+                ["value"] = f.Value,
+                ["short"] = f.Short ?? config.ShortFields,
+            })]);
+        }
+        if (links is not null)
+        {
+            // Link buttons: Slack opens the URL, our confirmation page does the rest.
+            attachment["actions"] = new JsonArray(
+                Button("View", links.View), Button("Silence 1h", links.Silence1h),
+                Button("Silence 24h", links.Silence24h), Button("Acknowledge", links.Acknowledge));
+        }
+        var message = new JsonObject { ["attachments"] = new JsonArray(attachment) };
+        if (config.Channel is { Length: > 0 } channel)
+        {
+            message["channel"] = channel;
+        }
+        if (config.Username is { Length: > 0 } username)
+        {
+            message["username"] = username;
+        }
+        if (config.IconEmoji is { Length: > 0 } emoji)
+        {
+            message["icon_emoji"] = emoji;
+        }
+        if (config.IconUrl is { Length: > 0 } icon)
+        {
+            message["icon_url"] = icon;
+        }
+        return message.ToJsonString();
+    }
+
+    private static JsonObject Button(string text, string url) => new() { ["type"] = "button", ["text"] = text, ["url"] = url };
+
+    /// <summary>Slack's control characters in user data: &amp;, &lt; and &gt; must be escaped, or they become links and mentions.</summary>
+    public static string Escape(string s) => s.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    private static string Cut(string s, int max)
+    {
+        if (s.Length <= max)
+        {
+            return s;
+        }
+        var cut = s.LastIndexOf('\n', max - 1);
+        return (cut > max / 2 ? s[..cut] : s[..(max - 1)]) + "…";
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Alerting.Templating;
+
+/// <summary>Template file names (<c>NAME[.LANGUAGE].sbn</c>) and the config's <c>templates:</c> globs.</summary>
+internal static class TemplateFiles
+{
+    public const string Extension = ".sbn";
+
+    /// <summary>
+    /// The name and language a file stands for: <c>dingtalk.markdown.zh-CN.sbn</c> is dingtalk.markdown in
+    /// zh-CN, <c>dingtalk.markdown.sbn</c> is dingtalk.markdown in every language. Null for other files.
+    /// </summary>
+    public static (string Name, string? Language)? Identify(string path)
+    {
+        var file = Path.GetFileName(path);
+        if (!file.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var stem = file[..^Extension.Length];
+        foreach (var name in TemplateRenderer.Names.OrderByDescending(n => n.Length))
+        {
+            if (stem.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return (name, null);
+            }
+            if (stem.StartsWith(name + ".", StringComparison.OrdinalIgnoreCase) && stem.Length > name.Length + 1)
+            {
+                return (name, stem[(name.Length + 1)..]);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Go's filepath.Glob, as Alertmanager expands <c>templates:</c>: <c>*</c>, <c>?</c> and <c>[...]</c>
+    /// within one path element, results sorted. A pattern without them is the file itself, if it exists.
+    /// </summary>
+    public static IReadOnlyList<string> Expand(string pattern)
+    {
+        if (!HasMeta(pattern))
+        {
+            return File.Exists(pattern) ? [pattern] : [];
+        }
+        var rooted = Path.IsPathRooted(pattern);
+        var parts = pattern.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        IEnumerable<string> current = [rooted ? "/" : "."];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            var last = i == parts.Length - 1;
+            if (!HasMeta(part))
+            {
+                current = current.Select(dir => Path.Join(dir, part));
+                continue;
+            }
+            var regex = ToRegex(part);
+            current = current.SelectMany(dir =>
+            {
+                if (!Directory.Exists(dir))
+                {
+                    return [];
+                }
+                var entries = last ? Directory.EnumerateFiles(dir) : Directory.EnumerateDirectories(dir);
+                return entries.Where(e => regex.IsMatch(Path.GetFileName(e))).Order(StringComparer.Ordinal);
+            });
+        }
+        return [.. current.Where(File.Exists).Select(p => rooted ? p : Path.GetRelativePath(".", p))];
+    }
+
+    private static bool HasMeta(string s) => s.AsSpan().IndexOfAny("*?[") >= 0;
+
+    private static Regex ToRegex(string glob)
+    {
+        var sb = new StringBuilder("^");
+        for (var i = 0; i < glob.Length; i++)
+        {
+            var c = glob[i];
+            switch (c)
+            {
+                case '*':
+                    sb.Append(".*");
+                    break;
+                case '?':
+                    sb.Append('.');
+                    break;
+                case '[':
+                    var close = glob.IndexOf(']', i + 1);
+                    if (close < 0)
+                    {
+                        sb.Append(@"\[");
+                        break;
+                    }
+                    var set = glob[(i + 1)..close];
+                    sb.Append('[').Append(set.StartsWith('^') ? "^" + Regex.Escape(set[1..]) : Regex.Escape(set)).Append(']');
+                    i = close;
+                    break;
+                case '\\' when i + 1 < glob.Length:
+                    sb.Append(Regex.Escape(glob[++i].ToString()));
+                    break;
+                default:
+                    sb.Append(Regex.Escape(c.ToString()));
+                    break;
+            }
+        }
+        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Alerting.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace Alerting.Channels;
+
+/// <summary>An alert posted to the API reaches DingTalk and Slack through the engine, rendered by the default templates.</summary>
+public sealed class ChannelEndToEndTests
+{
+    [Fact]
+    public async Task Alert_reaches_DingTalk_in_Chinese_and_Slack_in_English_with_action_links()
+    {
+        using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        server.Given(Request.Create().WithPath("/robot/send").UsingPost()).RespondWith(Response.Create().WithBody("""{"errcode":0,"errmsg":"ok"}"""));
+        server.Given(Request.Create().WithPath("/slack/hook").UsingPost()).RespondWith(Response.Create().WithBody("ok"));
+        await using var host = await AlertingTestHost.StartAsync($$"""
+            route:
+              receiver: chat
+              group_by: [alertname]
+              group_wait: 0s
+            receivers:
+              - name: chat
+                dingtalk_configs:
+                  - url: {{server.Url}}/robot/send?access_token=t
+                    secret: SEC123
+                    language: zh-CN
+                    message_type: actionCard
+                slack_configs:
+                  - api_url: {{server.Url}}/slack/hook
+                    channel: '#ops'
+            """);
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"DiskFull","severity":"critical","instance":"db-1"},"annotations":{"summary":"磁盘 <满了> & 快"}}]""");
+
+        await Eventually.EqualAsync(2, () => Task.FromResult(server.LogEntries.Count()), TimeSpan.FromSeconds(15));
+        var ding = server.LogEntries.Single(e => e.RequestMessage.Path == "/robot/send").RequestMessage;
+        Assert.False(string.IsNullOrEmpty(ding.Query!["sign"].ToString()));
+        var card = JsonNode.Parse(ding.Body!)!["actionCard"]!;
+        var text = (string)card["text"]!;
+        Assert.Contains("DiskFull", text);
+        Assert.Contains("磁盘 <满了> & 快", text);
+        Assert.Contains(card["btns"]!.AsArray(), b => ((string)b!["actionURL"]!).Contains("/action/", StringComparison.Ordinal));
+
+        var slack = JsonNode.Parse(server.LogEntries.Single(e => e.RequestMessage.Path == "/slack/hook").RequestMessage.Body!)!;
+        var attachment = slack["attachments"]![0]!;
+        Assert.Equal("danger", (string)attachment["color"]!);
+        Assert.Contains("&lt;满了&gt; &amp; 快", (string)attachment["text"]!); // Slack's control characters escaped once
+        Assert.DoesNotContain("&amp;lt;", (string)attachment["text"]!);
+
+        // Following the acknowledge link from the rendered DingTalk message acknowledges the group.
+        var ack = card["btns"]!.AsArray().Select(b => (string)b!["actionURL"]!).Single(u => u.Contains("/action/", StringComparison.Ordinal) && card["btns"]!.AsArray().First(x => (string)x!["actionURL"]! == u)!["title"]!.ToString() == "Acknowledge");
+        var path = new Uri(ack).PathAndQuery.TrimStart('/');
+        Assert.True((await host.Client.PostAsync(path, new FormUrlEncodedContent([new("name", "值班")]))).IsSuccessStatusCode);
+        Assert.Equal("值班", await host.ScalarAsync<string>("SELECT acknowledged_by FROM aggregation_groups"));
+    }
+
+    [Fact]
+    public async Task Alert_reaches_email_as_multipart_with_the_default_templates()
+    {
+        await using var smtp = await new Email.SmtpTestServer().StartAsync();
+        await using var host = await AlertingTestHost.StartAsync($$"""
+            global:
+              smtp_smarthost: {{smtp.Smarthost}}
+              smtp_from: alerting@example.com
+              smtp_require_tls: false
+            route:
+              receiver: mail
+              group_by: [alertname]
+              group_wait: 0s
+            receivers:
+              - name: mail
+                email_configs:
+                  - to: oncall@example.com
+            """);
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"DiskFull","instance":"<script>x</script>"},"annotations":{"summary":"disk full"}}]""");
+        var mail = await smtp.NextAsync(TimeSpan.FromSeconds(15));
+        var message = mail.Message;
+        Assert.Equal("oncall@example.com", message.To.Mailboxes.Single().Address);
+        Assert.Contains("DiskFull", message.Subject, StringComparison.Ordinal);
+        Assert.Contains("disk full", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("/action/", message.HtmlBody, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Alerting.Infrastructure;
+
+namespace Alerting.Templating;
+
+public sealed class TemplatePreviewTests
+{
+    private const string Alerts = """
+        [{"labels": {"alertname": "HighLatency", "service": "checkout", "severity": "warning"},
+          "annotations": {"summary": "p99 <above> 2s"},
+          "startsAt": "2025-05-01T08:00:00Z", "endsAt": "2025-05-01T08:40:00Z"}]
+        """;
+
+    [Fact]
+    public async Task Http_preview_renders_text_names_and_reports_errors_with_their_line()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+
+        var text = await host.PostJsonAsync("api/v2/templates/render", $$$"""
+            {"template": "[{{ status }}] {{ alertname }} since {{ starts_at_text }} ({{ alerts[0].duration }})",
+             "timeZone": "Asia/Shanghai", "data": {{{Alerts}}}}
+            """);
+        Assert.Equal(HttpStatusCode.OK, text.StatusCode);
+        Assert.Equal("text/plain", text.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("[resolved] HighLatency since 2025-05-01 16:00:00 +08:00 (40m)", await text.Content.ReadAsStringAsync());
+
+        // A name renders the template in use; the language picks the file.
+        var named = await host.PostJsonAsync("api/v2/templates/render", $$$"""{"name": "dingtalk.markdown", "language": "zh-CN", "data": {{{Alerts}}}}""");
+        var markdown = await named.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        Assert.Contains("### ✅ [已恢复] HighLatency", markdown);
+        Assert.Contains("/action/preview-silence-4h", markdown);
+
+        // With a name, text is escaped as that template's would be.
+        var html = await host.PostJsonAsync("api/v2/templates/render", $$$"""{"template": "<b>{{ summary }}</b>", "name": "email.html", "data": {{{Alerts}}}}""");
+        Assert.Equal("<b>p99 &lt;above&gt; 2s</b>", await html.Content.ReadAsStringAsync());
+
+        // No data: the example.
+        var example = await host.PostJsonAsync("api/v2/templates/render", """{"name": "email.subject"}""");
+        Assert.Equal("[FIRING:1] DiskFull (critical)", await example.Content.ReadAsStringAsync());
+
+        var broken = await host.PostJsonAsync("api/v2/templates/render", """{"template": "fine\n{{ if }}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        var error = JsonNode.Parse(await broken.Content.ReadAsStringAsync())!;
+        Assert.Contains("if", (string)error["error"]!);
+        Assert.Equal(2, (int)error["line"]!);
+        Assert.True((int)error["column"]! > 0);
+
+        var runaway = await host.PostJsonAsync("api/v2/templates/render", """{"template": "{{ while true }}{{ end }}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, runaway.StatusCode);
+        Assert.Contains("limit", (string)JsonNode.Parse(await runaway.Content.ReadAsStringAsync())!["error"]!);
+
+        var include = await host.PostJsonAsync("api/v2/templates/render", """{"template": "{{ include 'alerting.yml' }}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, include.StatusCode);
+        Assert.Contains("not allowed", await include.Content.ReadAsStringAsync());
+
+        foreach (var (body, reason) in new[]
+        {
+            ("""{"name": "fax.cover"}""", "unknown template name"),
+            ("""{"language": "en"}""", "give a template"),
+            ("""{"name": "slack.text", "timeZone": "Mars/Olympus"}""", "unknown time zone"),
+            ("""{"name": "slack.text", "data": {"alerts": 3}}""", "data must be"),
+            ("""{"name": "slack.text", "data": [{"startsAt": "yesterday"}]}""", "alerts[0].startsAt"),
+        })
+        {
+            var response = await host.PostJsonAsync("api/v2/templates/render", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(reason, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Http_preview_shows_override_files_and_follows_config_reloads()
+    {
+        var dir = Directory.CreateTempSubdirectory("alerting-tpl-");
+        await using var host = await AlertingTestHost.StartAsync(AlertingTestHost.DefaultConfig + $"\ntemplates: ['{dir.FullName}/*.sbn']\n");
+        var file = Path.Combine(dir.FullName, "slack.title.sbn");
+        async Task<string> TitleAsync() =>
+            await (await host.PostJsonAsync("api/v2/templates/render", """{"name": "slack.title"}""")).Content.ReadAsStringAsync();
+
+        Assert.Equal("[FIRING:1] DiskFull (critical)", await TitleAsync());
+
+        await File.WriteAllTextAsync(file, "mine: {{ alertname }}");
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("-/reload", null)).StatusCode);
+        Assert.Equal("mine: DiskFull", await TitleAsync());
+
+        // A broken override is shown as broken by the preview, so it can be fixed before it matters.
+        await File.WriteAllTextAsync(file, "{{ end }}");
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("-/reload", null)).StatusCode);
+        var response = await host.PostJsonAsync("api/v2/templates/render", """{"name": "slack.title"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(1, (int)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["line"]!);
+        dir.Delete(recursive: true);
+    }
+}
