@@ -126,7 +126,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton<AlertingMetrics>();
         services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
-        services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
+        services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DispatchSignal>();

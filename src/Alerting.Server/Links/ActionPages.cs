@@ -191,7 +191,7 @@ internal static class ActionPages
         <meta name="robots" content="noindex">
         <title>{{Html(title)}} – Alerting</title>
         <style>
-          body { font: 16px/1.5 system-ui, sans-serif; margin: 1rem auto; max-width: 40rem; padding: 0 1rem; color: #1b1b1b; background: #fff; }
+          body { font: 16px/1.5 system-ui, sans-serif; margin: 1rem auto; max-width: 40rem; padding: 0 1rem; color: #1b1b1b; background: #fff; overflow-wrap: anywhere; }
           @media (prefers-color-scheme: dark) { body { color: #eee; background: #161616; } code { background: #333; } }
           code { background: #f0f0f0; padding: 0 .25rem; border-radius: 3px; word-break: break-all; }
           .error { color: #b00020; } .state { font-weight: 600; } .firing { color: #c62828; } .resolved { color: #2e7d32; }

@@ -24,8 +24,11 @@ internal sealed class Delivery(
     TimeProvider time,
     ILogger<Delivery> log)
 {
-    /// <summary>How long a claimed row stays ours without renewal; a crashed sender's rows come back after this.</summary>
-    internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a claimed row stays ours without renewal (renewed before every attempt, so it outlives the
+    /// longest attempt, email's 30 s); a crashed sender's rows come back after this.
+    /// </summary>
+    internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(45);
 
     public async Task DeliverAsync(long id, CancellationToken ct)
     {
@@ -54,23 +57,22 @@ internal sealed class Delivery(
         var started = time.GetTimestamp();
 
         SendResult? last = null;
-        var remaining = row.Deadline - time.GetUtcNow();
-        using var deadline = new CancellationTokenSource(remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
-            last = await Retry(time).ExecuteAsync(async token =>
+            var destination = target.Destination;
+            last = await Retry(time, row.Deadline).ExecuteAsync(async token =>
             {
-                var result = await target.Notifier.SendAsync(request, token);
+                // The lease must outlive the attempt: renew it before each one.
+                await RenewLeaseAsync(row.Id, CancellationToken.None);
+                var result = await SendThroughBreakerAsync(target.Notifier, destination, request, token);
                 await RecordAttemptAsync(row, result, snapshot, CancellationToken.None);
                 metrics.NotificationRequests.WithLabels(integration).Inc();
                 if (result.Outcome != SendOutcome.Success)
                 {
                     metrics.NotificationRequestsFailed.WithLabels(integration).Inc();
-                    await RenewLeaseAsync(row.Id, CancellationToken.None);
                 }
                 return result;
-            }, linked.Token);
+            }, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -78,11 +80,6 @@ internal sealed class Delivery(
             await ReleaseAsync(row.Id, CancellationToken.None);
             throw;
         }
-        catch (OperationCanceledException)
-        {
-            // The flush deadline passed while retrying.
-        }
-
         var success = last?.Outcome == SendOutcome.Success;
         if (success)
         {
@@ -98,12 +95,39 @@ internal sealed class Delivery(
         await FinishAsync(row, success, CancellationToken.None);
     }
 
-    /// <summary>First try at once, then about 0.5 s × 1.5ⁿ with jitter, capped at 60 s, or the receiver's Retry-After.</summary>
-    private static ResiliencePipeline<SendResult> Retry(TimeProvider time) =>
+    /// <summary>
+    /// One dead endpoint must not hold deliveries for whole timeouts: after repeated failures without an
+    /// answer (refused, timed out) its circuit opens and attempts fail at once until a probe gets through.
+    /// An answer, even an error status, proves the endpoint is there.
+    /// </summary>
+    private async Task<SendResult> SendThroughBreakerAsync(INotifier notifier, string destination, NotificationRequest request, CancellationToken ct)
+    {
+        if (CircuitBreaker.Shared.Check(destination, time.GetUtcNow()) is { } open)
+        {
+            return new SendResult(SendOutcome.Retryable, null, $"circuit open after repeated failures, last: {open.LastError}", TimeSpan.Zero, open.RetryAfter);
+        }
+        var result = await notifier.SendAsync(request, ct);
+        if (result.Outcome == SendOutcome.Retryable && result.StatusCode is null && result.RetryAfter is null)
+        {
+            CircuitBreaker.Shared.Failed(destination, result.Error ?? "no answer", time.GetUtcNow());
+        }
+        else
+        {
+            CircuitBreaker.Shared.Succeeded(destination);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// First try at once, then about 0.5 s × 1.5ⁿ with jitter, capped at 60 s, or the receiver's Retry-After,
+    /// while the flush's deadline has not passed. The deadline stops retries, never an attempt under way:
+    /// cutting off a request the receiver may already have acted on would only cause a duplicate.
+    /// </summary>
+    private static ResiliencePipeline<SendResult> Retry(TimeProvider time, DateTimeOffset deadline) =>
         new ResiliencePipelineBuilder<SendResult> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<SendResult>
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Outcome == SendOutcome.Retryable),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Outcome == SendOutcome.Retryable && time.GetUtcNow() < deadline),
                 MaxRetryAttempts = int.MaxValue,
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Backoff(args.AttemptNumber, args.Outcome.Result?.RetryAfter)),
             })

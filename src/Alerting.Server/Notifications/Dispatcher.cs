@@ -33,7 +33,8 @@ internal sealed class Dispatcher(
 {
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    /// <summary>A claim only covers one pass (well under a second); after a crash mid-pass the group is free again soon.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -11,7 +11,11 @@ using Alerting.Templating;
 namespace Alerting.Notifications;
 
 /// <summary>A notifier with the renderer of its channel's message.</summary>
-internal sealed record ResolvedNotifier(INotifier Notifier, Func<NotificationData, string> Render);
+/// <param name="Destination">Names where it sends (a hash, so no URL token is kept): the circuit breaker's key.</param>
+internal sealed record ResolvedNotifier(INotifier Notifier, Func<NotificationData, string> Render)
+{
+    public string Destination { get; init; } = "";
+}
 
 /// <summary>Finds the notifier for a receiver's integration in the running configuration.</summary>
 internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients, RateLimiter limiter, IServiceProvider services, TimeProvider time)
@@ -21,7 +25,7 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         var current = config.Current.Config;
         var r = current.FindReceiver(receiver);
         var target = r is null ? null : Integrations.Of(r).FirstOrDefault(i => i.Name == integration);
-        return target?.Config switch
+        var resolved = target?.Config switch
         {
             WebhookConfig webhook => new ResolvedNotifier(
                 new WebhookNotifier(webhook, clients, time),
@@ -51,6 +55,20 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
                 _ => ""),
             _ => null,
         };
+        return resolved is null ? null : resolved with { Destination = DestinationOf(target!.Config) };
+    }
+
+    private static string DestinationOf(IIntegrationConfig config)
+    {
+        var where = config switch
+        {
+            WebhookConfig w => w.Url ?? w.UrlFile,
+            DingTalkConfig d => d.Url ?? d.UrlFile,
+            SlackConfig s => s.ApiUrl ?? s.ApiUrlFile,
+            EmailConfig e => e.Smarthost,
+            _ => null,
+        } ?? "";
+        return config.GetType().Name + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(where)))[..16];
     }
 
     private TemplateRenderer Templates => services.GetRequiredService<TemplateRenderer>();

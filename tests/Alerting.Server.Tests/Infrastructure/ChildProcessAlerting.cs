@@ -12,6 +12,12 @@ namespace Alerting.Infrastructure;
 /// </summary>
 public sealed class ChildProcessAlerting : IAsyncDisposable
 {
+    /// <summary>
+    /// A private copy of the test output, taken once per test process: builds running in parallel rewrite
+    /// alerting.dll in the shared bin directory, and a child started mid-write fails with "Bad IL format".
+    /// </summary>
+    private static readonly Lazy<string> Binaries = new(SnapshotBinaries);
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
@@ -51,7 +57,7 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "alerting.dll"));
+        startInfo.ArgumentList.Add(Path.Combine(Binaries.Value, "alerting.dll"));
         startInfo.ArgumentList.Add($"--config.file={configFile}");
         startInfo.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
         startInfo.ArgumentList.Add($"--database.url={connectionString}");
@@ -135,6 +141,30 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
         {
             // Keep the tail only.
         }
+    }
+
+    private static string SnapshotBinaries()
+    {
+        var source = AppContext.BaseDirectory;
+        var target = Directory.CreateTempSubdirectory("alerting-child-bin-").FullName;
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(target, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: it is in the temp directory.
+            }
+        };
+        return target;
     }
 
     /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else dotnet on the PATH.</summary>

@@ -347,4 +347,24 @@ public sealed class ConformanceTests
         Assert.Equal(0L, await host.CountAsync("outbox"));
         Assert.Contains("alertmanager_notifications_failed_total{integration=\"webhook\",reason=\"clientError\"} 1", await host.Client.GetStringAsync("metrics"));
     }
+
+    [Fact]
+    public async Task A_dead_endpoint_opens_its_circuit_without_delaying_the_others()
+    {
+        using var good = new WebhookSink();
+        var receivers = $"""
+              - name: hook
+                webhook_configs:
+                  - url: http://127.0.0.1:9/dead
+                  - url: {good.Url()}
+            """;
+        await using var host = await AlertingTestHost.StartAsync(Config(receivers, groupInterval: "1m"));
+        await host.PostJsonAsync("api/v2/alerts", $"[{Alert("\"alertname\":\"Dead\"")}]");
+        await good.WaitForAsync(1, TimeSpan.FromSeconds(5));
+        await Eventually.EqualAsync(true, async () =>
+            await host.ScalarAsync<long>("SELECT count(*) FROM notification_attempts WHERE integration = 'webhook[0]' AND error LIKE 'circuit open%'") >= 1,
+            TimeSpan.FromSeconds(20));
+        // Five attempts reached the dead endpoint before the circuit opened.
+        Assert.Equal(5L, await host.ScalarAsync<long>("SELECT count(*) FROM notification_attempts WHERE integration = 'webhook[0]' AND error NOT LIKE 'circuit open%'"));
+    }
 }

@@ -60,7 +60,10 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         void Log(string line) => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,6:0.00}s] {line}"));
 
         using var sink = new WebhookSink();
-        sink.RespondWith(200, delay: TimeSpan.FromMilliseconds(300));
+        // Slow enough that kills land mid-send. ALERTING_DURABILITY_SINK_DELAY_MS overrides it (e.g. 1200 to make a
+        // receiver slower than the 1 s minimum budget a row gets once its flush deadline has passed).
+        var sinkDelay = int.TryParse(Environment.GetEnvironmentVariable("ALERTING_DURABILITY_SINK_DELAY_MS"), out var ms) ? ms : 300;
+        sink.RespondWith(200, delay: TimeSpan.FromMilliseconds(sinkDelay));
         var connectionString = await TestDatabase.CreateAsync();
         var dir = Directory.CreateTempSubdirectory("alerting-durability-");
         var configPath = Path.Combine(dir.FullName, "alerting.yml");
@@ -69,7 +72,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         // Every moment at least once, the rest drawn at random; the order shuffled. All from the seed.
         KillMoment[] moments = [.. Enum.GetValues<KillMoment>(), .. Enumerable.Range(0, Cycles - 4).Select(_ => (KillMoment)random.Next(4))];
         random.Shuffle(moments);
-        Log($"seed {seed} (ALERTING_DURABILITY_SEED), kill moments: {string.Join(", ", moments)}");
+        Log($"seed {seed} (ALERTING_DURABILITY_SEED), sink delay {sinkDelay} ms, kill moments: {string.Join(", ", moments)}");
 
         var posted = new List<string>();
         var accepted = new HashSet<string>(StringComparer.Ordinal);
@@ -78,6 +81,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var groupsAtKill = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         var killsInFlight = 0;
         var groupsHeldAtKill = 0;
+        // Delivery's "failed ... deadline passed" warnings: sends given up at the flush deadline (the receiver may have got them).
+        var abandoned = new List<string>();
         ChildProcessAlerting? child = null;
         try
         {
@@ -121,6 +126,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
                         break;
                 }
 
+                var killedAt = DateTime.UtcNow;
                 try
                 {
                     using var response = await post;
@@ -136,7 +142,6 @@ public sealed class DurabilityTests(ITestOutputHelper output)
 
                 var heldRows = await QueryListAsync(connectionString, $"SELECT group_key FROM outbox WHERE lease_owner = '{child.InstanceName}'");
                 var heldGroups = await QueryListAsync(connectionString, $"SELECT group_key FROM aggregation_groups WHERE lease_owner = '{child.InstanceName}'");
-                var killedAt = DateTime.UtcNow;
                 foreach (var key in heldRows)
                 {
                     heldAtKill[key] = killedAt;
@@ -147,6 +152,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
                 }
                 killsInFlight += heldRows.Count > 0 ? 1 : 0;
                 groupsHeldAtKill += heldGroups.Count;
+                abandoned.AddRange(child.Output.Split('\n').Where(l => l.Contains("deadline passed", StringComparison.Ordinal)).Select(l => $"pid {child.ProcessId}: {l.Trim()}"));
                 Log($"cycle {cycle}: killed pid {child.ProcessId} {moment} ({detail}); it held {heldRows.Count} outbox rows, {heldGroups.Count} groups; sink has {sink.Delivered().Count}");
                 await child.DisposeAsync();
                 child = null;
@@ -181,6 +187,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(3));
             Assert.True(before == sink.Delivered().Count, $"sent {sink.Delivered().Count - before} more after quiet\n{await DescribeAsync(connectionString)}");
 
+            abandoned.AddRange(child.Output.Split('\n').Where(l => l.Contains("deadline passed", StringComparison.Ordinal)).Select(l => $"pid {child.ProcessId}: {l.Trim()}"));
             var storedNames = await StoredNamesAsync(connectionString);
             var notifications = sink.Delivered();
             var perGroup = notifications.GroupBy(n => (string)n["groupKey"]!).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
@@ -188,11 +195,19 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             var duplicates = perGroup.Values.Sum(l => l.Count - 1);
             var due = storedNames.Count;
             Log($"crash-loop: {Cycles} cycles, {accepted.Count} accepted, {storedNames.Count} stored, {due} due, {perGroup.Count} delivered, {duplicates} duplicates"
-                + $" ({notifications.Count} notifications; {killsInFlight} kills with sends in flight holding {heldAtKill.Count} outbox rows; {groupsHeldAtKill} groups held mid-flush)");
+                + $" ({notifications.Count} notifications; {killsInFlight} kills with sends in flight holding {heldAtKill.Count} outbox rows; {groupsHeldAtKill} groups held mid-flush; {abandoned.Count} sends abandoned at their deadline)");
             foreach (var (key, list) in perGroup.Where(p => p.Value.Count > 1))
             {
                 var at = heldAtKill.ContainsKey(key) ? "its outbox row was held by a killed instance" : "NOT held by a killed instance";
-                Log($"  repeated {list.Count}x: {key}, {at}");
+                var arrivals = sink.Requests
+                    .Where(e => e.RequestMessage.Body is { } b && (string?)JsonNode.Parse(b)?["groupKey"] == key)
+                    .Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.RequestMessage.DateTime.ToUniversalTime():HH:mm:ss.fff}->{e.ResponseMessage.StatusCode}"));
+                Log($"  repeated {list.Count}x: {key}, {at}; arrived {string.Join(", ", arrivals)}");
+            }
+            Log($"  attempts: {await Sql.QueryAsync(connectionString, "SELECT string_agg(to_char(at, 'HH24:MI:SS.MS') || ' ' || group_key || ' ' || outcome || coalesce(' ' || error, ''), E'\\n    ' ORDER BY id) FROM notification_attempts")}");
+            foreach (var line in abandoned)
+            {
+                Log($"  abandoned: {line}");
             }
             await LogHeldDelaysAsync(connectionString, "outbox row held", heldAtKill, Log);
             await LogHeldDelaysAsync(connectionString, "group held mid-flush", groupsAtKill, Log);
@@ -234,8 +249,13 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         await using var second = await AlertingTestHost.StartAsync(config, connectionString);
         AlertingTestHost[] hosts = [first, second];
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, Count).Select(i =>
-            hosts[i % 2].PostJsonAsync("api/v2/alerts", Alerts([$"Pair{i:00}"]))));
+        // All in flight together, half to each instance, started 30 ms apart: the groups fall due at ~50 different
+        // moments over 1.5 s, and at each both dispatchers wake and race to claim them.
+        var responses = await Task.WhenAll(Enumerable.Range(0, Count).Select(async i =>
+        {
+            await Task.Delay(i * 30);
+            return await hosts[i % 2].PostJsonAsync("api/v2/alerts", Alerts([$"Pair{i:00}"]));
+        }));
         Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, $"{(int)r.StatusCode}"));
 
         await sink.WaitForAsync(Count, TimeSpan.FromSeconds(30));
@@ -257,6 +277,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         Assert.Equal(
             Enumerable.Range(0, Count).Select(i => $"Pair{i:00}").Order(StringComparer.Ordinal),
             notifications.SelectMany(Names).Order(StringComparer.Ordinal));
+        // Each group claimed by exactly one instance (group_interval 1h: no second flush yet), and both took part.
+        Assert.Equal(Count, flushes.Sum());
         Assert.All(flushes, f => Assert.True(f > 0, $"an instance flushed nothing: {flushes[0]} + {flushes[1]}"));
         Assert.Equal(0, int.Parse(await Sql.QueryAsync(connectionString, "SELECT count(*) FROM outbox") ?? "-1", CultureInfo.InvariantCulture));
     }

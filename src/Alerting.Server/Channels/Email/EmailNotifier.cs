@@ -31,12 +31,12 @@ internal sealed class EmailNotifier(
     EmailRenderer renderer,
     TimeProvider time,
     TimeSpan? timeout = null,
-    SmtpCircuitBreaker? breaker = null) : INotifier
+    CircuitBreaker? breaker = null) : INotifier
 {
     /// <summary>How long one attempt (connect, TLS, auth and the whole SMTP conversation) may take.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly SmtpCircuitBreaker breaker = breaker ?? SmtpCircuitBreaker.Shared;
+    private readonly CircuitBreaker breaker = breaker ?? CircuitBreaker.Shared;
 
     public string Integration => "email";
 

@@ -22,7 +22,7 @@ public sealed class EmailNotifierTests : IDisposable
     private readonly TempDirectory dir = new("alerting-email-");
 
     // Each test its own breaker: the shared one would carry state between tests.
-    private readonly SmtpCircuitBreaker breaker = new();
+    private readonly CircuitBreaker breaker = new();
 
     public void Dispose() => dir.Dispose();
 
@@ -514,7 +514,7 @@ public sealed class EmailNotifierTests : IDisposable
         await using var server = await new SmtpTestServer().StartAsync();
         await using var proxy = RawTcpServer.DroppingProxy(server.Port, drop: 2);
         var time = new FakeTimeProvider(Now);
-        var notifier = new EmailNotifier(Config(proxy.Smarthost), EmailRenderer.Default, time, breaker: new SmtpCircuitBreaker(2, TimeSpan.FromSeconds(30)));
+        var notifier = new EmailNotifier(Config(proxy.Smarthost), EmailRenderer.Default, time, breaker: new CircuitBreaker(2, TimeSpan.FromSeconds(30)));
 
         var failures = new[]
         {

@@ -1,21 +1,21 @@
-namespace Alerting.Channels.Email;
+namespace Alerting.Channels;
 
 /// <summary>
-/// A circuit breaker per smarthost. After <see cref="FailureThreshold"/> consecutive connection failures
-/// (refused, dropped, timed out: the server is not there) the smarthost's circuit opens for
+/// A circuit breaker per destination (a smarthost, a webhook, a robot). After <see cref="FailureThreshold"/> consecutive connection failures
+/// (refused, dropped, timed out: the server is not there) the destination's circuit opens for
 /// <see cref="OpenFor"/>: attempts then fail at once as retryable, with a RetryAfter of the time left, instead
 /// of each holding a delivery for a whole timeout. When the time is up one attempt goes through as a probe
 /// (the circuit stays open for everyone else meanwhile); its success closes the circuit, its failure opens it
 /// again. Replies from the server, even errors, prove it is there and reset the count.
 /// </summary>
 /// <remarks>
-/// Shared by every email config that names the same smarthost (notifiers are created per send), so the
+/// Shared by every notifier that targets the same destination (notifiers are created per send), so the
 /// state lives in one instance, <see cref="Shared"/>, not in the notifier. Times are passed in so that the
 /// notifier's clock applies.
 /// </remarks>
-internal sealed class SmtpCircuitBreaker(int failureThreshold = 5, TimeSpan? openFor = null)
+internal sealed class CircuitBreaker(int failureThreshold = 5, TimeSpan? openFor = null)
 {
-    public static readonly SmtpCircuitBreaker Shared = new();
+    public static readonly CircuitBreaker Shared = new();
 
     private readonly Dictionary<string, State> states = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock gate = new();

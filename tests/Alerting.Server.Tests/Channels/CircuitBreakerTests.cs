@@ -1,10 +1,10 @@
 using static Alerting.Channels.Email.EmailTestData;
 
-namespace Alerting.Channels.Email;
+namespace Alerting.Channels;
 
-public sealed class SmtpCircuitBreakerTests
+public sealed class CircuitBreakerTests
 {
-    private readonly SmtpCircuitBreaker breaker = new(3, TimeSpan.FromSeconds(30));
+    private readonly CircuitBreaker breaker = new(3, TimeSpan.FromSeconds(30));
 
     [Fact]
     public void Stays_closed_below_the_threshold_and_a_success_resets_the_count()
