@@ -83,6 +83,9 @@ public sealed record GlobalConfig
     /// <summary>Our extension: the language of default notification texts, e.g. "en" or "zh-CN".</summary>
     public string? Language { get; init; }
 
+    /// <summary>Our extension: the IANA time zone times are shown in, in messages (default UTC).</summary>
+    public string? TimeZone { get; init; }
+
     // Globals of integrations we do not implement: accepted and validated as URLs, otherwise unused.
     public string? PagerdutyUrl { get; init; }
 
@@ -150,6 +153,9 @@ public sealed record ReceiverConfig
     public IReadOnlyList<SlackConfig> SlackConfigs { get; init; } = [];
 
     public IReadOnlyList<DingTalkConfig> DingTalkConfigs { get; init; } = [];
+
+    /// <summary>Our extension: the language of this receiver's messages (en, zh-CN); global.language otherwise.</summary>
+    public string? Language { get; init; }
 
     /// <summary>Integration keys present but not implemented, e.g. <c>pagerduty_configs</c>.</summary>
     public IReadOnlyList<string> UnsupportedIntegrations { get; init; } = [];

@@ -48,12 +48,23 @@ internal sealed partial class ConfigMapper
                 EmailConfigs = [.. r.MapList("email_configs").Select(e => ReadEmail(e.Item, global)).OfType<EmailConfig>()],
                 SlackConfigs = [.. r.MapList("slack_configs").Select(e => ReadSlack(e.Item, global))],
                 DingTalkConfigs = [.. r.MapList("dingtalk_configs").Select(e => ReadDingTalk(e.Item, global))],
+                Language = ReadLanguage(r),
                 UnsupportedIntegrations = skipped,
                 Line = LoadContext.Line(r.Node),
             });
             r.Finish();
         }
         return (receivers, unsupported);
+    }
+
+    private static string? ReadLanguage(MapReader r)
+    {
+        var language = r.String("language");
+        if (language is not null && !LanguageTag().IsMatch(language))
+        {
+            r.Error("language", $"invalid language tag \"{language}\" (want e.g. en or zh-CN)");
+        }
+        return language;
     }
 
     private WebhookConfig ReadWebhook(MapReader w, GlobalConfig global)

@@ -8,6 +8,19 @@ namespace Alerting.Configuration;
 /// <summary>Maps the YAML tree onto the model and applies Alertmanager's validation, collecting every error.</summary>
 internal sealed partial class ConfigMapper(LoadContext ctx)
 {
+    private static bool IsTimeZone(string id)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+
     private readonly HashSet<string> _receiverNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _timeIntervalNames = new(StringComparer.Ordinal);
 
@@ -73,6 +86,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
             SlackApiUrl = g.Url("slack_api_url", secret: true),
             SlackApiUrlFile = ctx.ResolvePath(g.String("slack_api_url_file")),
             Language = g.String("language"),
+            TimeZone = g.String("time_zone"),
             PagerdutyUrl = g.Url("pagerduty_url"),
             OpsgenieApiUrl = g.Url("opsgenie_api_url"),
             WechatApiUrl = g.Url("wechat_api_url"),
@@ -89,6 +103,10 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
         if (global.Language is { } language && !LanguageTag().IsMatch(language))
         {
             g.Error("language", $"invalid language tag \"{language}\" (want e.g. en or zh-CN)");
+        }
+        if (global.TimeZone is { } zone && !IsTimeZone(zone))
+        {
+            g.Error("time_zone", $"unknown time zone \"{zone}\" (want an IANA name such as Asia/Shanghai or UTC)");
         }
         AtMostOne(g, "slack_api_url", "slack_api_url_file");
         AtMostOne(g, "smtp_auth_password", "smtp_auth_password_file");

@@ -48,7 +48,7 @@ internal static class AlertsApi
     }
 
     private static async Task<Results<Ok<List<AlertGroup>>, BadRequest<string>>> Groups(
-        HttpRequest request, AlertQuery query, ConfigHolder config, CancellationToken ct)
+        HttpRequest request, AlertQuery query, Npgsql.NpgsqlDataSource db, CancellationToken ct)
     {
         if (!TryParseFilters(request, out var filter, out var error))
         {
@@ -79,10 +79,22 @@ internal static class AlertsApi
                 group.Alerts.Add(gettable);
             }
         }
+        var acks = new Dictionary<string, Acknowledgement>(StringComparer.Ordinal);
+        await using (var cmd = db.CreateCommand("SELECT group_key, coalesce(acknowledged_by, ''), acknowledged_at FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"))
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                acks[reader.GetString(0)] = new Acknowledgement(reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+            }
+        }
         var result = groups
             .OrderBy(g => g.Value.Labels.ToString(), StringComparer.Ordinal)
             .ThenBy(g => g.Key.Receiver, StringComparer.Ordinal)
-            .Select(g => new AlertGroup(g.Value.Alerts, ToDictionary(g.Value.Labels), new ReceiverName(g.Key.Receiver)))
+            .Select(g => new AlertGroup(g.Value.Alerts, ToDictionary(g.Value.Labels), new ReceiverName(g.Key.Receiver))
+            {
+                Acknowledgement = acks.GetValueOrDefault(g.Key.Key),
+            })
             .ToList();
         return TypedResults.Ok(result);
     }

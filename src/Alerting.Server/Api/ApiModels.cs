@@ -32,7 +32,17 @@ internal sealed record ReceiverName([property: JsonPropertyName("name")] string 
 internal sealed record AlertGroup(
     [property: JsonPropertyName("alerts")] IReadOnlyList<GettableAlert> Alerts,
     [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels,
-    [property: JsonPropertyName("receiver")] ReceiverName Receiver);
+    [property: JsonPropertyName("receiver")] ReceiverName Receiver)
+{
+    /// <summary>Our addition: who acknowledged the group from a notification link, and when.</summary>
+    [JsonPropertyName("acknowledgement")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Acknowledgement? Acknowledgement { get; init; }
+}
+
+internal sealed record Acknowledgement(
+    [property: JsonPropertyName("by")] string By,
+    [property: JsonPropertyName("at")] DateTimeOffset At);
 
 internal sealed record MatcherDto(
     [property: JsonPropertyName("name")] string? Name,

@@ -17,6 +17,7 @@ internal sealed class Delivery(
     NpgsqlDataSource db,
     Notifiers notifiers,
     Links.LinkSigner links,
+    Persistence.SilenceStore silences,
     OutboxPublisher publisher,
     InstanceInfo instance,
     ServerOptions options,
@@ -37,7 +38,8 @@ internal sealed class Delivery(
         {
             return; // delivered already, or another instance holds it
         }
-        var target = notifiers.Find(row.Receiver, row.Integration);
+        var snapshot = OutboxSnapshot.FromJson(row.Payload);
+        var target = notifiers.Find(row.Receiver, row.Integration, await ExtrasAsync(row.GroupKey, snapshot, ct));
         if (target is null)
         {
             log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
@@ -45,7 +47,6 @@ internal sealed class Delivery(
             return;
         }
 
-        var snapshot = OutboxSnapshot.FromJson(row.Payload);
         var data = snapshot.ToData(options.EffectiveExternalUrl());
         var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
         {
@@ -141,6 +142,43 @@ internal sealed class Delivery(
         }
         var seconds = Math.Min(60, 0.5 * Math.Pow(1.5, attempt));
         return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+
+    /// <summary>Grafana's links for the alerts, and the group's acknowledgement and silences, for the message.</summary>
+    private async Task<MessageExtras> ExtrasAsync(string groupKey, OutboxSnapshot snapshot, CancellationToken ct)
+    {
+        var grafana = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
+        var fingerprints = snapshot.Alerts.Select(a => unchecked((long)Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray();
+        await using (var cmd = db.CreateCommand("SELECT fingerprint, extra FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL"))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = fingerprints, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } links)
+                {
+                    grafana[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = links;
+                }
+            }
+        }
+        (string, DateTimeOffset)? acknowledged = null;
+        await using (var cmd = db.CreateCommand("SELECT acknowledged_by, acknowledged_at FROM aggregation_groups WHERE group_key = $1 AND acknowledged_at IS NOT NULL"))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                acknowledged = (reader.IsDBNull(0) ? "someone" : reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
+            }
+        }
+        var now = time.GetUtcNow();
+        var alerts = snapshot.ToAlerts();
+        var groupLabels = Labels.LabelSet.From(snapshot.GroupLabels);
+        var silenced = (await silences.ActiveOrPendingAsync(now, ct))
+            .Where(s => s.State(now) == Silences.SilenceState.Active && (s.Matchers.Matches(groupLabels) || alerts.Any(a => s.Matchers.Matches(a.Labels))))
+            .Select(s => (s.CreatedBy, s.EndsAt, s.Comment))
+            .ToList();
+        return new MessageExtras(grafana, acknowledged, silenced);
     }
 
     private async Task<OutboxClaim?> ClaimAsync(long id, CancellationToken ct)

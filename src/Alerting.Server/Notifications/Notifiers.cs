@@ -17,11 +17,21 @@ internal sealed record ResolvedNotifier(INotifier Notifier, Func<NotificationDat
     public string Destination { get; init; } = "";
 }
 
+/// <summary>What the message can say besides the alerts: Grafana's links per fingerprint, and what people did about the group.</summary>
+internal sealed record MessageExtras(
+    IReadOnlyDictionary<string, GrafanaLinks> Grafana,
+    (string By, DateTimeOffset At)? Acknowledged,
+    IReadOnlyList<(string By, DateTimeOffset Until, string Comment)> Silences)
+{
+    public static readonly MessageExtras None = new(new Dictionary<string, GrafanaLinks>(), null, []);
+}
+
 /// <summary>Finds the notifier for a receiver's integration in the running configuration.</summary>
 internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients, RateLimiter limiter, IServiceProvider services, TimeProvider time)
 {
-    public ResolvedNotifier? Find(string receiver, string integration)
+    public ResolvedNotifier? Find(string receiver, string integration, MessageExtras? extras = null)
     {
+        extras ??= MessageExtras.None;
         var current = config.Current.Config;
         var r = current.FindReceiver(receiver);
         var target = r is null ? null : Integrations.Of(r).FirstOrDefault(i => i.Name == integration);
@@ -33,21 +43,21 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
             DingTalkConfig dingtalk => new ResolvedNotifier(
                 new DingTalkNotifier(dingtalk, clients, limiter, (data, links) =>
                 {
-                    var model = Model(data, links, dingtalk.Language ?? current.Global.Language);
+                    var model = Model(data, links, dingtalk.Language ?? r!.Language ?? current.Global.Language, current.Global, extras);
                     return new DingTalkContent(Templates.Render("dingtalk.title", model.Language, model), Templates.Render("dingtalk.markdown", model.Language, model));
                 }, time),
                 _ => ""),
             SlackConfig slack => new ResolvedNotifier(
                 new SlackNotifier(slack, clients, limiter, (data, links) =>
                 {
-                    var model = Model(data, links, current.Global.Language);
+                    var model = Model(data, links, r!.Language ?? current.Global.Language, current.Global, extras);
                     return new SlackContent(Templates.Render("slack.title", model.Language, model), Templates.Render("slack.text", model.Language, model));
                 }, time),
                 _ => ""),
             EmailConfig email => new ResolvedNotifier(
                 new EmailNotifier(email, new EmailRenderer((data, links) =>
                 {
-                    var model = Model(data, links, current.Global.Language);
+                    var model = Model(data, links, r!.Language ?? current.Global.Language, current.Global, extras);
                     return (Templates.Render("email.subject", model.Language, model).Trim(),
                         Templates.Render("email.text", model.Language, model),
                         Templates.Render("email.html", model.Language, model));
@@ -73,6 +83,27 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
 
     private TemplateRenderer Templates => services.GetRequiredService<TemplateRenderer>();
 
-    private TemplateModel Model(NotificationData data, ActionLinks? links, string? language) =>
-        TemplateModel.Create(data, links, time.GetUtcNow(), language);
+    private TemplateModel Model(NotificationData data, ActionLinks? links, string? language, GlobalConfig global, MessageExtras extras)
+    {
+        var zone = TemplateModel.FindTimeZone(global.TimeZone);
+        var model = TemplateModel.Create(data, links, time.GetUtcNow(), language, zone, extras.Grafana);
+        return model with { Notes = Notes(extras, model.Language, zone) };
+    }
+
+    /// <summary>Acknowledgements and silences, in the message's language and time zone.</summary>
+    private static List<string> Notes(MessageExtras extras, string language, TimeZoneInfo zone)
+    {
+        var zh = language.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
+        string At(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture);
+        var notes = new List<string>();
+        if (extras.Acknowledged is { } ack)
+        {
+            notes.Add(zh ? $"已由 {ack.By} 于 {At(ack.At)} 确认" : $"Acknowledged by {ack.By} at {At(ack.At)}");
+        }
+        foreach (var (by, until, comment) in extras.Silences)
+        {
+            notes.Add(zh ? $"已由 {by} 静默至 {At(until)}：{comment}" : $"Silenced by {by} until {At(until)}: {comment}");
+        }
+        return notes;
+    }
 }

@@ -29,6 +29,7 @@ internal static class ScriptModel
             ["external_url"] = escape(m.ExternalUrl),
             ["group_key"] = escape(m.GroupKey),
             ["truncated_alerts"] = m.TruncatedAlerts,
+            ["notes"] = new ScriptArray(m.Notes.Select(n => (object)escape(n))),
             ["links"] = m.Links is { } l
                 ? new ScriptObject
                 {

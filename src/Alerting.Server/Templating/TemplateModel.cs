@@ -43,6 +43,9 @@ internal sealed record TemplateModel
     /// <summary>The language the message is rendered in, e.g. "en" or "zh-CN".</summary>
     public required string Language { get; init; }
 
+    /// <summary>What people did about this group, shown in its next message: "Acknowledged by …", "Silenced by … until …".</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>The IANA id of the zone the <c>*_text</c> times are shown in.</summary>
     public required string TimeZone { get; init; }
 

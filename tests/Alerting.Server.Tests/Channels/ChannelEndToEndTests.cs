@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alerting.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -82,5 +83,39 @@ public sealed class ChannelEndToEndTests
         Assert.Contains("disk full", message.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", message.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("/action/", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Next_message_says_who_acknowledged_in_the_receivers_language_and_time_zone()
+    {
+        using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        server.Given(Request.Create().WithPath("/robot/send").UsingPost()).RespondWith(Response.Create().WithBody("""{"errcode":0,"errmsg":"ok"}"""));
+        await using var host = await AlertingTestHost.StartAsync($$"""
+            global:
+              time_zone: Asia/Shanghai
+            route:
+              receiver: chat
+              group_by: [alertname]
+              group_wait: 0s
+              group_interval: 1s
+            receivers:
+              - name: chat
+                language: zh-CN
+                dingtalk_configs:
+                  - url: {{server.Url}}/robot/send?access_token=t
+            """);
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Ack"}}]""");
+        await Eventually.EqualAsync(1, () => Task.FromResult(server.LogEntries.Count()), TimeSpan.FromSeconds(15));
+        var first = (string)JsonNode.Parse(server.LogEntries.Single().RequestMessage.Body!)!["markdown"]!["text"]!;
+        Assert.Contains("+08:00", first); // times in the configured zone
+        Assert.Contains("告警", first); // the receiver's language
+
+        var links = await host.Server.Services.GetRequiredService<Links.LinkSigner>()
+            .ForGroupAsync("{}:{alertname=\"Ack\"}", Labels.LabelSet.From(("alertname", "Ack")), host.BaseAddress.ToString(), CancellationToken.None);
+        await host.Client.PostAsync(new Uri(links.Acknowledge).PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("name", "小王")]));
+        await host.PostJsonAsync("api/v2/alerts", $$"""[{"labels":{"alertname":"Ack"},"endsAt":"{{DateTimeOffset.UtcNow.AddSeconds(-1):O}}"}]""");
+        await Eventually.EqualAsync(2, () => Task.FromResult(server.LogEntries.Count()), TimeSpan.FromSeconds(15));
+        var resolved = (string)JsonNode.Parse(server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Last().RequestMessage.Body!)!["markdown"]!["text"]!;
+        Assert.Contains("已由 小王", resolved);
     }
 }

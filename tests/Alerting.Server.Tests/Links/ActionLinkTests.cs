@@ -118,6 +118,8 @@ public sealed class ActionLinkTests
 
         var view = await (await host.Client.GetAsync(PathOf(links.View))).Content.ReadAsStringAsync();
         Assert.Contains("Acknowledged by Bo", view);
+        var group = (await host.GetArrayAsync("api/v2/alerts/groups")).Single()!;
+        Assert.Equal("Bo", (string)group["acknowledgement"]!["by"]!);
         var fp = LabelSet.From(("alertname", "Linked"), ("i", "1")).FingerprintHex;
         var history = await host.GetObjectAsync($"api/v2/history/alerts/{fp}");
         Assert.Contains(history["events"]!.AsArray(), e => (string)e!["event"]! == "acknowledged" && ((string)e["detail"]!).Contains("Bo", StringComparison.Ordinal));
