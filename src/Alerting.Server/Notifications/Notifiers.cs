@@ -44,14 +44,14 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
                 new DingTalkNotifier(dingtalk, clients, limiter, (data, links) =>
                 {
                     var model = Model(data, links, dingtalk.Language ?? r!.Language ?? current.Global.Language, current.Global, extras);
-                    return new DingTalkContent(Templates.Render("dingtalk.title", model.Language, model), Templates.Render("dingtalk.markdown", model.Language, model));
+                    return new DingTalkContent(Render("dingtalk.title", dingtalk.Title, model), Render("dingtalk.markdown", dingtalk.Text, model));
                 }, time),
                 _ => ""),
             SlackConfig slack => new ResolvedNotifier(
                 new SlackNotifier(slack, clients, limiter, (data, links) =>
                 {
                     var model = Model(data, links, r!.Language ?? current.Global.Language, current.Global, extras);
-                    return new SlackContent(Templates.Render("slack.title", model.Language, model), Templates.Render("slack.text", model.Language, model));
+                    return new SlackContent(Render("slack.title", slack.Title, model), Render("slack.text", slack.Text, model));
                 }, time),
                 _ => ""),
             EmailConfig email => new ResolvedNotifier(
@@ -82,6 +82,13 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
     }
 
     private TemplateRenderer Templates => services.GetRequiredService<TemplateRenderer>();
+
+    /// <summary>
+    /// A receiver's own title or text (a Scriban template in its config) when it has one, else the named
+    /// template. Either falls back to the default if it fails, so a template bug never loses a message.
+    /// </summary>
+    private string Render(string name, string? inline, TemplateModel model) =>
+        inline is { Length: > 0 } source ? Templates.RenderCustom(source, name, model.Language, model) : Templates.Render(name, model.Language, model);
 
     private TemplateModel Model(NotificationData data, ActionLinks? links, string? language, GlobalConfig global, MessageExtras extras)
     {

@@ -118,4 +118,32 @@ public sealed class ChannelEndToEndTests
         var resolved = (string)JsonNode.Parse(server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Last().RequestMessage.Body!)!["markdown"]!["text"]!;
         Assert.Contains("已由 小王", resolved);
     }
+
+    [Fact]
+    public async Task Inline_titles_render_as_templates_and_Alertmanager_go_templates_fall_back_to_the_default()
+    {
+        using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+        server.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithBody("ok"));
+        await using var host = await AlertingTestHost.StartAsync($$$"""
+            route:
+              receiver: chat
+              group_by: [alertname]
+              group_wait: 0s
+            receivers:
+              - name: chat
+                slack_configs:
+                  - api_url: {{{server.Url}}}/a
+                    title: 'Custom {{ alertname }} ({{ count }})'
+                  - api_url: {{{server.Url}}}/b
+                    title: '{{ template "slack.default.title" . }}'
+            """);
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Inline"}}]""");
+        await Eventually.EqualAsync(2, () => Task.FromResult(server.LogEntries.Count()), TimeSpan.FromSeconds(15));
+        string Title(string path) => (string)JsonNode.Parse(server.LogEntries.Single(e => e.RequestMessage.Path == path).RequestMessage.Body!)!["attachments"]![0]!["title"]!;
+        Assert.Equal("Custom Inline (1)", Title("/a"));
+        var fallback = Title("/b");
+        Assert.Contains("Inline", fallback);
+        Assert.DoesNotContain("{{", fallback);
+        Assert.Contains("alerting_template_failures_total{template=\"slack.title\"} 1", await host.Client.GetStringAsync("metrics"));
+    }
 }

@@ -110,8 +110,9 @@ internal sealed class SlackNotifier(
         var firing = data.Status == NotificationStatus.Firing;
         var attachment = new JsonObject
         {
-            ["title"] = Cut(config.Title ?? content.Title, MaxTitleLength),
-            ["text"] = Cut(config.Text ?? content.Text, MaxTextLength),
+            // config.Title and config.Text are templates, already rendered into the content.
+            ["title"] = Cut(content.Title, MaxTitleLength),
+            ["text"] = Cut(content.Text, MaxTextLength),
             ["fallback"] = Cut(config.Fallback ?? content.Title, MaxTitleLength),
             ["color"] = config.Color ?? (firing ? "danger" : "good"),
             ["mrkdwn_in"] = new JsonArray("fallback", "pretext", "text"),
