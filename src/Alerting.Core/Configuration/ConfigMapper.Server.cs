@@ -2,7 +2,7 @@ namespace Alerting.Configuration;
 
 internal sealed partial class ConfigMapper
 {
-    private static ServerConfig ReadServer(MapReader? s)
+    private ServerConfig ReadServer(MapReader? s)
     {
         if (s is null)
         {
@@ -49,7 +49,7 @@ internal sealed partial class ConfigMapper
             links = new LinksConfig
             {
                 SigningKey = k.String("signing_key"),
-                SigningKeyFile = k.String("signing_key_file"),
+                SigningKeyFile = ctx.ResolvePath(k.String("signing_key_file")),
                 PreviousKeys = k.StringList("previous_keys") ?? [],
                 Ttl = k.Duration("ttl") ?? LinksConfig.Default.Ttl,
             };

@@ -44,23 +44,31 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
                 new DingTalkNotifier(dingtalk, clients, limiter, (data, links) =>
                 {
                     var model = Model(data, links, dingtalk.Language ?? r!.Language ?? current.Global.Language, current.Global, extras);
-                    return new DingTalkContent(Render("dingtalk.title", dingtalk.Title, model), Render("dingtalk.markdown", dingtalk.Text, model));
+                    var zh = model.Language.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
+                    return new DingTalkContent(Render("dingtalk.title", dingtalk.Title, model), Render("dingtalk.markdown", dingtalk.Text, model))
+                    {
+                        Buttons = ButtonTitles.For(model.Language),
+                        More = zh ? "…另有 {0} 条告警未显示" : "…and {0} more",
+                    };
                 }, time),
                 _ => ""),
             SlackConfig slack => new ResolvedNotifier(
                 new SlackNotifier(slack, clients, limiter, (data, links) =>
                 {
                     var model = Model(data, links, r!.Language ?? current.Global.Language, current.Global, extras);
-                    return new SlackContent(Render("slack.title", slack.Title, model), Render("slack.text", slack.Text, model));
+                    return new SlackContent(Render("slack.title", slack.Title, model), Render("slack.text", slack.Text, model))
+                    {
+                        Buttons = ButtonTitles.For(model.Language),
+                    };
                 }, time),
                 _ => ""),
             EmailConfig email => new ResolvedNotifier(
                 new EmailNotifier(email, new EmailRenderer((data, links) =>
                 {
                     var model = Model(data, links, r!.Language ?? current.Global.Language, current.Global, extras);
-                    return (Templates.Render("email.subject", model.Language, model).Trim(),
-                        Templates.Render("email.text", model.Language, model),
-                        Templates.Render("email.html", model.Language, model));
+                    return (Render("email.subject", email.Headers.GetValueOrDefault("Subject"), model).Trim(),
+                        Render("email.text", email.Text, model),
+                        Render("email.html", email.Html, model));
                 }), time),
                 _ => ""),
             _ => null,

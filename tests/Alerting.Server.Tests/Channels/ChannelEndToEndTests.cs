@@ -51,7 +51,10 @@ public sealed class ChannelEndToEndTests
         Assert.DoesNotContain("&amp;lt;", (string)attachment["text"]!);
 
         // Following the acknowledge link from the rendered DingTalk message acknowledges the group.
-        var ack = card["btns"]!.AsArray().Select(b => (string)b!["actionURL"]!).Single(u => u.Contains("/action/", StringComparison.Ordinal) && card["btns"]!.AsArray().First(x => (string)x!["actionURL"]! == u)!["title"]!.ToString() == "Acknowledge");
+        // Buttons speak the message's language.
+        var titles = card["btns"]!.AsArray().Select(b => (string)b!["title"]!).ToList();
+        Assert.Equal(["查看", "静默 1 小时", "静默 24 小时", "确认"], titles);
+        var ack = (string)card["btns"]!.AsArray().Single(b => (string)b!["title"]! == "确认")!["actionURL"]!;
         var path = new Uri(ack).PathAndQuery.TrimStart('/');
         Assert.True((await host.Client.PostAsync(path, new FormUrlEncodedContent([new("name", "值班")]))).IsSuccessStatusCode);
         Assert.Equal("值班", await host.ScalarAsync<string>("SELECT acknowledged_by FROM aggregation_groups"));

@@ -11,8 +11,14 @@ using Alerting.Notifications;
 
 namespace Alerting.Channels.DingTalk;
 
-/// <summary>The title and markdown text of one DingTalk message.</summary>
-internal sealed record DingTalkContent(string Title, string Text);
+/// <summary>The title and markdown text of one DingTalk message, and the words around them in its language.</summary>
+internal sealed record DingTalkContent(string Title, string Text)
+{
+    public ButtonTitles Buttons { get; init; } = ButtonTitles.English;
+
+    /// <summary>"…and {0} more", for alerts cut to keep the message under DingTalk's size limit.</summary>
+    public string More { get; init; } = "…and {0} more";
+}
 
 /// <summary>
 /// DingTalk custom robot (<c>dingtalk_configs</c>): markdown or actionCard messages, optional request
@@ -142,7 +148,7 @@ internal sealed class DingTalkNotifier(
             var text = content.Text;
             if (keep < data.Alerts.Count)
             {
-                text += $"\n\n…and {data.Alerts.Count - keep} more";
+                text += "\n\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, content.More, data.Alerts.Count - keep);
             }
             if (config.Keyword is { Length: > 0 } keyword && !text.Contains(keyword, StringComparison.Ordinal))
             {
@@ -154,7 +160,7 @@ internal sealed class DingTalkNotifier(
                 // DingTalk pings only people whose @ also appears in the text.
                 text += "\n\n" + string.Join(" ", mobiles.Concat(userIds).Select(m => "@" + m));
             }
-            var body = Serialize(content.Title, text, mobiles, userIds, links);
+            var body = Serialize(content.Title, text, mobiles, userIds, links, content.Buttons);
             if (Encoding.UTF8.GetByteCount(body) <= MaxBodyBytes || keep == 0)
             {
                 return body;
@@ -162,7 +168,7 @@ internal sealed class DingTalkNotifier(
         }
     }
 
-    private string Serialize(string title, string text, IReadOnlyList<string> mobiles, IReadOnlyList<string> userIds, ActionLinks? links)
+    private string Serialize(string title, string text, IReadOnlyList<string> mobiles, IReadOnlyList<string> userIds, ActionLinks? links, ButtonTitles buttons)
     {
         var at = new JsonObject
         {
@@ -182,8 +188,8 @@ internal sealed class DingTalkNotifier(
                     ["text"] = text,
                     ["btnOrientation"] = "1",
                     ["btns"] = new JsonArray(
-                        Button("View", links.View), Button("Silence 1h", links.Silence1h),
-                        Button("Silence 24h", links.Silence24h), Button("Acknowledge", links.Acknowledge)),
+                        Button(buttons.View, links.View), Button(buttons.Silence1h, links.Silence1h),
+                        Button(buttons.Silence24h, links.Silence24h), Button(buttons.Acknowledge, links.Acknowledge)),
                 },
                 ["at"] = at,
             };

@@ -9,7 +9,10 @@ using Alerting.Notifications;
 namespace Alerting.Channels.Slack;
 
 /// <summary>The title and text of one Slack message, already in Slack's mrkdwn.</summary>
-internal sealed record SlackContent(string Title, string Text);
+internal sealed record SlackContent(string Title, string Text)
+{
+    public ButtonTitles Buttons { get; init; } = ButtonTitles.English;
+}
 
 /// <summary>
 /// Slack (<c>slack_configs</c>): an incoming webhook, or <c>chat.postMessage</c> with a token in
@@ -57,7 +60,11 @@ internal sealed class SlackNotifier(
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (!url.AbsolutePath.EndsWith("/chat.postMessage", StringComparison.Ordinal))
         {
-            return await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
+            var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
+            // An incoming webhook's secret is its path (/services/T…/B…/token): keep it out of errors and history.
+            return result.Error is { } error && url.AbsolutePath.Length > 1
+                ? result with { Error = error.Replace(url.AbsolutePath, "/<secret>", StringComparison.Ordinal) }
+                : result;
         }
         return await PostMessageAsync(message, url, started, ct);
     }
@@ -146,8 +153,8 @@ internal sealed class SlackNotifier(
         {
             // Link buttons: Slack opens the URL, our confirmation page does the rest.
             attachment["actions"] = new JsonArray(
-                Button("View", links.View), Button("Silence 1h", links.Silence1h),
-                Button("Silence 24h", links.Silence24h), Button("Acknowledge", links.Acknowledge));
+                Button(content.Buttons.View, links.View), Button(content.Buttons.Silence1h, links.Silence1h),
+                Button(content.Buttons.Silence24h, links.Silence24h), Button(content.Buttons.Acknowledge, links.Acknowledge));
         }
         var message = new JsonObject { ["attachments"] = new JsonArray(attachment) };
         if (config.Channel is { Length: > 0 } channel)
