@@ -44,11 +44,9 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
                 new DingTalkNotifier(dingtalk, clients, limiter, (data, links) =>
                 {
                     var model = Model(data, links, dingtalk.Language ?? r!.Language ?? current.Global.Language, current.Global, extras);
-                    var zh = model.Language.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
                     return new DingTalkContent(Render("dingtalk.title", dingtalk.Title, model), Render("dingtalk.markdown", dingtalk.Text, model))
                     {
                         Buttons = ButtonTitles.For(model.Language),
-                        More = zh ? "…另有 {0} 条告警未显示" : "…and {0} more",
                     };
                 }, time),
                 _ => ""),

@@ -15,9 +15,6 @@ namespace Alerting.Channels.DingTalk;
 internal sealed record DingTalkContent(string Title, string Text)
 {
     public ButtonTitles Buttons { get; init; } = ButtonTitles.English;
-
-    /// <summary>"…and {0} more", for alerts cut to keep the message under DingTalk's size limit.</summary>
-    public string More { get; init; } = "…and {0} more";
 }
 
 /// <summary>
@@ -143,13 +140,12 @@ internal sealed class DingTalkNotifier(
         var (mobiles, userIds) = Mentions(data);
         for (var keep = data.Alerts.Count; ; keep = keep > 1 ? keep * 3 / 4 : 0)
         {
-            var shown = keep < data.Alerts.Count ? data with { Alerts = [.. data.Alerts.Take(keep)] } : data;
+            // Dropped alerts count as truncated: the template says "and N more" in its language, and counts them.
+            var shown = keep < data.Alerts.Count
+                ? data with { Alerts = [.. data.Alerts.Take(keep)], TruncatedAlerts = data.TruncatedAlerts + data.Alerts.Count - keep }
+                : data;
             var content = render(shown, links);
             var text = content.Text;
-            if (keep < data.Alerts.Count)
-            {
-                text += "\n\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, content.More, data.Alerts.Count - keep);
-            }
             if (config.Keyword is { Length: > 0 } keyword && !text.Contains(keyword, StringComparison.Ordinal))
             {
                 // A robot with a keyword rejects (310000) every message without it.

@@ -39,7 +39,8 @@ public sealed class DingTalkNotifierTests : IAsyncLifetime
         _host.Server.Services.GetRequiredService<HttpClientProvider>(),
         _host.Server.Services.GetRequiredService<RateLimiter>(),
         (data, links) => new DingTalkContent($"[{data.Status}] {data.GroupLabels.Get("alertname")}",
-            string.Join("\n", data.Alerts.Select(a => $"- **{a.Labels.Get("alertname")}** {a.Annotations.Get("summary")}"))),
+            string.Join("\n", data.Alerts.Select(a => $"- **{a.Labels.Get("alertname")}** {a.Annotations.Get("summary")}"))
+            + (data.TruncatedAlerts > 0 ? $"\n\n…and {data.TruncatedAlerts} more" : "")),
         time ?? TimeProvider.System);
 
     private static NotificationRequest Request(int alerts = 1, string summary = "disk full", params (string, string)[] extraAnnotations)
