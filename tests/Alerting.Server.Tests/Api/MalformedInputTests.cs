@@ -5,7 +5,7 @@ using Alerting.Infrastructure;
 namespace Alerting.Api;
 
 /// <summary>A corpus of bad payloads: each gets 400 or 413 with a message, never a 5xx, and the store does not change.</summary>
-public sealed class MalformedInputTests
+public sealed class MalformedInputTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Config = AlertingTestHost.DefaultConfig + """
 
@@ -98,6 +98,7 @@ public sealed class MalformedInputTests
 
         var corpus = Corpus().ToList();
         Assert.True(corpus.Count >= 100, $"corpus has {corpus.Count} payloads");
+        output.WriteLine($"malformed corpus: {corpus.Count} payloads over {corpus.Select(c => c.Path).Distinct().Count()} endpoints");
         var failures = new List<string>();
         foreach (var (path, body) in corpus)
         {
