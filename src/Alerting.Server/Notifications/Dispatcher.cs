@@ -49,9 +49,15 @@ internal sealed class Dispatcher(
                 }
                 wait = await UntilNextDueAsync(stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 log.LogWarning("Dispatch pass failed, retrying: {Error}", e.Message);
+                wait = PollInterval;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A bug in one pass must not stop dispatching for good: log it loudly and go on.
+                log.LogError(e, "Dispatch pass failed unexpectedly, retrying");
                 wait = PollInterval;
             }
             try

@@ -42,7 +42,7 @@ internal sealed class OutboxPublisher(IServiceProvider services, NpgsqlDataSourc
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.LogWarning("Outbox sweep failed: {Error}", e.Message);
             }

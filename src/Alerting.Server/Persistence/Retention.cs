@@ -23,7 +23,7 @@ internal sealed class Retention(NpgsqlDataSource db, ServerOptions options, Time
                 {
                     await CollectAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     log.LogWarning("Retention pass failed: {Error}", e.Message);
                 }
