@@ -36,8 +36,8 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    /// <summary>The instance name it uses for leases: <c>{MachineName}-{ProcessId}</c>.</summary>
-    public string InstanceName => $"{Environment.MachineName}-{_process.Id}";
+    /// <summary>A LIKE pattern for the instance name it uses for leases: <c>{MachineName}-{ProcessId}-{random}</c>.</summary>
+    public string InstanceName => $"{Environment.MachineName}-{_process.Id}-%";
 
     public HttpClient Client { get; }
 

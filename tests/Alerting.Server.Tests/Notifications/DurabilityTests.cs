@@ -140,8 +140,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
                     // Killed before it answered: not accepted, so it may or may not have been stored.
                 }
 
-                var heldRows = await QueryListAsync(connectionString, $"SELECT group_key FROM outbox WHERE lease_owner = '{child.InstanceName}'");
-                var heldGroups = await QueryListAsync(connectionString, $"SELECT group_key FROM aggregation_groups WHERE lease_owner = '{child.InstanceName}'");
+                var heldRows = await QueryListAsync(connectionString, $"SELECT group_key FROM outbox WHERE lease_owner LIKE '{child.InstanceName}'");
+                var heldGroups = await QueryListAsync(connectionString, $"SELECT group_key FROM aggregation_groups WHERE lease_owner LIKE '{child.InstanceName}'");
                 foreach (var key in heldRows)
                 {
                     heldAtKill[key] = killedAt;
@@ -296,7 +296,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow + timeout;
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM outbox WHERE lease_owner = $1)", conn);
+        await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM outbox WHERE lease_owner LIKE $1)", conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = instanceName });
         while (DateTime.UtcNow < deadline)
         {
