@@ -286,8 +286,9 @@ internal sealed class Delivery(
             }
             await using (var cmd = new NpgsqlCommand("""
                 WITH changed AS (
+                    -- Told as firing, even if it resolved while the message was on its way: the resolution follows.
                     UPDATE alerts SET state = 'firing', state_changed_at = $2
-                    WHERE fingerprint = ANY($1) AND state = 'pending' AND ends_at > $2
+                    WHERE fingerprint = ANY($1) AND state = 'pending'
                     RETURNING fingerprint)
                 INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
                 SELECT fingerprint, $2, 'firing', $3, $4 FROM changed

@@ -22,6 +22,8 @@ public sealed class HistoryApiTests
             """);
         await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Hist"}}]""");
         await sink.WaitForAsync(1);
+        // Resolve only once the firing notification is recorded, so the history has a fixed order.
+        await Eventually.EqualAsync("firing", () => host.ScalarAsync<string>("SELECT state FROM alerts"));
         await host.PostJsonAsync("api/v2/alerts", $$"""[{"labels":{"alertname":"Hist"},"endsAt":"{{DateTimeOffset.UtcNow.AddSeconds(-1):O}}"}]""");
         await sink.WaitForAsync(2);
 
