@@ -96,12 +96,7 @@ internal sealed class Dispatcher(
 
         var routes = runtime.Route.Walk().ToDictionary(r => r.Id(), StringComparer.Ordinal);
         var members = await LoadMembersAsync(claimed.Select(g => g.Key).ToArray(), ct);
-        var logs = await LoadLogAsync(claimed.Select(g => g.Key).ToArray(), ct);
-        // A send still in flight counts as told: deciding it again would send it twice.
-        foreach (var (target, pending) in await LoadPendingAsync(claimed.Select(g => g.Key).ToArray(), now, ct))
-        {
-            logs[target] = pending;
-        }
+        var logs = await LoadLogAsync(claimed.Select(g => g.Key).ToArray(), now, ct);
         var pipeline = new FlushPipeline(
             await BuildInhibitorAsync(runtime, now, ct),
             (await silences.ActiveOrPendingAsync(now, ct)).Where(s => s.State(now) == SilenceState.Active).ToList(),
@@ -240,38 +235,30 @@ internal sealed class Dispatcher(
         return result;
     }
 
-    private async Task<Dictionary<(string, string, string), NotificationLogEntry>> LoadLogAsync(string[] keys, CancellationToken ct)
+    /// <summary>
+    /// What each integration was last told: the notification log, overridden by a send still in flight,
+    /// which counts as told (deciding it again would send it twice). One round trip for the whole batch.
+    /// </summary>
+    private async Task<Dictionary<(string, string, string), NotificationLogEntry>> LoadLogAsync(string[] keys, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at FROM notification_log WHERE group_key = ANY($1)
+            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at, false AS pending
+            FROM notification_log WHERE group_key = ANY($1)
+            UNION ALL
+            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, NULL, true
+            FROM outbox WHERE group_key = ANY($1)
+            ORDER BY pending
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         var result = new Dictionary<(string, string, string), NotificationLogEntry>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
+            // Pending rows come last, so they replace the log entry of the same target.
             result[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
                 Fingerprints(reader.GetFieldValue<long[]>(3)),
                 Fingerprints(reader.GetFieldValue<long[]>(4)),
-                reader.GetFieldValue<DateTimeOffset>(5));
-        }
-        return result;
-    }
-
-    private async Task<Dictionary<(string, string, string), NotificationLogEntry>> LoadPendingAsync(string[] keys, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts FROM outbox WHERE group_key = ANY($1)
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        var result = new Dictionary<(string, string, string), NotificationLogEntry>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
-                Fingerprints(reader.GetFieldValue<long[]>(3)),
-                Fingerprints(reader.GetFieldValue<long[]>(4)),
-                now);
+                reader.GetBoolean(6) ? now : reader.GetFieldValue<DateTimeOffset>(5));
         }
         return result;
     }

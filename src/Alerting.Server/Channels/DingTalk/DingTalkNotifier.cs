@@ -44,21 +44,13 @@ internal sealed class DingTalkNotifier(
     public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        string baseUrl;
-        try
+        var (robot, error) = await SecretUrl.ResolveAsync("dingtalk", "url", config.Url, "url_file", config.UrlFile, ct);
+        if (robot is null)
         {
-            baseUrl = config.Url ?? (await File.ReadAllTextAsync(config.UrlFile!, ct)).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentNullException)
-        {
-            return new SendResult(SendOutcome.Permanent, null, $"cannot read url_file: {e.GetType().Name}", time.GetElapsedTime(started));
-        }
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var robot))
-        {
-            return new SendResult(SendOutcome.Permanent, null, "the robot URL is not a valid absolute URL", time.GetElapsedTime(started));
+            return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
         }
 
-        var wait = await limiter.TryAcquireAsync(RateLimiter.KeyFor("dingtalk", baseUrl), MessagesPerMinute, TimeSpan.FromMinutes(1), time.GetUtcNow(), ct);
+        var wait = await limiter.TryAcquireAsync(RateLimiter.KeyFor("dingtalk", robot.AbsoluteUri), MessagesPerMinute, TimeSpan.FromMinutes(1), time.GetUtcNow(), ct);
         if (wait is { } delay)
         {
             return new SendResult(SendOutcome.Retryable, null, $"rate limit: {MessagesPerMinute} messages a minute to this robot; waiting {delay.TotalSeconds:0.#}s", time.GetElapsedTime(started), delay);

@@ -38,20 +38,12 @@ internal sealed class SlackNotifier(
     public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        string apiUrl;
-        try
+        var (url, problem) = await SecretUrl.ResolveAsync("slack", "api_url", config.ApiUrl, "api_url_file", config.ApiUrlFile, ct);
+        if (url is null)
         {
-            apiUrl = config.ApiUrl ?? (await File.ReadAllTextAsync(config.ApiUrlFile!, ct)).Trim();
+            return HttpDelivery.Permanent(problem!, time.GetElapsedTime(started));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentNullException)
-        {
-            return new SendResult(SendOutcome.Permanent, null, $"cannot read api_url_file: {e.GetType().Name}", time.GetElapsedTime(started));
-        }
-        if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var url))
-        {
-            return new SendResult(SendOutcome.Permanent, null, "api_url is not a valid absolute URL", time.GetElapsedTime(started));
-        }
-        if (await limiter.TryAcquireAsync(RateLimiter.KeyFor("slack", apiUrl), 1, TimeSpan.FromSeconds(1), time.GetUtcNow(), ct) is { } wait)
+        if (await limiter.TryAcquireAsync(RateLimiter.KeyFor("slack", url.AbsoluteUri), 1, TimeSpan.FromSeconds(1), time.GetUtcNow(), ct) is { } wait)
         {
             return new SendResult(SendOutcome.Retryable, null, "rate limit: one message a second per Slack webhook", time.GetElapsedTime(started), wait);
         }

@@ -30,7 +30,7 @@ internal sealed class WebhookNotifier(WebhookConfig config, HttpClientProvider c
     public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        var (url, error) = await ResolveUrlAsync(ct);
+        var (url, error) = await SecretUrl.ResolveAsync("webhook", "url", config.Url, "url_file", config.UrlFile, ct);
         if (url is null)
         {
             return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
@@ -43,33 +43,4 @@ internal sealed class WebhookNotifier(WebhookConfig config, HttpClientProvider c
         var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
         return result with { Latency = time.GetElapsedTime(started) };
     }
-
-    /// <summary>The target URL, or a secret-free reason why there is none (permanent: retrying will not fix it).</summary>
-    private async Task<(Uri? Url, string? Error)> ResolveUrlAsync(CancellationToken ct)
-    {
-        if (!string.IsNullOrEmpty(config.UrlFile))
-        {
-            string text;
-            try
-            {
-                text = (await File.ReadAllTextAsync(config.UrlFile, ct)).Trim();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return (null, $"read url_file: {e.Message}");
-            }
-            // Never echo the content: it is the secret.
-            return Parse(text) is { } fromFile ? (fromFile, null) : (null, $"url_file {config.UrlFile} does not hold a valid http(s) URL");
-        }
-        if (string.IsNullOrEmpty(config.Url))
-        {
-            return (null, "webhook has neither url nor url_file");
-        }
-        return Parse(config.Url) is { } url ? (url, null) : (null, "webhook url is not a valid http(s) URL");
-    }
-
-    private static Uri? Parse(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0
-            ? url
-            : null;
 }
