@@ -14,6 +14,7 @@ using Alerting.Persistence;
 using Alerting.Persistence.Embedded;
 using Alerting.Silences;
 using Alerting.Templating;
+using Alerting.Ui;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -142,12 +143,14 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<Notifiers>();
         services.AddSingleton<LinkSigner>();
+        services.AddSingleton<LinkActions>();
         services.AddSingleton<Delivery>();
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
         services.AddSingleton<Retention>();
         services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         services.AddTemplating();
+        services.AddUi();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         AddBus(services, options);
@@ -176,7 +179,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         app.MapGrafanaApi();
         app.MapHistoryApi();
         app.MapTemplatesApi();
-        app.MapActionPages();
+        app.MapUi();
         app.MapMetrics("/metrics", metrics.Registry);
         return app;
     }

@@ -30,6 +30,10 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
 
     public DbSet<RateLimitEventRow> RateLimitEvents => Set<RateLimitEventRow>();
 
+    public DbSet<InstanceRow> Instances => Set<InstanceRow>();
+
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AlertRow>(e =>
@@ -151,6 +155,26 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.HasIndex(r => new { r.Key, r.At }).HasDatabaseName("ix_rate_limit_events_key_at");
         });
 
+        modelBuilder.Entity<InstanceRow>(e =>
+        {
+            e.ToTable("instances", t => t.HasComment("Instances sharing this database, each refreshing its row while it runs."));
+            e.HasKey(i => i.Name);
+            e.Property(i => i.Name).HasColumnName("name");
+            e.Property(i => i.Address).HasColumnName("address");
+            e.Property(i => i.Version).HasColumnName("version");
+            e.Property(i => i.StartedAt).HasColumnName("started_at");
+            e.Property(i => i.LastSeen).HasColumnName("last_seen");
+        });
+
+        modelBuilder.Entity<DataProtectionKeyRow>(e =>
+        {
+            e.ToTable("data_protection_keys", t => t.HasComment("ASP.NET Core data-protection keys (UI sessions, anti-forgery), shared by every instance."));
+            e.HasKey(k => k.Id);
+            e.Property(k => k.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(k => k.FriendlyName).HasColumnName("friendly_name");
+            e.Property(k => k.Xml).HasColumnName("xml");
+        });
+
         modelBuilder.Entity<UsedLinkRow>(e =>
         {
             e.ToTable("used_links", t => t.HasComment("Action links already acted on: a link silences or acknowledges once."));
@@ -261,6 +285,28 @@ internal sealed class RateLimitEventRow
     public required string Key { get; set; }
 
     public DateTimeOffset At { get; set; }
+}
+
+internal sealed class InstanceRow
+{
+    public required string Name { get; set; }
+
+    public required string Address { get; set; }
+
+    public required string Version { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset LastSeen { get; set; }
+}
+
+internal sealed class DataProtectionKeyRow
+{
+    public long Id { get; set; }
+
+    public string? FriendlyName { get; set; }
+
+    public required string Xml { get; set; }
 }
 
 internal sealed class UsedLinkRow

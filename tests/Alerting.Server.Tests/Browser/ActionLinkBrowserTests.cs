@@ -27,7 +27,7 @@ public sealed class ActionLinkBrowserTests
         await Expect(page.Locator("h1")).ToHaveTextAsync("Silence this group for 1 h");
         await Expect(page.Locator("body")).ToContainTextAsync("alertname=DiskFull");
         await Expect(page.Locator("body")).ToContainTextAsync("cluster=eu1");
-        await Expect(page.GetByRole(AriaRole.Button)).ToHaveTextAsync("Silence");
+        await Expect(page.Locator("main").GetByRole(AriaRole.Button)).ToHaveTextAsync("Silence");
         Assert.Empty(await message.SilencesAsync());
         await Screenshots.SaveAsync(page, "action-confirm.png");
 
@@ -82,7 +82,7 @@ public sealed class ActionLinkBrowserTests
         Assert.Equal(400, response!.Status);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Link not valid");
         await Expect(page.Locator(".error")).ToContainTextAsync("its signature does not match");
-        Assert.Equal(0, await page.Locator("form").CountAsync());
+        Assert.Equal(0, await page.Locator("main form").CountAsync());
         await Screenshots.SaveAsync(page, "action-invalid.png");
 
         // The POST behind the button is refused too, and a link cut short in a chat message reads as incomplete.
@@ -105,7 +105,7 @@ public sealed class ActionLinkBrowserTests
 
         await page.GotoAsync(message.Silence24h);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Silence this group for 24 h");
-        Assert.Equal(0, await page.Locator("script").CountAsync());
+        Assert.Equal(0, await page.Locator("script:not([src])").CountAsync()); // no inline script the page would depend on
         await page.GetByLabel("Your name (optional)").FillAsync("值班 (on call)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Silence" }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Silenced");
@@ -146,15 +146,15 @@ public sealed class ActionLinkBrowserTests
 
         await page.GotoAsync(message.Silence1h);
         await Fits("silence confirmation");
-        var button = await page.GetByRole(AriaRole.Button).BoundingBoxAsync();
+        var button = await page.Locator("main").GetByRole(AriaRole.Button).BoundingBoxAsync();
         Assert.True(button!.Height >= 40, $"the button is {button.Height}px high: too small to tap");
-        await page.GetByRole(AriaRole.Button).ClickAsync();
+        await page.Locator("main").GetByRole(AriaRole.Button).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Silenced");
         await Fits("silence result");
 
         await page.GotoAsync(message.Acknowledge);
         await Fits("acknowledge confirmation");
-        await page.GetByRole(AriaRole.Button).ClickAsync();
+        await page.Locator("main").GetByRole(AriaRole.Button).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Acknowledged");
         await Fits("acknowledge result");
 
@@ -163,7 +163,7 @@ public sealed class ActionLinkBrowserTests
         await Fits("view");
 
         await page.GotoAsync(message.Silence1h);
-        await page.GetByRole(AriaRole.Button).ClickAsync();
+        await page.Locator("main").GetByRole(AriaRole.Button).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Already done");
         await Fits("already used");
 

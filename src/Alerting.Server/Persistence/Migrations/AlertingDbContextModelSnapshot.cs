@@ -200,6 +200,32 @@ namespace Alerting.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Alerting.Persistence.DataProtectionKeyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", null, t =>
+                        {
+                            t.HasComment("ASP.NET Core data-protection keys (UI sessions, anti-forgery), shared by every instance.");
+                        });
+                });
+
             modelBuilder.Entity("Alerting.Persistence.GroupMemberRow", b =>
                 {
                     b.Property<string>("GroupKey")
@@ -279,6 +305,38 @@ namespace Alerting.Persistence.Migrations
                     b.ToTable("aggregation_groups", null, t =>
                         {
                             t.HasComment("One row per aggregation group (route + group labels), with its flush schedule.");
+                        });
+                });
+
+            modelBuilder.Entity("Alerting.Persistence.InstanceRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("instances", null, t =>
+                        {
+                            t.HasComment("Instances sharing this database, each refreshing its row while it runs.");
                         });
                 });
 

@@ -1,0 +1,101 @@
+using Alerting.Labels;
+using Alerting.Matching;
+using Alerting.Persistence;
+using Alerting.Silences;
+using Alerting.Ui;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Alerting.Links;
+
+/// <summary>An alert of a group as the view link shows it.</summary>
+internal sealed record LinkedAlert(LabelSet Labels, LabelSet Annotations, DateTimeOffset StartsAt, string State);
+
+/// <summary>What the view link shows: the group's alerts, who acknowledged it, the silences that match it, its history.</summary>
+internal sealed record LinkedGroup(
+    IReadOnlyList<LinkedAlert> Alerts,
+    string? AcknowledgedBy,
+    DateTimeOffset? AcknowledgedAt,
+    IReadOnlyList<Silence> Silences,
+    IReadOnlyList<(DateTimeOffset At, string Event, string Detail)> History);
+
+/// <summary>
+/// What a verified action link does. A link acts once: its nonce goes into <c>used_links</c> first, so a
+/// second click or a replayed request changes nothing.
+/// </summary>
+internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, UiData data, TimeProvider time)
+{
+    /// <summary>False when the link was used before.</summary>
+    public async Task<bool> UseAsync(LinkClaims claims, string name, CancellationToken ct)
+    {
+        await using var used = db.CreateCommand("INSERT INTO used_links (nonce, used_at, used_by, action) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING");
+        used.Parameters.Add(new NpgsqlParameter { Value = claims.Nonce });
+        used.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        used.Parameters.Add(new NpgsqlParameter { Value = name });
+        used.Parameters.Add(new NpgsqlParameter { Value = claims.Action });
+        return await used.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    /// <summary>Silences the group by its grouping labels for the link's duration; the silence goes into every member's history.</summary>
+    public async Task<Guid> SilenceAsync(LinkClaims claims, string name, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var matchers = new Matchers([.. claims.GroupLabels.Select(kv => Matcher.Create(Matching.MatchType.Equal, kv.Key, kv.Value))]);
+        var duration = TimeSpan.FromSeconds(claims.SilenceSeconds ?? 3600);
+        var result = await silences.SetAsync(null, matchers, now, now + duration, name, $"Silenced from a notification link for group {claims.GroupKey}", ct);
+        var id = result.Id!.Value;
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+            SELECT fingerprint, $2, 'silenced', $1, $3 FROM group_members WHERE group_key = $1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = claims.GroupKey });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = $"by {name} for {duration.TotalHours:0.#} h (silence {id})" });
+        await cmd.ExecuteNonQueryAsync(ct);
+        return id;
+    }
+
+    public Task<bool> AcknowledgeAsync(LinkClaims claims, string name, CancellationToken ct) => data.AcknowledgeAsync(claims.GroupKey, name, ct);
+
+    public async Task<LinkedGroup> ViewAsync(LinkClaims claims, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var alerts = new List<LinkedAlert>();
+        string? ackBy = null;
+        DateTimeOffset? ackAt = null;
+        await using (var cmd = db.CreateCommand("""
+            SELECT a.labels, a.annotations, a.starts_at, a.ends_at, a.state, g.acknowledged_at, g.acknowledged_by
+            FROM aggregation_groups g JOIN group_members m USING (group_key) JOIN alerts a USING (fingerprint)
+            WHERE g.group_key = $1 ORDER BY a.starts_at
+            """))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = claims.GroupKey });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (!reader.IsDBNull(5))
+                {
+                    ackAt = reader.GetFieldValue<DateTimeOffset>(5);
+                    ackBy = reader.IsDBNull(6) ? "someone" : reader.GetString(6);
+                }
+                var state = reader.GetFieldValue<DateTimeOffset>(3) <= now ? "resolved" : reader.GetString(4);
+                alerts.Add(new LinkedAlert(LabelJson.Read(reader.GetString(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), state));
+            }
+        }
+
+        var groupLabels = LabelSet.From(claims.GroupLabels);
+        var matching = (await silences.ActiveOrPendingAsync(now, ct)).Where(s => s.Matchers.Matches(groupLabels)).ToList();
+
+        var history = new List<(DateTimeOffset, string, string)>();
+        await using (var cmd = db.CreateCommand("SELECT at, event, coalesce(detail, '') FROM alert_events WHERE group_key = $1 ORDER BY at DESC, id DESC LIMIT 50"))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = claims.GroupKey });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                history.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+        return new LinkedGroup(alerts, ackBy, ackAt, matching, history);
+    }
+}

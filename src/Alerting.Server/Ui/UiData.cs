@@ -1,0 +1,249 @@
+using Alerting.Alerts;
+using Alerting.Configuration;
+using Alerting.Labels;
+using Alerting.Persistence;
+using Alerting.Silences;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Alerting.Ui;
+
+/// <summary>An alert as the alerts page shows it: what the store says plus what the running configuration says now.</summary>
+internal sealed record UiAlert(
+    StoredAlert Stored,
+    IReadOnlyList<Routing.Route> Routes,
+    string State,
+    IReadOnlyList<Silence> SilencedBy,
+    IReadOnlyList<string> InhibitedBy,
+    string? AcknowledgedBy,
+    DateTimeOffset? AcknowledgedAt)
+{
+    public Alert Alert => Stored.Alert;
+}
+
+internal sealed record UiAttempt(DateTimeOffset At, string GroupKey, string Receiver, string Integration, string Outcome, int? StatusCode, string? Error, double LatencyMs, string? Reason, int Alerts);
+
+internal sealed record UiEvent(DateTimeOffset At, ulong Fingerprint, string Event, string? GroupKey, string? Detail);
+
+internal sealed record UiDestination(string Receiver, string Integration, int Pending, DateTimeOffset? OldestPending, DateTimeOffset? LastSuccess, DateTimeOffset? LastFailure, string? LastError, int FailuresLastHour, string? LastOutcome);
+
+internal sealed record UiInstance(string Name, string Address, string Version, DateTimeOffset StartedAt, DateTimeOffset LastSeen);
+
+/// <summary>The reads behind the pages. Every figure comes from PostgreSQL, so every instance shows the same.</summary>
+internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceStore silences, ConfigHolder config, TimeProvider time)
+{
+    /// <summary>Active alerts (or, with <paramref name="resolved"/>, those resolved within the retention) with state and suppression.</summary>
+    public async Task<List<UiAlert>> AlertsAsync(bool resolved, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var runtime = config.Current;
+        var active = await alerts.ActiveAsync(now, ct);
+        var allSilences = await silences.ActiveOrPendingAsync(now, ct);
+        var activeSilences = allSilences.Where(s => s.State(now) == SilenceState.Active).ToList();
+        var views = AlertQuery.Evaluate(runtime, active, activeSilences, now);
+        var (states, acks) = await StatesAsync(ct);
+
+        if (resolved)
+        {
+            var ended = (await alerts.AllAsync(ct)).Where(a => a.Alert.Resolved(now)).OrderByDescending(a => a.Alert.EndsAt).Take(500);
+            return [.. ended.Select(a => new UiAlert(a, runtime.Route.Match(a.Alert.Labels), "resolved", [], [], null, null))];
+        }
+
+        var byId = activeSilences.ToDictionary(s => s.Id.ToString());
+        var result = new List<UiAlert>(views.Count);
+        foreach (var view in views)
+        {
+            var fp = view.Alert.Fingerprint;
+            var stored = states.GetValueOrDefault(fp, "pending");
+            var state = view.Suppressed ? "suppressed" : stored == "suppressed" ? "pending" : stored;
+            var ack = acks.GetValueOrDefault(fp);
+            result.Add(new UiAlert(view.Stored, view.Routes, state, [.. view.SilencedBy.Select(id => byId[id])], view.InhibitedBy, ack.By, ack.At));
+        }
+        return result;
+    }
+
+    public async Task<UiAlert?> AlertAsync(ulong fingerprint, CancellationToken ct)
+    {
+        var all = await AlertsAsync(resolved: false, ct);
+        if (all.FirstOrDefault(a => a.Alert.Fingerprint == fingerprint) is { } active)
+        {
+            return active;
+        }
+        var ended = await AlertsAsync(resolved: true, ct);
+        return ended.FirstOrDefault(a => a.Alert.Fingerprint == fingerprint);
+    }
+
+    private async Task<(Dictionary<ulong, string> States, Dictionary<ulong, (string? By, DateTimeOffset? At)> Acks)> StatesAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT a.fingerprint, a.state, g.acknowledged_by, g.acknowledged_at
+            FROM alerts a
+            LEFT JOIN group_members m ON m.fingerprint = a.fingerprint
+            LEFT JOIN aggregation_groups g ON g.group_key = m.group_key AND g.acknowledged_at IS NOT NULL
+            WHERE a.ends_at > $1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var states = new Dictionary<ulong, string>();
+        var acks = new Dictionary<ulong, (string?, DateTimeOffset?)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var fp = unchecked((ulong)reader.GetInt64(0));
+            states[fp] = reader.GetString(1);
+            if (!reader.IsDBNull(3))
+            {
+                acks[fp] = (reader.IsDBNull(2) ? "someone" : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+            }
+        }
+        return (states, acks);
+    }
+
+    public async Task<List<UiEvent>> EventsAsync(ulong fingerprint, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT at, fingerprint, event, group_key, detail FROM alert_events WHERE fingerprint = $1 ORDER BY at DESC, id DESC LIMIT 500");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
+        var result = new List<UiEvent>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new UiEvent(reader.GetFieldValue<DateTimeOffset>(0), unchecked((ulong)reader.GetInt64(1)), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+        return result;
+    }
+
+    /// <summary>Send attempts, newest first; failures only when asked; optionally of one alert, receiver or channel.</summary>
+    public async Task<List<UiAttempt>> AttemptsAsync(ulong? fingerprint, string? receiver, string? channel, bool failuresOnly, DateTimeOffset? since, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT at, group_key, receiver, integration, outcome, status_code, error, latency_ms, reason, cardinality(alerts)
+            FROM notification_attempts
+            WHERE ($1::bigint IS NULL OR alerts @> ARRAY[$1::bigint])
+              AND ($2::text IS NULL OR receiver = $2)
+              AND ($3::text IS NULL OR integration LIKE $3 || '[%')
+              AND (NOT $4 OR outcome <> 'success')
+              AND ($5::timestamptz IS NULL OR at >= $5)
+            ORDER BY at DESC, id DESC LIMIT {limit}
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = fingerprint is { } fp ? unchecked((long)fp) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)receiver ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)channel ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = failuresOnly });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = since is { } s ? s.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var result = new List<UiAttempt>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new UiAttempt(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetDouble(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? 0 : reader.GetInt32(9)));
+        }
+        return result;
+    }
+
+    /// <summary>Each configured destination's health: what waits in the outbox, the last success and failure, failures in the last hour.</summary>
+    public async Task<List<UiDestination>> DestinationsAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var cmd = db.CreateCommand("""
+            WITH pending AS (
+                SELECT receiver, integration, count(*) AS n, min(created_at) AS oldest FROM outbox GROUP BY receiver, integration
+            ), recent AS (
+                SELECT receiver, integration,
+                       max(at) FILTER (WHERE outcome = 'success') AS last_ok,
+                       max(at) FILTER (WHERE outcome <> 'success') AS last_fail,
+                       count(*) FILTER (WHERE outcome <> 'success' AND at >= $1) AS fails
+                FROM notification_attempts GROUP BY receiver, integration
+            ), latest AS (
+                SELECT DISTINCT ON (receiver, integration) receiver, integration, outcome, error
+                FROM notification_attempts ORDER BY receiver, integration, at DESC, id DESC
+            )
+            SELECT coalesce(p.receiver, r.receiver), coalesce(p.integration, r.integration), coalesce(p.n, 0), p.oldest,
+                   r.last_ok, r.last_fail, coalesce(r.fails, 0), l.outcome, l.error
+            FROM pending p
+            FULL JOIN recent r ON r.receiver = p.receiver AND r.integration = p.integration
+            LEFT JOIN latest l ON l.receiver = coalesce(p.receiver, r.receiver) AND l.integration = coalesce(p.integration, r.integration)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (now - TimeSpan.FromHours(1)).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var found = new Dictionary<(string, string), UiDestination>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                DateTimeOffset? At(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
+                var d = new UiDestination(reader.GetString(0), reader.GetString(1), (int)reader.GetInt64(2), At(3), At(4), At(5),
+                    reader.IsDBNull(8) ? null : reader.GetString(8), (int)reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7));
+                found[(d.Receiver, d.Integration)] = d;
+            }
+        }
+        // Every configured destination is listed, even one that never sent.
+        foreach (var receiver in config.Current.Config.Receivers)
+        {
+            foreach (var integration in Notifications.Integrations.Of(receiver).Select(i => i.Name))
+            {
+                found.TryAdd((receiver.Name, integration), new UiDestination(receiver.Name, integration, 0, null, null, null, null, 0, null));
+            }
+        }
+        return [.. found.Values.OrderByDescending(d => d.FailuresLastHour > 0 || d.Pending > 0).ThenBy(d => d.Receiver, StringComparer.Ordinal).ThenBy(d => d.Integration, StringComparer.Ordinal)];
+    }
+
+    public async Task<List<UiInstance>> InstancesAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT name, address, version, started_at, last_seen FROM instances WHERE last_seen >= $1 ORDER BY started_at");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() - 4 * InstanceHeartbeat.Interval).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var result = new List<UiInstance>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new UiInstance(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+        return result;
+    }
+
+    /// <summary>Acknowledges a group from the UI, as the acknowledge link does; records it in each member's history.</summary>
+    public async Task<bool> AcknowledgeAsync(string groupKey, string by, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var ack = new NpgsqlCommand("UPDATE aggregation_groups SET acknowledged_at = $2, acknowledged_by = $3 WHERE group_key = $1", conn, tx))
+        {
+            ack.Parameters.Add(new NpgsqlParameter { Value = groupKey });
+            ack.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            ack.Parameters.Add(new NpgsqlParameter { Value = by });
+            if (await ack.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return false;
+            }
+        }
+        await using (var record = new NpgsqlCommand("""
+            INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+            SELECT fingerprint, $2, 'acknowledged', $1, $3 FROM group_members WHERE group_key = $1
+            """, conn, tx))
+        {
+            record.Parameters.Add(new NpgsqlParameter { Value = groupKey });
+            record.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            record.Parameters.Add(new NpgsqlParameter { Value = $"by {by}" });
+            await record.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Groups an alert belongs to now, with their receiver.</summary>
+    public async Task<List<(string GroupKey, string Receiver, DateTimeOffset? AcknowledgedAt)>> GroupsOfAsync(ulong fingerprint, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT g.group_key, g.receiver, g.acknowledged_at FROM group_members m JOIN aggregation_groups g USING (group_key)
+            WHERE m.fingerprint = $1 ORDER BY g.group_key
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
+        var result = new List<(string, string, DateTimeOffset?)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,56 @@
+using Alerting.Hosting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Npgsql;
+
+namespace Alerting.Ui;
+
+/// <summary>
+/// The operators' web UI: Razor Pages under <c>Ui/Pages</c>, rendered on the server, working without JavaScript.
+/// Sessions and anti-forgery tokens are protected with data-protection keys kept in PostgreSQL, so any
+/// instance behind a load balancer accepts a form another instance rendered.
+/// </summary>
+internal static class UiSetup
+{
+    public static IServiceCollection AddUi(this IServiceCollection services)
+    {
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Ui/Pages";
+            o.Conventions.ConfigureFilter(new UiAccessFilter());
+        }).AddApplicationPart(typeof(UiSetup).Assembly); // the host may be another assembly (the tests)
+        services.AddDataProtection().SetApplicationName("alerting");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((o, db) => o.XmlRepository = new PostgresKeyRepository(db));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "alerting-csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.FormFieldName = "__csrf";
+            o.SuppressXFrameOptionsHeader = false;
+        });
+        services.AddSingleton<UiSessions>();
+        services.AddSingleton<UiData>();
+        services.AddHostedService<InstanceHeartbeat>();
+        return services;
+    }
+
+    public static void MapUi(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            // Pages carry tokens in their URLs (action links): no referrer leaves, nothing frames them, nothing inline runs.
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            if (!context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/metrics"))
+            {
+                headers.XFrameOptions = "DENY";
+                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+            }
+            await next(context);
+        });
+        app.MapRazorPages();
+        app.MapGet("/assets/{name}", UiAssets.Serve);
+    }
+}
