@@ -1,4 +1,6 @@
-using Alerting.Hosting;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Npgsql;
@@ -18,6 +20,7 @@ internal static class UiSetup
         {
             o.RootDirectory = "/Ui/Pages";
             o.Conventions.ConfigureFilter(new UiAccessFilter());
+            o.Conventions.AddPageRoute("/SilenceEdit", "silences/new");
         }).AddApplicationPart(typeof(UiSetup).Assembly); // the host may be another assembly (the tests)
         services.AddDataProtection().SetApplicationName("alerting");
         services.AddOptions<KeyManagementOptions>()
@@ -29,6 +32,8 @@ internal static class UiSetup
             o.FormFieldName = "__csrf";
             o.SuppressXFrameOptionsHeader = false;
         });
+        // Chinese and other non-Latin text is written as is, not as &#x...; escapes.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddSingleton<UiSessions>();
         services.AddSingleton<UiData>();
         services.AddHostedService<InstanceHeartbeat>();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Alerting.Labels;
 using Alerting.Matching;
 using Alerting.Templating;
@@ -50,6 +51,19 @@ internal sealed class IndexModel(UiData data) : UiPageModel
         }
 
         var alerts = await data.AlertsAsync(StateFilter == "resolved", ct);
+        try
+        {
+            Build(alerts, matchers);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            FilterError = T["A regular expression took too long to match."];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+    }
+
+    private void Build(List<UiAlert> alerts, Matchers matchers)
+    {
         var groups = new Dictionary<(string, string), UiGroup>();
         var seen = new HashSet<ulong>();
         foreach (var alert in alerts)

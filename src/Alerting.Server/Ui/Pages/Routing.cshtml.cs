@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using Alerting.Configuration;
+using Alerting.Inhibition;
+using Alerting.Labels;
+using Alerting.Matching;
+using Alerting.Persistence;
+using Alerting.Silences;
+using Route = Alerting.Routing.Route;
+
+namespace Alerting.Ui.Pages;
+
+/// <summary>A route a tested label set matches, with the group it would join and the time intervals that apply to it.</summary>
+internal sealed record RouteResult(Route Route, LabelSet GroupLabels, string GroupKey, IReadOnlyList<(string Name, string Kind, bool InEffectNow)> TimeIntervals);
+
+/// <summary>An inhibit rule whose target side matches the tested labels.</summary>
+internal sealed record InhibitResult(InhibitRuleConfig Rule, string? InhibitedNowBy);
+
+/// <summary>The route tree of the running configuration, and a tester: which routes, receivers, groups, timers, inhibit rules and silences apply to some labels.</summary>
+internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageModel
+{
+    public string Labels { get; private set; } = "";
+
+    public string? Error { get; private set; }
+
+    public LabelSet? Tested { get; private set; }
+
+    public List<RouteResult> Matches { get; } = [];
+
+    public HashSet<Route> Matched { get; } = [];
+
+    public List<InhibitResult> Inhibitions { get; } = [];
+
+    public List<Silence> Silences { get; } = [];
+
+    public async Task OnGetAsync(string? labels, CancellationToken ct)
+    {
+        Labels = labels?.Trim() ?? "";
+        if (Labels.Length == 0)
+        {
+            return;
+        }
+        Matchers parsed;
+        try
+        {
+            parsed = MatcherParser.ParseList(Labels);
+        }
+        catch (MatcherException e)
+        {
+            Fail(e.Message);
+            return;
+        }
+        if (parsed.FirstOrDefault(m => m.Type != Matching.MatchType.Equal) is { } notEqual)
+        {
+            Fail(T.Format("Give labels as name=\"value\"; {0} is a matcher, not a label.", notEqual));
+            return;
+        }
+        var set = LabelSet.From(parsed.Select(m => new KeyValuePair<string, string>(m.Name, m.Value)));
+        Tested = set;
+        var runtime = Runtime;
+        try
+        {
+            foreach (var route in runtime.Route.Match(set))
+            {
+                var groupLabels = route.GroupLabels(set);
+                var intervals = route.MuteTimeIntervals.Select(n => (n, "mute", InEffect(runtime.Config, n)))
+                    .Concat(route.ActiveTimeIntervals.Select(n => (n, "active", InEffect(runtime.Config, n))))
+                    .ToList();
+                Matches.Add(new RouteResult(route, groupLabels, route.GroupKey(groupLabels), intervals));
+                for (var r = route; r is not null; r = r.Parent)
+                {
+                    Matched.Add(r);
+                }
+            }
+
+            var active = await data.AlertsAsync(resolved: false, ct);
+            var inhibitor = new Inhibitor(runtime.InhibitRules, active.Select(a => a.Alert), Now);
+            var now = inhibitor.InhibitedBy(set) is { } fp ? Fingerprint.Format(fp) : null;
+            foreach (var rule in runtime.Config.InhibitRules.Where(r => r.TargetMatchers.Matches(set)))
+            {
+                Inhibitions.Add(new InhibitResult(rule, now));
+            }
+            Silences.AddRange((await silences.ActiveOrPendingAsync(Now, ct)).Where(s => s.Matchers.Matches(set)));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            Fail(T["A regular expression took too long to match."]);
+        }
+    }
+
+    private bool InEffect(AlertingConfig config, string name) => config.FindTimeInterval(name)?.Contains(Now) == true;
+
+    private void Fail(string message)
+    {
+        Error = message;
+        Tested = null;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+    }
+}
+
+internal sealed record RouteNodeView(UiText T, Route Route, HashSet<Route> Matched);
