@@ -187,6 +187,9 @@ internal sealed class AlertingServer : IAsyncDisposable
     /// <summary>MassTransit carries "deliver outbox row N": in memory by default, RabbitMQ when a URL is given.</summary>
     private static void AddBus(IServiceCollection services, ServerOptions options)
     {
+        // On shutdown, deliveries waiting to retry are handed back (their outbox rows released) after 2 s
+        // instead of holding the process until the host's 30 s shutdown timeout.
+        services.AddOptions<MassTransitHostOptions>().Configure(o => o.ConsumerStopTimeout = TimeSpan.FromSeconds(2));
         services.AddMassTransit(bus =>
         {
             bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(32));

@@ -61,11 +61,13 @@ internal sealed class Delivery(
         try
         {
             var destination = target.Destination;
-            last = await Retry(time, row.Deadline).ExecuteAsync(async token =>
+            last = await Retry(time, row.Deadline).ExecuteAsync(async _ =>
             {
                 // The lease must outlive the attempt: renew it before each one.
                 await RenewLeaseAsync(row.Id, CancellationToken.None);
-                var result = await SendThroughBreakerAsync(target.Notifier, destination, request, token);
+                // Shutdown cancels the wait between attempts, never an attempt under way: cutting off a request the
+                // receiver may already have acted on would only cause a duplicate. Each channel bounds its attempt.
+                var result = await SendThroughBreakerAsync(target.Notifier, destination, request, CancellationToken.None);
                 await RecordAttemptAsync(row, result, snapshot, CancellationToken.None);
                 metrics.NotificationRequests.WithLabels(integration).Inc();
                 if (result.Outcome != SendOutcome.Success)
