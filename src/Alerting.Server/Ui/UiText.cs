@@ -24,6 +24,9 @@ internal sealed partial class UiText
 
     public string Format(string english, params object?[] args) => string.Format(CultureInfo.InvariantCulture, this[english], args);
 
+    /// <summary>English needs a singular; Chinese uses one form for both.</summary>
+    public string Plural(int count, string one, string many) => Format(count == 1 ? one : many, count);
+
     public static UiText For(HttpContext context)
     {
         if (context.Items.TryGetValue(ItemKey, out var cached) && cached is UiText text)

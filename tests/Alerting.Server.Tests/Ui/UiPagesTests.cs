@@ -27,7 +27,7 @@ public sealed class UiPagesTests
         Assert.Contains("Disk &lt;b&gt;97%&lt;/b&gt; full", html); // alert data is escaped
         Assert.Contains("https://runbooks.example.com/disk", html);
         Assert.DoesNotContain("javascript:alert", html); // only http(s) links become links
-        Assert.Contains("2 alerts in 2 groups", html);
+        Assert.Contains("2 alerts · 2 groups", html);
 
         var fingerprint = (string)(await host.GetArrayAsync("api/v2/alerts")).Single(a => (string)a!["labels"]!["alertname"]! == "DiskFull")!["fingerprint"]!;
         (status, html) = await ui.GetAsync($"alerts/{fingerprint}");
@@ -40,7 +40,7 @@ public sealed class UiPagesTests
         foreach (var (path, expected) in new[]
         {
             ("silences", "New silence"),
-            ("silences/new?matchers=" + Uri.EscapeDataString("{team=\"db\"}"), "This silence would mute 1 active alerts."),
+            ("silences/new?matchers=" + Uri.EscapeDataString("{team=\"db\"}"), "This silence would mute 1 active alert."),
             ("notifications", "webhook[0]"),
             ("routing", "Route tree"),
             ("routing?labels=" + Uri.EscapeDataString("alertname=\"X\", team=\"db\""), "{}/{team=\"db\"}:{alertname=\"X\"}"),

@@ -24,14 +24,14 @@ public sealed partial class UiTextTests
         var root = Path.Combine(RepositoryRoot(), "src", "Alerting.Server", "Ui");
         var phrases = Directory.EnumerateFiles(root, "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal))
-            .SelectMany(f => Phrase().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value))
+            .SelectMany(f => Phrase().Matches(File.ReadAllText(f)).SelectMany(m => m.Groups.Cast<Group>().Skip(1).Where(g => g.Success).Select(g => g.Value)))
             .Select(p => p.Replace("\\\"", "\"", StringComparison.Ordinal))
             .ToHashSet();
         Assert.True(phrases.Count > 150, $"found only {phrases.Count} phrases: the pattern no longer matches the pages");
         Assert.Empty(phrases.Where(p => !UiText.Translated.Contains(p)).Order());
     }
 
-    [GeneratedRegex(@"T\[""((?:[^""\\]|\\.)*)""\]|T\.Format\(""((?:[^""\\]|\\.)*)""")]
+    [GeneratedRegex(@"T\[""((?:[^""\\]|\\.)*)""\]|T\.Format\(""((?:[^""\\]|\\.)*)""|T\.Plural\([^,]+, ""((?:[^""\\]|\\.)*)"", ""((?:[^""\\]|\\.)*)""")]
     private static partial Regex Phrase();
 
     private static string RepositoryRoot()

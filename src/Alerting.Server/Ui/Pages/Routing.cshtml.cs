@@ -28,6 +28,9 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageM
 
     public HashSet<Route> Matched { get; } = [];
 
+    /// <summary>Routes an alert passes through on its way to the ones that take it.</summary>
+    public HashSet<Route> OnPath { get; } = [];
+
     public List<InhibitResult> Inhibitions { get; } = [];
 
     public List<Silence> Silences { get; } = [];
@@ -66,9 +69,10 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageM
                     .Concat(route.ActiveTimeIntervals.Select(n => (n, "active", InEffect(runtime.Config, n))))
                     .ToList();
                 Matches.Add(new RouteResult(route, groupLabels, route.GroupKey(groupLabels), intervals));
-                for (var r = route; r is not null; r = r.Parent)
+                Matched.Add(route);
+                for (var r = route.Parent; r is not null; r = r.Parent)
                 {
-                    Matched.Add(r);
+                    OnPath.Add(r);
                 }
             }
 
@@ -97,4 +101,4 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageM
     }
 }
 
-internal sealed record RouteNodeView(UiText T, Route Route, HashSet<Route> Matched);
+internal sealed record RouteNodeView(UiText T, Route Route, HashSet<Route> Matched, HashSet<Route> OnPath);
