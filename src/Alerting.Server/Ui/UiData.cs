@@ -14,7 +14,7 @@ internal sealed record UiAlert(
     IReadOnlyList<Routing.Route> Routes,
     string State,
     IReadOnlyList<Silence> SilencedBy,
-    IReadOnlyList<string> InhibitedBy,
+    IReadOnlyList<(string Fingerprint, string Name)> InhibitedBy,
     string? AcknowledgedBy,
     DateTimeOffset? AcknowledgedAt)
 {
@@ -50,6 +50,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         }
 
         var byId = activeSilences.ToDictionary(s => s.Id.ToString());
+        var names = views.ToDictionary(v => v.Alert.Labels.FingerprintHex, v => v.Alert.Labels.Get("alertname"));
         var result = new List<UiAlert>(views.Count);
         foreach (var view in views)
         {
@@ -57,7 +58,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
             var stored = states.GetValueOrDefault(fp, "pending");
             var state = view.Suppressed ? "suppressed" : stored == "suppressed" ? "pending" : stored;
             var ack = acks.GetValueOrDefault(fp);
-            result.Add(new UiAlert(view.Stored, view.Routes, state, [.. view.SilencedBy.Select(id => byId[id])], view.InhibitedBy, ack.By, ack.At));
+            result.Add(new UiAlert(view.Stored, view.Routes, state, [.. view.SilencedBy.Select(id => byId[id])], [.. view.InhibitedBy.Select(fp => (fp, names.GetValueOrDefault(fp, fp)))], ack.By, ack.At));
         }
         return result;
     }
