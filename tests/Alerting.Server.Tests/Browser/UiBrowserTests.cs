@@ -64,10 +64,31 @@ public sealed class UiBrowserTests
     /// fails, for the notifications page) and db-team, HighLatency to web-team, CertificateExpiring to ops;
     /// ReplicationLag is inhibited by DiskFull.
     /// </summary>
-    private static async Task<(Sinks Sink, AlertingTestHost Host)> StartAsync(string? extraConfig = null, string? basicAuth = null)
+    private sealed class Scene(WebhookSink ok, WebhookSink failing, AlertingTestHost host, Chromium chromium) : IAsyncDisposable
     {
-        var sinks = new Sinks(new WebhookSink(), new WebhookSink(500));
-        var host = await AlertingTestHost.StartAsync(Config(sinks.Ok, sinks.Failing) + (extraConfig ?? ""));
+        public AlertingTestHost Host => host;
+
+        public IPage Page => chromium.Page;
+
+        public static async Task<Scene> StartAsync(string? extraConfig = null, string? basicAuth = null, bool javaScript = true, bool phone = false)
+        {
+            var (ok, failing) = (new WebhookSink(), new WebhookSink(500));
+            var host = await StartHostAsync(Config(ok, failing) + (extraConfig ?? ""), ok, basicAuth);
+            return new Scene(ok, failing, host, await Chromium.LaunchAsync(javaScript, phone));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await chromium.DisposeAsync();
+            await host.DisposeAsync();
+            ok.Dispose();
+            failing.Dispose();
+        }
+    }
+
+    private static async Task<AlertingTestHost> StartHostAsync(string config, WebhookSink ok, string? basicAuth)
+    {
+        var host = await AlertingTestHost.StartAsync(config);
         using var post = new HttpRequestMessage(HttpMethod.Post, "api/v2/alerts") { Content = new StringContent(Alerts, System.Text.Encoding.UTF8, "application/json") };
         if (basicAuth is not null)
         {
@@ -75,18 +96,9 @@ public sealed class UiBrowserTests
         }
         var posted = await host.Client.SendAsync(post);
         Assert.True(posted.IsSuccessStatusCode);
-        await sinks.Ok.WaitForAsync(3);
+        await ok.WaitForAsync(3);
         await Eventually.EqualAsync(true, async () => await host.CountAsync("alerts WHERE state = 'firing'") >= 3, TimeSpan.FromSeconds(20));
-        return (sinks, host);
-    }
-
-    private sealed record Sinks(WebhookSink Ok, WebhookSink Failing) : IDisposable
-    {
-        public void Dispose()
-        {
-            Ok.Dispose();
-            Failing.Dispose();
-        }
+        return host;
     }
 
     private static ILocator Article(IPage page, string alertname) =>
@@ -95,11 +107,8 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task Silence_an_alert_from_the_alerts_page_and_watch_it_become_suppressed()
     {
-        var (sink, host) = await StartAsync();
-        using var _ = sink;
-        await using var __ = host;
-        await using var chromium = await Chromium.LaunchAsync();
-        var page = chromium.Page;
+        await using var scene = await Scene.StartAsync();
+        var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress.ToString());
         await Expect(page.Locator("h1")).ToHaveTextAsync("Alerts");
@@ -149,11 +158,8 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task A_filter_lives_in_the_address_so_the_view_can_be_shared()
     {
-        var (sink, host) = await StartAsync();
-        using var _ = sink;
-        await using var __ = host;
-        await using var chromium = await Chromium.LaunchAsync(javaScript: false);
-        var page = chromium.Page;
+        await using var scene = await Scene.StartAsync(javaScript: false);
+        var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress.ToString());
         await Expect(page.Locator("article.alert")).ToHaveCountAsync(5); // DiskFull is in two groups: db-pager and db-team
@@ -206,11 +212,8 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task The_route_tester_shows_routes_receivers_group_timers_and_inhibition()
     {
-        var (sink, host) = await StartAsync();
-        using var _ = sink;
-        await using var __ = host;
-        await using var chromium = await Chromium.LaunchAsync();
-        var page = chromium.Page;
+        await using var scene = await Scene.StartAsync();
+        var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress + "routing");
         await Expect(page.Locator("ul.tree .route")).ToHaveCountAsync(4);
@@ -235,15 +238,12 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task Expire_a_silence()
     {
-        var (sink, host) = await StartAsync();
-        using var _ = sink;
-        await using var __ = host;
+        await using var scene = await Scene.StartAsync();
+        var (host, page) = (scene.Host, scene.Page);
         var created = await host.PostJsonAsync("api/v2/silences", """
             {"matchers":[{"name":"team","value":"web","isRegex":false,"isEqual":true}],"startsAt":"2020-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"Ana","comment":"checkout migration"}
             """);
         var id = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["silenceID"]!;
-        await using var chromium = await Chromium.LaunchAsync();
-        var page = chromium.Page;
 
         await page.GotoAsync(host.BaseAddress + "silences");
         await Expect(page.Locator("table.silences-active tbody tr")).ToHaveCountAsync(1);
@@ -260,11 +260,8 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task Switch_language_and_theme()
     {
-        var (sink, host) = await StartAsync();
-        using var _ = sink;
-        await using var __ = host;
-        await using var chromium = await Chromium.LaunchAsync();
-        var page = chromium.Page;
+        await using var scene = await Scene.StartAsync();
+        var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress + "?filter=" + Uri.EscapeDataString("team=\"db\""));
         await page.GetByRole(AriaRole.Button, new() { Name = "切换到中文" }).ClickAsync();
@@ -287,7 +284,7 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task Log_in_when_authentication_is_on()
     {
-        var (sink, host) = await StartAsync("""
+        await using var scene = await Scene.StartAsync("""
 
             server:
               auth:
@@ -298,10 +295,7 @@ public sealed class UiBrowserTests
                     - username: oncall
                       password: s3cret-pass
             """, basicAuth: "oncall:s3cret-pass");
-        using var _ = sink;
-        await using var __ = host;
-        await using var chromium = await Chromium.LaunchAsync();
-        var page = chromium.Page;
+        var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress + "silences");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Log in");
@@ -325,11 +319,8 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task The_alert_list_updates_itself_and_every_page_has_its_screenshot()
     {
-        var (sink, host) = await StartAsync();
-        using var _ = sink;
-        await using var __ = host;
-        await using var chromium = await Chromium.LaunchAsync();
-        var page = chromium.Page;
+        await using var scene = await Scene.StartAsync();
+        var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress.ToString());
         await page.EvaluateAsync("() => window.notReloaded = true");
@@ -357,11 +348,8 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task Every_page_fits_a_phone_works_with_the_keyboard_and_names_its_controls()
     {
-        var (sink, host) = await StartAsync();
-        using var _ = sink;
-        await using var __ = host;
-        await using var chromium = await Chromium.LaunchAsync(phone: true);
-        var page = chromium.Page;
+        await using var scene = await Scene.StartAsync(phone: true);
+        var (host, page) = (scene.Host, scene.Page);
         var fingerprint = (string)(await host.GetArrayAsync("api/v2/alerts")).First()!["fingerprint"]!;
 
         foreach (var path in new[] { "", $"alerts/{fingerprint}", "silences", "silences/new?matchers=team%3D%22db%22", "notifications", "routing?labels=team%3D%22db%22", "status", "login" })
