@@ -195,6 +195,7 @@ internal sealed partial class UiText
         ["{0} ago"] = "{0}前",
         ["{0} alerts"] = "{0} 条告警",
         ["{0} alert"] = "{0} 条告警",
+        ["Showing {0} alerts; {1} more are left out. Narrow the filter to see them."] = "仅显示 {0} 条告警，另有 {1} 条未显示。请缩小过滤范围查看。",
         ["{0} group"] = "{0} 个分组",
         ["{0} groups"] = "{0} 个分组",
         ["mutes {0} alert"] = "静默 {0} 条告警",

@@ -55,6 +55,21 @@ public sealed class UiPagesTests
     }
 
     [Fact]
+    public async Task A_huge_alert_list_is_cut_with_a_notice_instead_of_a_page_no_browser_can_show()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+        var alerts = string.Join(",", Enumerable.Range(0, IndexModelLimit + 50).Select(i => $$$"""{"labels":{"alertname":"Bulk{{{i}}}"}}"""));
+        Assert.Equal(HttpStatusCode.OK, (await host.PostJsonAsync("api/v2/alerts", $"[{alerts}]")).StatusCode);
+        using var ui = new UiClient(host);
+        var (status, html) = await ui.GetAsync("");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Showing 1000 alerts; 50 more are left out.", html);
+        Assert.Equal(IndexModelLimit, System.Text.RegularExpressions.Regex.Count(html, "<article class=\"alert\""));
+    }
+
+    private const int IndexModelLimit = Pages.IndexModel.MaxShown;
+
+    [Fact]
     public async Task Filters_are_parsed_like_the_API_and_errors_say_what_is_wrong()
     {
         await using var host = await AlertingTestHost.StartAsync();

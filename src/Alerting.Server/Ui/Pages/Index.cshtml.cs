@@ -28,6 +28,12 @@ internal sealed class IndexModel(UiData data) : UiPageModel
 
     public int AlertCount { get; private set; }
 
+    /// <summary>How many alerts the page shows at most; a filter narrows a larger set.</summary>
+    public const int MaxShown = 1000;
+
+    /// <summary>How many alerts were left out to stay within <see cref="MaxShown"/>.</summary>
+    public int LeftOut { get; private set; }
+
     public IEnumerable<string> ReceiverNames => Runtime.Config.Receivers.Select(r => r.Name);
 
     public async Task OnGetAsync(string? filter, string? state, string? receiver, CancellationToken ct)
@@ -94,10 +100,25 @@ internal sealed class IndexModel(UiData data) : UiPageModel
             group.Alerts.Sort((a, b) => b.Alert.StartsAt.CompareTo(a.Alert.StartsAt));
         }
         // Groups with something firing come first, then by receiver and labels.
-        Groups.AddRange(groups.Values
+        var shown = 0;
+        foreach (var group in groups.Values
             .OrderByDescending(g => g.Alerts.Any(a => a.State == "firing"))
             .ThenBy(g => g.Receiver, StringComparer.Ordinal)
-            .ThenBy(g => g.Labels.ToString(), StringComparer.Ordinal));
+            .ThenBy(g => g.Labels.ToString(), StringComparer.Ordinal))
+        {
+            if (shown >= MaxShown)
+            {
+                LeftOut += group.Alerts.Count;
+                continue;
+            }
+            if (shown + group.Alerts.Count > MaxShown)
+            {
+                LeftOut += shown + group.Alerts.Count - MaxShown;
+                group.Alerts.RemoveRange(MaxShown - shown, group.Alerts.Count - (MaxShown - shown));
+            }
+            shown += group.Alerts.Count;
+            Groups.Add(group);
+        }
     }
 
     private bool StateMatches(UiAlert alert) => StateFilter switch
