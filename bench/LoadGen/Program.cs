@@ -37,6 +37,7 @@ static Dictionary<string, string> ParseArgs(string[] a)
 static class Bench
 {
     static HttpClient client = null!;
+    static readonly HttpClient slowClient = new() { Timeout = TimeSpan.FromMinutes(10) };
     static string url = "";
     static readonly string StartsAt = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
@@ -69,22 +70,46 @@ static class Bench
 
             // The first notifications pay for cold code paths (JIT, first connections): 20 unmeasured ones first,
             // reported separately as latency_cold.
-            result["latency_cold"] = await Latency(hook, 20, proc);
-            result["latency"] = await Latency(hook, 200, proc);
-            Console.Error.WriteLine($"[{o["name"]}] latency: {result["latency"]!.ToJsonString()}");
+            // --phases picks a subset, for profiling one load at a time.
+            var phases = o.GetValueOrDefault("phases", "latency,ingest_1,ingest_100,new_100").Split(',').ToHashSet();
+            if (phases.Contains("latency"))
+            {
+                result["latency_cold"] = await Latency(hook, 20, proc);
+                result["latency"] = await Latency(hook, 200, proc);
+                Console.Error.WriteLine($"[{o["name"]}] latency: {result["latency"]!.ToJsonString()}");
+            }
 
-            result["ingest_1"] = await Load(conns, duration, 1, n => [distinct[n % 10_000]], proc);
-            Console.Error.WriteLine($"[{o["name"]}] ingest 1/req: {result["ingest_1"]!.ToJsonString()}");
+            if (phases.Contains("ingest_1"))
+            {
+                result["ingest_1"] = await Load(conns, duration, 1, n => [distinct[n % 10_000]], proc);
+                Console.Error.WriteLine($"[{o["name"]}] ingest 1/req: {result["ingest_1"]!.ToJsonString()}");
+            }
 
-            result["ingest_100"] = await Load(conns, duration, 100,
-                n => Enumerable.Range(0, 100).Select(k => distinct[(int)((n * 100 + k) % 10_000)]), proc);
-            Console.Error.WriteLine($"[{o["name"]}] ingest 100/req: {result["ingest_100"]!.ToJsonString()}");
+            if (phases.Contains("ingest_100"))
+            {
+                result["ingest_100"] = await Load(conns, duration, 100,
+                    n => Enumerable.Range(0, 100).Select(k => distinct[(int)((n * 100 + k) % 10_000)]), proc);
+                Console.Error.WriteLine($"[{o["name"]}] ingest 100/req: {result["ingest_100"]!.ToJsonString()}");
+            }
 
-            var runId = Guid.NewGuid().ToString("N")[..8];
-            result["new_100"] = await Load(conns, duration, 100,
-                n => Enumerable.Range(0, 100).Select(k => AlertJson($"New{k % 10}", "ingest", $"new-{runId}-{n * 100 + k}", null)), proc);
-            Console.Error.WriteLine($"[{o["name"]}] only-new 100/req: {result["new_100"]!.ToJsonString()}");
+            if (phases.Contains("new_100"))
+            {
+                var runId = Guid.NewGuid().ToString("N")[..8];
+                result["new_100"] = await Load(conns, duration, 100,
+                    n => Enumerable.Range(0, 100).Select(k => AlertJson($"New{k % 10}", "ingest", $"new-{runId}-{n * 100 + k}", null)), proc);
+                Console.Error.WriteLine($"[{o["name"]}] only-new 100/req: {result["new_100"]!.ToJsonString()}");
+            }
             result["hook"] = new JsonObject { ["requests"] = hook.Requests, ["alerts"] = hook.Alerts };
+        }
+        else if (scenario == "inhibit")
+        {
+            result["inhibit"] = await Inhibit(conns, proc);
+            Console.Error.WriteLine($"[{o["name"]}] inhibit: {result["inhibit"]!.ToJsonString()}");
+        }
+        else if (scenario == "storm")
+        {
+            result["storm"] = await Storm(hook, conns, proc);
+            Console.Error.WriteLine($"[{o["name"]}] storm: {result["storm"]!.ToJsonString()}");
         }
         else
         {
@@ -102,6 +127,103 @@ static class Bench
         await hook.Stop();
         File.WriteAllText(o["out"], result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return 0;
+    }
+
+    /// <summary>
+    /// Load 5: 40k alerts in 4,000 clusters: per cluster one source (severity=critical, posted first) and 9 targets
+    /// (severity=warning) of an inhibit rule with equal: [cluster], so 36k of the 40k are inhibited. Timed from the
+    /// first POST until every alert is accepted and the API lists all 36k targets as inhibited (both servers
+    /// evaluate inhibition for every alert on that GET; Alertmanager scans the sources for each target).
+    /// </summary>
+    static async Task<JsonObject> Inhibit(int conns, Procs proc)
+    {
+        const int Clusters = 4_000, Total = 40_000, Targets = Total - Clusters;
+        string One(int i) => "{\"labels\":{\"alertname\":\"Inhibit\",\"bench\":\"inhibit\",\"cluster\":\"c" + (i % Clusters) + "\",\"instance\":\"i" + i
+            + "\",\"severity\":\"" + (i < Clusters ? "critical" : "warning") + "\"},\"annotations\":{\"summary\":\"inhibition benchmark\"},\"startsAt\":\"" + StartsAt + "\"}";
+        var cpu0 = proc.Cpu();
+        var sw = Stopwatch.StartNew();
+        var load = await Load(conns, TimeSpan.FromMinutes(10), 100,
+            n => n < Total / 100 ? Enumerable.Range((int)n * 100, 100).Select(One) : null, proc);
+        var ingested = sw.Elapsed.TotalMilliseconds;
+        Console.Error.WriteLine($"inhibit: {Total} alerts accepted in {ingested:0} ms: {load.ToJsonString()}");
+        var query = url + "?filter=" + Uri.EscapeDataString("bench=\"inhibit\"") + "&filter=" + Uri.EscapeDataString("severity=\"warning\"")
+            + "&active=false&silenced=false&inhibited=true";
+        int inhibited = 0, polls = 0;
+        double lastGetMs = 0;
+        while (sw.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            using var doc = JsonDocument.Parse(await slowClient.GetStringAsync(query));
+            lastGetMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            polls++;
+            inhibited = doc.RootElement.EnumerateArray().Count(a => a.GetProperty("status").GetProperty("inhibitedBy").GetArrayLength() > 0);
+            if (inhibited >= Targets)
+            {
+                break;
+            }
+            await Task.Delay(200);
+        }
+        var total = sw.Elapsed.TotalMilliseconds;
+        var cpu1 = proc.Cpu();
+        return new JsonObject
+        {
+            ["alerts"] = Total,
+            ["targets"] = Targets,
+            ["accepted"] = load["alerts_accepted"]!.GetValue<long>(),
+            ["ingest_ms"] = Math.Round(ingested, 0),
+            ["total_ms"] = Math.Round(total, 0),
+            ["last_get_ms"] = Math.Round(lastGetMs, 0),
+            ["polls"] = polls,
+            ["inhibited_listed"] = inhibited,
+            ["server_cpu_ms"] = cpu1.Server - cpu0.Server,
+            ["pg_cpu_ms"] = cpu1.Pg - cpu0.Pg,
+        };
+    }
+
+    /// <summary>
+    /// Load 6: 10k alerts, each its own group (group_wait 10s), posted as fast as possible so that all groups fall due
+    /// within about a second. Counts what reaches the webhook: every group once, none missing, none twice.
+    /// </summary>
+    static async Task<JsonObject> Storm(Hook hook, int conns, Procs proc)
+    {
+        const int Groups = 10_000;
+        var groupWait = TimeSpan.FromSeconds(10);
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        // startsAt now: a group whose first alert is older than group_wait would be flushed at once.
+        var startsAt = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        string One(int i) => "{\"labels\":{\"alertname\":\"Storm\",\"bench\":\"storm\",\"id\":\"s-" + runId + "-" + i
+            + "\",\"severity\":\"warning\"},\"annotations\":{\"summary\":\"flush storm\"},\"startsAt\":\"" + startsAt + "\"}";
+        var cpu0 = proc.Cpu();
+        var start = Stopwatch.GetTimestamp();
+        var sw = Stopwatch.StartNew();
+        var load = await Load(conns, TimeSpan.FromMinutes(5), 100,
+            n => n < Groups / 100 ? Enumerable.Range((int)n * 100, 100).Select(One) : null, proc);
+        var posted = sw.Elapsed;
+        var allDue = posted + groupWait; // the last group's group_wait ends here (its POST was answered by then)
+        var prefix = $"s-{runId}-";
+        int Distinct() => hook.Counts.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
+        while (sw.Elapsed < allDue + TimeSpan.FromMinutes(3) && Distinct() < Groups)
+        {
+            await Task.Delay(100);
+        }
+        await Task.Delay(3000); // late duplicates
+        var mine = hook.Counts.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var last = mine.Count == 0 ? 0 : mine.Max(kv => hook.LastArrival[kv.Key]);
+        var lastMs = last == 0 ? (double?)null : Stopwatch.GetElapsedTime(start, last).TotalMilliseconds;
+        var cpu1 = proc.Cpu();
+        return new JsonObject
+        {
+            ["groups"] = Groups,
+            ["accepted"] = load["alerts_accepted"]!.GetValue<long>(),
+            ["post_ms"] = Math.Round(posted.TotalMilliseconds, 0),
+            ["group_wait_ms"] = groupWait.TotalMilliseconds,
+            ["delivered_groups"] = mine.Count,
+            ["dropped"] = Groups - mine.Count,
+            ["duplicates"] = mine.Sum(kv => kv.Value) - mine.Count,
+            ["last_webhook_after_all_due_ms"] = lastMs is null ? null : Math.Round(lastMs.Value - allDue.TotalMilliseconds, 0),
+            ["server_cpu_ms"] = cpu1.Server - cpu0.Server,
+            ["pg_cpu_ms"] = cpu1.Pg - cpu0.Pg,
+        };
     }
 
     static string AlertJson(string alertname, string bench, string id, string? grp) =>
@@ -207,6 +329,8 @@ sealed class Hook
 {
     WebApplication? app;
     public readonly ConcurrentDictionary<string, long> Arrivals = new();
+    public readonly ConcurrentDictionary<string, int> Counts = new();
+    public readonly ConcurrentDictionary<string, long> LastArrival = new();
     long requests, alerts;
     public long Requests => Interlocked.Read(ref requests);
     public long Alerts => Interlocked.Read(ref alerts);
@@ -227,7 +351,12 @@ sealed class Hook
                 {
                     Interlocked.Increment(ref alerts);
                     if (a.TryGetProperty("labels", out var l) && l.TryGetProperty("id", out var id))
-                        Arrivals.TryAdd(id.GetString()!, now);
+                    {
+                        var key = id.GetString()!;
+                        Arrivals.TryAdd(key, now);
+                        Counts.AddOrUpdate(key, 1, (_, c) => c + 1);
+                        LastArrival[key] = now;
+                    }
                 }
             return Results.Ok();
         });
