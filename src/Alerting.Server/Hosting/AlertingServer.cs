@@ -127,10 +127,13 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<AlertingMetrics>();
         services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
         services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        // Nothing here changes session state, so a pooled connection needs no DISCARD ALL (a statement per batch) on reuse.
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString).Build());
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<GroupRouter>();
+        services.AddSingleton<StoredAlertCache>();
+        services.AddHostedService<StoredAlertListener>();
         services.AddSingleton<AlertWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<AlertReader>();

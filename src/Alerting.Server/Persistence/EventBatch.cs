@@ -23,6 +23,16 @@ internal sealed class EventBatch
         _details.Add(detail);
     }
 
+    /// <summary>Adds the five arrays (fingerprint, at, event, group, detail) to a statement that inserts them itself.</summary>
+    public void AddParameters(NpgsqlCommand cmd)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _fingerprints.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _at.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _events.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _groups.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _details.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+    }
+
     public async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         if (Count == 0)
