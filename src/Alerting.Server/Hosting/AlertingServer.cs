@@ -129,6 +129,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
         // Nothing here changes session state, so a pooled connection needs no DISCARD ALL (a statement per batch) on reuse.
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString).Build());
+        services.AddSingleton(_ => RelaxedDb.Create(connectionString));
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<GroupRouter>();

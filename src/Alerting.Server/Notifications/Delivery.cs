@@ -15,6 +15,7 @@ namespace Alerting.Notifications;
 /// </summary>
 internal sealed class Delivery(
     NpgsqlDataSource db,
+    Persistence.RelaxedDb relaxed,
     Notifiers notifiers,
     Links.LinkSigner links,
     Persistence.SilenceStore silences,
@@ -39,7 +40,10 @@ internal sealed class Delivery(
             return; // delivered already, or another instance holds it
         }
         var snapshot = OutboxSnapshot.FromJson(row.Payload);
-        var target = notifiers.Find(row.Receiver, row.Integration, await ExtrasAsync(row.GroupKey, snapshot, ct));
+        var linksTask = links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct);
+        var extras = await ExtrasAsync(row.GroupKey, snapshot, ct);
+        var actionLinks = await linksTask;
+        var target = notifiers.Find(row.Receiver, row.Integration, extras);
         if (target is null)
         {
             log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
@@ -51,20 +55,25 @@ internal sealed class Delivery(
         var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
         {
             Data = data,
-            Links = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+            Links = actionLinks,
         };
         var integration = target.Notifier.Integration;
         metrics.Notifications.WithLabels(integration).Inc();
         var started = time.GetTimestamp();
 
         SendResult? last = null;
+        var firstAttempt = true;
         try
         {
             var destination = target.Destination;
             last = await Retry(time, row.Deadline).ExecuteAsync(async token =>
             {
-                // The lease must outlive the attempt: renew it before each one.
-                await RenewLeaseAsync(row.Id, CancellationToken.None);
+                // The lease must outlive the attempt: renew it before each retry (the claim has just set it for the first).
+                if (!firstAttempt)
+                {
+                    await RenewLeaseAsync(row.Id, CancellationToken.None);
+                }
+                firstAttempt = false;
                 var result = await SendThroughBreakerAsync(target.Notifier, destination, request, token);
                 await RecordAttemptAsync(row, result, snapshot, CancellationToken.None);
                 metrics.NotificationRequests.WithLabels(integration).Inc();
@@ -149,32 +158,36 @@ internal sealed class Delivery(
     {
         var grafana = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
         var fingerprints = snapshot.Alerts.Select(a => unchecked((long)Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray();
-        await using (var cmd = db.CreateCommand("SELECT fingerprint, extra FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL"))
+        var silencesTask = silences.ActiveOrPendingAsync(time.GetUtcNow(), ct);
+        (string, DateTimeOffset)? acknowledged = null;
+        // Grafana's links and the acknowledgement in one round trip; the silences meanwhile on another connection.
+        await using (var cmd = db.CreateCommand("""
+            SELECT fingerprint, extra, NULL, NULL FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL
+            UNION ALL
+            SELECT NULL, NULL, coalesce(acknowledged_by, 'someone'), acknowledged_at FROM aggregation_groups
+            WHERE group_key = $2 AND acknowledged_at IS NOT NULL
+            """))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = fingerprints, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey, NpgsqlDbType = NpgsqlDbType.Text });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } links)
+                if (!reader.IsDBNull(3))
+                {
+                    acknowledged = (reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+                }
+                else if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } links)
                 {
                     grafana[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = links;
                 }
             }
         }
-        (string, DateTimeOffset)? acknowledged = null;
-        await using (var cmd = db.CreateCommand("SELECT acknowledged_by, acknowledged_at FROM aggregation_groups WHERE group_key = $1 AND acknowledged_at IS NOT NULL"))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                acknowledged = (reader.IsDBNull(0) ? "someone" : reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
-            }
-        }
+        var active = await silencesTask;
         var now = time.GetUtcNow();
         var alerts = snapshot.ToAlerts();
         var groupLabels = Labels.LabelSet.From(snapshot.GroupLabels);
-        var silenced = (await silences.ActiveOrPendingAsync(now, ct))
+        var silenced = active
             .Where(s => s.State(now) == Silences.SilenceState.Active && (s.Matchers.Matches(groupLabels) || alerts.Any(a => s.Matchers.Matches(a.Labels))))
             .Select(s => (s.CreatedBy, s.EndsAt, s.Comment))
             .ToList();
@@ -184,7 +197,7 @@ internal sealed class Delivery(
     private async Task<OutboxClaim?> ClaimAsync(long id, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = relaxed.Source.CreateCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
             WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3)
             RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts
@@ -205,7 +218,7 @@ internal sealed class Delivery(
 
     private async Task RenewLeaseAsync(long id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -216,7 +229,7 @@ internal sealed class Delivery(
     {
         try
         {
-            await using var cmd = db.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+            await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
             cmd.Parameters.Add(new NpgsqlParameter { Value = id });
             cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -232,7 +245,7 @@ internal sealed class Delivery(
     {
         try
         {
-            await using var cmd = db.CreateCommand("""
+            await using var cmd = relaxed.Source.CreateCommand("""
                 INSERT INTO notification_attempts (at, group_key, receiver, integration, outcome, status_code, error, latency_ms, alerts, reason)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """);
