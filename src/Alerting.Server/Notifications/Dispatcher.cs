@@ -89,21 +89,14 @@ internal sealed class Dispatcher(
     {
         var now = time.GetUtcNow();
         var runtime = config.Current;
-        var claimed = await ClaimAsync(now, ct);
+        var (claimed, members, logs) = await ClaimAsync(now, ct);
         if (claimed.Count == 0)
         {
             return 0;
         }
 
         var routes = runtime.Route.Walk().ToDictionary(r => r.Id(), StringComparer.Ordinal);
-        // Independent reads on separate connections, at once: each is a round trip on the notification's path.
-        var keys = claimed.Select(g => g.Key).ToArray();
-        var membersTask = LoadMembersAsync(keys, ct);
-        var logsTask = LoadLogAsync(keys, now, ct);
         var silencesTask = silences.ActiveOrPendingAsync(now, ct);
-        await Task.WhenAll(membersTask, logsTask, silencesTask);
-        var members = await membersTask;
-        var logs = await logsTask;
         var pipeline = new FlushPipeline(
             await BuildInhibitorAsync(runtime, members, now, ct),
             (await silencesTask).Where(s => s.State(now) == SilenceState.Active).ToList(),
@@ -191,10 +184,18 @@ internal sealed class Dispatcher(
         work.Reschedule(group.Key, now + route.GroupInterval, deleteIfEmpty: !inFlight);
     }
 
-    private async Task<List<ClaimedGroup>> ClaimAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Claims up to a batch of due groups and reads their members and what each integration was last told, in one
+    /// round trip: the reads find this pass's groups by the lease it has just written.
+    /// </summary>
+    private async Task<(List<ClaimedGroup> Claimed, Dictionary<string, List<(Alert Alert, string State)>> Members,
+        Dictionary<(string, string, string), NotificationLogEntry> Logs)> ClaimAsync(DateTimeOffset now, CancellationToken ct)
     {
+        const string Mine = "SELECT group_key FROM aggregation_groups WHERE lease_owner = $1 AND lease_until = $2";
         // A claim lost in a database crash only lets the group be claimed again.
-        await using var cmd = relaxed.Source.CreateCommand("""
+        await using var conn = await relaxed.Source.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
+        var claim = new NpgsqlBatchCommand("""
             UPDATE aggregation_groups g SET lease_owner = $1, lease_until = $3
             FROM (SELECT group_key FROM aggregation_groups
                   WHERE next_flush_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
@@ -204,29 +205,43 @@ internal sealed class Dispatcher(
                       EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key) AS has_outbox,
                       g.acknowledged_at IS NOT NULL AS acknowledged
             """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = BatchSize });
-        var result = new List<ClaimedGroup>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new ClaimedGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2), LabelJson.Read(reader.GetString(3)), reader.GetBoolean(4), reader.GetBoolean(5)));
-        }
-        return result;
-    }
-
-    private async Task<Dictionary<string, List<(Alert, string)>>> LoadMembersAsync(string[] keys, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
+        claim.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        claim.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter { Value = BatchSize });
+        var members = new NpgsqlBatchCommand($"""
             SELECT m.group_key, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url, a.updated_at, a.timeout, a.state
             FROM group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
-            WHERE m.group_key = ANY($1)
+            WHERE m.group_key IN ({Mine})
             """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        var result = new Dictionary<string, List<(Alert, string)>>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // What each integration was last told: the notification log, overridden by a send still in flight,
+        // which counts as told (deciding it again would send it twice).
+        var logs = new NpgsqlBatchCommand($"""
+            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at, false AS pending
+            FROM notification_log WHERE group_key IN ({Mine})
+            UNION ALL
+            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, NULL, true
+            FROM outbox WHERE group_key IN ({Mine})
+            ORDER BY pending
+            """);
+        foreach (var cmd in new[] { members, logs })
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        }
+        batch.BatchCommands.Add(claim);
+        batch.BatchCommands.Add(members);
+        batch.BatchCommands.Add(logs);
+
+        var claimed = new List<ClaimedGroup>();
+        var memberMap = new Dictionary<string, List<(Alert, string)>>(StringComparer.Ordinal);
+        var logMap = new Dictionary<(string, string, string), NotificationLogEntry>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            claimed.Add(new ClaimedGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2), LabelJson.Read(reader.GetString(3)), reader.GetBoolean(4), reader.GetBoolean(5)));
+        }
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var alert = new Alert(
@@ -234,41 +249,22 @@ internal sealed class Dispatcher(
                 reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
                 reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetBoolean(7));
             var key = reader.GetString(0);
-            if (!result.TryGetValue(key, out var list))
+            if (!memberMap.TryGetValue(key, out var list))
             {
-                result[key] = list = [];
+                memberMap[key] = list = [];
             }
             list.Add((alert, reader.GetString(8)));
         }
-        return result;
-    }
-
-    /// <summary>
-    /// What each integration was last told: the notification log, overridden by a send still in flight,
-    /// which counts as told (deciding it again would send it twice). One round trip for the whole batch.
-    /// </summary>
-    private async Task<Dictionary<(string, string, string), NotificationLogEntry>> LoadLogAsync(string[] keys, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at, false AS pending
-            FROM notification_log WHERE group_key = ANY($1)
-            UNION ALL
-            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, NULL, true
-            FROM outbox WHERE group_key = ANY($1)
-            ORDER BY pending
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        var result = new Dictionary<(string, string, string), NotificationLogEntry>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             // Pending rows come last, so they replace the log entry of the same target.
-            result[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
+            logMap[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
                 Fingerprints(reader.GetFieldValue<long[]>(3)),
                 Fingerprints(reader.GetFieldValue<long[]>(4)),
                 reader.GetBoolean(6) ? now : reader.GetFieldValue<DateTimeOffset>(5));
         }
-        return result;
+        return (claimed, memberMap, logMap);
     }
 
     /// <summary>
