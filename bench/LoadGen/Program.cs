@@ -3,7 +3,7 @@
 // and writes docs/benchmarks.md from the JSON results.
 //
 //   LoadGen run    --name alerting --url http://127.0.0.1:19093 --pid 123 [--pg-pidfile F] --hook-port 19101
-//                  --scenario main|mem100|mem100k --duration 20 --out results/alerting-main.json
+//                  --scenario main|mem100|mem100k|inhibit|storm --duration 20 --out results/alerting-main.json
 //   LoadGen report --dir results --out docs/benchmarks.md --command "bench/run.sh"
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -22,7 +22,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LoadGen run --name N --url U --pid P [--pg-pidfile F] --hook-port H --scenario main|mem100|mem100k --duration S --out F");
+    Console.Error.WriteLine("usage: LoadGen run --name N --url U --pid P [--pg-pidfile F] --hook-port H --scenario main|mem100|mem100k|inhibit|storm --duration S [--phases latency,ingest_1,ingest_100,new_100] --out F");
     Console.Error.WriteLine("       LoadGen report --dir D --out F --command C");
     return 2;
 }
@@ -465,7 +465,7 @@ static class Report
         sb.AppendLine("between runs; compare the ratios (Alerting ÷ Alertmanager), not the absolute values. A ratio above 1×");
         sb.AppendLine("is better for Alerting in alerts/s and worse in every other row (ms, CPU, MB).");
         sb.AppendLine("Issue 7's targets: alerts/s ≥ 1.0×, CPU per alert ≤ 1.0×, RSS with 100k groups ≤ 0.25× and with 100 groups ≤ 1.0×,");
-        sb.AppendLine("latency p50 ≤ 5 ms and p99 ≤ 50 ms.");
+        sb.AppendLine("latency p50 ≤ 5 ms and p99 ≤ 50 ms, inhibition load ≤ 0.033× (30× faster), flush storm: every group once.");
         sb.AppendLine();
         sb.AppendLine($"- **Date:** {o.GetValueOrDefault("date", DateTime.UtcNow.ToString("u"))}");
         sb.AppendLine($"- **Machine:** {o.GetValueOrDefault("machine", "?")}");
@@ -494,6 +494,19 @@ static class Report
         Row("4. POST → webhook latency, group_wait 0 (after 20 warm-up notifications): p50 ms", a?["latency"]?["p50_ms"], m?["latency"]?["p50_ms"], $"delivered {a?["latency"]?["delivered"]}/{a?["latency"]?["sent"]} and {m?["latency"]?["delivered"]}/{m?["latency"]?["sent"]}");
         Row("4. POST → webhook latency, group_wait 0 (after 20 warm-up notifications): p99 ms", a?["latency"]?["p99_ms"], m?["latency"]?["p99_ms"]);
         Row("4. cold start: latency of the first of 20 unmeasured warm-up notifications, ms", a?["latency_cold"]?["first_10_ms"]?[0], m?["latency_cold"]?["first_10_ms"]?[0], "sent before the 200 measured ones");
+        var ai = J("alerting-inhibit.json")?["inhibit"]; var mi = J("alertmanager-inhibit.json")?["inhibit"];
+        Row("5. inhibition, 40k alerts (36k inhibited): first POST → all accepted and listed as inhibited, ms", ai?["total_ms"], mi?["total_ms"],
+            $"target ≤ 0.033× (30× faster); accepted {ai?["accepted"]} / {mi?["accepted"]}, inhibited listed {ai?["inhibited_listed"]} / {mi?["inhibited_listed"]}");
+        Row("5. inhibition: of which POSTs (100 alerts/request, 16 connections), ms", ai?["ingest_ms"], mi?["ingest_ms"]);
+        Row("5. inhibition: of which the GET listing the inhibited alerts, ms", ai?["last_get_ms"], mi?["last_get_ms"], $"polls {ai?["polls"]} / {mi?["polls"]}");
+        Row("5. inhibition: CPU-ms, server (+ PostgreSQL for Alerting)", Sum(ai?["server_cpu_ms"], ai?["pg_cpu_ms"]), mi?["server_cpu_ms"]);
+        var ast = J("alerting-storm.json")?["storm"]; var mst = J("alertmanager-storm.json")?["storm"];
+        Row("6. flush storm, 10k groups due together: last webhook after the last group fell due, ms", ast?["last_webhook_after_all_due_ms"], mst?["last_webhook_after_all_due_ms"],
+            $"group_wait {ast?["group_wait_ms"]} ms; POSTs took {ast?["post_ms"]} / {mst?["post_ms"]} ms");
+        Row("6. flush storm: groups delivered (of 10000)", ast?["delivered_groups"], mst?["delivered_groups"]);
+        Row("6. flush storm: groups dropped", ast?["dropped"], mst?["dropped"], "target 0");
+        Row("6. flush storm: duplicate notifications", ast?["duplicates"], mst?["duplicates"], "target 0");
+        Row("6. flush storm: CPU-ms, server (+ PostgreSQL for Alerting)", Sum(ast?["server_cpu_ms"], ast?["pg_cpu_ms"]), mst?["server_cpu_ms"]);
         sb.AppendLine();
         sb.AppendLine("Alerting's PostgreSQL, measured separately (memory runs, after loading):");
         sb.AppendLine();
