@@ -19,6 +19,7 @@ log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 need_apt=()
 [ -x /usr/bin/prometheus-alertmanager ] || need_apt+=(prometheus-alertmanager)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo

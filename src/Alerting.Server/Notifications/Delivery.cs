@@ -274,30 +274,28 @@ internal sealed class Delivery(
     /// <summary>
     /// Success writes the notification log (only now, as Alertmanager) and marks the alerts notified.
     /// Either way the row goes, unless a later flush replaced its snapshot meanwhile: then it is sent next.
+    /// One batch, one round trip, in the implicit transaction PostgreSQL gives a batch: all of it or none.
     /// </summary>
     private async Task FinishAsync(OutboxClaim row, bool success, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
         if (success)
         {
-            await using (var cmd = new NpgsqlCommand("""
+            var log = new NpgsqlBatchCommand("""
                 INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
                 VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                     firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
-                """, conn, tx))
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Receiver });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Integration });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Resolved, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-            await using (var cmd = new NpgsqlCommand("""
+                """);
+            log.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
+            log.Parameters.Add(new NpgsqlParameter { Value = row.Receiver });
+            log.Parameters.Add(new NpgsqlParameter { Value = row.Integration });
+            log.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            log.Parameters.Add(new NpgsqlParameter { Value = row.Resolved, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            log.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            var notified = new NpgsqlBatchCommand("""
                 WITH changed AS (
                     -- Told as firing, even if it resolved while the message was on its way: the resolution follows.
                     UPDATE alerts SET state = 'firing', state_changed_at = $2
@@ -305,30 +303,37 @@ internal sealed class Delivery(
                     RETURNING fingerprint)
                 INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
                 SELECT fingerprint, $2, 'firing', $3, $4 FROM changed
-                """, conn, tx))
+                """);
+            notified.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            notified.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            notified.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
+            notified.Parameters.Add(new NpgsqlParameter { Value = $"notified {row.Receiver}/{row.Integration}" });
+            batch.BatchCommands.Add(log);
+            batch.BatchCommands.Add(notified);
+        }
+        // The row goes if its version is the one sent; a replaced snapshot is handed back to be sent next.
+        var done = new NpgsqlBatchCommand("""
+            WITH gone AS (DELETE FROM outbox WHERE id = $1 AND version = $2 RETURNING id)
+            UPDATE outbox SET lease_owner = NULL, lease_until = $3
+            WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM gone)
+            RETURNING id
+            """);
+        done.Parameters.Add(new NpgsqlParameter { Value = row.Id });
+        done.Parameters.Add(new NpgsqlParameter { Value = row.Version });
+        done.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        batch.BatchCommands.Add(done);
+        var replaced = false;
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            do
             {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = $"notified {row.Receiver}/{row.Integration}" });
-                await cmd.ExecuteNonQueryAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    replaced = true; // only the last statement returns rows
+                }
             }
+            while (await reader.NextResultAsync(ct));
         }
-        bool replaced;
-        await using (var cmd = new NpgsqlCommand("DELETE FROM outbox WHERE id = $1 AND version = $2", conn, tx))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Version });
-            replaced = await cmd.ExecuteNonQueryAsync(ct) == 0;
-        }
-        if (replaced)
-        {
-            await using var cmd = new NpgsqlCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1", conn, tx);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
         if (replaced)
         {
             await publisher.PublishAsync(row.Id, ct);

@@ -42,15 +42,15 @@ internal sealed class FlushWrites(DateTimeOffset now)
     }
 
     /// <summary>
-    /// Commits and returns the ids of outbox rows to publish. All statements go in one batch (one round trip),
-    /// run in order in one transaction, so each sees what the ones before it wrote.
+    /// Commits and returns the ids of outbox rows to publish. All statements go in one batch, one round trip, and
+    /// run in order in the implicit transaction PostgreSQL gives a batch: each sees what the ones before it
+    /// wrote, and either all of them commit or none does.
     /// </summary>
     public async Task<List<long>> CommitAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         var ids = new List<long>();
-        await using var batch = new NpgsqlBatch(conn, tx);
+        await using var batch = new NpgsqlBatch(conn);
 
         if (_sends.Count > 0)
         {
@@ -165,7 +165,6 @@ internal sealed class FlushWrites(DateTimeOffset now)
             }
             while (await reader.NextResultAsync(ct));
         }
-        await tx.CommitAsync(ct);
         return ids;
     }
 
