@@ -12,10 +12,9 @@ namespace Alerting.Persistence;
 internal sealed record RelaxedDb(NpgsqlDataSource Source)
 {
     public static RelaxedDb Create(string connectionString) =>
-        new(new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString)
+        new(new NpgsqlDataSourceBuilder(Hosting.AlertingServer.PooledConnectionString(connectionString, b =>
         {
-            NoResetOnClose = true,
-            Options = "-c synchronous_commit=off",
-            ApplicationName = "alerting-relaxed",
-        }.ConnectionString).Build());
+            b.Options = "-c synchronous_commit=off";
+            b.ApplicationName = "alerting-relaxed";
+        })).Build());
 }

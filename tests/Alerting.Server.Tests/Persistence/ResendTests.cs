@@ -86,6 +86,27 @@ public sealed class ResendTests
         Assert.Equal("t", await host.ScalarAsync<string>("SELECT annotations->>'summary' FROM alerts WHERE labels->>'alertname' = 'Resent'"));
     }
 
+    [Fact]
+    public async Task A_write_by_another_instance_clears_what_this_one_remembers()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using var a = await AlertingTestHost.StartAsync(connectionString: connectionString);
+        await using var b = await AlertingTestHost.StartAsync(connectionString: connectionString);
+        var cacheA = a.Server.Services.GetRequiredService<StoredAlertCache>();
+        await Eventually.EqualAsync(true, () => Task.FromResult(cacheA.Enabled && b.Server.Services.GetRequiredService<StoredAlertCache>().Enabled));
+        string Body(string summary) => $$$"""[{"labels":{"alertname":"Shared"},"annotations":{"summary":"{{{summary}}}"}}]""";
+        const string Summary = "SELECT annotations->>'summary' FROM alerts WHERE labels->>'alertname' = 'Shared'";
+
+        Assert.True((await a.PostJsonAsync("api/v2/alerts", Body("one"))).IsSuccessStatusCode);
+        Assert.True(cacheA.Count > 0);
+        Assert.True((await b.PostJsonAsync("api/v2/alerts", Body("two"))).IsSuccessStatusCode);
+        await Eventually.EqualAsync(0, () => Task.FromResult(cacheA.Count));
+
+        // Without the notification, A would take this for a re-send of what it stored and keep "two".
+        Assert.True((await a.PostJsonAsync("api/v2/alerts", Body("one"))).IsSuccessStatusCode);
+        Assert.Equal("one", await a.ScalarAsync<string>(Summary));
+    }
+
     private static StoredAlert Stored(string summary) => new(
         new Alert(LabelSet.From(("alertname", "A")), LabelSet.From(("summary", summary)), Now.AddHours(-1), Now.AddMinutes(5), "", Now, Timeout: true),
         "api");
