@@ -532,6 +532,9 @@ static class Report
         }
         var notes = o.GetValueOrDefault("notes");
         if (notes is not null && File.Exists(notes)) sb.AppendLine(File.ReadAllText(notes).Trim()).AppendLine();
+        // Hand-written profiling findings beside the notes, kept across runs.
+        var findings = notes is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notes))!, "findings.md");
+        if (findings is not null && File.Exists(findings)) sb.AppendLine(File.ReadAllText(findings).Trim()).AppendLine();
         File.WriteAllText(o["out"], sb.ToString());
         return 0;
     }
