@@ -2,7 +2,7 @@
 # Runs the same loads against Alerting (embedded PostgreSQL) and Alertmanager 0.25 in turn and writes
 # docs/benchmarks.md. See bench/README.md. Environment: DURATION (s per timed load, default 20),
 # ALERTING_PORT, ALERTMANAGER_PORT, HOOK_PORT, KEEP_WORK=1 to keep the temp dir, OUT (default docs/benchmarks.md),
-# TARGETS (default "alerting alertmanager"), SCENARIOS (default "main mem100 mem100k").
+# TARGETS (default "alerting alertmanager"), SCENARIOS (default "main mem100 mem100k inhibit storm").
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +19,7 @@ log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 need_apt=()
 [ -x /usr/bin/prometheus-alertmanager ] || need_apt+=(prometheus-alertmanager)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -92,13 +93,13 @@ run_scenario() { # target scenario
 }
 
 for target in ${TARGETS:-alerting alertmanager}; do
-  for scenario in ${SCENARIOS:-main mem100 mem100k}; do
+  for scenario in ${SCENARIOS:-main mem100 mem100k inhibit storm}; do
     run_scenario "$target" "$scenario"
   done
 done
 
 machine="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB memory, $(uname -sr)"
 versions="Alerting $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain src 2>/dev/null)" ] && echo ' (with uncommitted changes in src/)'), Release build on .NET $(dotnet --version), PostgreSQL $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | sort -n | tail -1); $(/usr/bin/prometheus-alertmanager --version 2>&1 | head -1)"
-"$LOADGEN" report --dir "$WORK/results" --out "$OUT" --command "DURATION=$DURATION bench/run.sh" \
+"$LOADGEN" report --dir "$WORK/results" --out "$OUT" --command "DURATION=$DURATION${SCENARIOS:+ SCENARIOS=\"$SCENARIOS\"} bench/run.sh" \
   --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --machine "$machine" --versions "$versions" --notes "$ROOT/bench/notes.md"
 log "wrote $OUT"

@@ -3,7 +3,7 @@
 // and writes docs/benchmarks.md from the JSON results.
 //
 //   LoadGen run    --name alerting --url http://127.0.0.1:19093 --pid 123 [--pg-pidfile F] --hook-port 19101
-//                  --scenario main|mem100|mem100k --duration 20 --out results/alerting-main.json
+//                  --scenario main|mem100|mem100k|inhibit|storm --duration 20 --out results/alerting-main.json
 //   LoadGen report --dir results --out docs/benchmarks.md --command "bench/run.sh"
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -22,7 +22,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LoadGen run --name N --url U --pid P [--pg-pidfile F] --hook-port H --scenario main|mem100|mem100k --duration S --out F");
+    Console.Error.WriteLine("usage: LoadGen run --name N --url U --pid P [--pg-pidfile F] --hook-port H --scenario main|mem100|mem100k|inhibit|storm --duration S [--phases latency,ingest_1,ingest_100,new_100] --out F");
     Console.Error.WriteLine("       LoadGen report --dir D --out F --command C");
     return 2;
 }
@@ -37,6 +37,7 @@ static Dictionary<string, string> ParseArgs(string[] a)
 static class Bench
 {
     static HttpClient client = null!;
+    static readonly HttpClient slowClient = new() { Timeout = TimeSpan.FromMinutes(10) };
     static string url = "";
     static readonly string StartsAt = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
@@ -69,22 +70,46 @@ static class Bench
 
             // The first notifications pay for cold code paths (JIT, first connections): 20 unmeasured ones first,
             // reported separately as latency_cold.
-            result["latency_cold"] = await Latency(hook, 20, proc);
-            result["latency"] = await Latency(hook, 200, proc);
-            Console.Error.WriteLine($"[{o["name"]}] latency: {result["latency"]!.ToJsonString()}");
+            // --phases picks a subset, for profiling one load at a time.
+            var phases = o.GetValueOrDefault("phases", "latency,ingest_1,ingest_100,new_100").Split(',').ToHashSet();
+            if (phases.Contains("latency"))
+            {
+                result["latency_cold"] = await Latency(hook, 20, proc);
+                result["latency"] = await Latency(hook, 200, proc);
+                Console.Error.WriteLine($"[{o["name"]}] latency: {result["latency"]!.ToJsonString()}");
+            }
 
-            result["ingest_1"] = await Load(conns, duration, 1, n => [distinct[n % 10_000]], proc);
-            Console.Error.WriteLine($"[{o["name"]}] ingest 1/req: {result["ingest_1"]!.ToJsonString()}");
+            if (phases.Contains("ingest_1"))
+            {
+                result["ingest_1"] = await Load(conns, duration, 1, n => [distinct[n % 10_000]], proc);
+                Console.Error.WriteLine($"[{o["name"]}] ingest 1/req: {result["ingest_1"]!.ToJsonString()}");
+            }
 
-            result["ingest_100"] = await Load(conns, duration, 100,
-                n => Enumerable.Range(0, 100).Select(k => distinct[(int)((n * 100 + k) % 10_000)]), proc);
-            Console.Error.WriteLine($"[{o["name"]}] ingest 100/req: {result["ingest_100"]!.ToJsonString()}");
+            if (phases.Contains("ingest_100"))
+            {
+                result["ingest_100"] = await Load(conns, duration, 100,
+                    n => Enumerable.Range(0, 100).Select(k => distinct[(int)((n * 100 + k) % 10_000)]), proc);
+                Console.Error.WriteLine($"[{o["name"]}] ingest 100/req: {result["ingest_100"]!.ToJsonString()}");
+            }
 
-            var runId = Guid.NewGuid().ToString("N")[..8];
-            result["new_100"] = await Load(conns, duration, 100,
-                n => Enumerable.Range(0, 100).Select(k => AlertJson($"New{k % 10}", "ingest", $"new-{runId}-{n * 100 + k}", null)), proc);
-            Console.Error.WriteLine($"[{o["name"]}] only-new 100/req: {result["new_100"]!.ToJsonString()}");
+            if (phases.Contains("new_100"))
+            {
+                var runId = Guid.NewGuid().ToString("N")[..8];
+                result["new_100"] = await Load(conns, duration, 100,
+                    n => Enumerable.Range(0, 100).Select(k => AlertJson($"New{k % 10}", "ingest", $"new-{runId}-{n * 100 + k}", null)), proc);
+                Console.Error.WriteLine($"[{o["name"]}] only-new 100/req: {result["new_100"]!.ToJsonString()}");
+            }
             result["hook"] = new JsonObject { ["requests"] = hook.Requests, ["alerts"] = hook.Alerts };
+        }
+        else if (scenario == "inhibit")
+        {
+            result["inhibit"] = await Inhibit(conns, proc);
+            Console.Error.WriteLine($"[{o["name"]}] inhibit: {result["inhibit"]!.ToJsonString()}");
+        }
+        else if (scenario == "storm")
+        {
+            result["storm"] = await Storm(hook, conns, proc);
+            Console.Error.WriteLine($"[{o["name"]}] storm: {result["storm"]!.ToJsonString()}");
         }
         else
         {
@@ -102,6 +127,103 @@ static class Bench
         await hook.Stop();
         File.WriteAllText(o["out"], result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return 0;
+    }
+
+    /// <summary>
+    /// Load 5: 40k alerts in 4,000 clusters: per cluster one source (severity=critical, posted first) and 9 targets
+    /// (severity=warning) of an inhibit rule with equal: [cluster], so 36k of the 40k are inhibited. Timed from the
+    /// first POST until every alert is accepted and the API lists all 36k targets as inhibited (both servers
+    /// evaluate inhibition for every alert on that GET; Alertmanager scans the sources for each target).
+    /// </summary>
+    static async Task<JsonObject> Inhibit(int conns, Procs proc)
+    {
+        const int Clusters = 4_000, Total = 40_000, Targets = Total - Clusters;
+        string One(int i) => "{\"labels\":{\"alertname\":\"Inhibit\",\"bench\":\"inhibit\",\"cluster\":\"c" + (i % Clusters) + "\",\"instance\":\"i" + i
+            + "\",\"severity\":\"" + (i < Clusters ? "critical" : "warning") + "\"},\"annotations\":{\"summary\":\"inhibition benchmark\"},\"startsAt\":\"" + StartsAt + "\"}";
+        var cpu0 = proc.Cpu();
+        var sw = Stopwatch.StartNew();
+        var load = await Load(conns, TimeSpan.FromMinutes(10), 100,
+            n => n < Total / 100 ? Enumerable.Range((int)n * 100, 100).Select(One) : null, proc);
+        var ingested = sw.Elapsed.TotalMilliseconds;
+        Console.Error.WriteLine($"inhibit: {Total} alerts accepted in {ingested:0} ms: {load.ToJsonString()}");
+        var query = url + "?filter=" + Uri.EscapeDataString("bench=\"inhibit\"") + "&filter=" + Uri.EscapeDataString("severity=\"warning\"")
+            + "&active=false&silenced=false&inhibited=true";
+        int inhibited = 0, polls = 0;
+        double lastGetMs = 0;
+        while (sw.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            using var doc = JsonDocument.Parse(await slowClient.GetStringAsync(query));
+            lastGetMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            polls++;
+            inhibited = doc.RootElement.EnumerateArray().Count(a => a.GetProperty("status").GetProperty("inhibitedBy").GetArrayLength() > 0);
+            if (inhibited >= Targets)
+            {
+                break;
+            }
+            await Task.Delay(200);
+        }
+        var total = sw.Elapsed.TotalMilliseconds;
+        var cpu1 = proc.Cpu();
+        return new JsonObject
+        {
+            ["alerts"] = Total,
+            ["targets"] = Targets,
+            ["accepted"] = load["alerts_accepted"]!.GetValue<long>(),
+            ["ingest_ms"] = Math.Round(ingested, 0),
+            ["total_ms"] = Math.Round(total, 0),
+            ["last_get_ms"] = Math.Round(lastGetMs, 0),
+            ["polls"] = polls,
+            ["inhibited_listed"] = inhibited,
+            ["server_cpu_ms"] = cpu1.Server - cpu0.Server,
+            ["pg_cpu_ms"] = cpu1.Pg - cpu0.Pg,
+        };
+    }
+
+    /// <summary>
+    /// Load 6: 10k alerts, each its own group (group_wait 10s), posted as fast as possible so that all groups fall due
+    /// within about a second. Counts what reaches the webhook: every group once, none missing, none twice.
+    /// </summary>
+    static async Task<JsonObject> Storm(Hook hook, int conns, Procs proc)
+    {
+        const int Groups = 10_000;
+        var groupWait = TimeSpan.FromSeconds(10);
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        // startsAt now: a group whose first alert is older than group_wait would be flushed at once.
+        var startsAt = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        string One(int i) => "{\"labels\":{\"alertname\":\"Storm\",\"bench\":\"storm\",\"id\":\"s-" + runId + "-" + i
+            + "\",\"severity\":\"warning\"},\"annotations\":{\"summary\":\"flush storm\"},\"startsAt\":\"" + startsAt + "\"}";
+        var cpu0 = proc.Cpu();
+        var start = Stopwatch.GetTimestamp();
+        var sw = Stopwatch.StartNew();
+        var load = await Load(conns, TimeSpan.FromMinutes(5), 100,
+            n => n < Groups / 100 ? Enumerable.Range((int)n * 100, 100).Select(One) : null, proc);
+        var posted = sw.Elapsed;
+        var allDue = posted + groupWait; // the last group's group_wait ends here (its POST was answered by then)
+        var prefix = $"s-{runId}-";
+        int Distinct() => hook.Counts.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
+        while (sw.Elapsed < allDue + TimeSpan.FromMinutes(3) && Distinct() < Groups)
+        {
+            await Task.Delay(100);
+        }
+        await Task.Delay(3000); // late duplicates
+        var mine = hook.Counts.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var last = mine.Count == 0 ? 0 : mine.Max(kv => hook.LastArrival[kv.Key]);
+        var lastMs = last == 0 ? (double?)null : Stopwatch.GetElapsedTime(start, last).TotalMilliseconds;
+        var cpu1 = proc.Cpu();
+        return new JsonObject
+        {
+            ["groups"] = Groups,
+            ["accepted"] = load["alerts_accepted"]!.GetValue<long>(),
+            ["post_ms"] = Math.Round(posted.TotalMilliseconds, 0),
+            ["group_wait_ms"] = groupWait.TotalMilliseconds,
+            ["delivered_groups"] = mine.Count,
+            ["dropped"] = Groups - mine.Count,
+            ["duplicates"] = mine.Sum(kv => kv.Value) - mine.Count,
+            ["last_webhook_after_all_due_ms"] = lastMs is null ? null : Math.Round(lastMs.Value - allDue.TotalMilliseconds, 0),
+            ["server_cpu_ms"] = cpu1.Server - cpu0.Server,
+            ["pg_cpu_ms"] = cpu1.Pg - cpu0.Pg,
+        };
     }
 
     static string AlertJson(string alertname, string bench, string id, string? grp) =>
@@ -207,6 +329,8 @@ sealed class Hook
 {
     WebApplication? app;
     public readonly ConcurrentDictionary<string, long> Arrivals = new();
+    public readonly ConcurrentDictionary<string, int> Counts = new();
+    public readonly ConcurrentDictionary<string, long> LastArrival = new();
     long requests, alerts;
     public long Requests => Interlocked.Read(ref requests);
     public long Alerts => Interlocked.Read(ref alerts);
@@ -227,7 +351,12 @@ sealed class Hook
                 {
                     Interlocked.Increment(ref alerts);
                     if (a.TryGetProperty("labels", out var l) && l.TryGetProperty("id", out var id))
-                        Arrivals.TryAdd(id.GetString()!, now);
+                    {
+                        var key = id.GetString()!;
+                        Arrivals.TryAdd(key, now);
+                        Counts.AddOrUpdate(key, 1, (_, c) => c + 1);
+                        LastArrival[key] = now;
+                    }
                 }
             return Results.Ok();
         });
@@ -336,7 +465,7 @@ static class Report
         sb.AppendLine("between runs; compare the ratios (Alerting ÷ Alertmanager), not the absolute values. A ratio above 1×");
         sb.AppendLine("is better for Alerting in alerts/s and worse in every other row (ms, CPU, MB).");
         sb.AppendLine("Issue 7's targets: alerts/s ≥ 1.0×, CPU per alert ≤ 1.0×, RSS with 100k groups ≤ 0.25× and with 100 groups ≤ 1.0×,");
-        sb.AppendLine("latency p50 ≤ 5 ms and p99 ≤ 50 ms.");
+        sb.AppendLine("latency p50 ≤ 5 ms and p99 ≤ 50 ms, inhibition load ≤ 0.033× (30× faster), flush storm: every group once.");
         sb.AppendLine();
         sb.AppendLine($"- **Date:** {o.GetValueOrDefault("date", DateTime.UtcNow.ToString("u"))}");
         sb.AppendLine($"- **Machine:** {o.GetValueOrDefault("machine", "?")}");
@@ -365,6 +494,19 @@ static class Report
         Row("4. POST → webhook latency, group_wait 0 (after 20 warm-up notifications): p50 ms", a?["latency"]?["p50_ms"], m?["latency"]?["p50_ms"], $"delivered {a?["latency"]?["delivered"]}/{a?["latency"]?["sent"]} and {m?["latency"]?["delivered"]}/{m?["latency"]?["sent"]}");
         Row("4. POST → webhook latency, group_wait 0 (after 20 warm-up notifications): p99 ms", a?["latency"]?["p99_ms"], m?["latency"]?["p99_ms"]);
         Row("4. cold start: latency of the first of 20 unmeasured warm-up notifications, ms", a?["latency_cold"]?["first_10_ms"]?[0], m?["latency_cold"]?["first_10_ms"]?[0], "sent before the 200 measured ones");
+        var ai = J("alerting-inhibit.json")?["inhibit"]; var mi = J("alertmanager-inhibit.json")?["inhibit"];
+        Row("5. inhibition, 40k alerts (36k inhibited): first POST → all accepted and listed as inhibited, ms", ai?["total_ms"], mi?["total_ms"],
+            $"target ≤ 0.033× (30× faster); accepted {ai?["accepted"]} / {mi?["accepted"]}, inhibited listed {ai?["inhibited_listed"]} / {mi?["inhibited_listed"]}");
+        Row("5. inhibition: of which POSTs (100 alerts/request, 16 connections), ms", ai?["ingest_ms"], mi?["ingest_ms"]);
+        Row("5. inhibition: of which the GET listing the inhibited alerts, ms", ai?["last_get_ms"], mi?["last_get_ms"], $"polls {ai?["polls"]} / {mi?["polls"]}");
+        Row("5. inhibition: CPU-ms, server (+ PostgreSQL for Alerting)", Sum(ai?["server_cpu_ms"], ai?["pg_cpu_ms"]), mi?["server_cpu_ms"]);
+        var ast = J("alerting-storm.json")?["storm"]; var mst = J("alertmanager-storm.json")?["storm"];
+        Row("6. flush storm, 10k groups due together: last webhook after the last group fell due, ms", ast?["last_webhook_after_all_due_ms"], mst?["last_webhook_after_all_due_ms"],
+            $"group_wait {ast?["group_wait_ms"]} ms; POSTs took {ast?["post_ms"]} / {mst?["post_ms"]} ms");
+        Row("6. flush storm: groups delivered (of 10000)", ast?["delivered_groups"], mst?["delivered_groups"]);
+        Row("6. flush storm: groups dropped", ast?["dropped"], mst?["dropped"], "target 0");
+        Row("6. flush storm: duplicate notifications", ast?["duplicates"], mst?["duplicates"], "target 0");
+        Row("6. flush storm: CPU-ms, server (+ PostgreSQL for Alerting)", Sum(ast?["server_cpu_ms"], ast?["pg_cpu_ms"]), mst?["server_cpu_ms"]);
         sb.AppendLine();
         sb.AppendLine("Alerting's PostgreSQL, measured separately (memory runs, after loading):");
         sb.AppendLine();
@@ -390,6 +532,9 @@ static class Report
         }
         var notes = o.GetValueOrDefault("notes");
         if (notes is not null && File.Exists(notes)) sb.AppendLine(File.ReadAllText(notes).Trim()).AppendLine();
+        // Hand-written profiling findings beside the notes, kept across runs.
+        var findings = notes is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notes))!, "findings.md");
+        if (findings is not null && File.Exists(findings)) sb.AppendLine(File.ReadAllText(findings).Trim()).AppendLine();
         File.WriteAllText(o["out"], sb.ToString());
         return 0;
     }

@@ -13,8 +13,13 @@ namespace Alerting.Grouping;
 /// </summary>
 internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, ILogger<GroupRouter> log)
 {
-    /// <summary>Records groups, memberships and lifecycle events for written alerts. Returns true when a new group is due now.</summary>
-    public async Task<bool> RouteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Records groups, memberships and lifecycle events for written alerts. Returns true when a new group is due now.
+    /// Only a new alert or one that fires again is grouped: any other written alert is in its groups already
+    /// (reconciliation, with <paramref name="all"/>, regroups every alert after a reload).
+    /// </summary>
+    public async Task<bool> RouteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, CancellationToken ct,
+        bool all = false, (string Channel, string Payload)? notify = null)
     {
         if (changed.Count == 0)
         {
@@ -37,9 +42,16 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
             {
                 events.Add(fp, now, "refired", null, null);
             }
-            else if (alert.PreviousEndsAt > now && !firing)
+            else
             {
-                events.Add(fp, now, "resolved", null, "resolved by its sender");
+                if (alert.PreviousEndsAt > now && !firing)
+                {
+                    events.Add(fp, now, "resolved", null, "resolved by its sender");
+                }
+                if (!all)
+                {
+                    continue;
+                }
             }
 
             foreach (var r in route.Match(alert.Labels))
@@ -57,58 +69,56 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
             }
         }
 
-        var dueNow = false;
-        var joined = new HashSet<string>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
-            SELECT k, r, rc, gl, d, false, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(k, r, rc, gl, d)
-            ON CONFLICT (group_key) DO NOTHING
-            RETURNING next_flush_at
-            """, conn, tx))
+        if (groups.Count == 0 && events.Count == 0 && notify is null)
         {
-            var list = groups.Values.ToList();
-            cmd.Parameters.Add(Array(list.Select(g => g.Key).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(list.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(list.Select(g => g.Receiver).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(list.Select(g => LabelJson.Write(g.Labels)).ToArray(), NpgsqlDbType.Jsonb));
-            cmd.Parameters.Add(Array(list.Select(g => g.Due.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
-            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                // PostgreSQL rounds to microseconds, possibly up: allow for it.
-                dueNow |= reader.GetFieldValue<DateTimeOffset>(0) <= now.AddMilliseconds(1);
-            }
+            return false;
         }
-
-        await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO group_members (group_key, fingerprint, added_at)
-            SELECT k, f, $3 FROM unnest($1::text[], $2::bigint[]) AS t(k, f)
-            ON CONFLICT DO NOTHING
-            RETURNING group_key, fingerprint
-            """, conn, tx))
-        {
-            cmd.Parameters.Add(Array(memberKeys.ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(memberFps.ToArray(), NpgsqlDbType.Bigint));
-            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                events.Add(reader.GetInt64(1), now, "grouped", reader.GetString(0), null);
-                joined.Add(reader.GetString(0));
-            }
-        }
-
-        if (joined.Count > 0)
-        {
-            // A new alert in an acknowledged group needs attention again.
-            await using var cmd = new NpgsqlCommand("UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL WHERE group_key = ANY($1) AND acknowledged_at IS NOT NULL", conn, tx);
-            cmd.Parameters.Add(Array(joined.ToArray(), NpgsqlDbType.Text));
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-
-        await events.WriteAsync(conn, tx, ct);
-        return dueNow;
+        // One statement, one round trip: groups, memberships, acknowledgements reset, history, and the
+        // announcement to other instances. Events keep their order: lifecycle first, then "grouped".
+        var list = groups.Values.ToList();
+        await using var cmd = new NpgsqlCommand("""
+            WITH g AS (
+                INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
+                SELECT k, r, rc, gl, d, false, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(k, r, rc, gl, d)
+                ON CONFLICT (group_key) DO NOTHING
+                RETURNING next_flush_at
+            ), m AS (
+                INSERT INTO group_members (group_key, fingerprint, added_at)
+                SELECT k, f, $6 FROM unnest($7::text[], $8::bigint[]) AS t(k, f)
+                ON CONFLICT DO NOTHING
+                RETURNING group_key, fingerprint
+            ), ack AS (
+                -- A new alert in an acknowledged group needs attention again.
+                UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
+                WHERE group_key IN (SELECT group_key FROM m) AND acknowledged_at IS NOT NULL
+            ), ev AS (
+                INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+                SELECT f, a, e, gk, d FROM (
+                    SELECT f, a, e, gk, d, o FROM unnest($9::bigint[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])
+                        WITH ORDINALITY AS t(f, a, e, gk, d, o)
+                    UNION ALL
+                    SELECT fingerprint, $6, 'grouped', group_key, NULL, 9223372036854775807 FROM m
+                ) x ORDER BY o
+            ), n AS (
+                SELECT pg_notify($15, $16) WHERE $16 IS NOT NULL
+            )
+            SELECT (SELECT coalesce(bool_or(next_flush_at <= $14), false) FROM g), (SELECT count(*) FROM n)
+            """, conn, tx);
+        cmd.Parameters.Add(Array(list.Select(g => g.Key).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(list.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(list.Select(g => g.Receiver).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(list.Select(g => LabelJson.Write(g.Labels)).ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(Array(list.Select(g => g.Due.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(Array(memberKeys.ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(memberFps.ToArray(), NpgsqlDbType.Bigint));
+        events.AddParameters(cmd);
+        // PostgreSQL rounds to microseconds, possibly up: allow for it.
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = notify?.Channel ?? "", NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)notify?.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) && reader.GetBoolean(0);
     }
 
     public void SignalDue() => signal.Set();
@@ -174,7 +184,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
                 active.Add(new ChangedAlert(unchecked((ulong)reader.GetInt64(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), end, false, end));
             }
         }
-        var dueNow = await RouteAsync(conn, tx, active, now, ct);
+        var dueNow = await RouteAsync(conn, tx, active, now, ct, all: true);
         await tx.CommitAsync(ct);
         if (dueNow)
         {

@@ -128,10 +128,13 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<AlertingMetrics>();
         services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
         services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(PooledConnectionString(connectionString)).Build());
+        services.AddSingleton(_ => RelaxedDb.Create(connectionString));
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<GroupRouter>();
+        services.AddSingleton<StoredAlertCache>();
+        services.AddHostedService<StoredAlertListener>();
         services.AddSingleton<AlertWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<AlertReader>();
@@ -182,6 +185,18 @@ internal sealed class AlertingServer : IAsyncDisposable
         app.MapUi();
         app.MapMetrics("/metrics", metrics.Registry);
         return app;
+    }
+
+    /// <summary>
+    /// Nothing here changes session state, so a pooled connection needs no DISCARD ALL (a statement per batch) on
+    /// reuse, and it keeps its prepared statements: the same few statements run on every request, flush and send,
+    /// and re-planning them cost more than running them.
+    /// </summary>
+    internal static string PooledConnectionString(string connectionString, Action<NpgsqlConnectionStringBuilder>? more = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 };
+        more?.Invoke(builder);
+        return builder.ConnectionString;
     }
 
     /// <summary>MassTransit carries "deliver outbox row N": in memory by default, RabbitMQ when a URL is given.</summary>

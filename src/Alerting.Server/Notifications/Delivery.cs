@@ -15,6 +15,7 @@ namespace Alerting.Notifications;
 /// </summary>
 internal sealed class Delivery(
     NpgsqlDataSource db,
+    Persistence.RelaxedDb relaxed,
     Notifiers notifiers,
     Links.LinkSigner links,
     Persistence.SilenceStore silences,
@@ -39,7 +40,10 @@ internal sealed class Delivery(
             return; // delivered already, or another instance holds it
         }
         var snapshot = OutboxSnapshot.FromJson(row.Payload);
-        var target = notifiers.Find(row.Receiver, row.Integration, await ExtrasAsync(row.GroupKey, snapshot, ct));
+        var linksTask = links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct);
+        var extras = await ExtrasAsync(row.GroupKey, snapshot, ct);
+        var actionLinks = await linksTask;
+        var target = notifiers.Find(row.Receiver, row.Integration, extras);
         if (target is null)
         {
             log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
@@ -51,20 +55,25 @@ internal sealed class Delivery(
         var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
         {
             Data = data,
-            Links = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+            Links = actionLinks,
         };
         var integration = target.Notifier.Integration;
         metrics.Notifications.WithLabels(integration).Inc();
         var started = time.GetTimestamp();
 
         SendResult? last = null;
+        var firstAttempt = true;
         try
         {
             var destination = target.Destination;
             last = await Retry(time, row.Deadline).ExecuteAsync(async _ =>
             {
-                // The lease must outlive the attempt: renew it before each one.
-                await RenewLeaseAsync(row.Id, CancellationToken.None);
+                // The lease must outlive the attempt: renew it before each retry (the claim has just set it for the first).
+                if (!firstAttempt)
+                {
+                    await RenewLeaseAsync(row.Id, CancellationToken.None);
+                }
+                firstAttempt = false;
                 // Shutdown cancels the wait between attempts, never an attempt under way: cutting off a request the
                 // receiver may already have acted on would only cause a duplicate. Each channel bounds its attempt.
                 var result = await SendThroughBreakerAsync(target.Notifier, destination, request, CancellationToken.None);
@@ -151,32 +160,36 @@ internal sealed class Delivery(
     {
         var grafana = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
         var fingerprints = snapshot.Alerts.Select(a => unchecked((long)Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray();
-        await using (var cmd = db.CreateCommand("SELECT fingerprint, extra FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL"))
+        var silencesTask = silences.ActiveOrPendingAsync(time.GetUtcNow(), ct);
+        (string, DateTimeOffset)? acknowledged = null;
+        // Grafana's links and the acknowledgement in one round trip; the silences meanwhile on another connection.
+        await using (var cmd = db.CreateCommand("""
+            SELECT fingerprint, extra, NULL, NULL FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL
+            UNION ALL
+            SELECT NULL, NULL, coalesce(acknowledged_by, 'someone'), acknowledged_at FROM aggregation_groups
+            WHERE group_key = $2 AND acknowledged_at IS NOT NULL
+            """))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = fingerprints, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey, NpgsqlDbType = NpgsqlDbType.Text });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } links)
+                if (!reader.IsDBNull(3))
+                {
+                    acknowledged = (reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+                }
+                else if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } links)
                 {
                     grafana[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = links;
                 }
             }
         }
-        (string, DateTimeOffset)? acknowledged = null;
-        await using (var cmd = db.CreateCommand("SELECT acknowledged_by, acknowledged_at FROM aggregation_groups WHERE group_key = $1 AND acknowledged_at IS NOT NULL"))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                acknowledged = (reader.IsDBNull(0) ? "someone" : reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
-            }
-        }
+        var active = await silencesTask;
         var now = time.GetUtcNow();
         var alerts = snapshot.ToAlerts();
         var groupLabels = Labels.LabelSet.From(snapshot.GroupLabels);
-        var silenced = (await silences.ActiveOrPendingAsync(now, ct))
+        var silenced = active
             .Where(s => s.State(now) == Silences.SilenceState.Active && (s.Matchers.Matches(groupLabels) || alerts.Any(a => s.Matchers.Matches(a.Labels))))
             .Select(s => (s.CreatedBy, s.EndsAt, s.Comment))
             .ToList();
@@ -186,7 +199,7 @@ internal sealed class Delivery(
     private async Task<OutboxClaim?> ClaimAsync(long id, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = relaxed.Source.CreateCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
             WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3)
             RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts
@@ -207,7 +220,7 @@ internal sealed class Delivery(
 
     private async Task RenewLeaseAsync(long id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -218,7 +231,7 @@ internal sealed class Delivery(
     {
         try
         {
-            await using var cmd = db.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+            await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
             cmd.Parameters.Add(new NpgsqlParameter { Value = id });
             cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -234,7 +247,7 @@ internal sealed class Delivery(
     {
         try
         {
-            await using var cmd = db.CreateCommand("""
+            await using var cmd = relaxed.Source.CreateCommand("""
                 INSERT INTO notification_attempts (at, group_key, receiver, integration, outcome, status_code, error, latency_ms, alerts, reason)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """);
@@ -263,30 +276,28 @@ internal sealed class Delivery(
     /// <summary>
     /// Success writes the notification log (only now, as Alertmanager) and marks the alerts notified.
     /// Either way the row goes, unless a later flush replaced its snapshot meanwhile: then it is sent next.
+    /// One batch, one round trip, in the implicit transaction PostgreSQL gives a batch: all of it or none.
     /// </summary>
     private async Task FinishAsync(OutboxClaim row, bool success, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
         if (success)
         {
-            await using (var cmd = new NpgsqlCommand("""
+            var log = new NpgsqlBatchCommand("""
                 INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
                 VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                     firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
-                """, conn, tx))
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Receiver });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Integration });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Resolved, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-            await using (var cmd = new NpgsqlCommand("""
+                """);
+            log.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
+            log.Parameters.Add(new NpgsqlParameter { Value = row.Receiver });
+            log.Parameters.Add(new NpgsqlParameter { Value = row.Integration });
+            log.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            log.Parameters.Add(new NpgsqlParameter { Value = row.Resolved, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            log.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            var notified = new NpgsqlBatchCommand("""
                 WITH changed AS (
                     -- Told as firing, even if it resolved while the message was on its way: the resolution follows.
                     UPDATE alerts SET state = 'firing', state_changed_at = $2
@@ -294,30 +305,37 @@ internal sealed class Delivery(
                     RETURNING fingerprint)
                 INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
                 SELECT fingerprint, $2, 'firing', $3, $4 FROM changed
-                """, conn, tx))
+                """);
+            notified.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            notified.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            notified.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
+            notified.Parameters.Add(new NpgsqlParameter { Value = $"notified {row.Receiver}/{row.Integration}" });
+            batch.BatchCommands.Add(log);
+            batch.BatchCommands.Add(notified);
+        }
+        // The row goes if its version is the one sent; a replaced snapshot is handed back to be sent next.
+        var done = new NpgsqlBatchCommand("""
+            WITH gone AS (DELETE FROM outbox WHERE id = $1 AND version = $2 RETURNING id)
+            UPDATE outbox SET lease_owner = NULL, lease_until = $3
+            WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM gone)
+            RETURNING id
+            """);
+        done.Parameters.Add(new NpgsqlParameter { Value = row.Id });
+        done.Parameters.Add(new NpgsqlParameter { Value = row.Version });
+        done.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        batch.BatchCommands.Add(done);
+        var replaced = false;
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            do
             {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.Firing, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = row.GroupKey });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = $"notified {row.Receiver}/{row.Integration}" });
-                await cmd.ExecuteNonQueryAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    replaced = true; // only the last statement returns rows
+                }
             }
+            while (await reader.NextResultAsync(ct));
         }
-        bool replaced;
-        await using (var cmd = new NpgsqlCommand("DELETE FROM outbox WHERE id = $1 AND version = $2", conn, tx))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Version });
-            replaced = await cmd.ExecuteNonQueryAsync(ct) == 0;
-        }
-        if (replaced)
-        {
-            await using var cmd = new NpgsqlCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1", conn, tx);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = row.Id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
         if (replaced)
         {
             await publisher.PublishAsync(row.Id, ct);

@@ -41,17 +41,21 @@ internal sealed class FlushWrites(DateTimeOffset now)
         _events.Add(unchecked((long)fingerprint), now, state == "suppressed" ? "suppressed" : "unsuppressed", group, detail);
     }
 
-    /// <summary>Commits and returns the ids of outbox rows to publish.</summary>
+    /// <summary>
+    /// Commits and returns the ids of outbox rows to publish. All statements go in one batch, one round trip, and
+    /// run in order in the implicit transaction PostgreSQL gives a batch: each sees what the ones before it
+    /// wrote, and either all of them commit or none does.
+    /// </summary>
     public async Task<List<long>> CommitAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         var ids = new List<long>();
+        await using var batch = new NpgsqlBatch(conn);
 
         if (_sends.Count > 0)
         {
             // One pending row per target: a later flush replaces the snapshot of a send still in flight.
-            await using var cmd = new NpgsqlCommand("""
+            var cmd = Add(batch, """
                 INSERT INTO outbox AS o (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_until)
                 SELECT g, r, i, p,
                        coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
@@ -62,7 +66,7 @@ internal sealed class FlushWrites(DateTimeOffset now)
                     payload = EXCLUDED.payload, firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts,
                     reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline
                 RETURNING id
-                """, conn, tx);
+                """);
             cmd.Parameters.Add(Array(_sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_sends.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_sends.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
@@ -74,16 +78,11 @@ internal sealed class FlushWrites(DateTimeOffset now)
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             // Not claimable by the sweeper for a while: the publish right after commit should win.
             cmd.Parameters.Add(new NpgsqlParameter { Value = (now + OutboxPublisher.PublishGrace).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                ids.Add(reader.GetInt64(0));
-            }
         }
 
         if (_logged.Count > 0)
         {
-            await using var cmd = new NpgsqlCommand("""
+            var cmd = Add(batch, """
                 INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
                 SELECT g, r, i,
                        coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
@@ -91,76 +90,89 @@ internal sealed class FlushWrites(DateTimeOffset now)
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) AS t(g, r, i, f, rs)
                 ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                     firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
-                """, conn, tx);
+                """);
             cmd.Parameters.Add(Array(_logged.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_logged.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_logged.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_logged.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
             cmd.Parameters.Add(Array(_logged.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await cmd.ExecuteNonQueryAsync(ct);
         }
 
         if (_removed.Count > 0)
         {
-            await using var cmd = new NpgsqlCommand("""
+            var cmd = Add(batch, """
                 DELETE FROM group_members m USING unnest($1::text[], $2::bigint[]) AS t(g, f)
                 WHERE m.group_key = t.g AND m.fingerprint = t.f
-                """, conn, tx);
+                """);
             cmd.Parameters.Add(Array(_removed.Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_removed.Select(r => r.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
-            await cmd.ExecuteNonQueryAsync(ct);
         }
 
         if (_states.Count > 0)
         {
-            await using var cmd = new NpgsqlCommand("""
+            var cmd = Add(batch, """
                 UPDATE alerts a SET state = t.s, state_changed_at = $3
                 FROM unnest($1::bigint[], $2::text[]) AS t(f, s) WHERE a.fingerprint = t.f AND a.state <> t.s
-                """, conn, tx);
+                """);
             cmd.Parameters.Add(Array(_states.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
             cmd.Parameters.Add(Array(_states.Select(s => s.State).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await cmd.ExecuteNonQueryAsync(ct);
         }
 
         if (_reschedules.Count > 0)
         {
-            await using (var cmd = new NpgsqlCommand("""
+            var cmd = Add(batch, """
                 UPDATE aggregation_groups g SET next_flush_at = t.n, flushed_once = true, lease_owner = NULL, lease_until = NULL
                 FROM unnest($1::text[], $2::timestamptz[]) AS t(k, n) WHERE g.group_key = t.k
-                """, conn, tx))
-            {
-                cmd.Parameters.Add(Array(_reschedules.Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
-                cmd.Parameters.Add(Array(_reschedules.Select(r => r.Next.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
+                """);
+            cmd.Parameters.Add(Array(_reschedules.Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_reschedules.Select(r => r.Next.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
             // A group with no members and nothing in flight is gone, as Alertmanager destroys empty groups.
-            await using (var cmd = new NpgsqlCommand("""
+            var delete = Add(batch, """
                 DELETE FROM aggregation_groups g
                 WHERE g.group_key = ANY($1)
                   AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_key = g.group_key)
                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key)
-                """, conn, tx))
-            {
-                cmd.Parameters.Add(Array(_reschedules.Where(r => r.DeleteIfEmpty).Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
+                """);
+            delete.Parameters.Add(Array(_reschedules.Where(r => r.DeleteIfEmpty).Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
         }
 
         if (_deletedGroups.Count > 0)
         {
             foreach (var sql in new[] { "DELETE FROM group_members WHERE group_key = ANY($1)", "DELETE FROM aggregation_groups WHERE group_key = ANY($1)" })
             {
-                await using var cmd = new NpgsqlCommand(sql, conn, tx);
+                var cmd = Add(batch, sql);
                 cmd.Parameters.Add(Array(_deletedGroups.ToArray(), NpgsqlDbType.Text));
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
+                }
         }
 
-        await _events.WriteAsync(conn, tx, ct);
-        await tx.CommitAsync(ct);
+        if (_events.Count > 0)
+        {
+            _events.AddParameters(Add(batch, EventBatch.InsertSql));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            // The outbox insert, when there is one, is first and the only statement returning rows.
+            do
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+            while (await reader.NextResultAsync(ct));
+        }
         return ids;
+    }
+
+    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        batch.BatchCommands.Add(cmd);
+        return cmd;
     }
 
     private static string Json(IReadOnlySet<ulong> set) => "[" + string.Join(",", set.Select(f => unchecked((long)f))) + "]";

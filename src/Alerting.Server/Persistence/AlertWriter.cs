@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Alerting.Alerts;
 using Alerting.Grouping;
+using Alerting.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,9 +13,14 @@ namespace Alerting.Persistence;
 /// A request is acknowledged only after the commit, so a 200 never loses an alert, and a busy
 /// instance pays one round trip per batch rather than per alert. Merging follows Alertmanager's rules
 /// and is computed in SQL, so several instances sharing the database agree on the result.
+/// A re-send that the stored row already covers (<see cref="EndsAtLag"/>) is answered at once: the
+/// <see cref="StoredAlertCache"/> proves there is nothing to write, so there is nothing to wait for.
 /// </summary>
-internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
+internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, StoredAlertCache cache, InstanceInfo instance, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
 {
+    /// <summary>The channel other instances' writes are announced on (<see cref="StoredAlertListener"/>).</summary>
+    internal const string WrittenChannel = "alerting_alerts_written";
+
     private const int MaxBatch = 20_000;
 
     private readonly Channel<WriteRequest> _queue = Channel.CreateBounded<WriteRequest>(
@@ -26,6 +32,30 @@ internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, TimeP
         if (alerts.Count == 0)
         {
             return;
+        }
+        if (cache.Enabled)
+        {
+            var now = time.GetUtcNow();
+            List<StoredAlert>? news = null;
+            for (var i = 0; i < alerts.Count; i++)
+            {
+                if (cache.Covers(alerts[i], now))
+                {
+                    news ??= [.. alerts.Take(i)];
+                }
+                else
+                {
+                    news?.Add(alerts[i]);
+                }
+            }
+            if (news is not null)
+            {
+                if (news.Count == 0)
+                {
+                    return;
+                }
+                alerts = news;
+            }
         }
         var request = new WriteRequest(alerts);
         await _queue.Writer.WriteAsync(request, ct);
@@ -95,17 +125,22 @@ internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, TimeP
             }
         }
 
+        var generation = cache.Generation;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
         var changed = new List<ChangedAlert>();
+        var stored = new List<(StoredAlert, DateTimeOffset, DateTimeOffset)>();
         foreach (var round in rounds)
         {
-            await UpsertRoundAsync(conn, tx, round.Values, now, changed, ct);
+            await UpsertRoundAsync(conn, tx, round, now, changed, stored, ct);
         }
         // Grouping is part of the same transaction: an alert that was acknowledged is in its groups.
-        var dueSoon = await router.RouteAsync(conn, tx, changed, now, ct);
+        // With it, other instances drop what they remember of stored alerts (delivered at commit).
+        var dueSoon = await router.RouteAsync(conn, tx, changed, now, ct, notify: (WrittenChannel, instance.Name));
+        // Nothing written means no transaction id, and PostgreSQL commits that without waiting for a flush.
         await tx.CommitAsync(ct);
+        cache.Remember(generation, stored);
         if (dueSoon)
         {
             router.SignalDue();
@@ -139,8 +174,11 @@ internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, TimeP
         , written AS (
             INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra, state, state_changed_at)
             SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, 'pending', $11 FROM merged
-            WHERE is_new OR (ann, starts, ends, gen, timeout, source, extra)
-                  IS DISTINCT FROM (s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra)
+            WHERE is_new OR (ann, starts, gen, timeout, source, extra)
+                  IS DISTINCT FROM (s_ann, s_starts, s_gen, s_timeout, s_source, s_extra)
+               -- An end that only moved forward a little is left as stored (EndsAtLag, the same rule in C#).
+               OR NOT (ends = s_ends
+                       OR (s_ends > $11 AND ends > s_ends AND ends - s_ends <= $12 AND ends - s_ends <= (ends - $11) / 4))
             ON CONFLICT (fingerprint) DO UPDATE SET
                 labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, starts_at = EXCLUDED.starts_at,
                 ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url, updated_at = EXCLUDED.updated_at,
@@ -150,12 +188,15 @@ internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, TimeP
                 state_changed_at = CASE WHEN a.ends_at <= $11 AND EXCLUDED.ends_at > $11 THEN $11 ELSE a.state_changed_at END
             RETURNING fingerprint, labels, starts_at, ends_at
         )
-        SELECT w.fingerprint, w.labels, w.starts_at, w.ends_at, m.is_new, m.s_ends
-        FROM written w JOIN merged m ON m.fp = w.fingerprint
+        -- Every input row: what is stored once this statement is done, and for written rows what routing needs.
+        SELECT m.fp, w.fingerprint IS NOT NULL, w.labels, coalesce(w.starts_at, m.s_starts), coalesce(w.ends_at, m.s_ends), m.is_new, m.s_ends
+        FROM merged m LEFT JOIN written w ON w.fingerprint = m.fp
         """;
 
-    private static async Task UpsertRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ICollection<StoredAlert> alerts, DateTimeOffset now, List<ChangedAlert> changed, CancellationToken ct)
+    private static async Task UpsertRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Dictionary<ulong, StoredAlert> round, DateTimeOffset now,
+        List<ChangedAlert> changed, List<(StoredAlert, DateTimeOffset, DateTimeOffset)> stored, CancellationToken ct)
     {
+        var alerts = round.Values;
         var n = alerts.Count;
         var fp = new long[n];
         var labels = new string[n];
@@ -196,16 +237,19 @@ internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, TimeP
         cmd.Parameters.Add(new NpgsqlParameter { Value = source, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = extra, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = EndsAtLag.MaxLag, NpgsqlDbType = NpgsqlDbType.Interval });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            changed.Add(new ChangedAlert(
-                unchecked((ulong)reader.GetInt64(0)),
-                LabelJson.Read(reader.GetString(1)),
-                reader.GetFieldValue<DateTimeOffset>(2),
-                reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetBoolean(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+            var fingerprint = unchecked((ulong)reader.GetInt64(0));
+            var storedStarts = reader.GetFieldValue<DateTimeOffset>(3);
+            var storedEnds = reader.GetFieldValue<DateTimeOffset>(4);
+            stored.Add((round[fingerprint], storedStarts, storedEnds));
+            if (reader.GetBoolean(1))
+            {
+                changed.Add(new ChangedAlert(fingerprint, LabelJson.Read(reader.GetString(2)), storedStarts, storedEnds,
+                    reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
+            }
         }
     }
 

@@ -3,7 +3,7 @@ using NpgsqlTypes;
 
 namespace Alerting.Persistence;
 
-/// <summary>Alert lifecycle events collected during one transaction and written with one statement.</summary>
+/// <summary>Alert lifecycle events collected during one transaction and written with one statement (<see cref="InsertSql"/> or a caller's own).</summary>
 internal sealed class EventBatch
 {
     private readonly List<long> _fingerprints = [];
@@ -23,21 +23,22 @@ internal sealed class EventBatch
         _details.Add(detail);
     }
 
-    public async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    public const string InsertSql = """
+        INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
+        """;
+
+    /// <summary>Adds the five arrays (fingerprint, at, event, group, detail), in this order, to a statement that inserts them.</summary>
+    public void AddParameters(NpgsqlCommand cmd) => AddParameters(cmd.Parameters);
+
+    public void AddParameters(NpgsqlBatchCommand cmd) => AddParameters(cmd.Parameters);
+
+    private void AddParameters(NpgsqlParameterCollection parameters)
     {
-        if (Count == 0)
-        {
-            return;
-        }
-        await using var cmd = new NpgsqlCommand("""
-            INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
-            SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
-            """, conn, tx);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = _fingerprints.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = _at.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = _events.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = _groups.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = _details.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        await cmd.ExecuteNonQueryAsync(ct);
+        parameters.Add(new NpgsqlParameter { Value = _fingerprints.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        parameters.Add(new NpgsqlParameter { Value = _at.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        parameters.Add(new NpgsqlParameter { Value = _events.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = _groups.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = _details.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
 }

@@ -1,0 +1,20 @@
+using Npgsql;
+
+namespace Alerting.Persistence;
+
+/// <summary>
+/// Connections whose commits do not wait for the WAL flush (<c>synchronous_commit = off</c>), for writes whose
+/// loss in a PostgreSQL crash only makes the engine decide again: group claims and flush decisions, delivery
+/// claims and leases, attempt records. A crash loses at most the last few hundred milliseconds of them (three
+/// times <c>wal_writer_delay</c>); the group is then flushed again and the send may repeat, never go missing.
+/// Alerts, silences and the notification log are written through the ordinary, durable data source.
+/// </summary>
+internal sealed record RelaxedDb(NpgsqlDataSource Source)
+{
+    public static RelaxedDb Create(string connectionString) =>
+        new(new NpgsqlDataSourceBuilder(Hosting.AlertingServer.PooledConnectionString(connectionString, b =>
+        {
+            b.Options = "-c synchronous_commit=off";
+            b.ApplicationName = "alerting-relaxed";
+        })).Build());
+}
