@@ -18,14 +18,14 @@ PORT=${ALERTING_PORT:-19093}
 HOOK_PORT=${HOOK_PORT:-19101}
 WORK=$(mktemp -d /tmp/alerting-profile.XXXXXX)
 chmod 755 "$WORK"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGBIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 log() { echo "[profile $(date -u +%H:%M:%S)] $*" >&2; }
 
 SERVER=
 cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
   su postgres -c "$PGBIN/pg_ctl -D $WORK/pg -m fast stop" >/dev/null 2>&1 || true
-  [ "${KEEP_WORK:-0}" = 1 ] && log "kept $WORK" || rm -rf "$WORK"
+  if [ "${KEEP_WORK:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -46,6 +46,7 @@ psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d alerting -c "CREATE EXTENSION p
 
 sed "s/HOOK_PORT/$HOOK_PORT/" "$ROOT/bench/config.yml.in" > "$WORK/config.yml"
 mkdir -p "$WORK/storage"
+# shellcheck disable=SC2086 # ENVS is a list of NAME=value words
 (cd "$WORK/alerting" && exec env ${ENVS:-} ./alerting --config.file="$WORK/config.yml" --storage.path="$WORK/storage" \
   --web.listen-address="127.0.0.1:$PORT" --log.level=warn --database.url="postgres://postgres@127.0.0.1:$PGPORT/alerting") >"$WORK/alerting.log" 2>&1 &
 SERVER=$!

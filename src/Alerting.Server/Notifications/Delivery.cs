@@ -34,15 +34,17 @@ internal sealed class Delivery(
 
     public async Task DeliverAsync(long id, CancellationToken ct)
     {
-        var row = await ClaimAsync(id, ct);
+        // The silences are read meanwhile on another connection: each round trip is on the notification's path.
+        var silencesTask = silences.ActiveOrPendingAsync(time.GetUtcNow(), ct);
+        var (row, grafana, acknowledged) = await ClaimAsync(id, ct);
         if (row is null)
         {
+            await silencesTask;
             return; // delivered already, or another instance holds it
         }
         var snapshot = OutboxSnapshot.FromJson(row.Payload);
-        var linksTask = links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct);
-        var extras = await ExtrasAsync(row.GroupKey, snapshot, ct);
-        var actionLinks = await linksTask;
+        var actionLinks = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct);
+        var extras = Extras(snapshot, grafana, acknowledged, await silencesTask);
         var target = notifiers.Find(row.Receiver, row.Integration, extras);
         if (target is null)
         {
@@ -155,37 +157,10 @@ internal sealed class Delivery(
         return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
     }
 
-    /// <summary>Grafana's links for the alerts, and the group's acknowledgement and silences, for the message.</summary>
-    private async Task<MessageExtras> ExtrasAsync(string groupKey, OutboxSnapshot snapshot, CancellationToken ct)
+    /// <summary>The silences that cover the group or one of its alerts, for the message.</summary>
+    private MessageExtras Extras(OutboxSnapshot snapshot, Dictionary<string, Templating.GrafanaLinks> grafana,
+        (string, DateTimeOffset)? acknowledged, List<Silences.Silence> active)
     {
-        var grafana = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
-        var fingerprints = snapshot.Alerts.Select(a => unchecked((long)Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray();
-        var silencesTask = silences.ActiveOrPendingAsync(time.GetUtcNow(), ct);
-        (string, DateTimeOffset)? acknowledged = null;
-        // Grafana's links and the acknowledgement in one round trip; the silences meanwhile on another connection.
-        await using (var cmd = db.CreateCommand("""
-            SELECT fingerprint, extra, NULL, NULL FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL
-            UNION ALL
-            SELECT NULL, NULL, coalesce(acknowledged_by, 'someone'), acknowledged_at FROM aggregation_groups
-            WHERE group_key = $2 AND acknowledged_at IS NOT NULL
-            """))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = fingerprints, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey, NpgsqlDbType = NpgsqlDbType.Text });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                if (!reader.IsDBNull(3))
-                {
-                    acknowledged = (reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
-                }
-                else if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } links)
-                {
-                    grafana[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = links;
-                }
-            }
-        }
-        var active = await silencesTask;
         var now = time.GetUtcNow();
         var alerts = snapshot.ToAlerts();
         var groupLabels = Labels.LabelSet.From(snapshot.GroupLabels);
@@ -196,26 +171,61 @@ internal sealed class Delivery(
         return new MessageExtras(grafana, acknowledged, silenced);
     }
 
-    private async Task<OutboxClaim?> ClaimAsync(long id, CancellationToken ct)
+    /// <summary>
+    /// Takes the row with a lease and, in the same round trip, reads Grafana's links for its alerts and the group's
+    /// acknowledgement. The alerts are found from the row's firing and resolved sets, which hold every alert in the
+    /// message (and, with send_resolved off, resolved ones it leaves out: harmless extra lookups).
+    /// </summary>
+    private async Task<(OutboxClaim? Row, Dictionary<string, Templating.GrafanaLinks> Grafana, (string, DateTimeOffset)? Acknowledged)> ClaimAsync(
+        long id, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var cmd = relaxed.Source.CreateCommand("""
+        await using var conn = await relaxed.Source.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
+        var claim = new NpgsqlBatchCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
             WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3)
             RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts
             """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        claim.Parameters.Add(new NpgsqlParameter { Value = id });
+        claim.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        claim.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var extras = new NpgsqlBatchCommand("""
+            SELECT a.fingerprint, a.extra, NULL, NULL FROM alerts a
+            WHERE a.extra IS NOT NULL AND a.fingerprint IN (SELECT unnest(firing_alerts || resolved_alerts) FROM outbox WHERE id = $1)
+            UNION ALL
+            SELECT NULL, NULL, coalesce(g.acknowledged_by, 'someone'), g.acknowledged_at
+            FROM aggregation_groups g JOIN outbox o ON o.group_key = g.group_key
+            WHERE o.id = $1 AND g.acknowledged_at IS NOT NULL
+            """);
+        extras.Parameters.Add(new NpgsqlParameter { Value = id });
+        batch.BatchCommands.Add(claim);
+        batch.BatchCommands.Add(extras);
+
+        OutboxClaim? row = null;
+        var grafana = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
+        (string, DateTimeOffset)? acknowledged = null;
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (await reader.ReadAsync(ct))
         {
-            return null;
+            row = new OutboxClaim(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetFieldValue<long[]>(5), reader.GetFieldValue<long[]>(6), reader.GetString(7), reader.GetInt32(8),
+                reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10));
         }
-        return new OutboxClaim(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-            reader.GetFieldValue<long[]>(5), reader.GetFieldValue<long[]>(6), reader.GetString(7), reader.GetInt32(8),
-            reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10));
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (!reader.IsDBNull(3))
+            {
+                acknowledged = (reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+            }
+            else if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } links)
+            {
+                grafana[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = links;
+            }
+        }
+        return (row, grafana, acknowledged);
     }
 
     private async Task RenewLeaseAsync(long id, CancellationToken ct)

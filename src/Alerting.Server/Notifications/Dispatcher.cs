@@ -89,14 +89,16 @@ internal sealed class Dispatcher(
     {
         var now = time.GetUtcNow();
         var runtime = config.Current;
+        // Read meanwhile on another connection: one round trip less on a notification's path.
+        var silencesTask = silences.ActiveOrPendingAsync(now, ct);
         var (claimed, members, logs) = await ClaimAsync(now, ct);
         if (claimed.Count == 0)
         {
+            await silencesTask;
             return 0;
         }
 
         var routes = runtime.Route.Walk().ToDictionary(r => r.Id(), StringComparer.Ordinal);
-        var silencesTask = silences.ActiveOrPendingAsync(now, ct);
         var pipeline = new FlushPipeline(
             await BuildInhibitorAsync(runtime, members, now, ct),
             (await silencesTask).Where(s => s.State(now) == SilenceState.Active).ToList(),
