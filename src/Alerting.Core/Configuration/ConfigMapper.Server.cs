@@ -11,7 +11,7 @@ internal sealed partial class ConfigMapper
         var auth = AuthConfig.Open;
         if (s.Map("auth") is { } a)
         {
-            auth = new AuthConfig(ReadAccess(a.Map("read")), ReadAccess(a.Map("write")));
+            auth = new AuthConfig(ReadAccess(a.Map("read")), ReadAccess(a.Map("write"))) { Send = ReadAccess(a.Map("send")) };
             a.Finish();
         }
 

@@ -32,10 +32,17 @@ public sealed record LinksConfig
     public TimeSpan Ttl { get; init; } = TimeSpan.FromDays(7);
 }
 
-/// <summary>Credentials for reading (GET) and writing (POST/DELETE) the API.</summary>
+/// <summary>
+/// Credentials per role: <see cref="Read"/> for GET endpoints, <see cref="Write"/> for operators (silences,
+/// reload; a write credential also reads and sends), <see cref="Send"/> for senders such as Prometheus and
+/// Grafana, which may post alerts and nothing else.
+/// </summary>
 public sealed record AuthConfig(AccessConfig Read, AccessConfig Write)
 {
     public static readonly AuthConfig Open = new(AccessConfig.Open, AccessConfig.Open);
+
+    /// <summary>An init property rather than a parameter, so that two-role configs built in code keep compiling.</summary>
+    public AccessConfig Send { get; init; } = AccessConfig.Open;
 }
 
 /// <summary>Accepted credentials; with none configured, access is not restricted.</summary>

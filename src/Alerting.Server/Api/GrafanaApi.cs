@@ -75,7 +75,9 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
         var now = time.GetUtcNow();
         var authorized = source is not null
             ? Authenticate(source, request, body, now)
-            : grafana.Sources.Count == 0 || grafana.Sources.Any(s => Authenticate(s, request, body, now));
+            : grafana.Sources.Count > 0
+                ? grafana.Sources.Any(s => Authenticate(s, request, body, now))
+                : SendRoleAllows(request, runtime.Config.Server.Auth);
         if (!authorized)
         {
             return TypedResults.Text("unauthorized: credentials or signature do not match a configured Grafana source", statusCode: StatusCodes.Status401Unauthorized);
@@ -145,6 +147,13 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
         }
         return buffer.ToArray();
     }
+
+    /// <summary>
+    /// Without Grafana sources the endpoint takes a send (or write) credential once <c>server.auth.send</c>
+    /// is set. With only <c>write</c> set it stays open, as it was before the send role existed.
+    /// </summary>
+    private static bool SendRoleAllows(HttpRequest request, AuthConfig auth) =>
+        auth.Send.IsOpen || ApiAuth.Allowed(request, auth, Access.Send);
 
     /// <summary>Every method a source configures must pass; a source with none configured accepts all.</summary>
     internal static bool Authenticate(GrafanaSource source, HttpRequest request, byte[] body, DateTimeOffset now)

@@ -200,6 +200,7 @@ public sealed class ConfigLoaderTests
         Assert.Empty(server.Auth.Read.Basic);
         Assert.Equal(["write-token-1"], server.Auth.Write.BearerTokens);
         Assert.Equal(new BasicCredential("admin", "admin-pass"), Assert.Single(server.Auth.Write.Basic));
+        Assert.Equal(["send-token-1"], server.Auth.Send.BearerTokens);
         Assert.Equal(1_048_576, server.Limits.MaxBodyBytes);
         Assert.Equal(500, server.Limits.MaxAlertsPerRequest);
         Assert.Equal(128, server.Limits.MaxLabelsPerAlert);
@@ -234,6 +235,7 @@ public sealed class ConfigLoaderTests
         Assert.Empty(config.Warnings);
         Assert.Same(ServerConfig.Default, config.Server);
         Assert.True(config.Server.Auth.Read.IsOpen);
+        Assert.True(config.Server.Auth.Send.IsOpen);
         Assert.Equal(5 * 1024 * 1024, config.Server.Limits.MaxBodyBytes);
         Assert.Equal(10_000, config.Server.Limits.MaxAlertsPerRequest);
         Assert.Equal(256, config.Server.Limits.MaxLabelNameLength);
