@@ -70,6 +70,19 @@ public sealed record LimitsConfig
     public int MaxLabelValueLength { get; init; } = 16_384;
 
     public int MaxAnnotationValueLength { get; init; } = 65_536;
+
+    /// <summary>Alert posts per second from one client address (token bucket); 0 turns it off.</summary>
+    /// <remarks>Generous: one Prometheus sends a batch per rule evaluation, a few requests a second at most.</remarks>
+    public int IngestRequestsPerSecond { get; init; } = 100;
+
+    /// <summary>Posts one client address may send at once above the rate, after a quiet spell.</summary>
+    public int IngestBurst { get; init; } = 200;
+
+    /// <summary>Alert posts from one client address being handled at the same time; 0 turns it off.</summary>
+    public int IngestConcurrencyPerSource { get; init; } = 16;
+
+    /// <summary>Alert posts from all clients being handled at the same time; 0 turns it off.</summary>
+    public int IngestConcurrency { get; init; } = 64;
 }
 
 public sealed record GrafanaConfig(IReadOnlyList<GrafanaSource> Sources)

@@ -20,7 +20,7 @@ internal static class GrafanaApi
 {
     public static void MapGrafanaApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/grafana/alerts");
+        var group = app.MapGroup("/api/grafana/alerts").LimitedAsIngestion();
         group.MapMethods("", ["POST", "PUT"], (HttpRequest r, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, null, ct));
         group.MapMethods("/{source}", ["POST", "PUT"], (HttpRequest r, string source, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, source, ct));
     }

@@ -150,6 +150,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddTemplating();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        services.AddIngestLimits();
         AddBus(services, options);
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -169,6 +170,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         }
         app.UseMiddleware<ErrorHandling>();
         app.UseHttpMetrics(o => o.SetMetricFactory(metrics.Factory));
+        app.UseRateLimiter();
         app.MapHealthApi();
         app.MapAlertsApi();
         app.MapSilencesApi();
