@@ -246,6 +246,19 @@ public sealed class ConfigValidationTests
     }
 
     [Theory]
+    [InlineData("slack_configs: [{api_url: ''}]", "api_url")]
+    [InlineData("dingtalk_configs: [{url: ''}]", "url")]
+    [InlineData("webhook_configs: [{url: ''}]", "url")]
+    [InlineData("webhook_configs: [{url: 'http://u:TOKENPART@bad host/?token=TOKENPART'}]", "url")]
+    public void Empty_or_broken_secret_urls_are_config_errors_that_do_not_echo_them(string line, string field)
+    {
+        // Found by the config fuzz test: an empty secret URL threw ArgumentException instead of a config error.
+        var e = Fails($"route:\n  receiver: r\nreceivers:\n  - name: r\n    {line}\n");
+        Assert.Contains(e.Errors, x => x.Field.EndsWith(field, StringComparison.Ordinal));
+        Assert.DoesNotContain("TOKENPART", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("resolve_timeout: 1x", "global.resolve_timeout: not a valid duration string: \"1x\"")]
     [InlineData("smtp_require_tls: 'true'", "global.smtp_require_tls: expected true or false, got \"true\"")]
     [InlineData("slack_api_url: 'https://a.example/x'\n  slack_api_url_file: /x", "global.slack_api_url_file: at most one of slack_api_url & slack_api_url_file must be configured")]
