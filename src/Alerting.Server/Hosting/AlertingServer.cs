@@ -43,7 +43,9 @@ internal sealed class AlertingServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<AlertingServer> StartAsync(ServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default)
+    /// <param name="logs">Receives every log line as well as the console (tests read what was logged).</param>
+    public static async Task<AlertingServer> StartAsync(
+        ServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default, ILoggerProvider? logs = null)
     {
         // Fail on a bad configuration before anything else is started.
         var config = RuntimeConfig.From(ConfigLoader.LoadFile(options.ConfigFile));
@@ -59,6 +61,10 @@ internal sealed class AlertingServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         var (host, port) = ParseListenAddress(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -77,7 +83,14 @@ internal sealed class AlertingServer : IAsyncDisposable
             }
         });
 
-        using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Information));
+        using var loggerFactory = LoggerFactory.Create(l =>
+        {
+            l.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
+            if (logs is not null)
+            {
+                l.AddProvider(logs);
+            }
+        });
         var startLog = loggerFactory.CreateLogger("Alerting");
         foreach (var warning in config.Config.Warnings)
         {
@@ -188,6 +201,8 @@ internal sealed class AlertingServer : IAsyncDisposable
     {
         services.AddMassTransit(bus =>
         {
+            // MassTransit would otherwise report the bus layout to its vendor's server: no calls home.
+            bus.DisableUsageTelemetry();
             bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(32));
             if (options.RabbitMqUrl is { Length: > 0 } url)
             {
