@@ -120,6 +120,11 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
                 // A resolved alert without an end time ends now: it must resolve ours.
                 var endsAt = resolved && AlertConversion.Normalize(g.EndsAt) == default ? now : g.EndsAt;
                 alert = AlertConversion.ToAlert(SanitizeNames(g.Labels), SanitizeNames(g.Annotations), g.StartsAt, endsAt, g.GeneratorUrl, now, resolveTimeout, limits, problems);
+                if (alert is not null && !ExtrasAreText(g, payload))
+                {
+                    problems.Add("Grafana's links or values are not valid UTF-8 or contain a NUL character");
+                    alert = null;
+                }
             }
             if (alert is null)
             {
@@ -222,6 +227,31 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
             result.TryAdd(sb.ToString(), value);
         }
         return result;
+    }
+
+    /// <summary>What <see cref="Extra"/> keeps must be storable text (jsonb cannot hold U+0000).</summary>
+    private static bool ExtrasAreText(GrafanaAlert g, GrafanaPayload payload) =>
+        new[] { g.Fingerprint, g.SilenceUrl, g.DashboardUrl, g.PanelUrl, g.ValueString, payload.ExternalUrl }
+            .All(s => s is null || Labels.LabelName.IsValidText(s))
+        && (g.Values is not { } values || IsText(values));
+
+    private static bool IsText(JsonElement e)
+    {
+        try
+        {
+            return e.ValueKind switch
+            {
+                JsonValueKind.String => Labels.LabelName.IsValidText(e.GetString()!),
+                JsonValueKind.Array => e.EnumerateArray().All(IsText),
+                JsonValueKind.Object => e.EnumerateObject().All(p => Labels.LabelName.IsValidText(p.Name) && IsText(p.Value)),
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") cannot even be read as a string.
+            return false;
+        }
     }
 
     private static string Extra(GrafanaAlert g, GrafanaPayload payload)

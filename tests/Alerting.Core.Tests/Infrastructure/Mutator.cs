@@ -151,6 +151,19 @@ public sealed class Mutator
     /// <summary>Replaces, removes or adds one node of the parsed tree; falls back to text damage when it does not parse.</summary>
     private string MutateTree(string json)
     {
+        try
+        {
+            return MutateParsed(json);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // JsonObject refuses duplicate keys (it reads them lazily, so anywhere in the walk): damage the text instead.
+            return MutateText(json);
+        }
+    }
+
+    private string MutateParsed(string json)
+    {
         JsonNode? root;
         try
         {
@@ -208,10 +221,10 @@ public sealed class Mutator
                 {
                     // Many copies: batches near and over the limits.
                     var copies = _random.Next(4) == 0 ? 40 + _random.Next(40) : 1 + _random.Next(3);
-                    var item = grow[_random.Next(grow.Count)]!;
+                    var item = grow[_random.Next(grow.Count)];
                     for (var i = 0; i < copies; i++)
                     {
-                        grow.Add(item.DeepClone());
+                        grow.Add(item?.DeepClone());
                     }
                 }
                 break;
