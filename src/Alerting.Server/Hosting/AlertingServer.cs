@@ -49,6 +49,8 @@ internal sealed class AlertingServer : IAsyncDisposable
     {
         // Fail on a bad configuration before anything else is started.
         var config = RuntimeConfig.From(ConfigLoader.LoadFile(options.ConfigFile));
+        var web = options.WebConfigFile is { Length: > 0 } webFile ? WebConfigLoader.LoadFile(webFile) : WebConfig.Plain;
+        options = options with { Https = web.Tls is not null };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(options.LogLevel switch
@@ -65,24 +67,6 @@ internal sealed class AlertingServer : IAsyncDisposable
         {
             builder.Logging.AddProvider(logs);
         }
-        var (host, port) = ParseListenAddress(options.ListenAddress);
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            if (host is null)
-            {
-                k.ListenAnyIP(port);
-            }
-            else if (host == "localhost")
-            {
-                k.ListenLocalhost(port);
-            }
-            else
-            {
-                k.Listen(IPAddress.Parse(host), port);
-            }
-        });
-
         using var loggerFactory = LoggerFactory.Create(l =>
         {
             l.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
@@ -92,6 +76,31 @@ internal sealed class AlertingServer : IAsyncDisposable
             }
         });
         var startLog = loggerFactory.CreateLogger("Alerting");
+        var tls = web.Tls is null ? null : TlsListener.Start(web, loggerFactory.CreateLogger<TlsListener>());
+        var (host, port) = ParseListenAddress(options.ListenAddress);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
+            {
+                listen.Protocols = web.Http2
+                    ? Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2
+                    : Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
+                tls?.Configure(listen);
+            }
+            if (host is null)
+            {
+                k.ListenAnyIP(port, Configure);
+            }
+            else if (host == "localhost")
+            {
+                k.ListenLocalhost(port, Configure);
+            }
+            else
+            {
+                k.Listen(IPAddress.Parse(host), port, Configure);
+            }
+        });
         foreach (var warning in config.Config.Warnings)
         {
             startLog.LogWarning("{Warning}", warning);
@@ -111,7 +120,8 @@ internal sealed class AlertingServer : IAsyncDisposable
 
         try
         {
-            var app = Build(builder, options, config, connectionString, configureServices);
+            var app = Build(builder, options, config, web, connectionString, configureServices);
+            tls?.UseLog(app.Services.GetRequiredService<ILogger<TlsListener>>());
             await MigrateAsync(app.Services, startLog, ct);
             await ReconcileGroupsAsync(app.Services, ct);
             await app.StartAsync(ct);
@@ -132,7 +142,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(WebApplicationBuilder builder, ServerOptions options, RuntimeConfig config, string connectionString, Action<IServiceCollection>? configureServices)
+    private static WebApplication Build(WebApplicationBuilder builder, ServerOptions options, RuntimeConfig config, WebConfig web, string connectionString, Action<IServiceCollection>? configureServices)
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -180,6 +190,17 @@ internal sealed class AlertingServer : IAsyncDisposable
         if (prefix.Length > 0)
         {
             app.UsePathBase(prefix);
+        }
+        if (web.Headers.Count > 0)
+        {
+            app.Use((context, next) =>
+            {
+                foreach (var (name, value) in web.Headers)
+                {
+                    context.Response.Headers[name] = value;
+                }
+                return next(context);
+            });
         }
         app.UseMiddleware<ErrorHandling>();
         app.UseHttpMetrics(o => o.SetMetricFactory(metrics.Factory));
