@@ -21,9 +21,14 @@ public static class AlertValidation
         IReadOnlyList<KeyValuePair<string, string>> annotations,
         DateTimeOffset startsAt,
         DateTimeOffset endsAt,
-        InputLimits limits)
+        InputLimits limits,
+        string generatorUrl = "")
     {
         var errors = new List<string>();
+        if (!LabelName.IsValidText(generatorUrl))
+        {
+            errors.Add("invalid generatorURL: not valid UTF-8 or contains a NUL character");
+        }
         if (startsAt == default)
         {
             errors.Add("start time missing");
@@ -69,6 +74,10 @@ public static class AlertValidation
             else if (!LabelName.IsValidValue(value))
             {
                 errors.Add($"invalid {what} value for \"{Short(name)}\": not valid UTF-8");
+            }
+            else if (!LabelName.IsValidText(value))
+            {
+                errors.Add($"invalid {what} value for \"{Short(name)}\": contains a NUL character");
             }
         }
     }

@@ -62,7 +62,7 @@ public static class ConfigLoader
         };
     }
 
-    private static YamlStream Parse(string text, string fileName)
+    internal static YamlStream Parse(string text, string fileName)
     {
         var stream = new YamlStream();
         var parser = new TrackingParser(new Parser(new StringReader(text)));

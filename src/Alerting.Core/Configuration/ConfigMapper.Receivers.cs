@@ -72,7 +72,7 @@ internal sealed partial class ConfigMapper
         var config = new WebhookConfig
         {
             SendResolved = w.Bool("send_resolved", true),
-            Url = w.Url("url"),
+            Url = w.Url("url", redact: true),
             UrlFile = ctx.ResolvePath(w.String("url_file")),
             HttpConfig = ReadHttpConfig(w.Map("http_config")) ?? global.HttpConfig,
             MaxAlerts = w.Int("max_alerts", min: 0) ?? 0,

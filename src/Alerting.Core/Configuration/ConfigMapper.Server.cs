@@ -11,7 +11,7 @@ internal sealed partial class ConfigMapper
         var auth = AuthConfig.Open;
         if (s.Map("auth") is { } a)
         {
-            auth = new AuthConfig(ReadAccess(a.Map("read")), ReadAccess(a.Map("write")));
+            auth = new AuthConfig(ReadAccess(a.Map("read")), ReadAccess(a.Map("write"))) { Send = ReadAccess(a.Map("send")) };
             a.Finish();
         }
 
@@ -27,6 +27,14 @@ internal sealed partial class ConfigMapper
                 MaxLabelNameLength = (int)(l.Int("max_label_name_length", 1, int.MaxValue) ?? d.MaxLabelNameLength),
                 MaxLabelValueLength = (int)(l.Int("max_label_value_length", 1, int.MaxValue) ?? d.MaxLabelValueLength),
                 MaxAnnotationValueLength = (int)(l.Int("max_annotation_value_length", 1, int.MaxValue) ?? d.MaxAnnotationValueLength),
+                IngestRequestsPerSecond = (int)(l.Int("ingest_requests_per_second", 0, 1_000_000) ?? d.IngestRequestsPerSecond),
+                IngestConcurrencyPerSource = (int)(l.Int("ingest_concurrency_per_source", 0, 1_000_000) ?? d.IngestConcurrencyPerSource),
+                IngestConcurrency = (int)(l.Int("ingest_concurrency", 0, 1_000_000) ?? d.IngestConcurrency),
+            };
+            // Without an explicit burst, a bucket of two seconds' worth follows the rate.
+            limits = limits with
+            {
+                IngestBurst = (int)(l.Int("ingest_burst", 1, 2_000_000) ?? Math.Max(1, 2 * limits.IngestRequestsPerSecond)),
             };
             l.Finish();
         }

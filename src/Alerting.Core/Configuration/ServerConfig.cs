@@ -32,10 +32,17 @@ public sealed record LinksConfig
     public TimeSpan Ttl { get; init; } = TimeSpan.FromDays(7);
 }
 
-/// <summary>Credentials for reading (GET) and writing (POST/DELETE) the API.</summary>
+/// <summary>
+/// Credentials per role: <see cref="Read"/> for GET endpoints, <see cref="Write"/> for operators (silences,
+/// reload; a write credential also reads and sends), <see cref="Send"/> for senders such as Prometheus and
+/// Grafana, which may post alerts and nothing else.
+/// </summary>
 public sealed record AuthConfig(AccessConfig Read, AccessConfig Write)
 {
     public static readonly AuthConfig Open = new(AccessConfig.Open, AccessConfig.Open);
+
+    /// <summary>An init property rather than a parameter, so that two-role configs built in code keep compiling.</summary>
+    public AccessConfig Send { get; init; } = AccessConfig.Open;
 }
 
 /// <summary>Accepted credentials; with none configured, access is not restricted.</summary>
@@ -63,6 +70,19 @@ public sealed record LimitsConfig
     public int MaxLabelValueLength { get; init; } = 16_384;
 
     public int MaxAnnotationValueLength { get; init; } = 65_536;
+
+    /// <summary>Alert posts per second from one client address (token bucket); 0 turns it off.</summary>
+    /// <remarks>Generous: one Prometheus sends a batch per rule evaluation, a few requests a second at most.</remarks>
+    public int IngestRequestsPerSecond { get; init; } = 100;
+
+    /// <summary>Posts one client address may send at once above the rate, after a quiet spell.</summary>
+    public int IngestBurst { get; init; } = 200;
+
+    /// <summary>Alert posts from one client address being handled at the same time; 0 turns it off.</summary>
+    public int IngestConcurrencyPerSource { get; init; } = 16;
+
+    /// <summary>Alert posts from all clients being handled at the same time; 0 turns it off.</summary>
+    public int IngestConcurrency { get; init; } = 64;
 }
 
 public sealed record GrafanaConfig(IReadOnlyList<GrafanaSource> Sources)

@@ -225,7 +225,9 @@ internal sealed class MapReader
     }
 
     /// <summary>A URL as Alertmanager's URL type accepts it: http or https with a host.</summary>
-    public string? Url(string key, bool secret = false)
+    /// <param name="secret">Alertmanager's SecretURL: its mask is accepted, and errors never show the value.</param>
+    /// <param name="redact">A plain URL that often carries a token (a webhook's): errors never show the value.</param>
+    public string? Url(string key, bool secret = false, bool redact = false)
     {
         var value = String(key);
         if (value is null)
@@ -239,8 +241,8 @@ internal sealed class MapReader
         }
         if (UrlCheck.Problem(value) is { } problem)
         {
-            // Never echo a secret URL back in an error.
-            Error(key, secret ? problem.Replace(value, "<redacted>", StringComparison.Ordinal) : problem);
+            // Never echo a secret URL back in an error: reload errors go to logs and HTTP answers.
+            Error(key, (secret || redact) && value.Length > 0 ? problem.Replace(value, "<redacted>", StringComparison.Ordinal) : problem);
             return null;
         }
         return value;

@@ -22,6 +22,12 @@ public static class LabelName
         return true;
     }
 
+    /// <summary>
+    /// Valid UTF-8 without NUL: text we can keep. PostgreSQL's text and jsonb cannot hold U+0000, and Go's
+    /// senders have no reason to send it; refusing it keeps one bad alert from failing a whole write batch.
+    /// </summary>
+    public static bool IsValidText(string value) => !value.Contains('\0', StringComparison.Ordinal) && IsValidValue(value);
+
     /// <summary>True when the string survives a UTF-8 round trip (no lone surrogates).</summary>
     public static bool IsValidValue(string value)
     {

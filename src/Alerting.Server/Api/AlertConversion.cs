@@ -36,7 +36,7 @@ internal static class AlertConversion
             end = now + resolveTimeout;
         }
 
-        var problems = AlertValidation.Validate(labelPairs, annotationPairs, start, end, limits);
+        var problems = AlertValidation.Validate(labelPairs, annotationPairs, start, end, limits, generatorUrl ?? "");
         if (problems.Count > 0)
         {
             errors.AddRange(problems);

@@ -7,13 +7,21 @@ namespace Alerting.Api;
 
 internal enum Access
 {
+    /// <summary>GET endpoints: alerts, silences, status, history.</summary>
     Read,
+
+    /// <summary>Operators: silences, reload.</summary>
     Write,
+
+    /// <summary>Posting alerts (Prometheus, amtool, Grafana).</summary>
+    Send,
 }
 
 /// <summary>
 /// Optional API authentication, off by default as in Alertmanager. <c>server.auth.read</c> guards reads,
-/// <c>server.auth.write</c> guards writes; a write credential also reads. Each is off while empty.
+/// <c>server.auth.write</c> guards operator actions, <c>server.auth.send</c> guards posting alerts. A write
+/// credential also reads and sends; a send credential does nothing else. Each role is off while empty,
+/// except that sending stays guarded by <c>write</c> while <c>send</c> is empty, as before there was a send role.
 /// </summary>
 internal static class ApiAuth
 {
@@ -27,10 +35,10 @@ internal static class ApiAuth
                 : Challenge(ctx.HttpContext, config);
         });
 
+    /// <summary>Whether the request's credentials (or the absence of any configured) grant <paramref name="access"/>.</summary>
     public static bool Allowed(HttpRequest request, AuthConfig auth, Access access)
     {
-        var required = access == Access.Write ? auth.Write : auth.Read;
-        if (required.IsOpen)
+        if (IsOpen(auth, access))
         {
             return true;
         }
@@ -39,8 +47,22 @@ internal static class ApiAuth
         {
             return false;
         }
-        return Accepts(required, value) || (access == Access.Read && !auth.Write.IsOpen && Accepts(auth.Write, value));
+        // An open role lists no credentials, so Accepts is false for it.
+        return access switch
+        {
+            Access.Read => Accepts(auth.Read, value) || Accepts(auth.Write, value),
+            Access.Send => Accepts(auth.Send, value) || Accepts(auth.Write, value),
+            _ => Accepts(auth.Write, value),
+        };
     }
+
+    /// <summary>True when no credential is needed for <paramref name="access"/>.</summary>
+    public static bool IsOpen(AuthConfig auth, Access access) => access switch
+    {
+        Access.Read => auth.Read.IsOpen,
+        Access.Send => auth.Send.IsOpen && auth.Write.IsOpen,
+        _ => auth.Write.IsOpen,
+    };
 
     private static bool Accepts(AccessConfig creds, AuthenticationHeaderValue value)
     {

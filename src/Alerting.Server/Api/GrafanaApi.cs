@@ -20,7 +20,7 @@ internal static class GrafanaApi
 {
     public static void MapGrafanaApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/grafana/alerts");
+        var group = app.MapGroup("/api/grafana/alerts").LimitedAsIngestion();
         group.MapMethods("", ["POST", "PUT"], (HttpRequest r, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, null, ct));
         group.MapMethods("/{source}", ["POST", "PUT"], (HttpRequest r, string source, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, source, ct));
     }
@@ -75,7 +75,9 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
         var now = time.GetUtcNow();
         var authorized = source is not null
             ? Authenticate(source, request, body, now)
-            : grafana.Sources.Count == 0 || grafana.Sources.Any(s => Authenticate(s, request, body, now));
+            : grafana.Sources.Count > 0
+                ? grafana.Sources.Any(s => Authenticate(s, request, body, now))
+                : SendRoleAllows(request, runtime.Config.Server.Auth);
         if (!authorized)
         {
             return TypedResults.Text("unauthorized: credentials or signature do not match a configured Grafana source", statusCode: StatusCodes.Status401Unauthorized);
@@ -118,6 +120,11 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
                 // A resolved alert without an end time ends now: it must resolve ours.
                 var endsAt = resolved && AlertConversion.Normalize(g.EndsAt) == default ? now : g.EndsAt;
                 alert = AlertConversion.ToAlert(SanitizeNames(g.Labels), SanitizeNames(g.Annotations), g.StartsAt, endsAt, g.GeneratorUrl, now, resolveTimeout, limits, problems);
+                if (alert is not null && !ExtrasAreText(g, payload))
+                {
+                    problems.Add("Grafana's links or values are not valid UTF-8 or contain a NUL character");
+                    alert = null;
+                }
             }
             if (alert is null)
             {
@@ -145,6 +152,13 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
         }
         return buffer.ToArray();
     }
+
+    /// <summary>
+    /// Without Grafana sources the endpoint takes a send (or write) credential once <c>server.auth.send</c>
+    /// is set. With only <c>write</c> set it stays open, as it was before the send role existed.
+    /// </summary>
+    private static bool SendRoleAllows(HttpRequest request, AuthConfig auth) =>
+        auth.Send.IsOpen || ApiAuth.Allowed(request, auth, Access.Send);
 
     /// <summary>Every method a source configures must pass; a source with none configured accepts all.</summary>
     internal static bool Authenticate(GrafanaSource source, HttpRequest request, byte[] body, DateTimeOffset now)
@@ -213,6 +227,31 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
             result.TryAdd(sb.ToString(), value);
         }
         return result;
+    }
+
+    /// <summary>What <see cref="Extra"/> keeps must be storable text (jsonb cannot hold U+0000).</summary>
+    private static bool ExtrasAreText(GrafanaAlert g, GrafanaPayload payload) =>
+        new[] { g.Fingerprint, g.SilenceUrl, g.DashboardUrl, g.PanelUrl, g.ValueString, payload.ExternalUrl }
+            .All(s => s is null || Labels.LabelName.IsValidText(s))
+        && (g.Values is not { } values || IsText(values));
+
+    private static bool IsText(JsonElement e)
+    {
+        try
+        {
+            return e.ValueKind switch
+            {
+                JsonValueKind.String => Labels.LabelName.IsValidText(e.GetString()!),
+                JsonValueKind.Array => e.EnumerateArray().All(IsText),
+                JsonValueKind.Object => e.EnumerateObject().All(p => Labels.LabelName.IsValidText(p.Name) && IsText(p.Value)),
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") cannot even be read as a string.
+            return false;
+        }
     }
 
     private static string Extra(GrafanaAlert g, GrafanaPayload payload)

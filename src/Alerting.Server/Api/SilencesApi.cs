@@ -103,6 +103,11 @@ internal static class SilencesApi
         {
             return TypedResults.BadRequest("invalid silence: comment is required");
         }
+        if (!LabelName.IsValidText(posted.CreatedBy) || !LabelName.IsValidText(posted.Comment)
+            || matchers.Any(m => !LabelName.IsValidText(m.Name) || !LabelName.IsValidText(m.Value)))
+        {
+            return TypedResults.BadRequest("invalid silence: text must be valid UTF-8 without NUL characters");
+        }
 
         Guid? id = null;
         if (!string.IsNullOrEmpty(posted.Id))

@@ -16,7 +16,7 @@ internal static class CommandLine
         "cluster.probe-interval", "cluster.settle-timeout", "cluster.reconnect-interval", "cluster.reconnect-timeout",
         "cluster.label", "cluster.tls-config", "cluster.allow-insecure-public-advertise-address-discovery",
 "data.maintenance-interval", "alerts.gc-interval", "web.get-concurrency", "web.timeout",
-        "web.systemd-socket", "web.config.file", "log.format", "dispatch.maintenance-interval", "enable-feature",
+        "web.systemd-socket", "log.format", "dispatch.maintenance-interval", "enable-feature",
         "auto-gomemlimit.ratio", "auto-gomaxprocs",
     };
 
@@ -64,6 +64,7 @@ internal static class CommandLine
                 "web.listen-address" => options with { ListenAddress = Value() },
                 "web.external-url" => options with { ExternalUrl = Value() },
                 "web.route-prefix" => options with { RoutePrefix = Value() },
+                "web.config.file" => options with { WebConfigFile = Value() },
                 "log.level" => options with { LogLevel = CheckLevel(Value()) },
                 "database.url" => options with { DatabaseUrl = Value() },
                 "storage.path" => options with { StoragePath = Value() },
@@ -100,6 +101,7 @@ internal static class CommandLine
           --web.listen-address=:9093     Address to listen on for the UI, API and telemetry.
           --web.external-url=URL         The URL under which Alerting is reachable (used in links).
           --web.route-prefix=PATH        Prefix for the internal routes. Defaults to the external URL's path.
+          --web.config.file=FILE         TLS for the listener (Prometheus exporter-toolkit format).
           --log.level=info               debug, info, warn or error.
           --database.url=URL             PostgreSQL: a Npgsql connection string or postgres://user:pass@host/db.
                                          Also ALERTING_DATABASE_URL. Without it, a private PostgreSQL

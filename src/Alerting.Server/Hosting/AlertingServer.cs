@@ -44,10 +44,14 @@ internal sealed class AlertingServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<AlertingServer> StartAsync(ServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default)
+    /// <param name="logs">Receives every log line as well as the console (tests read what was logged).</param>
+    public static async Task<AlertingServer> StartAsync(
+        ServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default, ILoggerProvider? logs = null)
     {
         // Fail on a bad configuration before anything else is started.
         var config = RuntimeConfig.From(ConfigLoader.LoadFile(options.ConfigFile));
+        var web = options.WebConfigFile is { Length: > 0 } webFile ? WebConfigLoader.LoadFile(webFile) : WebConfig.Plain;
+        options = options with { Https = web.Tls is not null };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(options.LogLevel switch
@@ -60,26 +64,44 @@ internal sealed class AlertingServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+        using var loggerFactory = LoggerFactory.Create(l =>
+        {
+            l.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
+            if (logs is not null)
+            {
+                l.AddProvider(logs);
+            }
+        });
+        var startLog = loggerFactory.CreateLogger("Alerting");
+        var tls = web.Tls is null ? null : TlsListener.Start(web, loggerFactory.CreateLogger<TlsListener>());
         var (host, port) = ParseListenAddress(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
+            {
+                listen.Protocols = web.Http2
+                    ? Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2
+                    : Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
+                tls?.Configure(listen);
+            }
             if (host is null)
             {
-                k.ListenAnyIP(port);
+                k.ListenAnyIP(port, Configure);
             }
             else if (host == "localhost")
             {
-                k.ListenLocalhost(port);
+                k.ListenLocalhost(port, Configure);
             }
             else
             {
-                k.Listen(IPAddress.Parse(host), port);
+                k.Listen(IPAddress.Parse(host), port, Configure);
             }
         });
-
-        using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Information));
-        var startLog = loggerFactory.CreateLogger("Alerting");
         foreach (var warning in config.Config.Warnings)
         {
             startLog.LogWarning("{Warning}", warning);
@@ -99,7 +121,8 @@ internal sealed class AlertingServer : IAsyncDisposable
 
         try
         {
-            var app = Build(builder, options, config, connectionString, configureServices);
+            var app = Build(builder, options, config, web, connectionString, configureServices);
+            tls?.UseLog(app.Services.GetRequiredService<ILogger<TlsListener>>());
             await MigrateAsync(app.Services, startLog, ct);
             await ReconcileGroupsAsync(app.Services, ct);
             await app.StartAsync(ct);
@@ -120,7 +143,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(WebApplicationBuilder builder, ServerOptions options, RuntimeConfig config, string connectionString, Action<IServiceCollection>? configureServices)
+    private static WebApplication Build(WebApplicationBuilder builder, ServerOptions options, RuntimeConfig config, WebConfig web, string connectionString, Action<IServiceCollection>? configureServices)
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -156,6 +179,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddUi();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        services.AddIngestLimits();
         AddBus(services, options);
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -173,8 +197,20 @@ internal sealed class AlertingServer : IAsyncDisposable
         {
             app.UsePathBase(prefix);
         }
+        if (web.Headers.Count > 0)
+        {
+            app.Use((context, next) =>
+            {
+                foreach (var (name, value) in web.Headers)
+                {
+                    context.Response.Headers[name] = value;
+                }
+                return next(context);
+            });
+        }
         app.UseMiddleware<ErrorHandling>();
         app.UseHttpMetrics(o => o.SetMetricFactory(metrics.Factory));
+        app.UseRateLimiter();
         app.MapHealthApi();
         app.MapAlertsApi();
         app.MapSilencesApi();
@@ -207,6 +243,8 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddOptions<MassTransitHostOptions>().Configure(o => o.ConsumerStopTimeout = TimeSpan.FromSeconds(2));
         services.AddMassTransit(bus =>
         {
+            // MassTransit would otherwise report the bus layout to its vendor's server: no calls home.
+            bus.DisableUsageTelemetry();
             bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(32));
             if (options.RabbitMqUrl is { Length: > 0 } url)
             {

@@ -13,6 +13,12 @@ internal sealed record ServerOptions
 
     public string LogLevel { get; init; } = "info";
 
+    /// <summary>Alertmanager's --web.config.file (exporter-toolkit format): TLS for the listener.</summary>
+    public string? WebConfigFile { get; init; }
+
+    /// <summary>Set at start when the web config turns TLS on; links then default to https.</summary>
+    public bool Https { get; init; }
+
     public string? DatabaseUrl { get; init; }
 
     public string StoragePath { get; init; } = "data/";
@@ -25,7 +31,7 @@ internal sealed record ServerOptions
 
     /// <summary>The URL people reach this service at, for links in messages: --web.external-url, else this host and port.</summary>
     public string EffectiveExternalUrl() =>
-        (ExternalUrl ?? $"http://{Environment.MachineName}:{ListenAddress.Split(':').Last()}{EffectiveRoutePrefix()}").TrimEnd('/');
+        (ExternalUrl ?? $"{(Https ? "https" : "http")}://{Environment.MachineName}:{ListenAddress.Split(':').Last()}{EffectiveRoutePrefix()}").TrimEnd('/');
 
     /// <summary>The path all endpoints are served under: --web.route-prefix, else the external URL's path.</summary>
     public string EffectiveRoutePrefix()

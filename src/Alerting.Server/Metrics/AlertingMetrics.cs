@@ -25,6 +25,7 @@ internal sealed class AlertingMetrics
         ConfigReloadTimestamp = Factory.CreateGauge("alertmanager_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.");
         RegexTimeouts = Factory.CreateCounter("alerting_regex_timeouts_total", "Regex matches cut off by the match timeout (counted as no match).");
         StoreFailures = Factory.CreateCounter("alerting_store_unavailable_total", "Requests refused because PostgreSQL could not be reached.");
+        IngestLimited = Factory.CreateCounter("alerting_ingest_limited_total", "Alert posts refused with 429 by the per-source rate or the concurrency limits.");
         Notifications = Factory.CreateCounter("alertmanager_notifications_total", "The total number of attempted notifications.", ["integration"]);
         NotificationsFailed = Factory.CreateCounter("alertmanager_notifications_failed_total", "The total number of failed notifications.", ["integration", "reason"]);
         NotificationRequests = Factory.CreateCounter("alertmanager_notification_requests_total", "The total number of attempted notification requests.", ["integration"]);
@@ -63,6 +64,8 @@ internal sealed class AlertingMetrics
     public Counter RegexTimeouts { get; }
 
     public Counter StoreFailures { get; }
+
+    public Counter IngestLimited { get; }
 
     public Counter Notifications { get; }
 

@@ -97,7 +97,17 @@ internal static class TemplatePreview
             // The example always renders the same: its firing alert has fired for 25 minutes.
             now = ExampleNow;
         }
-        var (notification, grafana) = Parse(json, now, externalUrl);
+        NotificationData notification;
+        IReadOnlyDictionary<string, GrafanaLinks> grafana;
+        try
+        {
+            (notification, grafana) = Parse(json, now, externalUrl);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement refuses to read an escaped lone surrogate ("\ud800") as a string.
+            throw new TemplateInputException("data holds text that is not valid UTF-16 (an unpaired surrogate escape)");
+        }
         return TemplateModel.Create(notification, ActionLinks.Placeholder(notification.ExternalUrl), now, language, zone, grafana);
     }
 
@@ -153,7 +163,9 @@ internal static class TemplatePreview
             Given("commonAnnotations") ?? Common(alerts.Select(a => a.Annotations)),
             (payload is { } p2 ? Text(p2, "externalURL") : null) ?? externalUrl,
             (payload is { } p3 ? Text(p3, "groupKey") : null) ?? "{}:{}",
-            payload is { } p4 && p4.TryGetProperty("truncatedAlerts", out var t) && t.TryGetInt32(out var truncated) ? truncated : 0);
+            payload is { } p4 && p4.TryGetProperty("truncatedAlerts", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var truncated)
+                ? Math.Max(0, truncated)
+                : 0);
         return (data, grafana);
     }
 

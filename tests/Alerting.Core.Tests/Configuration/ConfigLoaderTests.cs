@@ -200,6 +200,12 @@ public sealed class ConfigLoaderTests
         Assert.Empty(server.Auth.Read.Basic);
         Assert.Equal(["write-token-1"], server.Auth.Write.BearerTokens);
         Assert.Equal(new BasicCredential("admin", "admin-pass"), Assert.Single(server.Auth.Write.Basic));
+        Assert.Equal(["send-token-1"], server.Auth.Send.BearerTokens);
+        // The ingest limits keep their defaults when not given.
+        Assert.Equal(100, server.Limits.IngestRequestsPerSecond);
+        Assert.Equal(200, server.Limits.IngestBurst);
+        Assert.Equal(16, server.Limits.IngestConcurrencyPerSource);
+        Assert.Equal(64, server.Limits.IngestConcurrency);
         Assert.Equal(1_048_576, server.Limits.MaxBodyBytes);
         Assert.Equal(500, server.Limits.MaxAlertsPerRequest);
         Assert.Equal(128, server.Limits.MaxLabelsPerAlert);
@@ -215,6 +221,16 @@ public sealed class ConfigLoaderTests
         var dev = server.Grafana.Sources[1];
         Assert.Equal("grafana-dev-token", dev.BearerToken);
         Assert.Equal(TimeSpan.FromMinutes(5), dev.MaxSkew);
+    }
+
+    [Fact]
+    public void Ingest_burst_follows_the_rate_unless_given()
+    {
+        const string Head = "route:\n  receiver: r\nreceivers:\n  - name: r\nserver:\n  limits:\n";
+        var derived = ConfigLoader.Load(Head + "    ingest_requests_per_second: 7\n", "a.yml").Server.Limits;
+        Assert.Equal((7, 14), (derived.IngestRequestsPerSecond, derived.IngestBurst));
+        var given = ConfigLoader.Load(Head + "    ingest_requests_per_second: 7\n    ingest_burst: 3\n    ingest_concurrency: 0\n", "a.yml").Server.Limits;
+        Assert.Equal((7, 3, 0), (given.IngestRequestsPerSecond, given.IngestBurst, given.IngestConcurrency));
     }
 
     [Fact]
@@ -234,6 +250,7 @@ public sealed class ConfigLoaderTests
         Assert.Empty(config.Warnings);
         Assert.Same(ServerConfig.Default, config.Server);
         Assert.True(config.Server.Auth.Read.IsOpen);
+        Assert.True(config.Server.Auth.Send.IsOpen);
         Assert.Equal(5 * 1024 * 1024, config.Server.Limits.MaxBodyBytes);
         Assert.Equal(10_000, config.Server.Limits.MaxAlertsPerRequest);
         Assert.Equal(256, config.Server.Limits.MaxLabelNameLength);

@@ -246,6 +246,19 @@ public sealed class ConfigValidationTests
     }
 
     [Theory]
+    [InlineData("slack_configs: [{api_url: ''}]", "api_url")]
+    [InlineData("dingtalk_configs: [{url: ''}]", "url")]
+    [InlineData("webhook_configs: [{url: ''}]", "url")]
+    [InlineData("webhook_configs: [{url: 'http://u:TOKENPART@bad host/?token=TOKENPART'}]", "url")]
+    public void Empty_or_broken_secret_urls_are_config_errors_that_do_not_echo_them(string line, string field)
+    {
+        // Found by the config fuzz test: an empty secret URL threw ArgumentException instead of a config error.
+        var e = Fails($"route:\n  receiver: r\nreceivers:\n  - name: r\n    {line}\n");
+        Assert.Contains(e.Errors, x => x.Field.EndsWith(field, StringComparison.Ordinal));
+        Assert.DoesNotContain("TOKENPART", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("resolve_timeout: 1x", "global.resolve_timeout: not a valid duration string: \"1x\"")]
     [InlineData("smtp_require_tls: 'true'", "global.smtp_require_tls: expected true or false, got \"true\"")]
     [InlineData("slack_api_url: 'https://a.example/x'\n  slack_api_url_file: /x", "global.slack_api_url_file: at most one of slack_api_url & slack_api_url_file must be configured")]
@@ -290,6 +303,10 @@ public sealed class ConfigValidationTests
     [InlineData("auth: {read: {bearer_tokens: ['']}}", "server.auth.read.bearer_tokens: bearer tokens must not be empty")]
     [InlineData("auth: {write: {basic: [{username: u}]}}", "server.auth.write.basic[0].password: missing password")]
     [InlineData("limits: {max_body_bytes: 0}", "server.limits.max_body_bytes: must be at least 1")]
+    [InlineData("limits: {ingest_requests_per_second: -1}", "server.limits.ingest_requests_per_second: must be between 0 and 1000000")]
+    [InlineData("limits: {ingest_burst: 0}", "server.limits.ingest_burst: must be between 1 and 2000000")]
+    [InlineData("limits: {ingest_concurrency: x}", "server.limits.ingest_concurrency:")]
+    [InlineData("auth: {send: {bearer_tokens: ['']}}", "server.auth.send.bearer_tokens: bearer tokens must not be empty")]
     [InlineData("grafana: {sources: [{name: g}]}", "server.grafana.sources[0]: one of bearer_token, basic_auth or hmac_secret must be configured")]
     [InlineData("grafana: {sources: [{name: g, bearer_token: a}, {name: g, bearer_token: b}]}", "server.grafana.sources[1].name: grafana source \"g\" is not unique")]
     [InlineData("listen: ':9093'", "server.listen: field listen not found (unknown field)")]

@@ -153,6 +153,8 @@ internal static class SampleConfigs
               basic:
                 - username: admin
                   password: admin-pass
+            send:
+              bearer_tokens: ['send-token-1']
           limits:
             max_body_bytes: 1048576
             max_alerts_per_request: 500
@@ -171,7 +173,7 @@ internal static class SampleConfigs
     [
         "smtp-pass-123", "XXXXSECRET", "global-bearer-token", "abc123", "pd-routing-key-secret", "pager-basic-pass",
         "dt-access-token", "SEC-dingtalk-signing-secret", "web-mail-pass", "opsgenie-key-secret", "telegram-bot-token",
-        "read-token-1", "write-token-1", "admin-pass", "grafana-hmac-secret", "grafana-dev-token",
+        "read-token-1", "write-token-1", "admin-pass", "send-token-1", "grafana-hmac-secret", "grafana-dev-token",
     ];
 
     /// <summary>A plain Alertmanager 0.25 config (no extensions) with every kind of secret, for amtool checks.</summary>

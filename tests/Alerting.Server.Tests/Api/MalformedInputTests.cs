@@ -45,6 +45,9 @@ public sealed class MalformedInputTests(Xunit.Abstractions.ITestOutputHelper out
             "[{\"labels\":{\"\":\"c\"}}]", "[{\"labels\":{\"é\":\"c\"}}]", "[{\"labels\":{\"a.b\":\"c\"}}]", "[{\"labels\":{\"a\\nb\":\"c\"}}]",
             "[{\"labels\":{\"a\":\"\\ud800\"}}]", "[{\"labels\":{\"a\":\"x\\udc00\"}}]",
             "[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"bad-name\":\"x\"}}]", "[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"s\":\"\\ud800\"}}]",
+            // NUL: PostgreSQL cannot store it; before validation refused it, the write failed as a 503 (found by fuzzing).
+            "[{\"labels\":{\"a\":\"\\u0000\"}}]", "[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"s\":\"x\\u0000\"}}]",
+            "[{\"labels\":{\"a\":\"b\"},\"generatorURL\":\"http://x/\\u0000\"}]", "[{\"labels\":{\"a\":\"b\"},\"generatorURL\":\"\\ud800\"}]",
             "[{\"labels\":{\"a\":\"b\"},\"startsAt\":\"2026-01-02T00:00:00Z\",\"endsAt\":\"2026-01-01T00:00:00Z\"}]",
             "[{\"labels\":{\"a\":\"b\"},\"startsAt\":\"2026-01-01T00:00:01Z\",\"endsAt\":\"2026-01-01T00:00:00Z\"}]",
             "[null,null]", "[{},{}]", "[{\"annotations\":{\"a\":\"b\"}}]", "[{\"labels\":{},\"annotations\":{\"summary\":\"x\"}}]",
@@ -77,12 +80,16 @@ public sealed class MalformedInputTests(Xunit.Abstractions.ITestOutputHelper out
             "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\"}",
             "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\"}],\"startsAt\":\"bad\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
             "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\",\"isRegex\":\"yes\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\\u0000\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\\u0000\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
         ];
         foreach (var body in badSilences)
         {
             yield return ("api/v2/silences", body);
         }
-        foreach (var body in new[] { "", "{", "null", "[]", "{\"alerts\":{}}", "{\"alerts\":[{\"labels\":[]}]}", "{\"alerts\":[{\"labels\":{}}]}", "{\"alerts\":[null]}" })
+        foreach (var body in new[] { "", "{", "null", "[]", "{\"alerts\":{}}", "{\"alerts\":[{\"labels\":[]}]}", "{\"alerts\":[{\"labels\":{}}]}", "{\"alerts\":[null]}",
+            "{\"alerts\":[{\"labels\":{\"a\":\"b\"},\"dashboardURL\":\"\\u0000\"}]}", "{\"alerts\":[{\"labels\":{\"a\":\"b\"},\"values\":{\"A\":\"\\ud800\"}}]}",
+            "{\"alerts\":[{\"labels\":{\"a\":\"b\"},\"values\":{\"\\u0000\":1}}]}" })
         {
             yield return ("api/grafana/alerts", body);
         }

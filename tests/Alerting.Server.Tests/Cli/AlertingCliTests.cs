@@ -49,13 +49,16 @@ public sealed class AlertingCliTests
     public void Flags_parse_in_both_forms_and_Alertmanager_only_flags_warn()
     {
         var parsed = CommandLine.Parse(["--config.file", "a.yml", "--web.listen-address=127.0.0.1:9999", "--database.url=postgres://u:p@h/db",
-            "--storage.path", "/var/lib/alerting", "--cluster.listen-address=", "--web.route-prefix=/am", "--log.level=debug"]);
+            "--storage.path", "/var/lib/alerting", "--cluster.listen-address=", "--web.route-prefix=/am", "--log.level=debug",
+            "--web.config.file", "web.yml"]);
         Assert.Equal("a.yml", parsed.Options.ConfigFile);
         Assert.Equal("127.0.0.1:9999", parsed.Options.ListenAddress);
         Assert.Equal("postgres://u:p@h/db", parsed.Options.DatabaseUrl);
         Assert.Equal("/var/lib/alerting", parsed.Options.StoragePath);
         Assert.Equal("/am", parsed.Options.EffectiveRoutePrefix());
         Assert.Equal("debug", parsed.Options.LogLevel);
+        // --web.config.file is honoured (TLS), no longer ignored with a warning.
+        Assert.Equal("web.yml", parsed.Options.WebConfigFile);
         Assert.Single(parsed.Warnings);
         Assert.Contains("cluster.listen-address", parsed.Warnings[0]);
     }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Alerting.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -62,7 +63,8 @@ internal sealed class AlertingTestHost : IAsyncDisposable
         string? connectionString = null,
         FakeTimeProvider? time = null,
         string? routePrefix = null,
-        Func<ServerOptions, ServerOptions>? options = null)
+        Func<ServerOptions, ServerOptions>? options = null,
+        ILoggerProvider? logs = null)
     {
         connectionString ??= await TestDatabase.CreateAsync();
         var dir = Directory.CreateTempSubdirectory("alerting-test-config-");
@@ -83,7 +85,7 @@ internal sealed class AlertingTestHost : IAsyncDisposable
             {
                 services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
             }
-        });
+        }, logs: logs);
         return new AlertingTestHost(server, configPath, connectionString, time);
     }
 

@@ -47,6 +47,9 @@ public sealed class TemplatePreviewTests
         Assert.Equal(2, (int)error["line"]!);
         Assert.True((int)error["column"]! > 0);
 
+        var oddCount = await host.PostJsonAsync("api/v2/templates/render", $$$"""{"template": "{{ truncated_alerts }}", "data": {"alerts": {{{Alerts}}}, "truncatedAlerts": "3"}}""");
+        Assert.Equal("0", await oddCount.Content.ReadAsStringAsync());
+
         var runaway = await host.PostJsonAsync("api/v2/templates/render", """{"template": "{{ while true }}{{ end }}"}""");
         Assert.Equal(HttpStatusCode.BadRequest, runaway.StatusCode);
         Assert.Contains("limit", (string)JsonNode.Parse(await runaway.Content.ReadAsStringAsync())!["error"]!);
@@ -62,6 +65,9 @@ public sealed class TemplatePreviewTests
             ("""{"name": "slack.text", "timeZone": "Mars/Olympus"}""", "unknown time zone"),
             ("""{"name": "slack.text", "data": {"alerts": 3}}""", "data must be"),
             ("""{"name": "slack.text", "data": [{"startsAt": "yesterday"}]}""", "alerts[0].startsAt"),
+            // Found by fuzzing: these were 500s.
+            ("""{"name": "slack.text", "data": [{"labels": {"a": "\ud800"}}]}""", "not valid UTF-16"),
+            ("""{"name": "slack.text", "data": {"alerts": [], "commonLabels": {"\udc00": "x"}}}""", "not valid UTF-16"),
         })
         {
             var response = await host.PostJsonAsync("api/v2/templates/render", body);
