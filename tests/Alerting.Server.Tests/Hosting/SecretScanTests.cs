@@ -99,6 +99,12 @@ public sealed class SecretScanTests(ITestOutputHelper output)
         }
         await Call(HttpMethod.Post, "api/v2/templates/render", read, """{"template":"{{ include 'alerting.yml' }}"}""");
 
+        var listed = await (await Call(HttpMethod.Get, "api/v2/alerts", read)).Content.ReadAsStringAsync();
+        foreach (var fp in System.Text.Json.Nodes.JsonNode.Parse(listed)!.AsArray().Select(a => (string)a!["fingerprint"]!))
+        {
+            await Call(HttpMethod.Get, $"alerts/{fp}", read); // the alert's timeline in the UI, send errors included
+        }
+
         // Reloads: a good one, then a broken file that holds a secret where the error points.
         Assert.Equal(HttpStatusCode.OK, (await Call(HttpMethod.Post, "-/reload", write)).StatusCode);
         var original = await File.ReadAllTextAsync(host.ConfigPath);
@@ -107,6 +113,11 @@ public sealed class SecretScanTests(ITestOutputHelper output)
             "url: http://user:BROKEN-RELOAD-SECRET-14@bad host/hook?token=BROKEN-RELOAD-SECRET-14", StringComparison.Ordinal));
         var refused = await Call(HttpMethod.Post, "-/reload", write);
         Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        // The UI's pages, while the refused reload's error is on the status page.
+        foreach (var page in new[] { "", "?state=resolved", "notifications", "routing", "status", "silences" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Call(HttpMethod.Get, page, read)).StatusCode);
+        }
         await File.WriteAllTextAsync(host.ConfigPath, original);
         Assert.Equal(HttpStatusCode.OK, (await Call(HttpMethod.Post, "-/reload", write)).StatusCode);
         await Call(HttpMethod.Get, "api/v2/status", read);
