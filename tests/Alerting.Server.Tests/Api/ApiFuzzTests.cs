@@ -17,6 +17,7 @@ namespace Alerting.Api;
 /// request is sent a second time between two snapshots of the database, which must be equal. The clock is
 /// a fake one that stands still, so a replay is judged at the same moment as the first try.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed partial class ApiFuzzTests(ITestOutputHelper output)
 {
     private const int Parallelism = 8;

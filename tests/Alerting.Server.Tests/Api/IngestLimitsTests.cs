@@ -11,6 +11,7 @@ namespace Alerting.Api;
 /// Floods: per-source rate and concurrency limits on the alert endpoints, the body limit and the alerts-per-request
 /// limit. Senders are told apart by address, so the second sender connects from 127.0.0.2 (loopback too on Linux).
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class IngestLimitsTests(ITestOutputHelper output)
 {
     private const string Alert = """[{"labels":{"alertname":"Flood"}}]""";

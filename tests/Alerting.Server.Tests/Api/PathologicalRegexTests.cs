@@ -12,6 +12,7 @@ namespace Alerting.Api;
 /// on its first evaluation when measured alone. The match timeout (100 ms) cuts such an evaluation off and counts
 /// it as no match, so neither a <c>filter=</c> nor a silence can hold a request (or the dispatcher) for long.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class PathologicalRegexTests(ITestOutputHelper output)
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Alerting.Templating;
 /// is refused with <see cref="TemplateInputException"/>, or every default template renders it without error.
 /// A default template that fails on some data would fall back to plain text in a real message.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class TemplateDataFuzzTests(ITestOutputHelper output)
 {
     private const string AlertList = """
