@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/Micro -- --filter '*'   (or bench/micro.sh)
+BenchmarkSwitcher.FromAssembly(typeof(Alerting.Benchmarks.LabelBenchmarks).Assembly).Run(args);
