@@ -145,6 +145,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<LinkActions>();
         services.AddSingleton<Delivery>();
+        services.AddHostedService<OutboxLeases>();
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
         services.AddSingleton<Retention>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Alerting.Channels;
 using Alerting.Hosting;
 using Alerting.Metrics;
@@ -26,33 +27,74 @@ internal sealed class Delivery(
     ILogger<Delivery> log)
 {
     /// <summary>
-    /// How long a claimed row stays ours without renewal (renewed before every attempt, so it outlives the
-    /// longest attempt, email's 30 s); a crashed sender's rows come back after this.
+    /// How long a claimed row stays ours without renewal. <see cref="OutboxLeases"/> renews the rows in flight every
+    /// few seconds, so an attempt may take longer than this; a crashed sender's rows come back after it.
     /// </summary>
-    internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(45);
+    internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a send's outcome waits for an unreachable database before it is given up (and sent again later).</summary>
+    private static readonly TimeSpan StorePatience = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<long, byte> _inFlight = new();
+
+    /// <summary>Rows this instance is working on now, for <see cref="OutboxLeases"/> to renew.</summary>
+    public long[] InFlight => [.. _inFlight.Keys];
 
     public async Task DeliverAsync(long id, CancellationToken ct)
     {
-        var row = await ClaimAsync(id, ct);
-        if (row is null)
+        // One row is never worked on twice at once here, whatever a repeated message or a jumping clock says.
+        if (!_inFlight.TryAdd(id, 0))
         {
-            return; // delivered already, or another instance holds it
-        }
-        var snapshot = OutboxSnapshot.FromJson(row.Payload);
-        var target = notifiers.Find(row.Receiver, row.Integration, await ExtrasAsync(row.GroupKey, snapshot, ct));
-        if (target is null)
-        {
-            log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
-            await FinishAsync(row, success: false, ct);
             return;
         }
-
-        var data = snapshot.ToData(options.EffectiveExternalUrl());
-        var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
+        var again = false;
+        try
         {
-            Data = data,
-            Links = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
-        };
+            again = await ClaimAndSendAsync(id, ct);
+        }
+        catch (Exception e) when (StoreFailure(e))
+        {
+            // Not the bus's problem: the row stays in the outbox, and the sweeper brings it back once it is free.
+            log.LogWarning("Delivering outbox row {Id} stopped, database unavailable: {Error}", id, e.Message);
+        }
+        finally
+        {
+            _inFlight.TryRemove(id, out _);
+        }
+        if (again)
+        {
+            await publisher.PublishAsync(id, ct);
+        }
+    }
+
+    /// <summary>Claims and sends the row. Returns true when the row was handed back with something left to send.</summary>
+    private async Task<bool> ClaimAndSendAsync(long id, CancellationToken ct)
+    {
+        var row = await ClaimAsync(id, time.GetUtcNow(), ct);
+        if (row is null)
+        {
+            return false; // delivered already, or another instance holds it
+        }
+
+        Prepared? prepared;
+        try
+        {
+            prepared = await PrepareAsync(row, ct);
+        }
+        catch (Exception e) when (StoreFailure(e))
+        {
+            // Nothing was sent: hand the row back as soon as the database answers, and send it then.
+            log.LogWarning("Preparing {Receiver}/{Integration} for {Group} failed, database unavailable: {Error}", row.Receiver, row.Integration, row.GroupKey, e.Message);
+            return await RetryStoreAsync(id, () => ReleaseOrThrowAsync(row.Id, CancellationToken.None), ct);
+        }
+        var replaced = false;
+        if (prepared is null)
+        {
+            log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
+            await RetryStoreAsync(id, async () => replaced = await FinishAsync(row, success: false, CancellationToken.None), ct);
+            return replaced;
+        }
+        var (target, request, snapshot) = prepared;
         var integration = target.Notifier.Integration;
         metrics.Notifications.WithLabels(integration).Inc();
         var started = time.GetTimestamp();
@@ -63,8 +105,6 @@ internal sealed class Delivery(
             var destination = target.Destination;
             last = await Retry(time, row.Deadline).ExecuteAsync(async _ =>
             {
-                // The lease must outlive the attempt: renew it before each one.
-                await RenewLeaseAsync(row.Id, CancellationToken.None);
                 // Shutdown cancels the wait between attempts, never an attempt under way: cutting off a request the
                 // receiver may already have acted on would only cause a duplicate. Each channel bounds its attempt.
                 var result = await SendThroughBreakerAsync(target.Notifier, destination, request, CancellationToken.None);
@@ -95,8 +135,76 @@ internal sealed class Delivery(
             log.LogWarning("Notify {Receiver}/{Integration} for {Group} failed after {Attempts} attempts: {Error}",
                 row.Receiver, row.Integration, row.GroupKey, row.Attempts, last?.Error ?? "deadline passed");
         }
-        await FinishAsync(row, success, CancellationToken.None);
+        // The receiver has it: losing the database now must not make us send it again, so keep trying to record
+        // that. Giving up (or a crash meanwhile) is the documented window of at-least-once delivery.
+        if (!await RetryStoreAsync(id, async () => replaced = await FinishAsync(row, success, CancellationToken.None), ct))
+        {
+            log.LogError("Could not record the outcome of {Receiver}/{Integration} for {Group}; it will be sent again",
+                row.Receiver, row.Integration, row.GroupKey);
+        }
+        return replaced;
     }
+
+    private sealed record Prepared(ResolvedNotifier Target, NotificationRequest Request, OutboxSnapshot Snapshot);
+
+    /// <summary>The integration, and the message rendered from the row's snapshot; null when the integration is gone.</summary>
+    private async Task<Prepared?> PrepareAsync(OutboxClaim row, CancellationToken ct)
+    {
+        var snapshot = OutboxSnapshot.FromJson(row.Payload);
+        var target = notifiers.Find(row.Receiver, row.Integration, await ExtrasAsync(row.GroupKey, snapshot, ct));
+        if (target is null)
+        {
+            return null;
+        }
+        var data = snapshot.ToData(options.EffectiveExternalUrl());
+        var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
+        {
+            Data = data,
+            Links = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+        };
+        return new Prepared(target, request, snapshot);
+    }
+
+    /// <summary>
+    /// Runs a database step again while the database is unreachable, for up to <see cref="StorePatience"/> or until
+    /// shutdown. The row stays ours meanwhile: nobody else claims it before its lease ran out, and after an outage
+    /// the sweepers leave rows others held alone for a few seconds, while <see cref="OutboxLeases"/> renews ours.
+    /// Returns false when it gave up.
+    /// </summary>
+    private async Task<bool> RetryStoreAsync(long id, Func<Task> step, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                await step();
+                return true;
+            }
+            catch (Exception e) when (StoreFailure(e))
+            {
+                if (ct.IsCancellationRequested || time.GetElapsedTime(started) + delay > StorePatience)
+                {
+                    log.LogWarning("Gave up on the database for outbox row {Id}: {Error}", id, e.Message);
+                    return false;
+                }
+                try
+                {
+                    await Task.Delay(delay, time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+                delay = delay * 2 < TimeSpan.FromSeconds(2) ? delay * 2 : TimeSpan.FromSeconds(2);
+            }
+        }
+    }
+
+    /// <summary>Failures that mean "the database is not there right now", as opposed to a bug.</summary>
+    internal static bool StoreFailure(Exception e) => e is NpgsqlException or TimeoutException
+        || (e is InvalidOperationException && e.InnerException is NpgsqlException);
 
     /// <summary>
     /// One dead endpoint must not hold deliveries for whole timeouts: after repeated failures without an
@@ -183,9 +291,8 @@ internal sealed class Delivery(
         return new MessageExtras(grafana, acknowledged, silenced);
     }
 
-    private async Task<OutboxClaim?> ClaimAsync(long id, CancellationToken ct)
+    private async Task<OutboxClaim?> ClaimAsync(long id, DateTimeOffset now, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         await using var cmd = db.CreateCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
             WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3)
@@ -205,29 +312,25 @@ internal sealed class Delivery(
             reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10));
     }
 
-    private async Task RenewLeaseAsync(long id, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     private async Task ReleaseAsync(long id, CancellationToken ct)
     {
         try
         {
-            await using var cmd = db.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
-            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
-            await cmd.ExecuteNonQueryAsync(ct);
+            await ReleaseOrThrowAsync(id, ct);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (StoreFailure(e))
         {
             // The lease runs out by itself.
         }
+    }
+
+    private async Task ReleaseOrThrowAsync(long id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private async Task RecordAttemptAsync(OutboxClaim row, SendResult result, OutboxSnapshot snapshot, CancellationToken ct)
@@ -262,9 +365,10 @@ internal sealed class Delivery(
 
     /// <summary>
     /// Success writes the notification log (only now, as Alertmanager) and marks the alerts notified.
-    /// Either way the row goes, unless a later flush replaced its snapshot meanwhile: then it is sent next.
+    /// Either way the row goes, unless a later flush replaced its snapshot meanwhile: then it is sent next, and
+    /// this returns true.
     /// </summary>
-    private async Task FinishAsync(OutboxClaim row, bool success, CancellationToken ct)
+    private async Task<bool> FinishAsync(OutboxClaim row, bool success, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -312,16 +416,15 @@ internal sealed class Delivery(
         }
         if (replaced)
         {
-            await using var cmd = new NpgsqlCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1", conn, tx);
+            // Only our own lease: after a long outage another instance may have claimed the new version meanwhile.
+            await using var cmd = new NpgsqlCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3", conn, tx);
             cmd.Parameters.Add(new NpgsqlParameter { Value = row.Id });
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        if (replaced)
-        {
-            await publisher.PublishAsync(row.Id, ct);
-        }
+        return replaced;
     }
 
     private sealed record OutboxClaim(long Id, string GroupKey, string Receiver, string Integration, string Payload,

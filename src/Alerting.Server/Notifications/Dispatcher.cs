@@ -38,11 +38,17 @@ internal sealed class Dispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
             try
             {
+                if (failed)
+                {
+                    await ReleaseClaimsAsync(stoppingToken);
+                    failed = false;
+                }
                 while (await FlushDueAsync(stoppingToken) == BatchSize)
                 {
                     // A full batch: more may be due right away.
@@ -53,12 +59,14 @@ internal sealed class Dispatcher(
             {
                 log.LogWarning("Dispatch pass failed, retrying: {Error}", e.Message);
                 wait = PollInterval;
+                failed = true;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // A bug in one pass must not stop dispatching for good: log it loudly and go on.
                 log.LogError(e, "Dispatch pass failed unexpectedly, retrying");
                 wait = PollInterval;
+                failed = true;
             }
             try
             {
@@ -68,6 +76,21 @@ internal sealed class Dispatcher(
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Passes run one at a time, so groups still leased to us between passes were claimed by a pass that failed
+    /// (the database went away before its commit): free them now rather than when their lease runs out.
+    /// </summary>
+    private async Task ReleaseClaimsAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE aggregation_groups SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        var released = await cmd.ExecuteNonQueryAsync(ct);
+        if (released > 0)
+        {
+            log.LogInformation("Released {Count} groups claimed by a failed dispatch pass", released);
         }
     }
 
@@ -116,10 +139,7 @@ internal sealed class Dispatcher(
         }
 
         var outboxIds = await work.CommitAsync(db, ct);
-        foreach (var id in outboxIds)
-        {
-            await publisher.PublishAsync(id, ct);
-        }
+        await publisher.PublishAllAsync(outboxIds, ct);
         metrics.DispatcherFlushes.Inc(claimed.Count);
         return claimed.Count;
     }
