@@ -268,17 +268,36 @@ internal sealed class AlertingServer : IAsyncDisposable
         });
     }
 
-    /// <summary>Applies EF Core migrations, waiting up to a minute for a database that is still starting.</summary>
+    /// <summary>Any constant both instances agree on: the advisory lock that lets one instance migrate at a time.</summary>
+    private const long MigrationLock = 0x616c_6572_7469_6e67; // "alerting"
+
+    /// <summary>
+    /// Applies EF Core migrations, waiting up to a minute for a database that is still starting. Instances started
+    /// together on a fresh database take turns (an advisory lock): EF Core's migrator does not guard against that.
+    /// </summary>
     private static async Task MigrateAsync(IServiceProvider services, ILogger log, CancellationToken ct)
     {
         var factory = services.GetRequiredService<IDbContextFactory<AlertingDbContext>>();
+        var source = services.GetRequiredService<NpgsqlDataSource>();
         var deadline = TimeProvider.System.GetUtcNow().AddMinutes(1);
         while (true)
         {
             try
             {
+                // Held by this session until it closes, so a crash mid-migration releases it too.
+                await using var lockConnection = await source.OpenConnectionAsync(ct);
+                await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", lockConnection))
+                {
+                    take.Parameters.Add(new NpgsqlParameter { Value = MigrationLock });
+                    await take.ExecuteNonQueryAsync(ct);
+                }
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await db.Database.MigrateAsync(ct);
+                await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", lockConnection))
+                {
+                    release.Parameters.Add(new NpgsqlParameter { Value = MigrationLock });
+                    await release.ExecuteNonQueryAsync(ct);
+                }
                 return;
             }
             catch (NpgsqlException e) when (TimeProvider.System.GetUtcNow() < deadline && e.IsTransient)
