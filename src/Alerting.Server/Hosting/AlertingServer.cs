@@ -145,6 +145,8 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<LinkActions>();
         services.AddSingleton<Delivery>();
+        // Before the bus: stopped after it, so the attempts it started from its waiting lines finish first.
+        services.AddHostedService(sp => sp.GetRequiredService<Delivery>());
         services.AddHostedService<OutboxLeases>();
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
@@ -188,12 +190,20 @@ internal sealed class AlertingServer : IAsyncDisposable
     /// <summary>MassTransit carries "deliver outbox row N": in memory by default, RabbitMQ when a URL is given.</summary>
     private static void AddBus(IServiceCollection services, ServerOptions options)
     {
-        // On shutdown, deliveries waiting to retry are handed back (their outbox rows released) after 2 s
-        // instead of holding the process until the host's 30 s shutdown timeout.
-        services.AddOptions<MassTransitHostOptions>().Configure(o => o.ConsumerStopTimeout = TimeSpan.FromSeconds(2));
+        // A consumer makes one attempt and records its outcome (retries are deferred, not waited for), so shutdown
+        // lets the attempts under way finish and be recorded: cut off, they would be sent again. 25 s covers the
+        // channels' own timeouts (webhook 10 s by default) within the host's 30 s shutdown timeout.
+        services.AddOptions<MassTransitHostOptions>().Configure(o => o.ConsumerStopTimeout = TimeSpan.FromSeconds(25));
         services.AddMassTransit(bus =>
         {
-            bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(32));
+            // Slots are held only for one attempt (retries are deferred, and one destination takes at most
+            // Delivery.PerDestination of them), so 64 leave room for the other destinations.
+            bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(64));
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.PrefetchCount = 64;
+                endpoint.ConcurrentMessageLimit = 64;
+            });
             if (options.RabbitMqUrl is { Length: > 0 } url)
             {
                 bus.UsingRabbitMq((ctx, cfg) =>

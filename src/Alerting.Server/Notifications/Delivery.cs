@@ -4,15 +4,13 @@ using Alerting.Hosting;
 using Alerting.Metrics;
 using Npgsql;
 using NpgsqlTypes;
-using Polly;
-using Polly.Retry;
 
 namespace Alerting.Notifications;
 
 /// <summary>
-/// Sends one outbox row: claims it with a lease, renders the message, sends with retries until the
-/// flush's deadline, and on success writes the notification log and removes the row in one transaction.
-/// A failed send leaves the notification log alone, so the next flush sends again.
+/// Sends one outbox row: claims it with a lease, renders the message and makes one attempt; a retryable failure
+/// defers the row (retries go on until the flush's deadline). On success it writes the notification log and
+/// removes the row in one transaction. A failed send leaves the notification log alone, so the next flush sends again.
 /// </summary>
 internal sealed class Delivery(
     NpgsqlDataSource db,
@@ -24,7 +22,8 @@ internal sealed class Delivery(
     ServerOptions options,
     AlertingMetrics metrics,
     TimeProvider time,
-    ILogger<Delivery> log)
+    IHostApplicationLifetime lifetime,
+    ILogger<Delivery> log) : IHostedService
 {
     /// <summary>
     /// How long a claimed row stays ours without renewal. <see cref="OutboxLeases"/> renews the rows in flight every
@@ -35,7 +34,15 @@ internal sealed class Delivery(
     /// <summary>How long a send's outcome waits for an unreachable database before it is given up (and sent again later).</summary>
     private static readonly TimeSpan StorePatience = TimeSpan.FromMinutes(5);
 
+    /// <summary>At most this many attempts to one destination at a time; the bus has 64 consumer slots.</summary>
+    internal const int PerDestination = 16;
+
     private readonly ConcurrentDictionary<long, byte> _inFlight = new();
+    private readonly ConcurrentDictionary<string, Gate> _gates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
+
+    /// <summary>Rows deferred after a failed attempt, by destination: a success there wakes them at once.</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, byte>> _deferred = new(StringComparer.Ordinal);
 
     /// <summary>Rows this instance is working on now, for <see cref="OutboxLeases"/> to renew.</summary>
     public long[] InFlight => [.. _inFlight.Keys];
@@ -47,10 +54,10 @@ internal sealed class Delivery(
         {
             return;
         }
-        var again = false;
+        var outcome = Outcome.Done;
         try
         {
-            again = await ClaimAndSendAsync(id, ct);
+            outcome = await ClaimAndSendAsync(id, ct);
         }
         catch (Exception e) when (StoreFailure(e))
         {
@@ -59,21 +66,35 @@ internal sealed class Delivery(
         }
         finally
         {
-            _inFlight.TryRemove(id, out _);
+            if (outcome != Outcome.Queued)
+            {
+                _inFlight.TryRemove(id, out _);
+            }
         }
-        if (again)
+        if (outcome == Outcome.Again)
         {
             await publisher.PublishAsync(id, ct);
         }
     }
 
-    /// <summary>Claims and sends the row. Returns true when the row was handed back with something left to send.</summary>
-    private async Task<bool> ClaimAndSendAsync(long id, CancellationToken ct)
+    private enum Outcome
+    {
+        /// <summary>Sent, failed for good, deferred for a retry, or not ours: nothing more to do now.</summary>
+        Done,
+
+        /// <summary>Handed back with a newer snapshot to send: publish it again.</summary>
+        Again,
+
+        /// <summary>Waiting for its destination (claimed, lease kept); it runs when an attempt there finishes.</summary>
+        Queued,
+    }
+
+    private async Task<Outcome> ClaimAndSendAsync(long id, CancellationToken ct)
     {
         var row = await ClaimAsync(id, time.GetUtcNow(), ct);
         if (row is null)
         {
-            return false; // delivered already, or another instance holds it
+            return Outcome.Done; // delivered already, or another instance holds it
         }
 
         Prepared? prepared;
@@ -85,64 +106,269 @@ internal sealed class Delivery(
         {
             // Nothing was sent: hand the row back as soon as the database answers, and send it then.
             log.LogWarning("Preparing {Receiver}/{Integration} for {Group} failed, database unavailable: {Error}", row.Receiver, row.Integration, row.GroupKey, e.Message);
-            return await RetryStoreAsync(id, () => ReleaseOrThrowAsync(row.Id, CancellationToken.None), ct);
+            return await RetryStoreAsync(id, () => ReleaseAsync(row.Id, CancellationToken.None), ct) ? Outcome.Again : Outcome.Done;
         }
-        var replaced = false;
         if (prepared is null)
         {
             log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
+            var replaced = false;
             await RetryStoreAsync(id, async () => replaced = await FinishAsync(row, success: false, CancellationToken.None), ct);
-            return replaced;
+            return replaced ? Outcome.Again : Outcome.Done;
         }
-        var (target, request, snapshot) = prepared;
-        var integration = target.Notifier.Integration;
-        metrics.Notifications.WithLabels(integration).Inc();
-        var started = time.GetTimestamp();
 
-        SendResult? last = null;
+        if (_deferred.TryGetValue(prepared.Target.Destination, out var deferred))
+        {
+            deferred.TryRemove(id, out _);
+        }
+        // A slow or hanging destination gets a few attempts at a time; the rest wait here, not in the bus's slots.
+        var gate = _gates.GetOrAdd(prepared.Target.Destination, _ => new Gate());
+        lock (gate)
+        {
+            if (gate.Running >= PerDestination)
+            {
+                gate.Waiting.Enqueue((row, prepared));
+                return Outcome.Queued;
+            }
+            gate.Running++;
+        }
         try
         {
-            var destination = target.Destination;
-            last = await Retry(time, row.Deadline).ExecuteAsync(async _ =>
-            {
-                // Shutdown cancels the wait between attempts, never an attempt under way: cutting off a request the
-                // receiver may already have acted on would only cause a duplicate. Each channel bounds its attempt.
-                var result = await SendThroughBreakerAsync(target.Notifier, destination, request, CancellationToken.None);
-                await RecordAttemptAsync(row, result, snapshot, CancellationToken.None);
-                metrics.NotificationRequests.WithLabels(integration).Inc();
-                if (result.Outcome != SendOutcome.Success)
-                {
-                    metrics.NotificationRequestsFailed.WithLabels(integration).Inc();
-                }
-                return result;
-            }, ct);
+            return await AttemptAsync(row, prepared, ct) ? Outcome.Again : Outcome.Done;
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        finally
         {
-            // Shutting down: hand the row back at once, so the next instance (or start) sends it.
-            await ReleaseAsync(row.Id, CancellationToken.None);
-            throw;
+            Leave(gate);
         }
-        var success = last?.Outcome == SendOutcome.Success;
+    }
+
+    /// <summary>Frees a place at the destination and, unless shutting down, starts the next row waiting for it.</summary>
+    private void Leave(Gate gate)
+    {
+        (OutboxClaim Row, Prepared Prepared) next;
+        lock (gate)
+        {
+            if (gate.Waiting.Count == 0 || lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                gate.Running--;
+                return;
+            }
+            next = gate.Waiting.Dequeue();
+        }
+        var task = Task.Run(() => RunQueuedAsync(gate, next.Row, next.Prepared));
+        _background[task] = 0;
+        _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private async Task RunQueuedAsync(Gate gate, OutboxClaim row, Prepared prepared)
+    {
+        var again = false;
+        try
+        {
+            again = await AttemptAsync(row, prepared, lifetime.ApplicationStopping);
+        }
+        catch (Exception e) when (StoreFailure(e))
+        {
+            log.LogWarning("Delivering outbox row {Id} stopped, database unavailable: {Error}", row.Id, e.Message);
+        }
+        catch (Exception e)
+        {
+            // A bug must not lose the place at the destination; the row's lease runs out and it is sent again.
+            log.LogError(e, "Delivering outbox row {Id} failed unexpectedly", row.Id);
+        }
+        finally
+        {
+            _inFlight.TryRemove(row.Id, out _);
+            Leave(gate);
+        }
+        if (again)
+        {
+            await publisher.PublishAsync(row.Id, CancellationToken.None);
+        }
+    }
+
+    /// <summary>On shutdown, rows still waiting for their destination never started: they go back at once.</summary>
+    private void ReleaseWaiting()
+    {
+        foreach (var gate in _gates.Values)
+        {
+            List<OutboxClaim> waiting;
+            lock (gate)
+            {
+                waiting = [.. gate.Waiting.Select(w => w.Row)];
+                gate.Waiting.Clear();
+            }
+            foreach (var row in waiting)
+            {
+                var task = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await ReleaseAsync(row.Id, CancellationToken.None);
+                    }
+                    catch (Exception e) when (StoreFailure(e))
+                    {
+                        // Its lease runs out by itself.
+                    }
+                    finally
+                    {
+                        _inFlight.TryRemove(row.Id, out _);
+                    }
+                });
+                _background[task] = 0;
+                _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStopping.Register(ReleaseWaiting);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs after the bus has stopped: attempts started from the waiting lines finish and are recorded.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        ReleaseWaiting();
+        try
+        {
+            await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout: what is still running is the documented window.
+        }
+    }
+
+    private sealed class Gate
+    {
+        public int Running;
+        public readonly Queue<(OutboxClaim Row, Prepared Prepared)> Waiting = new();
+    }
+
+    /// <summary>
+    /// One attempt, and what follows from it: success or failure recorded, or the retry deferred. Waiting here for a
+    /// retry would hold one of the bus's consumer slots, and enough rows for a dead receiver would then hold them
+    /// all. The attempt itself is never cut off (each channel bounds it): cutting off a request the receiver may
+    /// already have acted on would only cause a duplicate. Returns true when a newer snapshot is left to send.
+    /// </summary>
+    private async Task<bool> AttemptAsync(OutboxClaim row, Prepared prepared, CancellationToken ct)
+    {
+        var id = row.Id;
+        var (target, request, snapshot) = prepared;
+        var integration = target.Notifier.Integration;
+        if (row.Attempts == 1)
+        {
+            // A new notification (a flush that replaces the snapshot starts the count again), not a retry.
+            metrics.Notifications.WithLabels(integration).Inc();
+        }
+
+        var started = time.GetTimestamp();
+        var result = await SendThroughBreakerAsync(target.Notifier, target.Destination, request, CancellationToken.None);
+        await RecordAttemptAsync(row, result, snapshot, CancellationToken.None);
+        metrics.NotificationRequests.WithLabels(integration).Inc();
+        if (result.Outcome != SendOutcome.Success)
+        {
+            metrics.NotificationRequestsFailed.WithLabels(integration).Inc();
+        }
+
+        if (result.Outcome == SendOutcome.Retryable && time.GetUtcNow() < row.Deadline)
+        {
+            // Until the flush's deadline: about 0.5 s × 1.5ⁿ, or the receiver's Retry-After.
+            var delay = Backoff(row.Attempts - 1, result.RetryAfter);
+            if (await RetryStoreAsync(id, () => DeferAsync(id, delay, CancellationToken.None), ct))
+            {
+                _deferred.GetOrAdd(target.Destination, _ => new()).TryAdd(id, 0);
+                _ = RedeliverAsync(id, delay);
+            }
+            return false;
+        }
+
+        var success = result.Outcome == SendOutcome.Success;
         if (success)
         {
             metrics.NotificationLatency.WithLabels(integration).Observe(time.GetElapsedTime(started).TotalSeconds);
+            if (_deferred.TryGetValue(target.Destination, out var waiting) && !waiting.IsEmpty)
+            {
+                _ = WakeAsync(waiting);
+            }
         }
         else
         {
-            var reason = last is null ? "deadline" : last.Outcome == SendOutcome.Permanent ? "clientError" : "serverError";
+            var reason = result.Outcome == SendOutcome.Permanent ? "clientError" : "serverError";
             metrics.NotificationsFailed.WithLabels(integration, reason).Inc();
             log.LogWarning("Notify {Receiver}/{Integration} for {Group} failed after {Attempts} attempts: {Error}",
-                row.Receiver, row.Integration, row.GroupKey, row.Attempts, last?.Error ?? "deadline passed");
+                row.Receiver, row.Integration, row.GroupKey, row.Attempts, result.Error);
         }
         // The receiver has it: losing the database now must not make us send it again, so keep trying to record
         // that. Giving up (or a crash meanwhile) is the documented window of at-least-once delivery.
+        var replaced = false;
         if (!await RetryStoreAsync(id, async () => replaced = await FinishAsync(row, success, CancellationToken.None), ct))
         {
             log.LogError("Could not record the outcome of {Receiver}/{Integration} for {Group}; it will be sent again",
                 row.Receiver, row.Integration, row.GroupKey);
         }
         return replaced;
+    }
+
+    /// <summary>
+    /// Keeps the row ours until the retry is due, without holding anything meanwhile: nobody claims it before then
+    /// (the lease is not renewed), and if we are gone by then, any instance's sweeper takes it.
+    /// </summary>
+    private async Task DeferAsync(long id, TimeSpan delay, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() + delay).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// The destination answers again (after a failure, or its circuit's probe got through): the rows deferred for it
+    /// need not wait out their back-off, which may be the circuit's 30 s.
+    /// </summary>
+    private async Task WakeAsync(ConcurrentDictionary<long, byte> waiting)
+    {
+        long[] ids = [.. waiting.Keys];
+        foreach (var id in ids)
+        {
+            waiting.TryRemove(id, out _);
+        }
+        try
+        {
+            await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = ANY($1) AND lease_owner = $3 AND lease_until > $2 RETURNING id");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+            var woken = new List<long>();
+            await using (var reader = await cmd.ExecuteReaderAsync(lifetime.ApplicationStopping))
+            {
+                while (await reader.ReadAsync(lifetime.ApplicationStopping))
+                {
+                    woken.Add(reader.GetInt64(0));
+                }
+            }
+            await publisher.PublishAllAsync(woken, lifetime.ApplicationStopping);
+        }
+        catch (Exception e) when (StoreFailure(e) || e is OperationCanceledException)
+        {
+            // They wake when their back-off ends, as they would have anyway.
+        }
+    }
+
+    /// <summary>Publishes the row again when its retry is due; on shutdown, the lease simply runs out.</summary>
+    private async Task RedeliverAsync(long id, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, time, lifetime.ApplicationStopping);
+            await publisher.PublishAsync(id, lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the sweeper of whichever instance runs next picks the row up.
+        }
     }
 
     private sealed record Prepared(ResolvedNotifier Target, NotificationRequest Request, OutboxSnapshot Snapshot);
@@ -229,21 +455,6 @@ internal sealed class Delivery(
         return result;
     }
 
-    /// <summary>
-    /// First try at once, then about 0.5 s × 1.5ⁿ with jitter, capped at 60 s, or the receiver's Retry-After,
-    /// while the flush's deadline has not passed. The deadline stops retries, never an attempt under way:
-    /// cutting off a request the receiver may already have acted on would only cause a duplicate.
-    /// </summary>
-    private static ResiliencePipeline<SendResult> Retry(TimeProvider time, DateTimeOffset deadline) =>
-        new ResiliencePipelineBuilder<SendResult> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<SendResult>
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Outcome == SendOutcome.Retryable && time.GetUtcNow() < deadline),
-                MaxRetryAttempts = int.MaxValue,
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Backoff(args.AttemptNumber, args.Outcome.Result?.RetryAfter)),
-            })
-            .Build();
-
     internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
     {
         if (retryAfter is { } after && after > TimeSpan.Zero)
@@ -291,11 +502,15 @@ internal sealed class Delivery(
         return new MessageExtras(grafana, acknowledged, silenced);
     }
 
+    /// <summary>
+    /// Takes the row unless another instance holds it. A row of our own that is not in flight here (the in-flight
+    /// guard runs first) was deferred by us: its retry is due when we say so, whatever the clock says about its lease.
+    /// </summary>
     private async Task<OutboxClaim?> ClaimAsync(long id, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
-            WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3)
+            WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3 OR lease_owner = $2)
             RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -313,18 +528,6 @@ internal sealed class Delivery(
     }
 
     private async Task ReleaseAsync(long id, CancellationToken ct)
-    {
-        try
-        {
-            await ReleaseOrThrowAsync(id, ct);
-        }
-        catch (Exception e) when (StoreFailure(e))
-        {
-            // The lease runs out by itself.
-        }
-    }
-
-    private async Task ReleaseOrThrowAsync(long id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });

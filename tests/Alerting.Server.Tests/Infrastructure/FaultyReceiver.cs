@@ -37,6 +37,7 @@ public sealed class FaultyReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private int _inProgress;
+    private int _peak;
 
     private FaultyReceiver(WebApplication app) => _app = app;
 
@@ -67,6 +68,9 @@ public sealed class FaultyReceiver : IAsyncDisposable
     /// <summary>Requests that arrived and are not answered yet.</summary>
     public int InProgress => Volatile.Read(ref _inProgress);
 
+    /// <summary>The most requests it held at once.</summary>
+    public int Peak => Volatile.Read(ref _peak);
+
     public IReadOnlyList<Arrival> Arrivals => [.. _arrivals.OrderBy(a => a.ArrivedAt)];
 
     public List<Arrival> Delivered(string? path = null) => [.. Arrivals.Where(a => a.Delivered && (path is null || a.Path == path))];
@@ -74,7 +78,12 @@ public sealed class FaultyReceiver : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var arrived = DateTime.UtcNow;
-        Interlocked.Increment(ref _inProgress);
+        var now = Interlocked.Increment(ref _inProgress);
+        int peak;
+        while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
+        {
+            // Someone else raised it meanwhile: look again.
+        }
         try
         {
             await AnswerAsync(context, arrived);
