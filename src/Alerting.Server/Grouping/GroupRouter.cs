@@ -115,24 +115,30 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
 
     /// <summary>
     /// Brings memberships in line with the running route tree, after a reload or at start: alerts join
-    /// the groups their routes now give, and groups of routes that no longer exist are dropped.
+    /// the groups their routes now give, and groups of routes that no longer exist, or now send elsewhere, are dropped.
     /// The notification log is kept, so a reload sends no duplicates.
     /// </summary>
     public async Task ReconcileAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var runtime = config.Current;
         var now = time.GetUtcNow();
-        var routeIds = runtime.Route.Walk().Select(r => r.Id()).ToHashSet(StringComparer.Ordinal);
+        var routes = runtime.Route.Walk().ToList();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
+        // A group goes with its route, and also when its route now sends to another receiver (same matchers, so the
+        // same key): it is made again below for the new receiver, which is told as a new group, as in Alertmanager.
         var removed = 0;
         await using (var cmd = new NpgsqlCommand("""
-            WITH gone AS (DELETE FROM aggregation_groups WHERE NOT (route_id = ANY($1)) RETURNING group_key)
+            WITH gone AS (
+                DELETE FROM aggregation_groups g
+                WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS r(id, receiver) WHERE r.id = g.route_id AND r.receiver = g.receiver)
+                RETURNING group_key)
             DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key
             """, conn, tx))
         {
-            cmd.Parameters.Add(Array(routeIds.ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(routes.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));
             removed = await cmd.ExecuteNonQueryAsync(ct);
         }
 
