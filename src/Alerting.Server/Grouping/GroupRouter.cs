@@ -11,7 +11,7 @@ namespace Alerting.Grouping;
 /// group keyed by the route and the alert's group_by labels. Groups and memberships live in PostgreSQL
 /// and are written in the ingestion transaction, so an acknowledged alert is always grouped.
 /// </summary>
-internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, ILogger<GroupRouter> log)
+internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, ScheduleClock schedule, ILogger<GroupRouter> log)
 {
     /// <summary>Records groups, memberships and lifecycle events for written alerts. Returns true when a new group is due now.</summary>
     public async Task<bool> RouteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, CancellationToken ct)
@@ -21,6 +21,8 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
             return false;
         }
         var route = config.Current.Route;
+        // Alert times are compared on the instance's clock; flushes are scheduled on the schedule's.
+        var scheduleNow = schedule.Now;
         var groups = new Dictionary<string, NewGroup>(StringComparer.Ordinal);
         var memberKeys = new List<string>();
         var memberFps = new List<long>();
@@ -47,7 +49,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
                 var groupLabels = r.GroupLabels(alert.Labels);
                 var key = r.GroupKey(groupLabels);
                 // Alertmanager flushes a new group at once when its first alert is older than group_wait.
-                var due = alert.StartsAt + r.GroupWait <= now ? now : now + r.GroupWait;
+                var due = alert.StartsAt + r.GroupWait <= now ? scheduleNow : scheduleNow + r.GroupWait;
                 if (!groups.TryGetValue(key, out var g) || due < g.Due)
                 {
                     groups[key] = new NewGroup(key, r.Id(), r.Receiver, groupLabels, due);
@@ -77,7 +79,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
             while (await reader.ReadAsync(ct))
             {
                 // PostgreSQL rounds to microseconds, possibly up: allow for it.
-                dueNow |= reader.GetFieldValue<DateTimeOffset>(0) <= now.AddMilliseconds(1);
+                dueNow |= reader.GetFieldValue<DateTimeOffset>(0) <= scheduleNow.AddMilliseconds(1);
             }
         }
 

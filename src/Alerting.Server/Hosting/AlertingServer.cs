@@ -131,6 +131,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<ScheduleClock>();
         services.AddSingleton<GroupRouter>();
         services.AddSingleton<AlertWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());

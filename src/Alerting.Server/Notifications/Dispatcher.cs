@@ -26,6 +26,7 @@ internal sealed class Dispatcher(
     DispatchSignal signal,
     SilenceStore silences,
     OutboxPublisher publisher,
+    ScheduleClock schedule,
     InstanceInfo instance,
     AlertingMetrics metrics,
     TimeProvider time,
@@ -49,6 +50,7 @@ internal sealed class Dispatcher(
                     await ReleaseClaimsAsync(stoppingToken);
                     failed = false;
                 }
+                await FollowClockStepAsync(stoppingToken);
                 while (await FlushDueAsync(stoppingToken) == BatchSize)
                 {
                     // A full batch: more may be due right away.
@@ -94,6 +96,24 @@ internal sealed class Dispatcher(
         }
     }
 
+    /// <summary>
+    /// The instance's clock stepped (see <see cref="ScheduleClock"/>): move the stored schedule with it, so every
+    /// group keeps the wait it had left instead of all falling due at once or none for the length of the step.
+    /// </summary>
+    private async Task FollowClockStepAsync(CancellationToken ct)
+    {
+        var step = schedule.Pending;
+        if (step == TimeSpan.Zero)
+        {
+            return;
+        }
+        await using var cmd = db.CreateCommand("UPDATE aggregation_groups SET next_flush_at = next_flush_at + $1, lease_until = lease_until + $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = step, NpgsqlDbType = NpgsqlDbType.Interval });
+        var moved = await cmd.ExecuteNonQueryAsync(ct);
+        schedule.Applied(step);
+        log.LogWarning("The clock stepped by {Step}; the flush schedule of {Groups} groups moved with it", step, moved);
+    }
+
     private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT min(next_flush_at) FROM aggregation_groups");
@@ -102,7 +122,7 @@ internal sealed class Dispatcher(
         {
             return PollInterval;
         }
-        var wait = new DateTimeOffset(due, TimeSpan.Zero) - time.GetUtcNow();
+        var wait = new DateTimeOffset(due, TimeSpan.Zero) - schedule.Now;
         return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : wait < PollInterval ? wait : PollInterval;
     }
 
@@ -110,8 +130,9 @@ internal sealed class Dispatcher(
     public async Task<int> FlushDueAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var scheduleNow = schedule.Now;
         var runtime = config.Current;
-        var claimed = await ClaimAsync(now, ct);
+        var claimed = await ClaimAsync(scheduleNow, ct);
         if (claimed.Count == 0)
         {
             return 0;
@@ -135,7 +156,7 @@ internal sealed class Dispatcher(
                 continue;
             }
             var alerts = members.TryGetValue(group.Key, out var list) ? list : [];
-            Flush(runtime, route, group, alerts, logs, pipeline, work, now);
+            Flush(runtime, route, group, alerts, logs, pipeline, work, now, scheduleNow);
         }
 
         var outboxIds = await work.CommitAsync(db, ct);
@@ -145,7 +166,7 @@ internal sealed class Dispatcher(
     }
 
     private static void Flush(RuntimeConfig runtime, Route route, ClaimedGroup group, List<(Alert Alert, string State)> members,
-        Dictionary<(string, string, string), NotificationLogEntry> logs, FlushPipeline pipeline, FlushWrites work, DateTimeOffset now)
+        Dictionary<(string, string, string), NotificationLogEntry> logs, FlushPipeline pipeline, FlushWrites work, DateTimeOffset now, DateTimeOffset scheduleNow)
     {
         var receiver = runtime.Config.FindReceiver(group.Receiver);
         var integrations = receiver is null ? [] : Integrations.Of(receiver)
@@ -201,7 +222,7 @@ internal sealed class Dispatcher(
                 }
             }
         }
-        work.Reschedule(group.Key, now + route.GroupInterval, deleteIfEmpty: !inFlight);
+        work.Reschedule(group.Key, scheduleNow + route.GroupInterval, deleteIfEmpty: !inFlight);
     }
 
     private async Task<List<ClaimedGroup>> ClaimAsync(DateTimeOffset now, CancellationToken ct)
