@@ -21,6 +21,19 @@ internal sealed class DispatchSignal
         }
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
-        _signal.WaitAsync(timeout, ct);
+    /// <summary>Waits for a signal or <paramref name="timeout"/> on <paramref name="time"/> (the injected clock, not the machine's).</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        using var expiry = new CancellationTokenSource(timeout, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
+        try
+        {
+            await _signal.WaitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 }

@@ -11,7 +11,7 @@ namespace Alerting.Grouping;
 /// group keyed by the route and the alert's group_by labels. Groups and memberships live in PostgreSQL
 /// and are written in the ingestion transaction, so an acknowledged alert is always grouped.
 /// </summary>
-internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, ILogger<GroupRouter> log)
+internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, ScheduleClock schedule, ILogger<GroupRouter> log)
 {
     /// <summary>
     /// Records groups, memberships and lifecycle events for written alerts. Returns true when a new group is due now.
@@ -26,6 +26,8 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
             return false;
         }
         var route = config.Current.Route;
+        // Alert times are compared on the instance's clock; flushes are scheduled on the schedule's.
+        var scheduleNow = schedule.Now;
         var groups = new Dictionary<string, NewGroup>(StringComparer.Ordinal);
         var memberKeys = new List<string>();
         var memberFps = new List<long>();
@@ -59,7 +61,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
                 var groupLabels = r.GroupLabels(alert.Labels);
                 var key = r.GroupKey(groupLabels);
                 // Alertmanager flushes a new group at once when its first alert is older than group_wait.
-                var due = alert.StartsAt + r.GroupWait <= now ? now : now + r.GroupWait;
+                var due = alert.StartsAt + r.GroupWait <= now ? scheduleNow : scheduleNow + r.GroupWait;
                 if (!groups.TryGetValue(key, out var g) || due < g.Due)
                 {
                     groups[key] = new NewGroup(key, r.Id(), r.Receiver, groupLabels, due);
@@ -113,8 +115,8 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
         cmd.Parameters.Add(Array(memberKeys.ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Array(memberFps.ToArray(), NpgsqlDbType.Bigint));
         events.AddParameters(cmd);
-        // PostgreSQL rounds to microseconds, possibly up: allow for it.
-        cmd.Parameters.Add(new NpgsqlParameter { Value = now.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        // Due on the schedule's clock; PostgreSQL rounds to microseconds, possibly up: allow for it.
+        cmd.Parameters.Add(new NpgsqlParameter { Value = scheduleNow.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify?.Channel ?? "", NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)notify?.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -125,24 +127,30 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, IL
 
     /// <summary>
     /// Brings memberships in line with the running route tree, after a reload or at start: alerts join
-    /// the groups their routes now give, and groups of routes that no longer exist are dropped.
+    /// the groups their routes now give, and groups of routes that no longer exist, or now send elsewhere, are dropped.
     /// The notification log is kept, so a reload sends no duplicates.
     /// </summary>
     public async Task ReconcileAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var runtime = config.Current;
         var now = time.GetUtcNow();
-        var routeIds = runtime.Route.Walk().Select(r => r.Id()).ToHashSet(StringComparer.Ordinal);
+        var routes = runtime.Route.Walk().ToList();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
+        // A group goes with its route, and also when its route now sends to another receiver (same matchers, so the
+        // same key): it is made again below for the new receiver, which is told as a new group, as in Alertmanager.
         var removed = 0;
         await using (var cmd = new NpgsqlCommand("""
-            WITH gone AS (DELETE FROM aggregation_groups WHERE NOT (route_id = ANY($1)) RETURNING group_key)
+            WITH gone AS (
+                DELETE FROM aggregation_groups g
+                WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS r(id, receiver) WHERE r.id = g.route_id AND r.receiver = g.receiver)
+                RETURNING group_key)
             DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key
             """, conn, tx))
         {
-            cmd.Parameters.Add(Array(routeIds.ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(routes.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));
             removed = await cmd.ExecuteNonQueryAsync(ct);
         }
 

@@ -155,6 +155,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(_ => RelaxedDb.Create(connectionString));
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<ScheduleClock>();
         services.AddSingleton<GroupRouter>();
         services.AddSingleton<StoredAlertCache>();
         services.AddHostedService<StoredAlertListener>();
@@ -171,6 +172,9 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<LinkActions>();
         services.AddSingleton<Delivery>();
+        // Before the bus: stopped after it, so the attempts it started from its waiting lines finish first.
+        services.AddHostedService(sp => sp.GetRequiredService<Delivery>());
+        services.AddHostedService<OutboxLeases>();
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
         services.AddSingleton<Retention>();
@@ -238,14 +242,22 @@ internal sealed class AlertingServer : IAsyncDisposable
     /// <summary>MassTransit carries "deliver outbox row N": in memory by default, RabbitMQ when a URL is given.</summary>
     private static void AddBus(IServiceCollection services, ServerOptions options)
     {
-        // On shutdown, deliveries waiting to retry are handed back (their outbox rows released) after 2 s
-        // instead of holding the process until the host's 30 s shutdown timeout.
-        services.AddOptions<MassTransitHostOptions>().Configure(o => o.ConsumerStopTimeout = TimeSpan.FromSeconds(2));
+        // A consumer makes one attempt and records its outcome (retries are deferred, not waited for), so shutdown
+        // lets the attempts under way finish and be recorded: cut off, they would be sent again. 25 s covers the
+        // channels' own timeouts (webhook 10 s by default) within the host's 30 s shutdown timeout.
+        services.AddOptions<MassTransitHostOptions>().Configure(o => o.ConsumerStopTimeout = TimeSpan.FromSeconds(25));
         services.AddMassTransit(bus =>
         {
             // MassTransit would otherwise report the bus layout to its vendor's server: no calls home.
             bus.DisableUsageTelemetry();
-            bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(32));
+            // Slots are held only for one attempt (retries are deferred, and one destination takes at most
+            // Delivery.PerDestination of them), so 64 leave room for the other destinations.
+            bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(64));
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.PrefetchCount = 64;
+                endpoint.ConcurrentMessageLimit = 64;
+            });
             if (options.RabbitMqUrl is { Length: > 0 } url)
             {
                 bus.UsingRabbitMq((ctx, cfg) =>
@@ -320,17 +332,36 @@ internal sealed class AlertingServer : IAsyncDisposable
         });
     }
 
-    /// <summary>Applies EF Core migrations, waiting up to a minute for a database that is still starting.</summary>
+    /// <summary>Any constant both instances agree on: the advisory lock that lets one instance migrate at a time.</summary>
+    private const long MigrationLock = 0x616c_6572_7469_6e67; // "alerting"
+
+    /// <summary>
+    /// Applies EF Core migrations, waiting up to a minute for a database that is still starting. Instances started
+    /// together on a fresh database take turns (an advisory lock): EF Core's migrator does not guard against that.
+    /// </summary>
     private static async Task MigrateAsync(IServiceProvider services, ILogger log, CancellationToken ct)
     {
         var factory = services.GetRequiredService<IDbContextFactory<AlertingDbContext>>();
+        var source = services.GetRequiredService<NpgsqlDataSource>();
         var deadline = TimeProvider.System.GetUtcNow().AddMinutes(1);
         while (true)
         {
             try
             {
+                // Held by this session until it closes, so a crash mid-migration releases it too.
+                await using var lockConnection = await source.OpenConnectionAsync(ct);
+                await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", lockConnection))
+                {
+                    take.Parameters.Add(new NpgsqlParameter { Value = MigrationLock });
+                    await take.ExecuteNonQueryAsync(ct);
+                }
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await db.Database.MigrateAsync(ct);
+                await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", lockConnection))
+                {
+                    release.Parameters.Add(new NpgsqlParameter { Value = MigrationLock });
+                    await release.ExecuteNonQueryAsync(ct);
+                }
                 return;
             }
             catch (NpgsqlException e) when (TimeProvider.System.GetUtcNow() < deadline && e.IsTransient)

@@ -27,6 +27,7 @@ internal sealed class Dispatcher(
     DispatchSignal signal,
     SilenceStore silences,
     OutboxPublisher publisher,
+    ScheduleClock schedule,
     InstanceInfo instance,
     AlertingMetrics metrics,
     TimeProvider time,
@@ -39,11 +40,18 @@ internal sealed class Dispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
             try
             {
+                if (failed)
+                {
+                    await ReleaseClaimsAsync(stoppingToken);
+                    failed = false;
+                }
+                await FollowClockStepAsync(stoppingToken);
                 while (await FlushDueAsync(stoppingToken) == BatchSize)
                 {
                     // A full batch: more may be due right away.
@@ -54,12 +62,14 @@ internal sealed class Dispatcher(
             {
                 log.LogWarning("Dispatch pass failed, retrying: {Error}", e.Message);
                 wait = PollInterval;
+                failed = true;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // A bug in one pass must not stop dispatching for good: log it loudly and go on.
                 log.LogError(e, "Dispatch pass failed unexpectedly, retrying");
                 wait = PollInterval;
+                failed = true;
             }
             try
             {
@@ -72,6 +82,39 @@ internal sealed class Dispatcher(
         }
     }
 
+    /// <summary>
+    /// Passes run one at a time, so groups still leased to us between passes were claimed by a pass that failed
+    /// (the database went away before its commit): free them now rather than when their lease runs out.
+    /// </summary>
+    private async Task ReleaseClaimsAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE aggregation_groups SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        var released = await cmd.ExecuteNonQueryAsync(ct);
+        if (released > 0)
+        {
+            log.LogInformation("Released {Count} groups claimed by a failed dispatch pass", released);
+        }
+    }
+
+    /// <summary>
+    /// The instance's clock stepped (see <see cref="ScheduleClock"/>): move the stored schedule with it, so every
+    /// group keeps the wait it had left instead of all falling due at once or none for the length of the step.
+    /// </summary>
+    private async Task FollowClockStepAsync(CancellationToken ct)
+    {
+        var step = schedule.Pending;
+        if (step == TimeSpan.Zero)
+        {
+            return;
+        }
+        await using var cmd = db.CreateCommand("UPDATE aggregation_groups SET next_flush_at = next_flush_at + $1, lease_until = lease_until + $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = step, NpgsqlDbType = NpgsqlDbType.Interval });
+        var moved = await cmd.ExecuteNonQueryAsync(ct);
+        schedule.Applied(step);
+        log.LogWarning("The clock stepped by {Step}; the flush schedule of {Groups} groups moved with it", step, moved);
+    }
+
     private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT min(next_flush_at) FROM aggregation_groups");
@@ -80,7 +123,7 @@ internal sealed class Dispatcher(
         {
             return PollInterval;
         }
-        var wait = new DateTimeOffset(due, TimeSpan.Zero) - time.GetUtcNow();
+        var wait = new DateTimeOffset(due, TimeSpan.Zero) - schedule.Now;
         return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : wait < PollInterval ? wait : PollInterval;
     }
 
@@ -88,10 +131,12 @@ internal sealed class Dispatcher(
     public async Task<int> FlushDueAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var scheduleNow = schedule.Now;
         var runtime = config.Current;
         // Read meanwhile on another connection: one round trip less on a notification's path.
         var silencesTask = silences.ActiveOrPendingAsync(now, ct);
-        var (claimed, members, logs) = await ClaimAsync(now, ct);
+        // Groups fall due on the schedule's clock (see ScheduleClock).
+        var (claimed, members, logs) = await ClaimAsync(scheduleNow, ct);
         if (claimed.Count == 0)
         {
             await silencesTask;
@@ -114,20 +159,17 @@ internal sealed class Dispatcher(
                 continue;
             }
             var alerts = members.TryGetValue(group.Key, out var list) ? list : [];
-            Flush(runtime, route, group, alerts, logs, pipeline, work, now);
+            Flush(runtime, route, group, alerts, logs, pipeline, work, now, scheduleNow);
         }
 
         var outboxIds = await work.CommitAsync(relaxed.Source, ct);
-        foreach (var id in outboxIds)
-        {
-            await publisher.PublishAsync(id, ct);
-        }
+        await publisher.PublishAllAsync(outboxIds, ct);
         metrics.DispatcherFlushes.Inc(claimed.Count);
         return claimed.Count;
     }
 
     private static void Flush(RuntimeConfig runtime, Route route, ClaimedGroup group, List<(Alert Alert, string State)> members,
-        Dictionary<(string, string, string), NotificationLogEntry> logs, FlushPipeline pipeline, FlushWrites work, DateTimeOffset now)
+        Dictionary<(string, string, string), NotificationLogEntry> logs, FlushPipeline pipeline, FlushWrites work, DateTimeOffset now, DateTimeOffset scheduleNow)
     {
         var receiver = runtime.Config.FindReceiver(group.Receiver);
         var integrations = receiver is null ? [] : Integrations.Of(receiver)
@@ -183,7 +225,7 @@ internal sealed class Dispatcher(
                 }
             }
         }
-        work.Reschedule(group.Key, now + route.GroupInterval, deleteIfEmpty: !inFlight);
+        work.Reschedule(group.Key, scheduleNow + route.GroupInterval, deleteIfEmpty: !inFlight);
     }
 
     /// <summary>

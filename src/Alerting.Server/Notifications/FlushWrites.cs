@@ -64,7 +64,7 @@ internal sealed class FlushWrites(DateTimeOffset now)
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[]) AS t(g, r, i, p, f, rs, rsn, d)
                 ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                     payload = EXCLUDED.payload, firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts,
-                    reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline
+                    reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline, attempts = 0
                 RETURNING id
                 """);
             cmd.Parameters.Add(Array(_sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));

@@ -11,6 +11,8 @@ public sealed record DeliverNotification(long OutboxId);
 /// Publishes outbox rows to the bus (MassTransit: in memory by default, RabbitMQ when configured), and
 /// re-publishes rows whose lease ran out: a crash between commit and publish, or mid-send, delays a
 /// notification but never loses it. Delivery is at least once; the notification log makes it effectively once.
+/// When the bus is down, publishing stops at the first failure and rows wait in the outbox; the sweeper probes
+/// the bus with the oldest row and, once that goes through, publishes everything that waited.
 /// </summary>
 internal sealed class OutboxPublisher(IServiceProvider services, NpgsqlDataSource db, TimeProvider time, ILogger<OutboxPublisher> log) : BackgroundService
 {
@@ -19,41 +21,115 @@ internal sealed class OutboxPublisher(IServiceProvider services, NpgsqlDataSourc
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
-    public async Task PublishAsync(long outboxId, CancellationToken ct)
+    /// <summary>While the database or the bus is failing, the sweeper tries this often.</summary>
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A publish to a broker that is down may wait for it to come back; we do not.</summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// After the database was unreachable, rows other instances hold are left to them this long: their leases ran
+    /// out during the outage only because nobody could renew them, and their owners renew them within a second.
+    /// </summary>
+    private static readonly TimeSpan OwnedGraceAfterOutage = TimeSpan.FromSeconds(5);
+
+    private volatile bool _busDown;
+    private DateTimeOffset _storeBackAt = DateTimeOffset.MinValue;
+
+    /// <summary>Whether the last publish failed; until one succeeds, only the sweeper publishes.</summary>
+    public bool BusDown => _busDown;
+
+    /// <summary>Publishes one row. Returns false when it was not published (the sweeper will).</summary>
+    public Task<bool> PublishAsync(long outboxId, CancellationToken ct) => _busDown ? Task.FromResult(false) : TryPublishAsync(outboxId, ct);
+
+    /// <summary>Publishes rows concurrently; a bus that is down costs at most one publish timeout.</summary>
+    public async Task PublishAllAsync(IReadOnlyList<long> outboxIds, CancellationToken ct)
+    {
+        if (outboxIds.Count > 0 && !_busDown)
+        {
+            await Task.WhenAll(outboxIds.Select(id => PublishAsync(id, ct)));
+        }
+    }
+
+    private async Task<bool> TryPublishAsync(long outboxId, CancellationToken ct)
     {
         try
         {
             // Resolved per call: the bus is a singleton, but is started by its own hosted service.
-            await services.GetRequiredService<IBus>().Publish(new DeliverNotification(outboxId), ct);
+            var bus = services.GetRequiredService<IBus>();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(PublishTimeout);
+            // WaitAsync as well: a publish waiting for a broker connection may not watch its token.
+            await bus.Publish(new DeliverNotification(outboxId), timeout.Token).WaitAsync(PublishTimeout, time, ct);
+            if (_busDown)
+            {
+                _busDown = false;
+                log.LogInformation("Publishing to the bus works again");
+            }
+            return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            // The row stays; the sweeper publishes it once its grace has passed.
-            log.LogWarning("Publishing outbox row {Id} failed, the sweeper will retry: {Error}", outboxId, e.Message);
+            // The row stays; the sweeper publishes it once the bus takes messages again.
+            if (!_busDown)
+            {
+                _busDown = true;
+                log.LogWarning("Publishing outbox row {Id} failed; notifications wait in the outbox until the bus is back: {Error}", outboxId, e.Message);
+            }
+            return false;
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(SweepInterval, time);
-        while (await WaitAsync(timer, stoppingToken))
+        var storeFailed = false;
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await SweepAsync(stoppingToken);
+                var ownedToo = !storeFailed && time.GetUtcNow() - _storeBackAt >= OwnedGraceAfterOutage;
+                await SweepAsync(ownedToo, stoppingToken);
+                if (storeFailed)
+                {
+                    storeFailed = false;
+                    _storeBackAt = time.GetUtcNow();
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.LogWarning("Outbox sweep failed: {Error}", e.Message);
+                storeFailed = true;
+            }
+            try
+            {
+                await Task.Delay(storeFailed || _busDown ? RetryInterval : SweepInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
 
-    /// <summary>Publishes every row whose lease has expired. Returns how many.</summary>
-    public async Task<int> SweepAsync(CancellationToken ct)
+    /// <summary>
+    /// Publishes every row that is nobody's to send: its lease ran out (a crash, a failed publish) or, while the
+    /// bus is down, it was never published. Stops at the first failed publish. Returns how many were published.
+    /// </summary>
+    /// <param name="ownedToo">Whether rows another sender held, whose lease ran out, are taken too.</param>
+    public async Task<int> SweepAsync(bool ownedToo, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT id FROM outbox WHERE lease_until IS NULL OR lease_until < $1 ORDER BY id LIMIT 1000");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var now = time.GetUtcNow();
+        var busDown = _busDown;
+        await using var cmd = db.CreateCommand("""
+            SELECT id FROM outbox
+            WHERE (lease_owner IS NULL AND ($2 OR lease_until IS NULL OR lease_until < $1))
+               OR (lease_owner IS NOT NULL AND lease_until < $1 AND $3)
+            ORDER BY id LIMIT 1000
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        // Rows created while the bus was down were never published: no need to wait for their grace.
+        cmd.Parameters.Add(new NpgsqlParameter { Value = busDown });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ownedToo });
         var ids = new List<long>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
@@ -62,23 +138,17 @@ internal sealed class OutboxPublisher(IServiceProvider services, NpgsqlDataSourc
                 ids.Add(reader.GetInt64(0));
             }
         }
-        foreach (var id in ids)
+        if (ids.Count == 0)
         {
-            await PublishAsync(id, ct);
+            return 0;
         }
+        // The first alone: if the bus is down, that is one timeout, not a thousand.
+        if (!await TryPublishAsync(ids[0], ct))
+        {
+            return 0;
+        }
+        await PublishAllAsync(ids[1..], ct);
         return ids.Count;
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
 

@@ -57,14 +57,18 @@ internal sealed class AlertingTestHost : IAsyncDisposable
 
     public Uri BaseAddress => Server.BaseAddress;
 
-    /// <summary>Starts an instance. Pass a connection string to reuse a database (restart tests).</summary>
+    /// <summary>
+    /// Starts an instance. Pass a connection string to reuse a database (restart tests), and <paramref name="clock"/>
+    /// for a clock other than <paramref name="time"/> itself (one that steps, say).
+    /// </summary>
     public static async Task<AlertingTestHost> StartAsync(
         string? config = null,
         string? connectionString = null,
         FakeTimeProvider? time = null,
         string? routePrefix = null,
         Func<ServerOptions, ServerOptions>? options = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        TimeProvider? clock = null)
     {
         connectionString ??= await TestDatabase.CreateAsync();
         var dir = Directory.CreateTempSubdirectory("alerting-test-config-");
@@ -81,9 +85,9 @@ internal sealed class AlertingTestHost : IAsyncDisposable
         serverOptions = options?.Invoke(serverOptions) ?? serverOptions;
         var server = await AlertingServer.StartAsync(serverOptions, services =>
         {
-            if (time is not null)
+            if ((clock ?? time) is { } provider)
             {
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
+                services.Replace(ServiceDescriptor.Singleton(provider));
             }
         }, logs: logs);
         return new AlertingTestHost(server, configPath, connectionString, time);

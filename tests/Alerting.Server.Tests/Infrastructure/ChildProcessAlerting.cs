@@ -47,7 +47,7 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
     public string Output => string.Join("\n", _output);
 
     /// <summary>Starts the binary on a free loopback port and waits until <c>/-/ready</c> answers 200.</summary>
-    public static async Task<ChildProcessAlerting> StartAsync(string configFile, string connectionString, TimeSpan? readyTimeout = null)
+    public static async Task<ChildProcessAlerting> StartAsync(string configFile, string connectionString, TimeSpan? readyTimeout = null, IEnumerable<string>? arguments = null)
     {
         var port = FreePort();
         var startInfo = new ProcessStartInfo(DotnetHost())
@@ -62,6 +62,10 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
         startInfo.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
         startInfo.ArgumentList.Add($"--database.url={connectionString}");
         startInfo.ArgumentList.Add("--log.level=warn");
+        foreach (var argument in arguments ?? [])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
         var child = new ChildProcessAlerting(Process.Start(startInfo)!, port);
         try
         {
@@ -84,6 +88,23 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
         }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>Sends a signal with kill(1): TERM for a graceful shutdown, HUP for a reload.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, then waits for the exit; returns the exit code and how long the shutdown took.</summary>
+    public async Task<(int ExitCode, TimeSpan Took)> TerminateAsync(TimeSpan timeout)
+    {
+        var started = Stopwatch.StartNew();
+        await SignalAsync("TERM");
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return (_process.ExitCode, started.Elapsed);
     }
 
     public async Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Alerting.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Alerting.Faults;
+
+/// <summary>
+/// Issue 7's two instances on RabbitMQ, and issue 8's RabbitMQ outage: the real binary with
+/// <c>--bus.rabbitmq-url</c> against a private rabbitmq-server started by the test.
+/// </summary>
+[Collection(FaultsCollection.Name)]
+public sealed class RabbitMqTests(ITestOutputHelper output)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private void Log(string line) => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:0.00}s] {line}"));
+
+    private static string Config(FaultyReceiver receiver) => $$"""
+        route:
+          receiver: hook
+          group_by: [grp]
+          group_wait: 1s
+          group_interval: 2s
+          repeat_interval: 1h
+        receivers:
+          - name: hook
+            webhook_configs:
+              - url: {{receiver.Url("/hook")}}
+        """;
+
+    [RequiresToolFact("rabbitmq-server")]
+    public async Task Two_instances_share_the_work_and_one_killed_mid_run_loses_and_repeats_nothing()
+    {
+        await using var broker = await RabbitMqBroker.StartAsync();
+        Log($"rabbitmq-server up on port {broker.Port}");
+        await using var receiver = await FaultyReceiver.StartAsync();
+        // 200 ms per answer, so the kill lands while the killed instance has sends under way.
+        receiver.Set("/hook", new Answer(200, TimeSpan.FromMilliseconds(200)));
+        var db = await TestDatabase.CreateAsync();
+        using var dir = new TempDirectory("alerting-rmq2-");
+        var configPath = Path.Combine(dir.Path, "alerting.yml");
+        await File.WriteAllTextAsync(configPath, Config(receiver));
+        string[] bus = [$"--bus.rabbitmq-url={broker.Url}"];
+        var started = await Task.WhenAll(
+            ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), bus),
+            ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), bus));
+        await using var first = started[0];
+        await using var second = started[1];
+        Log($"instances pid {first.ProcessId} and {second.ProcessId} on one database and one broker");
+
+        // Requests alternate between the two until the first is killed; the groups are shared by both.
+        var firstUp = new StrongBox<bool>(true);
+        await using var load = new AlertLoad(
+            n => n % 2 == 0 && firstUp.Value ? first.Client.BaseAddress : second.Client.BaseAddress,
+            n => [.. Enumerable.Range(0, 5).Select(k => ($"R{n}x{k}", $"g{n % 8}"))],
+            workers: 2,
+            pace: TimeSpan.FromMilliseconds(40));
+        load.Start();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+
+        var flushes = (await MetricAsync(first, "alerting_dispatcher_flushes_total"), await MetricAsync(second, "alerting_dispatcher_flushes_total"));
+        var sends = (await MetricAsync(first, "alertmanager_notification_requests_total"), await MetricAsync(second, "alertmanager_notification_requests_total"));
+        // Kill the first while it holds an outbox row: a send of its own under way.
+        var holding = await WaitAsync(async () => (await Ledger.HeldRowsAsync(db, first.InstanceName)).Count > 0, TimeSpan.FromSeconds(5));
+        firstUp.Value = false;
+        await first.Kill9Async();
+        var kill = new Kill(DateTime.UtcNow, first.InstanceName, await Ledger.HeldRowsAsync(db, first.InstanceName));
+        Log($"killed pid {first.ProcessId} {(holding ? "while it held" : "without seeing it hold")} outbox rows ({kill.HeldRows.Count} held); "
+            + $"so far flushes {flushes.Item1} + {flushes.Item2}, send attempts {sends.Item1} + {sends.Item2}");
+
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await load.StopAsync();
+        var quietAfter = await WaitQuietAsync(db, receiver, second, TimeSpan.FromSeconds(60));
+        var before = receiver.Arrivals.Count;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(before, receiver.Arrivals.Count);
+
+        var accepted = load.Accepted;
+        var posts = load.Posts;
+        var stored = await Ledger.StoredAsync(db);
+        var delivered = receiver.Delivered("/hook");
+        var groups = stored.Values.Distinct(StringComparer.Ordinal).Count();
+        var (window, unexplained) = Ledger.Duplicates(delivered, [kill]);
+        var (behind, untold) = Ledger.Missing(stored, delivered, "/hook");
+        var viaFirst = posts.Where(p => p.Accepted && p.Target == first.Client.BaseAddress).Sum(p => p.Names.Count);
+        Log($"two-instances-rabbitmq: {accepted.Count} accepted ({viaFirst} by the first, {accepted.Count - viaFirst} by the second), "
+            + $"{accepted.Count(stored.ContainsKey)} stored, {groups} due, {groups - behind.Count} delivered, {window + unexplained.Count} duplicates "
+            + $"({window} in the documented window, {unexplained.Count} other); before the kill: flushes {flushes.Item1} + {flushes.Item2}, "
+            + $"send attempts {sends.Item1} + {sends.Item2}; killed instance held {kill.HeldRows.Count} outbox rows; "
+            + $"{delivered.Count} notifications; quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
+        foreach (var line in unexplained)
+        {
+            Log($"  unexplained repeat: {line}");
+        }
+
+        Assert.True(flushes.Item1 > 0 && flushes.Item2 > 0, $"both instances flush: {flushes}");
+        Assert.True(sends.Item1 > 0 && sends.Item2 > 0, $"both instances send: {sends}");
+        Assert.True(viaFirst > 0 && accepted.Count > viaFirst, "the load went to both");
+        Assert.Empty(accepted.Except(stored.Keys));
+        Assert.Empty(untold);
+        Assert.Empty(behind);
+        Assert.Empty(unexplained);
+        Assert.False(second.HasExited, second.Output);
+    }
+
+    [RequiresToolFact("rabbitmq-server")]
+    public async Task Broker_down_30_s_notifications_wait_in_the_outbox_and_go_out_once_when_it_returns()
+    {
+        await using var broker = await RabbitMqBroker.StartAsync();
+        await using var receiver = await FaultyReceiver.StartAsync();
+        receiver.Set("/hook", new Answer(200, TimeSpan.FromMilliseconds(50)));
+        var db = await TestDatabase.CreateAsync();
+        using var dir = new TempDirectory("alerting-rmqout-");
+        var configPath = Path.Combine(dir.Path, "alerting.yml");
+        await File.WriteAllTextAsync(configPath, Config(receiver));
+        await using var child = await ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), [$"--bus.rabbitmq-url={broker.Url}"]);
+        Log($"alerting pid {child.ProcessId}, rabbitmq-server on port {broker.Port}");
+
+        // New groups in each phase: what was decided during the outage is told after it, not folded into later sends.
+        var phase = new StrongBox<string>("before");
+        await using var load = new AlertLoad(
+            _ => child.Client.BaseAddress,
+            n => [.. Enumerable.Range(0, 5).Select(k => ($"B{n}x{k}", $"{phase.Value}{n % 4}"))],
+            workers: 2,
+            pace: TimeSpan.FromMilliseconds(50));
+        load.Start();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        await broker.StopAsync();
+        var down = DateTime.UtcNow;
+        phase.Value = "during";
+        Log($"broker stopped; {receiver.Delivered().Count} notifications so far");
+        long maxOutbox = 0;
+        while (DateTime.UtcNow < down.AddSeconds(30))
+        {
+            maxOutbox = Math.Max(maxOutbox, await Ledger.CountAsync(db, "SELECT count(*) FROM outbox"));
+            await Task.Delay(500);
+        }
+        var readyDuring = (int)(await child.Client.GetAsync("-/ready")).StatusCode;
+        var starting = DateTime.UtcNow;
+        await broker.StartAgainAsync();
+        var back = DateTime.UtcNow;
+        phase.Value = "after";
+        Log($"broker back (start took {(back - starting).TotalSeconds:0.0} s); outbox held up to {maxOutbox} rows meanwhile");
+
+        // Everything decided while the broker was away goes out once it is back.
+        var caughtUp = TimeSpan.MaxValue;
+        while (DateTime.UtcNow < back.AddSeconds(45))
+        {
+            var waiting = (await Ledger.StoredAsync(db)).Where(a => !a.Value.Contains("after", StringComparison.Ordinal)).ToDictionary();
+            if (Ledger.Missing(waiting, receiver.Delivered(), "/hook") is { GroupsBehind.Count: 0, Untold.Count: 0 })
+            {
+                caughtUp = DateTime.UtcNow - back;
+                break;
+            }
+            await Task.Delay(200);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await load.StopAsync();
+        var quietAfter = await WaitQuietAsync(db, receiver, child, TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var posts = load.Posts;
+        var accepted = load.Accepted;
+        var stored = await Ledger.StoredAsync(db);
+        var delivered = receiver.Delivered("/hook");
+        var groups = stored.Values.Distinct(StringComparer.Ordinal).Count();
+        var (_, unexplained) = Ledger.Duplicates(delivered, []);
+        var (behind, untold) = Ledger.Missing(stored, delivered, "/hook");
+        var during = posts.Where(p => p.SentAt >= down && p.AnsweredAt <= starting).ToList();
+        // A send handed to the consumer just before the stop may still finish; nothing after that can.
+        var sentWhileDown = receiver.Arrivals.Count(a => a.ArrivedAt > down.AddSeconds(2) && a.ArrivedAt < starting);
+        var firstAfter = receiver.Arrivals.Where(a => a.ArrivedAt >= back).MinBy(a => a.ArrivedAt);
+        Log($"rabbitmq-outage: 30 s down, {accepted.Count} accepted ({during.Count(p => p.Accepted)} of {during.Count} POSTs accepted while it was down), "
+            + $"{accepted.Count(stored.ContainsKey)} stored, {groups} due, {groups - behind.Count} delivered, {unexplained.Count} duplicates; "
+            + $"outbox up to {maxOutbox} rows while down, {sentWhileDown} sent while down, /-/ready {readyDuring} while down; "
+            + $"first send {(firstAfter is null ? double.NaN : (firstAfter.ArrivedAt - back).TotalSeconds):0.0} s and everything from before and during told {caughtUp.TotalSeconds:0.0} s after the broker was back; quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
+        foreach (var line in unexplained)
+        {
+            Log($"  repeated: {line}");
+        }
+
+        Assert.True(during.Count > 50 && during.All(p => p.Accepted), "ingestion does not need the bus");
+        Assert.True(maxOutbox > 0, "notifications waited in the outbox");
+        Assert.Equal(0, sentWhileDown);
+        // MassTransit reconnects its consumers with a back-off of 3 s growing to 30 s: up to 30 s after the return.
+        Assert.True(caughtUp <= TimeSpan.FromSeconds(40), $"caught up {caughtUp.TotalSeconds:0.0} s after the broker's return");
+        Assert.Empty(accepted.Except(stored.Keys));
+        Assert.Empty(untold);
+        Assert.Empty(behind);
+        Assert.Empty(unexplained);
+        Assert.False(child.HasExited, child.Output);
+    }
+
+    /// <summary>Waits until everything stored is told and nothing is left in flight; returns how long that took.</summary>
+    private static async Task<TimeSpan> WaitQuietAsync(string db, FaultyReceiver receiver, ChildProcessAlerting survivor, TimeSpan timeout)
+    {
+        var started = Stopwatch.StartNew();
+        while (true)
+        {
+            var stored = await Ledger.StoredAsync(db);
+            var (behind, untold) = Ledger.Missing(stored, receiver.Delivered(), "/hook");
+            var outbox = await Ledger.CountAsync(db, "SELECT count(*) FROM outbox");
+            var pending = await Ledger.CountAsync(db, "SELECT count(*) FROM alerts WHERE state = 'pending'");
+            if (behind.Count == 0 && untold.Count == 0 && outbox == 0 && pending == 0)
+            {
+                return started.Elapsed;
+            }
+            Assert.True(started.Elapsed < timeout,
+                $"not quiet within {timeout.TotalSeconds:0} s: {behind.Count} groups behind, {untold.Count} alerts untold, outbox {outbox}, pending {pending}\n{survivor.Output}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+            await Task.Delay(10);
+        }
+        return false;
+    }
+
+    /// <summary>The sum of a metric's series in the instance's /metrics.</summary>
+    private static async Task<double> MetricAsync(ChildProcessAlerting instance, string name)
+    {
+        var text = await instance.Client.GetStringAsync("metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+}
