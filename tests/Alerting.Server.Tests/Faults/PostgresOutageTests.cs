@@ -143,7 +143,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             + $"{groups - groupsBehind.Count} delivered, {unexplained.Count} duplicates; "
             + $"during the outage {during.Count} POSTs: {during503} answered 503 with Retry-After, {duringOk} 2xx, {during.Count - during503 - duringOk} other; "
             + $"/-/ready {readyDown.Count(p => p.Status == 503)}/{readyDown.Count} 503 while down, {readyAfter.Count(p => p.Status == 200)}/{readyAfter.Count} 200 after; "
-            + $"/-/healthy {healthy.Count(p => p.Status == 200)}/{healthy.Count} 200, slowest {healthyMax:0} ms from the outage on ({healthyColdMax:0} ms including the first probes, at {(slowest.At - down).TotalSeconds:0.0} s into the outage); threads {threads.Min()}-{threads.Max()}; "
+            + $"/-/healthy {healthy.Count(p => p.Status == 200)}/{healthy.Count} 200, slowest {healthyMax:0} ms from the outage on ({healthyColdMax:0} ms including the first probes, {(slowest.At - down).TotalSeconds:+0.0;-0.0} s from the outage's start); threads {threads.Min()}-{threads.Max()}; "
             + $"ingestion resumed {ingestionResumed:0.0} s and dispatch {dispatchResumed:0.0} s after PostgreSQL was back, everything due by then told after {caughtUp:0.0} s; quiet {(quiet - back).TotalSeconds:0.0} s after");
         foreach (var line in unexplained)
         {
