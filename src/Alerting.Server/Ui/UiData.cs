@@ -37,17 +37,17 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
     {
         var now = time.GetUtcNow();
         var runtime = config.Current;
+        if (resolved)
+        {
+            // Resolved alerts are not evaluated against silences or inhibition: none of that is read for them.
+            var ended = (await alerts.AllAsync(ct)).Where(a => a.Alert.Resolved(now)).OrderByDescending(a => a.Alert.EndsAt).Take(500);
+            return [.. ended.Select(a => new UiAlert(a, runtime.Route.Match(a.Alert.Labels), "resolved", [], [], null, null))];
+        }
         var active = await alerts.ActiveAsync(now, ct);
         var allSilences = await silences.ActiveOrPendingAsync(now, ct);
         var activeSilences = allSilences.Where(s => s.State(now) == SilenceState.Active).ToList();
         var views = AlertQuery.Evaluate(runtime, active, activeSilences, now);
         var (states, acks) = await StatesAsync(ct);
-
-        if (resolved)
-        {
-            var ended = (await alerts.AllAsync(ct)).Where(a => a.Alert.Resolved(now)).OrderByDescending(a => a.Alert.EndsAt).Take(500);
-            return [.. ended.Select(a => new UiAlert(a, runtime.Route.Match(a.Alert.Labels), "resolved", [], [], null, null))];
-        }
 
         var byId = activeSilences.ToDictionary(s => s.Id.ToString());
         var names = views.ToDictionary(v => v.Alert.Labels.FingerprintHex, v => v.Alert.Labels.Get("alertname"));
