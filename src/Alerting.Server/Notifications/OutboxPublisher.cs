@@ -33,11 +33,9 @@ internal sealed class OutboxPublisher(IServiceProvider services, NpgsqlDataSourc
     /// </summary>
     private static readonly TimeSpan OwnedGraceAfterOutage = TimeSpan.FromSeconds(5);
 
+    /// <summary>Whether the last publish failed; until one succeeds, only the sweeper publishes.</summary>
     private volatile bool _busDown;
     private DateTimeOffset _storeBackAt = DateTimeOffset.MinValue;
-
-    /// <summary>Whether the last publish failed; until one succeeds, only the sweeper publishes.</summary>
-    public bool BusDown => _busDown;
 
     /// <summary>Publishes one row. Returns false when it was not published (the sweeper will).</summary>
     public Task<bool> PublishAsync(long outboxId, CancellationToken ct) => _busDown ? Task.FromResult(false) : TryPublishAsync(outboxId, ct);

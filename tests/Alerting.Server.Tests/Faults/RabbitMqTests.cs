@@ -43,11 +43,26 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         var configPath = Path.Combine(dir.Path, "alerting.yml");
         await File.WriteAllTextAsync(configPath, Config(receiver));
         string[] bus = [$"--bus.rabbitmq-url={broker.Url}"];
-        var started = await Task.WhenAll(
+        // Started together, as an orchestrator would (they take turns at the migrations).
+        Task<ChildProcessAlerting>[] starting =
+        [
             ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), bus),
-            ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), bus));
-        await using var first = started[0];
-        await using var second = started[1];
+            ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), bus),
+        ];
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var task in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await task.Result.DisposeAsync();
+            }
+            throw;
+        }
+        await using var first = starting[0].Result;
+        await using var second = starting[1].Result;
         Log($"instances pid {first.ProcessId} and {second.ProcessId} on one database and one broker");
 
         // Requests alternate between the two until the first is killed; the groups are shared by both.

@@ -53,18 +53,29 @@ public sealed class ShutdownAndReloadTests(ITestOutputHelper output)
                 webhook_configs:
                   - url: {{receiver.Url("/failing")}}
             """);
+        // Not "await using": it is stopped halfway through; the finally is for a failure before that.
         var child = await ChildProcessAlerting.StartAsync(configPath, db);
-        string[] names = [.. Enumerable.Range(0, Count).Select(i => $"T{i:00}")];
-        using (var response = await child.PostJsonAsync("api/v2/alerts", Alerts(names)))
+        bool seen;
+        int underWay, exitCode;
+        TimeSpan took;
+        string instance, childOutput;
+        try
         {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            string[] names = [.. Enumerable.Range(0, Count).Select(i => $"T{i:00}")];
+            using (var response = await child.PostJsonAsync("api/v2/alerts", Alerts(names)))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            seen = await WaitAsync(() => receiver.InProgress >= 10 && receiver.Arrivals.Any(a => a.Path == "/failing"), TimeSpan.FromSeconds(15));
+            underWay = receiver.InProgress;
+            instance = child.InstanceName;
+            (exitCode, took) = await child.TerminateAsync(TimeSpan.FromSeconds(40));
+            childOutput = child.Output;
         }
-        var seen = await WaitAsync(() => receiver.InProgress >= 10 && receiver.Arrivals.Any(a => a.Path == "/failing"), TimeSpan.FromSeconds(15));
-        var underWay = receiver.InProgress;
-        var instance = child.InstanceName;
-        var (exitCode, took) = await child.TerminateAsync(TimeSpan.FromSeconds(40));
-        var childOutput = child.Output;
-        await child.DisposeAsync();
+        finally
+        {
+            await child.DisposeAsync();
+        }
         var heldAfter = await Ledger.CountAsync(db, $"SELECT count(*) FROM outbox WHERE lease_owner LIKE '{instance}' AND receiver = 'slow'");
         var slowBefore = receiver.Delivered("/slow");
         var logged = await Ledger.CountAsync(db, "SELECT count(*) FROM notification_log WHERE receiver = 'slow'");
@@ -132,80 +143,87 @@ public sealed class ShutdownAndReloadTests(ITestOutputHelper output)
                   - url: {{receiver.Url($"/r{version}")}}
             """;
         await File.WriteAllTextAsync(configPath, Config(1));
+        // Not "await using": it is replaced by each restart; the finally disposes whichever is current.
         var child = await ChildProcessAlerting.StartAsync(configPath, db);
-        string[] db1 = [.. Enumerable.Range(0, 5).Select(i => $"Db{i}")];
-        using (var response = await child.PostJsonAsync("api/v2/alerts", Alerts(db1, ",\"team\":\"db\"")))
+        try
         {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        Assert.True(await WaitAsync(() => receiver.Delivered("/r1").Count == 5, TimeSpan.FromSeconds(15)), "told r1");
-
-        // A broken file is refused, over HTTP and on SIGHUP; the running configuration stays and keeps working.
-        await File.WriteAllTextAsync(configPath, Config(2).Replace("receiver: r2", "receiver: nobody", StringComparison.Ordinal));
-        using var refused = await child.Client.PostAsync("-/reload", null);
-        var refusedBody = await refused.Content.ReadAsStringAsync();
-        await child.SignalAsync("HUP");
-        await File.WriteAllTextAsync(configPath, "route: [not a route");
-        using var refusedYaml = await child.Client.PostAsync("-/reload", null);
-        using (var response = await child.PostJsonAsync("api/v2/alerts", Alerts(["Rest0"])))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        using (var response = await child.PostJsonAsync("api/v2/alerts", Alerts(["Db5"], ",\"team\":\"db\"")))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        Assert.True(await WaitAsync(() => receiver.Delivered("/rest").Count == 1 && receiver.Delivered("/r1").Count == 6, TimeSpan.FromSeconds(15)),
-            "the running configuration kept working");
-        Log($"broken reloads refused: {(int)refused.StatusCode} ({refusedBody.Trim()}), {(int)refusedYaml.StatusCode}; "
-            + $"process up: {!child.HasExited}; new alerts went by the running configuration");
-
-        // Now valid new versions, each interrupted a few milliseconds into the reload, then restarted: version 2 by
-        // kill -9 during a SIGHUP reload, version 3 by SIGTERM during a POST /-/reload.
-        var random = new Random(20261128);
-        var kills = new List<Kill>();
-        for (var version = 2; version <= 3; version++)
-        {
-            await File.WriteAllTextAsync(configPath, Config(version));
-            var delay = random.Next(0, 40);
-            if (version == 2)
+            string[] db1 = [.. Enumerable.Range(0, 5).Select(i => $"Db{i}")];
+            using (var response = await child.PostJsonAsync("api/v2/alerts", Alerts(db1, ",\"team\":\"db\"")))
             {
-                await child.SignalAsync("HUP");
-                await Task.Delay(delay);
-                await child.Kill9Async();
-                kills.Add(new Kill(DateTime.UtcNow, child.InstanceName, await Ledger.HeldRowsAsync(db, child.InstanceName)));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
-            else
+            Assert.True(await WaitAsync(() => receiver.Delivered("/r1").Count == 5, TimeSpan.FromSeconds(15)), "told r1");
+
+            // A broken file is refused, over HTTP and on SIGHUP; the running configuration stays and keeps working.
+            await File.WriteAllTextAsync(configPath, Config(2).Replace("receiver: r2", "receiver: nobody", StringComparison.Ordinal));
+            using var refused = await child.Client.PostAsync("-/reload", null);
+            var refusedBody = await refused.Content.ReadAsStringAsync();
+            await child.SignalAsync("HUP");
+            await File.WriteAllTextAsync(configPath, "route: [not a route");
+            using var refusedYaml = await child.Client.PostAsync("-/reload", null);
+            using (var response = await child.PostJsonAsync("api/v2/alerts", Alerts(["Rest0"])))
             {
-                _ = child.Client.PostAsync("-/reload", null);
-                await Task.Delay(delay);
-                var (exitCode, _) = await child.TerminateAsync(TimeSpan.FromSeconds(30));
-                Assert.Equal(0, exitCode);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
+            using (var response = await child.PostJsonAsync("api/v2/alerts", Alerts(["Db5"], ",\"team\":\"db\"")))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            Assert.True(await WaitAsync(() => receiver.Delivered("/rest").Count == 1 && receiver.Delivered("/r1").Count == 6, TimeSpan.FromSeconds(15)),
+                "the running configuration kept working");
+            Log($"broken reloads refused: {(int)refused.StatusCode} ({refusedBody.Trim()}), {(int)refusedYaml.StatusCode}; "
+                + $"process up: {!child.HasExited}; new alerts went by the running configuration");
+
+            // Now valid new versions, each interrupted a few milliseconds into the reload, then restarted: version 2 by
+            // kill -9 during a SIGHUP reload, version 3 by SIGTERM during a POST /-/reload.
+            var random = new Random(20261128);
+            var kills = new List<Kill>();
+            for (var version = 2; version <= 3; version++)
+            {
+                await File.WriteAllTextAsync(configPath, Config(version));
+                var delay = random.Next(0, 40);
+                if (version == 2)
+                {
+                    await child.SignalAsync("HUP");
+                    await Task.Delay(delay);
+                    await child.Kill9Async();
+                    kills.Add(new Kill(DateTime.UtcNow, child.InstanceName, await Ledger.HeldRowsAsync(db, child.InstanceName)));
+                }
+                else
+                {
+                    _ = child.Client.PostAsync("-/reload", null);
+                    await Task.Delay(delay);
+                    var (exitCode, _) = await child.TerminateAsync(TimeSpan.FromSeconds(30));
+                    Assert.Equal(0, exitCode);
+                }
+                await child.DisposeAsync();
+                child = await ChildProcessAlerting.StartAsync(configPath, db);
+                var target = $"/r{version}";
+                var told = await WaitAsync(() => receiver.Delivered(target).SelectMany(a => a.Alerts).Distinct().Count() == 6, TimeSpan.FromSeconds(30));
+                Log($"version {version}: {(version == 2 ? "kill -9" : "SIGTERM")} {delay} ms into a reload ({(version == 2 ? "SIGHUP" : "POST /-/reload")}), restarted; "
+                    + $"{target} told {receiver.Delivered(target).Count} of 6 groups (all: {told})");
+                Assert.True(told, $"the db alerts moved to {target}\n{child.Output}");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var (window, repeated) = Ledger.Duplicates(receiver.Delivered(), kills);
+            Log($"reload: 2 broken configurations refused, a reload cut by kill -9 and one by SIGTERM; rest {receiver.Delivered("/rest").Count}, r1 {receiver.Delivered("/r1").Count}, "
+                + $"r2 {receiver.Delivered("/r2").Count}, r3 {receiver.Delivered("/r3").Count} notifications; {window + repeated.Count} duplicates ({window} in the documented window)");
+            foreach (var line in repeated)
+            {
+                Log($"  repeated: {line}");
+            }
+
+            Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+            Assert.Contains("nobody", refusedBody, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.InternalServerError, refusedYaml.StatusCode);
+            Assert.Empty(repeated);
+            Assert.Equal(6, receiver.Delivered("/r1").Count);
+            Assert.Single(receiver.Delivered("/rest"));
+        }
+        finally
+        {
             await child.DisposeAsync();
-            child = await ChildProcessAlerting.StartAsync(configPath, db);
-            var target = $"/r{version}";
-            var told = await WaitAsync(() => receiver.Delivered(target).SelectMany(a => a.Alerts).Distinct().Count() == 6, TimeSpan.FromSeconds(30));
-            Log($"version {version}: {(version == 2 ? "kill -9" : "SIGTERM")} {delay} ms into a reload ({(version == 2 ? "SIGHUP" : "POST /-/reload")}), restarted; "
-                + $"{target} told {receiver.Delivered(target).Count} of 6 groups (all: {told})");
-            Assert.True(told, $"the db alerts moved to {target}\n{child.Output}");
         }
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var (window, repeated) = Ledger.Duplicates(receiver.Delivered(), kills);
-        Log($"reload: 2 broken configurations refused, a reload cut by kill -9 and one by SIGTERM; rest {receiver.Delivered("/rest").Count}, r1 {receiver.Delivered("/r1").Count}, "
-            + $"r2 {receiver.Delivered("/r2").Count}, r3 {receiver.Delivered("/r3").Count} notifications; {window + repeated.Count} duplicates ({window} in the documented window)");
-        foreach (var line in repeated)
-        {
-            Log($"  repeated: {line}");
-        }
-
-        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
-        Assert.Contains("nobody", refusedBody, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.InternalServerError, refusedYaml.StatusCode);
-        Assert.Empty(repeated);
-        Assert.Equal(6, receiver.Delivered("/r1").Count);
-        Assert.Single(receiver.Delivered("/rest"));
-        await child.DisposeAsync();
     }
 
     private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout) => await WaitAsync(() => Task.FromResult(condition()), timeout);
