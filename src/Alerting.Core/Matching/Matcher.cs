@@ -1,12 +1,11 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Alerting.Labels;
 
 namespace Alerting.Matching;
 
 /// <summary>
-/// One label matcher, as Alertmanager's labels.Matcher. Regexes are fully anchored and run
-/// non-backtracking (RE2-like: linear time) with a timeout, so no silence, route or filter can hang the service.
+/// One label matcher, as Alertmanager's labels.Matcher. Regexes are fully anchored and
+/// cut off by a timeout (see <see cref="BoundedRegex"/>), so no silence, route or filter can hang the service.
 /// </summary>
 public sealed class Matcher : IEquatable<Matcher>
 {
@@ -18,9 +17,9 @@ public sealed class Matcher : IEquatable<Matcher>
 
     private static long s_regexTimeouts;
 
-    private readonly Regex? _regex;
+    private readonly BoundedRegex? _regex;
 
-    private Matcher(MatchType type, string name, string value, Regex? regex)
+    private Matcher(MatchType type, string name, string value, BoundedRegex? regex)
     {
         Type = type;
         Name = name;
@@ -41,7 +40,7 @@ public sealed class Matcher : IEquatable<Matcher>
     /// <summary>Creates a matcher; throws <see cref="MatcherException"/> when a regex does not compile.</summary>
     public static Matcher Create(MatchType type, string name, string value)
     {
-        Regex? regex = null;
+        BoundedRegex? regex = null;
         if (type is MatchType.Regexp or MatchType.NotRegexp)
         {
             regex = RegexCache.Get(value);
@@ -72,16 +71,13 @@ public sealed class Matcher : IEquatable<Matcher>
 
     private bool RegexMatches(string value)
     {
-        try
+        var matched = _regex!.IsMatch(value, out var timedOut);
+        if (timedOut)
         {
-            return _regex!.IsMatch(value);
-        }
-        catch (RegexMatchTimeoutException)
-        {
+            // A cut-off evaluation counts as no match: backtracking runs away on inputs that do not match.
             Interlocked.Increment(ref s_regexTimeouts);
-            // Safer to fail the match: a silence that times out does not silence; a route does not match.
-            return false;
         }
+        return matched;
     }
 
     /// <summary>Alertmanager's String(): <c>name="escaped value"</c>.</summary>

@@ -65,7 +65,7 @@ internal static class AlertsApi
             var gettable = ToGettable(view);
             foreach (var route in view.Routes)
             {
-                if (filter.Receiver is { } receiverRegex && !receiverRegex.IsMatch(route.Receiver))
+                if (filter.Receiver is { } receiverRegex && !receiverRegex.IsMatch(route.Receiver, out _))
                 {
                     continue;
                 }
@@ -135,14 +135,14 @@ internal static class AlertsApi
                 return false;
             }
         }
-        Regex? receiver = null;
+        BoundedRegex? receiver = null;
         if (q["receiver"].FirstOrDefault() is { Length: > 0 } r)
         {
             try
             {
-                receiver = new Regex("^(?:" + r + ")$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Matcher.RegexTimeout);
+                receiver = BoundedRegex.Compile(r);
             }
-            catch (ArgumentException e)
+            catch (MatcherException e)
             {
                 error = $"failed to parse receiver param: {e.Message}";
                 return false;
@@ -173,7 +173,7 @@ internal static class AlertsApi
         return false;
     }
 
-    private sealed record AlertFilter(Matchers Matchers, Regex? Receiver, bool Active, bool Silenced, bool Inhibited)
+    private sealed record AlertFilter(Matchers Matchers, BoundedRegex? Receiver, bool Active, bool Silenced, bool Inhibited)
     {
         public bool Accepts(AlertView view)
         {
@@ -200,7 +200,7 @@ internal static class AlertsApi
         {
             try
             {
-                return Receiver!.IsMatch(receiver);
+                return Receiver!.IsMatch(receiver, out _);
             }
             catch (RegexMatchTimeoutException)
             {

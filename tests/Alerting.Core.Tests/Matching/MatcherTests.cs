@@ -38,15 +38,49 @@ public sealed class MatcherTests
     }
 
     [Fact]
-    public void Pathological_patterns_run_in_linear_time()
+    public void Catastrophic_backtracking_is_cut_off_as_no_match()
     {
-        // Catastrophic for a backtracking engine: (a+)+$ against "aaaa...!".
+        // (a+)+b against "aaaa...!" never finishes on a backtracking engine without the timeout.
         var m = Matcher.Create(MatchType.Regexp, "a", "(a+)+b");
         var input = new string('a', 50_000) + "!";
         var sw = Stopwatch.StartNew();
         Assert.False(m.Matches(input));
-        // A generous bound: a backtracking engine would not finish at all.
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
+        Assert.True(m.Matches("aaab"));
+    }
+
+    [Fact]
+    public void Patterns_that_outgrow_the_non_backtracking_cache_are_still_cut_off_every_time()
+    {
+        // On .NET's non-backtracking engine this pattern ran 36-42 s from its second or fifth evaluation on,
+        // past a 100 ms timeout. Each evaluation here must end near the timeout, every time.
+        var m = Matcher.Create(MatchType.Regexp, "a", "(.*a.{600}){3}b" + "|x" + Guid.NewGuid().ToString("N"));
+        var before = Matcher.RegexTimeouts;
+        for (var i = 0; i < 6; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            Assert.False(m.Matches(new string('a', 16_000 - i)));
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"evaluation {i} took {sw.Elapsed}");
+        }
+        Assert.True(Matcher.RegexTimeouts >= before + 6);
+    }
+
+    [Fact]
+    public void A_pattern_cut_off_once_is_not_run_again_on_inputs_at_least_as_long()
+    {
+        var m = Matcher.Create(MatchType.Regexp, "a", "(a|aa)+b" + "|y" + Guid.NewGuid().ToString("N"));
+        var sw = Stopwatch.StartNew();
+        Assert.False(m.Matches(new string('a', 5_000) + "!"));
+        var first = sw.Elapsed;
+        sw.Restart();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.False(m.Matches(new string('a', 6_000) + "!"));
+        }
+        // Twenty cut-off evaluations would take 20 x 100 ms; skipped, they take next to nothing.
+        Assert.True(sw.Elapsed < first, $"20 longer inputs took {sw.Elapsed}, the first cut-off {first}");
+        // Shorter inputs are still evaluated.
+        Assert.True(m.Matches("aaab"));
     }
 
     [Fact]
