@@ -18,6 +18,8 @@ using Alerting.Ui;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using Prometheus;
 
@@ -356,6 +358,9 @@ internal sealed class AlertingServer : IAsyncDisposable
                     await take.ExecuteNonQueryAsync(ct);
                 }
                 await using var db = await factory.CreateDbContextAsync(ct);
+                // EF's migrator first reads the history table and logs that read's failure on a fresh database as
+                // an error; created beforehand (with EF's own script), there is no failure to log.
+                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), ct);
                 await db.Database.MigrateAsync(ct);
                 await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", lockConnection))
                 {
