@@ -1,5 +1,6 @@
 using System.Net;
 using Alerting.Infrastructure;
+using Npgsql;
 
 namespace Alerting.Api;
 
@@ -36,6 +37,36 @@ public sealed class StatusApiTests
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("-/healthy")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "-/healthy"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("-/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Not_ready_names_no_database_host_or_user()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+        var database = new NpgsqlConnectionStringBuilder(host.ConnectionString).Database!;
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(host.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await admin.OpenAsync();
+        await ExecuteAsync(admin, $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false");
+        try
+        {
+            await ExecuteAsync(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'");
+            var response = await host.Client.GetAsync("-/ready");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("not ready: database unavailable", body);
+        }
+        finally
+        {
+            await ExecuteAsync(admin, $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true");
+        }
+        // Back on its own once the database lets it in.
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("-/ready")).StatusCode);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     [Fact]
