@@ -26,6 +26,12 @@ internal sealed record NotificationRequest(string Receiver, string GroupKey, str
 
     /// <summary>Signed view, silence and acknowledge links for this group.</summary>
     public Links.ActionLinks? Links { get; init; }
+
+    /// <summary>
+    /// The same for every attempt at this notification, after a crash too: the webhook's <c>Idempotency-Key</c>
+    /// header and the email's Message-Id, so a receiver that honours them can drop a repeat.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 internal enum SendOutcome

@@ -387,6 +387,7 @@ internal sealed class Delivery(
         {
             Data = data,
             Links = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+            IdempotencyKey = IdempotencyKey(row, snapshot),
         };
         return new Prepared(target, request, snapshot);
     }
@@ -511,7 +512,9 @@ internal sealed class Delivery(
         await using var cmd = db.CreateCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
             WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3 OR lease_owner = $2)
-            RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts
+            RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts,
+                (SELECT l.sent_at FROM notification_log l
+                 WHERE l.group_key = outbox.group_key AND l.receiver = outbox.receiver AND l.integration = outbox.integration)
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -524,7 +527,7 @@ internal sealed class Delivery(
         }
         return new OutboxClaim(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
             reader.GetFieldValue<long[]>(5), reader.GetFieldValue<long[]>(6), reader.GetString(7), reader.GetInt32(8),
-            reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10));
+            reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
     }
 
     private async Task ReleaseAsync(long id, CancellationToken ct)
@@ -630,6 +633,23 @@ internal sealed class Delivery(
         return replaced;
     }
 
-    private sealed record OutboxClaim(long Id, string GroupKey, string Receiver, string Integration, string Payload,
-        long[] Firing, long[] Resolved, string Reason, int Version, DateTimeOffset Deadline, int Attempts);
+    /// <summary>
+    /// Names a notification by what it tells and since when: the target, the alerts (each with its start, so a new
+    /// life of an alert is a new notification) and the last send the log records. A resend after a crash, a retry,
+    /// and a new row for the same alerts after a failed one all get the same key; a repeat after repeat_interval
+    /// follows a recorded send and gets a new one.
+    /// </summary>
+    internal static string IdempotencyKey(OutboxClaim row, OutboxSnapshot snapshot)
+    {
+        var text = new System.Text.StringBuilder()
+            .Append(row.GroupKey).Append('\n').Append(row.Receiver).Append('\n').Append(row.Integration).Append('\n')
+            .Append(row.LastSentAt?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "never").Append('\n')
+            .AppendJoin(',', row.Firing.Order()).Append('\n')
+            .AppendJoin(',', row.Resolved.Order()).Append('\n')
+            .AppendJoin(',', snapshot.Alerts.Select(a => a.StartsAt.UtcTicks).Order());
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 16));
+    }
+
+    internal sealed record OutboxClaim(long Id, string GroupKey, string Receiver, string Integration, string Payload,
+        long[] Firing, long[] Resolved, string Reason, int Version, DateTimeOffset Deadline, int Attempts, DateTimeOffset? LastSentAt);
 }

@@ -113,6 +113,17 @@ public sealed class WebhookNotifierTests : IDisposable
         Assert.Equal("Alertmanager/0.25.0", got.Header("User-Agent"));
         Assert.Equal(Encoding.UTF8.GetByteCount(Body).ToString(CultureInfo.InvariantCulture), got.Header("Content-Length"));
         Assert.Null(got.Header("Authorization"));
+        Assert.Null(got.Header("Idempotency-Key"));
+    }
+
+    [Fact]
+    public async Task The_idempotency_key_goes_in_its_header()
+    {
+        Respond(Response.Create().WithStatusCode(200));
+
+        await Notifier(server.At("hook")).SendAsync(Message with { IdempotencyKey = "0123456789abcdef0123456789abcdef" }, CancellationToken.None);
+
+        Assert.Equal("0123456789abcdef0123456789abcdef", Assert.Single(server.LogEntries).Header("Idempotency-Key"));
     }
 
     [Fact]

@@ -143,10 +143,12 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
             var delivered = receiver.Delivered("/hook");
             var groups = storedAlerts.Values.Distinct(StringComparer.Ordinal).Count();
             var (window, unexplained) = Ledger.Duplicates(delivered, kills);
+            var despiteKeys = Ledger.DuplicatesDespiteKeys(delivered);
             var (groupsBehind, untoldAlerts) = Ledger.Missing(storedAlerts, delivered, "/hook");
             Log($"crash-loop: {Cycles} cycles, {accepted.Count} accepted, {accepted.Count(storedAlerts.ContainsKey)} stored, {groups} due, "
                 + $"{groups - groupsBehind.Count} delivered, {window + unexplained.Count} duplicates "
-                + $"({window} in the documented window, {unexplained.Count} other; {storedAlerts.Count} alerts stored in all, {load.Posts.Count} posts, "
+                + $"({window} in the documented window, {unexplained.Count} other), {despiteKeys} duplicates for a receiver honouring Idempotency-Key "
+                + $"({storedAlerts.Count} alerts stored in all, {load.Posts.Count} posts, "
                 + $"{delivered.Count} notifications, {receiver.Arrivals.Count(a => a.Status == 500)} answered 500, "
                 + $"{kills.Count(k => k.HeldRows.Count > 0)} kills holding {kills.Sum(k => k.HeldRows.Count)} outbox rows, {notSeen} moments not reached; took {clock.Elapsed.TotalSeconds:0} s)");
             foreach (var line in unexplained)
@@ -158,6 +160,9 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
             Assert.Empty(untoldAlerts);
             Assert.Empty(groupsBehind);
             Assert.Empty(unexplained);
+            // A repeat after a kill is the same notification under the same key, so a receiver can drop it.
+            Assert.Equal(0, despiteKeys);
+            Assert.All(delivered, a => Assert.Matches("^[0-9a-f]{32}$", a.IdempotencyKey));
             // Posted, never invented: everything stored came from the load.
             Assert.Empty(storedAlerts.Keys.Except(load.Posts.SelectMany(p => p.Names)));
             Assert.True(accepted.Count > 1000, $"only {accepted.Count} alerts accepted: the load did not run");

@@ -69,6 +69,14 @@ internal static class Ledger
     /// killed instance still held the group's outbox row (no commit), and the copy came after the kill; anything else
     /// is unexplained.
     /// </summary>
+    /// <summary>
+    /// Extra copies a receiver that honours <c>Idempotency-Key</c> would still act on: per notification, its distinct
+    /// keys beyond the first (a copy without the header counts as its own key).
+    /// </summary>
+    public static int DuplicatesDespiteKeys(IReadOnlyList<Arrival> delivered) =>
+        delivered.GroupBy(a => a.Identity, StringComparer.Ordinal)
+            .Sum(g => g.Select((a, i) => a.IdempotencyKey.Length > 0 ? a.IdempotencyKey : $"none {i}").Distinct(StringComparer.Ordinal).Count() - 1);
+
     public static (int Window, List<string> Unexplained) Duplicates(IReadOnlyList<Arrival> delivered, IReadOnlyList<Kill> kills)
     {
         var sorted = kills.OrderBy(k => k.At).ToList();

@@ -19,6 +19,9 @@ public sealed record Answer(int Status = 200, TimeSpan Delay = default, bool Han
 /// <summary>One webhook request as the receiver saw it. <see cref="Status"/> is 0 when it never answered.</summary>
 public sealed record Arrival(string Path, string GroupKey, string NotificationStatus, IReadOnlyList<string> Alerts, DateTime ArrivedAt, DateTime AnsweredAt, int Status)
 {
+    /// <summary>The request's <c>Idempotency-Key</c> header, empty when it had none.</summary>
+    public string IdempotencyKey { get; init; } = "";
+
     public bool Delivered => Status is >= 200 and < 300;
 
     /// <summary>What makes two notifications the same: receiver, group, firing or resolved, and the alert set.</summary>
@@ -118,7 +121,10 @@ public sealed class FaultyReceiver : IAsyncDisposable
             await Task.Delay(answer.Delay, CancellationToken.None);
         }
         var alerts = body["alerts"]!.AsArray().Select(a => (string)a!["labels"]!["alertname"]!).Order(StringComparer.Ordinal).ToList();
-        _arrivals.Enqueue(new Arrival(path, (string)body["groupKey"]!, (string)body["status"]!, alerts, arrived, DateTime.UtcNow, status));
+        _arrivals.Enqueue(new Arrival(path, (string)body["groupKey"]!, (string)body["status"]!, alerts, arrived, DateTime.UtcNow, status)
+        {
+            IdempotencyKey = context.Request.Headers["Idempotency-Key"].ToString(),
+        });
         if (status == 0)
         {
             context.Abort();

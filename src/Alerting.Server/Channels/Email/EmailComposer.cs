@@ -27,7 +27,7 @@ internal static class EmailComposer
     // Like Go's net/mail: an address needs a domain. Otherwise MimeKit's usual leniency.
     private static readonly ParserOptions s_addresses = CreateParserOptions();
 
-    public static EmailEnvelope Compose(EmailConfig config, string subject, string text, string html, DateTimeOffset now)
+    public static EmailEnvelope Compose(EmailConfig config, string subject, string text, string html, DateTimeOffset now, string? idempotencyKey = null)
     {
         var sender = ParseMailbox(config.From, "from");
         var recipients = ParseList(config.To, "to").Mailboxes.ToList();
@@ -41,7 +41,9 @@ internal static class EmailComposer
         message.To.AddRange(Header(config, "To") is { } toHeader ? ParseList(toHeader, "To header") : ParseList(config.To, "to"));
         message.Subject = OneLine(Header(config, "Subject") ?? subject);
         message.Date = now;
-        message.MessageId = MimeUtils.GenerateMessageId(string.IsNullOrEmpty(sender.Domain) ? config.Hello : sender.Domain);
+        var domain = string.IsNullOrEmpty(sender.Domain) ? config.Hello : sender.Domain;
+        // A resend of the same notification keeps its Message-Id: mail stores and clients fold such copies.
+        message.MessageId = idempotencyKey is null ? MimeUtils.GenerateMessageId(domain) : $"{idempotencyKey}@{domain}";
         foreach (var (name, value) in config.Headers)
         {
             if (name is "To" or "From" or "Subject" || s_structural.Contains(name))

@@ -57,7 +57,7 @@ internal sealed class EmailNotifier(
         try
         {
             var (subject, text, html) = renderer.Render(request.Data, request.Links);
-            envelope = EmailComposer.Compose(config, subject, text, html, time.GetUtcNow());
+            envelope = EmailComposer.Compose(config, subject, text, html, time.GetUtcNow(), request.IdempotencyKey);
         }
         catch (EmailComposeException e)
         {

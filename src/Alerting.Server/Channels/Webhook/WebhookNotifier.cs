@@ -40,6 +40,10 @@ internal sealed class WebhookNotifier(WebhookConfig config, HttpClientProvider c
             Content = new StringContent(request.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         message.Headers.UserAgent.Add(s_userAgent);
+        if (request.IdempotencyKey is { } key)
+        {
+            message.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        }
         var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
         return result with { Latency = time.GetElapsedTime(started) };
     }

@@ -49,6 +49,19 @@ public sealed class EmailComposerTests
     }
 
     [Fact]
+    public void A_resend_keeps_the_message_id_and_another_notification_gets_its_own()
+    {
+        var config = Config("smtp.test:25");
+        var first = EmailComposer.Compose(config, "s", "t", "h", Now, "0123456789abcdef0123456789abcdef").Message;
+        var again = EmailComposer.Compose(config, "s", "t", "h", Now.AddMinutes(1), "0123456789abcdef0123456789abcdef").Message;
+        var other = EmailComposer.Compose(config, "s", "t", "h", Now).Message;
+
+        Assert.Equal(first.MessageId, again.MessageId);
+        Assert.StartsWith("0123456789abcdef0123456789abcdef@", first.MessageId, StringComparison.Ordinal);
+        Assert.NotEqual(first.MessageId, other.MessageId);
+    }
+
+    [Fact]
     public void Text_and_html_are_utf8_quoted_printable_parts_of_a_multipart_alternative()
     {
         var message = EmailComposer.Compose(Config("smtp.test:25"), "Überlast", "Text ✓", "<p>HTML ✓</p>", Now).Message;
