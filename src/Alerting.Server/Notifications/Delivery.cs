@@ -14,9 +14,9 @@ namespace Alerting.Notifications;
 /// </summary>
 internal sealed class Delivery(
     NpgsqlDataSource db,
+    Persistence.RelaxedDb relaxed,
     Notifiers notifiers,
     Links.LinkSigner links,
-    Persistence.SilenceStore silences,
     OutboxPublisher publisher,
     InstanceInfo instance,
     ServerOptions options,
@@ -91,8 +91,8 @@ internal sealed class Delivery(
 
     private async Task<Outcome> ClaimAndSendAsync(long id, CancellationToken ct)
     {
-        var row = await ClaimAsync(id, time.GetUtcNow(), ct);
-        if (row is null)
+        var claimed = await ClaimAsync(id, time.GetUtcNow(), ct);
+        if (claimed is not { Row: var row })
         {
             return Outcome.Done; // delivered already, or another instance holds it
         }
@@ -100,7 +100,7 @@ internal sealed class Delivery(
         Prepared? prepared;
         try
         {
-            prepared = await PrepareAsync(row, ct);
+            prepared = await PrepareAsync(claimed, ct);
         }
         catch (Exception e) when (StoreFailure(e))
         {
@@ -317,7 +317,7 @@ internal sealed class Delivery(
     /// </summary>
     private async Task DeferAsync(long id, TimeSpan delay, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() + delay).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -337,7 +337,7 @@ internal sealed class Delivery(
         }
         try
         {
-            await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = ANY($1) AND lease_owner = $3 AND lease_until > $2 RETURNING id");
+            await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = ANY($1) AND lease_owner = $3 AND lease_until > $2 RETURNING id");
             cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
             cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -374,10 +374,11 @@ internal sealed class Delivery(
     private sealed record Prepared(ResolvedNotifier Target, NotificationRequest Request, OutboxSnapshot Snapshot);
 
     /// <summary>The integration, and the message rendered from the row's snapshot; null when the integration is gone.</summary>
-    private async Task<Prepared?> PrepareAsync(OutboxClaim row, CancellationToken ct)
+    private async Task<Prepared?> PrepareAsync(Claimed claimed, CancellationToken ct)
     {
+        var row = claimed.Row;
         var snapshot = OutboxSnapshot.FromJson(row.Payload);
-        var target = notifiers.Find(row.Receiver, row.Integration, await ExtrasAsync(row.GroupKey, snapshot, ct));
+        var target = notifiers.Find(row.Receiver, row.Integration, claimed.Extras(snapshot, time.GetUtcNow()));
         if (target is null)
         {
             return null;
@@ -466,73 +467,91 @@ internal sealed class Delivery(
         return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
     }
 
-    /// <summary>Grafana's links for the alerts, and the group's acknowledgement and silences, for the message.</summary>
-    private async Task<MessageExtras> ExtrasAsync(string groupKey, OutboxSnapshot snapshot, CancellationToken ct)
-    {
-        var grafana = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
-        var fingerprints = snapshot.Alerts.Select(a => unchecked((long)Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray();
-        await using (var cmd = db.CreateCommand("SELECT fingerprint, extra FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL"))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = fingerprints, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } links)
-                {
-                    grafana[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = links;
-                }
-            }
-        }
-        (string, DateTimeOffset)? acknowledged = null;
-        await using (var cmd = db.CreateCommand("SELECT acknowledged_by, acknowledged_at FROM aggregation_groups WHERE group_key = $1 AND acknowledged_at IS NOT NULL"))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                acknowledged = (reader.IsDBNull(0) ? "someone" : reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
-            }
-        }
-        var now = time.GetUtcNow();
-        var alerts = snapshot.ToAlerts();
-        var groupLabels = Labels.LabelSet.From(snapshot.GroupLabels);
-        var silenced = (await silences.ActiveOrPendingAsync(now, ct))
-            .Where(s => s.State(now) == Silences.SilenceState.Active && (s.Matchers.Matches(groupLabels) || alerts.Any(a => s.Matchers.Matches(a.Labels))))
-            .Select(s => (s.CreatedBy, s.EndsAt, s.Comment))
-            .ToList();
-        return new MessageExtras(grafana, acknowledged, silenced);
-    }
-
     /// <summary>
-    /// Takes the row unless another instance holds it. A row of our own that is not in flight here (the in-flight
-    /// guard runs first) was deferred by us: its retry is due when we say so, whatever the clock says about its lease.
+    /// Takes the row unless another instance holds it, and in the same round trip reads what the message says
+    /// besides the alerts: Grafana's links, the group's acknowledgement and the silences. A row of our own that is
+    /// not in flight here (the in-flight guard runs first) was deferred by us: its retry is due when we say so,
+    /// whatever the clock says about its lease. A claim lost in a database crash only lets the row be claimed again.
     /// </summary>
-    private async Task<OutboxClaim?> ClaimAsync(long id, DateTimeOffset now, CancellationToken ct)
+    private async Task<Claimed?> ClaimAsync(long id, DateTimeOffset now, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await relaxed.Source.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
+        var claim = new NpgsqlBatchCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
             WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3 OR lease_owner = $2)
             RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts,
                 (SELECT l.sent_at FROM notification_log l
                  WHERE l.group_key = outbox.group_key AND l.receiver = outbox.receiver AND l.integration = outbox.integration)
             """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        claim.Parameters.Add(new NpgsqlParameter { Value = id });
+        claim.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+        claim.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        // The row's alerts are its firing and resolved fingerprints.
+        var grafana = new NpgsqlBatchCommand("""
+            SELECT fingerprint, extra FROM alerts
+            WHERE fingerprint = ANY((SELECT firing_alerts || resolved_alerts FROM outbox WHERE id = $1)::bigint[]) AND extra IS NOT NULL
+            """);
+        grafana.Parameters.Add(new NpgsqlParameter { Value = id });
+        var acknowledged = new NpgsqlBatchCommand("""
+            SELECT g.acknowledged_by, g.acknowledged_at FROM aggregation_groups g JOIN outbox o ON o.group_key = g.group_key
+            WHERE o.id = $1 AND g.acknowledged_at IS NOT NULL
+            """);
+        acknowledged.Parameters.Add(new NpgsqlParameter { Value = id });
+        var silenced = new NpgsqlBatchCommand(Persistence.SilenceStore.ActiveOrPendingSql);
+        silenced.Parameters.Add(Persistence.SilenceStore.ActiveOrPendingParameter(now));
+        batch.BatchCommands.Add(claim);
+        batch.BatchCommands.Add(grafana);
+        batch.BatchCommands.Add(acknowledged);
+        batch.BatchCommands.Add(silenced);
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
             return null;
         }
-        return new OutboxClaim(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        var row = new OutboxClaim(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
             reader.GetFieldValue<long[]>(5), reader.GetFieldValue<long[]>(6), reader.GetString(7), reader.GetInt32(8),
             reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
+        await reader.NextResultAsync(ct);
+        var links = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } found)
+            {
+                links[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = found;
+            }
+        }
+        await reader.NextResultAsync(ct);
+        (string, DateTimeOffset)? ack = await reader.ReadAsync(ct)
+            ? (reader.IsDBNull(0) ? "someone" : reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1))
+            : null;
+        await reader.NextResultAsync(ct);
+        var silences = await Persistence.SilenceStore.ReadActiveOrPendingAsync(reader, ct);
+        return new Claimed(row, links, ack, silences);
+    }
+
+    /// <summary>A claimed row and what was read with it.</summary>
+    private sealed record Claimed(OutboxClaim Row, Dictionary<string, Templating.GrafanaLinks> Grafana,
+        (string By, DateTimeOffset At)? Acknowledged, List<Silences.Silence> Silences)
+    {
+        /// <summary>The silences that mute the group or one of the snapshot's alerts now, for the message to name.</summary>
+        public MessageExtras Extras(OutboxSnapshot snapshot, DateTimeOffset now)
+        {
+            var alerts = snapshot.ToAlerts();
+            var groupLabels = Labels.LabelSet.From(snapshot.GroupLabels);
+            var silenced = Silences
+                .Where(s => s.State(now) == Alerting.Silences.SilenceState.Active && (s.Matchers.Matches(groupLabels) || alerts.Any(a => s.Matchers.Matches(a.Labels))))
+                .Select(s => (s.CreatedBy, s.EndsAt, s.Comment))
+                .ToList();
+            return new MessageExtras(Grafana, Acknowledged, silenced);
+        }
     }
 
     private async Task ReleaseAsync(long id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -543,7 +562,7 @@ internal sealed class Delivery(
     {
         try
         {
-            await using var cmd = db.CreateCommand("""
+            await using var cmd = relaxed.Source.CreateCommand("""
                 INSERT INTO notification_attempts (at, group_key, receiver, integration, outcome, status_code, error, latency_ms, alerts, reason)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """);

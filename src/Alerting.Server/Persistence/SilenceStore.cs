@@ -21,9 +21,20 @@ internal sealed class SilenceStore(IDbContextFactory<AlertingDbContext> contexts
     /// </remarks>
     public async Task<List<Silence>> ActiveOrPendingAsync(DateTimeOffset now, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT id, matchers, starts_at, ends_at, updated_at, created_by, comment FROM silences WHERE ends_at > $1");
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        await using var cmd = db.CreateCommand(ActiveOrPendingSql);
+        cmd.Parameters.Add(ActiveOrPendingParameter(now));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await ReadActiveOrPendingAsync(reader, ct);
+    }
+
+    /// <summary>The query of <see cref="ActiveOrPendingAsync"/>, for callers that send it in a batch with others.</summary>
+    public const string ActiveOrPendingSql = "SELECT id, matchers, starts_at, ends_at, updated_at, created_by, comment FROM silences WHERE ends_at > $1";
+
+    public static Npgsql.NpgsqlParameter ActiveOrPendingParameter(DateTimeOffset now) =>
+        new() { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz };
+
+    public static async Task<List<Silence>> ReadActiveOrPendingAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
+    {
         var result = new List<Silence>();
         while (await reader.ReadAsync(ct))
         {
