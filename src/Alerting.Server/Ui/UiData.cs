@@ -21,10 +21,6 @@ internal sealed record UiAlert(
     public Alert Alert => Stored.Alert;
 }
 
-internal sealed record UiAttempt(DateTimeOffset At, string GroupKey, string Receiver, string Integration, string Outcome, int? StatusCode, string? Error, double LatencyMs, string? Reason, int Alerts);
-
-internal sealed record UiEvent(DateTimeOffset At, ulong Fingerprint, string Event, string? GroupKey, string? Detail);
-
 internal sealed record UiDestination(string Receiver, string Integration, int Pending, DateTimeOffset? OldestPending, DateTimeOffset? LastSuccess, DateTimeOffset? LastFailure, string? LastError, int FailuresLastHour, string? LastOutcome);
 
 internal sealed record UiInstance(string Name, string Address, string Version, DateTimeOffset StartedAt, DateTimeOffset LastSeen);
@@ -97,49 +93,6 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
             }
         }
         return (states, acks);
-    }
-
-    public async Task<List<UiEvent>> EventsAsync(ulong fingerprint, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("SELECT at, fingerprint, event, group_key, detail FROM alert_events WHERE fingerprint = $1 ORDER BY at DESC, id DESC LIMIT 500");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
-        var result = new List<UiEvent>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new UiEvent(reader.GetFieldValue<DateTimeOffset>(0), unchecked((ulong)reader.GetInt64(1)), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        }
-        return result;
-    }
-
-    /// <summary>Send attempts, newest first; failures only when asked; optionally of one alert, receiver or channel.</summary>
-    public async Task<List<UiAttempt>> AttemptsAsync(ulong? fingerprint, string? receiver, string? channel, bool failuresOnly, DateTimeOffset? since, int limit, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand($"""
-            SELECT at, group_key, receiver, integration, outcome, status_code, error, latency_ms, reason, cardinality(alerts)
-            FROM notification_attempts
-            WHERE ($1::bigint IS NULL OR alerts @> ARRAY[$1::bigint])
-              AND ($2::text IS NULL OR receiver = $2)
-              AND ($3::text IS NULL OR integration LIKE $3 || '[%')
-              AND (NOT $4 OR outcome <> 'success')
-              AND ($5::timestamptz IS NULL OR at >= $5)
-            ORDER BY at DESC, id DESC LIMIT {limit}
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = fingerprint is { } fp ? unchecked((long)fp) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)receiver ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)channel ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = failuresOnly });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = since is { } s ? s.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        var result = new List<UiAttempt>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new UiAttempt(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetDouble(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? 0 : reader.GetInt32(9)));
-        }
-        return result;
     }
 
     /// <summary>Each configured destination's health: what waits in the outbox, the last success and failure, failures in the last hour.</summary>
