@@ -46,14 +46,20 @@ internal sealed class AlertQuery(AlertReader alerts, SilenceStore silences, Conf
         var result = new List<AlertView>(active.Count);
         foreach (var stored in active)
         {
-            var labels = stored.Alert.Labels;
-            var routes = runtime.Route.Match(labels);
-            var receivers = routes.Select(r => r.Receiver).Distinct(StringComparer.Ordinal).ToList();
-            var silencedBy = activeSilences.Where(s => s.Matchers.Matches(labels)).Select(s => s.Id.ToString()).ToList();
-            var inhibitedBy = inhibitor.InhibitedBy(labels) is { } fp ? [Fingerprint.Format(fp)] : new List<string>();
-            result.Add(new AlertView(stored, routes, receivers, silencedBy, inhibitedBy));
+            result.Add(View(runtime, stored, inhibitor, activeSilences));
         }
         result.Sort(static (a, b) => a.Alert.Fingerprint.CompareTo(b.Alert.Fingerprint));
         return result;
+    }
+
+    /// <summary>One active alert; <paramref name="inhibitor"/> holds the firing alerts that could inhibit it.</summary>
+    internal static AlertView View(RuntimeConfig runtime, StoredAlert stored, Inhibitor inhibitor, List<Silence> activeSilences)
+    {
+        var labels = stored.Alert.Labels;
+        var routes = runtime.Route.Match(labels);
+        var receivers = routes.Select(r => r.Receiver).Distinct(StringComparer.Ordinal).ToList();
+        var silencedBy = activeSilences.Where(s => s.Matchers.Matches(labels)).Select(s => s.Id.ToString()).ToList();
+        var inhibitedBy = inhibitor.InhibitedBy(labels) is { } fp ? [Fingerprint.Format(fp)] : new List<string>();
+        return new AlertView(stored, routes, receivers, silencedBy, inhibitedBy);
     }
 }

@@ -1,8 +1,7 @@
 using System.Text.Json.Serialization;
 using Alerting.Labels;
+using Alerting.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Alerting.Api;
 
@@ -21,61 +20,32 @@ internal static class HistoryApi
         group.MapGet("/groups", ForGroup).RequireAccess(Access.Read);
     }
 
-    private static async Task<Results<Ok<History>, BadRequest<string>>> ForAlert(string fingerprint, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<History>, BadRequest<string>>> ForAlert(string fingerprint, HistoryReader history, CancellationToken ct)
     {
         if (!Fingerprint.TryParse(fingerprint, out var fp))
         {
             return TypedResults.BadRequest($"\"{fingerprint}\" is not a fingerprint (16 hex digits)");
         }
-        var key = unchecked((long)fp);
-        var events = await EventsAsync(db, "fingerprint = $1", new NpgsqlParameter { Value = key }, ct);
-        var attempts = await AttemptsAsync(db, "alerts @> ARRAY[$1]::bigint[]", new NpgsqlParameter { Value = key }, ct);
-        return TypedResults.Ok(new History(fingerprint, null, events, attempts));
+        return TypedResults.Ok(await ReadAsync(history, new HistoryQuery(Limit, NewestFirst: false, Fingerprint: fp), fingerprint, null, ct));
     }
 
-    private static async Task<Results<Ok<History>, BadRequest<string>>> ForGroup(string? groupKey, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<History>, BadRequest<string>>> ForGroup(string? groupKey, HistoryReader history, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(groupKey))
         {
             return TypedResults.BadRequest("groupKey is required, e.g. ?groupKey={}:{alertname=\"Disk\"}");
         }
-        var events = await EventsAsync(db, "group_key = $1", new NpgsqlParameter { Value = groupKey }, ct);
-        var attempts = await AttemptsAsync(db, "group_key = $1", new NpgsqlParameter { Value = groupKey }, ct);
-        return TypedResults.Ok(new History(null, groupKey, events, attempts));
+        return TypedResults.Ok(await ReadAsync(history, new HistoryQuery(Limit, NewestFirst: false, GroupKey: groupKey), null, groupKey, ct));
     }
 
-    private static async Task<List<HistoryEvent>> EventsAsync(NpgsqlDataSource db, string where, NpgsqlParameter p, CancellationToken ct)
+    private static async Task<History> ReadAsync(HistoryReader history, HistoryQuery query, string? fingerprint, string? groupKey, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"SELECT at, fingerprint, event, group_key, detail FROM alert_events WHERE {where} ORDER BY at, id LIMIT {Limit}");
-        cmd.Parameters.Add(p);
-        var result = new List<HistoryEvent>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new HistoryEvent(reader.GetFieldValue<DateTimeOffset>(0), Fingerprint.Format(unchecked((ulong)reader.GetInt64(1))),
-                reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        }
-        return result;
-    }
-
-    private static async Task<List<HistoryAttempt>> AttemptsAsync(NpgsqlDataSource db, string where, NpgsqlParameter p, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand($"""
-            SELECT at, group_key, receiver, integration, outcome, status_code, error, latency_ms, reason, alerts
-            FROM notification_attempts WHERE {where} ORDER BY at, id LIMIT {Limit}
-            """);
-        cmd.Parameters.Add(p);
-        var result = new List<HistoryAttempt>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new HistoryAttempt(
-                reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetDouble(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                [.. reader.GetFieldValue<long[]>(9).Select(f => Fingerprint.Format(unchecked((ulong)f)))]));
-        }
-        return result;
+        var events = await history.EventsAsync(query, ct);
+        var attempts = await history.AttemptsAsync(query with { WithAlerts = true }, ct);
+        return new History(fingerprint, groupKey,
+            [.. events.Select(e => new HistoryEvent(e.At, Fingerprint.Format(e.Fingerprint), e.Event, e.GroupKey, e.Detail))],
+            [.. attempts.Select(a => new HistoryAttempt(a.At, a.GroupKey, a.Receiver, a.Integration, a.Outcome, a.StatusCode, a.Error,
+                a.LatencyMs, a.Reason, [.. a.Alerts!.Select(Fingerprint.Format)]))]);
     }
 
     internal sealed record History(

@@ -164,6 +164,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<AlertWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<AlertReader>();
+        services.AddSingleton<HistoryReader>();
         services.AddSingleton<SilenceStore>();
         services.AddSingleton<AlertQuery>();
         services.AddSingleton<AlertIngestion>();

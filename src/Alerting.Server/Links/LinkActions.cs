@@ -23,7 +23,7 @@ internal sealed record LinkedGroup(
 /// What a verified action link does. A link acts once: its nonce goes into <c>used_links</c> first, so a
 /// second click or a replayed request changes nothing.
 /// </summary>
-internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, UiData data, TimeProvider time)
+internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, UiData data, HistoryReader history, TimeProvider time)
 {
     /// <summary>False when the link was used before.</summary>
     public async Task<bool> UseAsync(LinkClaims claims, string name, CancellationToken ct)
@@ -86,16 +86,7 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ui
         var groupLabels = LabelSet.From(claims.GroupLabels);
         var matching = (await silences.ActiveOrPendingAsync(now, ct)).Where(s => s.Matchers.Matches(groupLabels)).ToList();
 
-        var history = new List<(DateTimeOffset, string, string)>();
-        await using (var cmd = db.CreateCommand("SELECT at, event, coalesce(detail, '') FROM alert_events WHERE group_key = $1 ORDER BY at DESC, id DESC LIMIT 50"))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = claims.GroupKey });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                history.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-        return new LinkedGroup(alerts, ackBy, ackAt, matching, history);
+        var events = await history.EventsAsync(new HistoryQuery(50, NewestFirst: true, GroupKey: claims.GroupKey), ct);
+        return new LinkedGroup(alerts, ackBy, ackAt, matching, [.. events.Select(e => (e.At, e.Event, e.Detail ?? ""))]);
     }
 }

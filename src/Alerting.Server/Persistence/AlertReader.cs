@@ -6,13 +6,12 @@ namespace Alerting.Persistence;
 /// <summary>Reads alerts back from PostgreSQL.</summary>
 internal sealed class AlertReader(NpgsqlDataSource db)
 {
+    private const string Columns = "labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra";
+
     /// <summary>Alerts whose endsAt is after <paramref name="now"/>, i.e. still firing.</summary>
     public async Task<List<StoredAlert>> ActiveAsync(DateTimeOffset now, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            SELECT labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra
-            FROM alerts WHERE ends_at > $1
-            """);
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM alerts WHERE ends_at > $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime });
         return await ReadAsync(cmd, ct);
     }
@@ -20,12 +19,17 @@ internal sealed class AlertReader(NpgsqlDataSource db)
     /// <summary>Every stored alert, resolved ones included.</summary>
     public async Task<List<StoredAlert>> AllAsync(CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            SELECT labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra FROM alerts
-            """);
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM alerts");
         return await ReadAsync(cmd, ct);
     }
 
+    /// <summary>One alert, firing or resolved; null when none is stored.</summary>
+    public async Task<StoredAlert?> OneAsync(ulong fingerprint, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM alerts WHERE fingerprint = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
+        return (await ReadAsync(cmd, ct)).SingleOrDefault();
+    }
     private static async Task<List<StoredAlert>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         var result = new List<StoredAlert>();

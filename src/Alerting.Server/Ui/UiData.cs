@@ -1,5 +1,6 @@
 using Alerting.Alerts;
 using Alerting.Configuration;
+using Alerting.Inhibition;
 using Alerting.Labels;
 using Alerting.Persistence;
 using Alerting.Silences;
@@ -21,10 +22,6 @@ internal sealed record UiAlert(
     public Alert Alert => Stored.Alert;
 }
 
-internal sealed record UiAttempt(DateTimeOffset At, string GroupKey, string Receiver, string Integration, string Outcome, int? StatusCode, string? Error, double LatencyMs, string? Reason, int Alerts);
-
-internal sealed record UiEvent(DateTimeOffset At, ulong Fingerprint, string Event, string? GroupKey, string? Detail);
-
 internal sealed record UiDestination(string Receiver, string Integration, int Pending, DateTimeOffset? OldestPending, DateTimeOffset? LastSuccess, DateTimeOffset? LastFailure, string? LastError, int FailuresLastHour, string? LastOutcome);
 
 internal sealed record UiInstance(string Name, string Address, string Version, DateTimeOffset StartedAt, DateTimeOffset LastSeen);
@@ -39,51 +36,82 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         var runtime = config.Current;
         if (resolved)
         {
-            // Resolved alerts are not evaluated against silences or inhibition: none of that is read for them.
             var ended = (await alerts.AllAsync(ct)).Where(a => a.Alert.Resolved(now)).OrderByDescending(a => a.Alert.EndsAt).Take(500);
-            return [.. ended.Select(a => new UiAlert(a, runtime.Route.Match(a.Alert.Labels), "resolved", [], [], null, null))];
+            return [.. ended.Select(a => Resolved(runtime, a))];
         }
         var active = await alerts.ActiveAsync(now, ct);
-        var allSilences = await silences.ActiveOrPendingAsync(now, ct);
-        var activeSilences = allSilences.Where(s => s.State(now) == SilenceState.Active).ToList();
+        var activeSilences = await ActiveSilencesAsync(now, ct);
         var views = AlertQuery.Evaluate(runtime, active, activeSilences, now);
-        var (states, acks) = await StatesAsync(ct);
-
+        var (states, acks) = await StatesAsync(null, ct);
         var byId = activeSilences.ToDictionary(s => s.Id.ToString());
         var names = views.ToDictionary(v => v.Alert.Labels.FingerprintHex, v => v.Alert.Labels.Get("alertname"));
-        var result = new List<UiAlert>(views.Count);
-        foreach (var view in views)
-        {
-            var fp = view.Alert.Fingerprint;
-            var stored = states.GetValueOrDefault(fp, "pending");
-            var state = view.Suppressed ? "suppressed" : stored == "suppressed" ? "pending" : stored;
-            var ack = acks.GetValueOrDefault(fp);
-            result.Add(new UiAlert(view.Stored, view.Routes, state, [.. view.SilencedBy.Select(id => byId[id])], [.. view.InhibitedBy.Select(fp => (fp, names.GetValueOrDefault(fp, fp)))], ack.By, ack.At));
-        }
-        return result;
+        return [.. views.Select(view => Present(view, states, acks, byId, names))];
     }
 
+    /// <summary>
+    /// One alert, as <see cref="AlertsAsync"/> shows it. Only that alert and the silences are read, and the
+    /// active alerts only when an inhibit rule's target side matches it: then any of them could inhibit it.
+    /// </summary>
     public async Task<UiAlert?> AlertAsync(ulong fingerprint, CancellationToken ct)
     {
-        var all = await AlertsAsync(resolved: false, ct);
-        if (all.FirstOrDefault(a => a.Alert.Fingerprint == fingerprint) is { } active)
+        var now = time.GetUtcNow();
+        var runtime = config.Current;
+        if (await alerts.OneAsync(fingerprint, ct) is not { } stored)
         {
-            return active;
+            return null;
         }
-        var ended = await AlertsAsync(resolved: true, ct);
-        return ended.FirstOrDefault(a => a.Alert.Fingerprint == fingerprint);
+        if (stored.Alert.Resolved(now))
+        {
+            return Resolved(runtime, stored);
+        }
+        var labels = stored.Alert.Labels;
+        var sources = runtime.InhibitRules.Any(r => r.TargetMatchers.Matches(labels)) ? await alerts.ActiveAsync(now, ct) : [];
+        var activeSilences = await ActiveSilencesAsync(now, ct);
+        var view = AlertQuery.View(runtime, stored, new Inhibitor(runtime.InhibitRules, sources.Select(a => a.Alert), now), activeSilences);
+        var (states, acks) = await StatesAsync(fingerprint, ct);
+        var byId = activeSilences.ToDictionary(s => s.Id.ToString());
+        var names = sources.ToDictionary(a => a.Alert.Labels.FingerprintHex, a => a.Alert.Labels.Get("alertname"));
+        return Present(view, states, acks, byId, names);
     }
 
-    private async Task<(Dictionary<ulong, string> States, Dictionary<ulong, (string? By, DateTimeOffset? At)> Acks)> StatesAsync(CancellationToken ct)
+    // Resolved alerts are not evaluated against silences or inhibition: none of that is read for them.
+    private static UiAlert Resolved(RuntimeConfig runtime, StoredAlert stored) =>
+        new(stored, runtime.Route.Match(stored.Alert.Labels), "resolved", [], [], null, null);
+
+    private async Task<List<Silence>> ActiveSilencesAsync(DateTimeOffset now, CancellationToken ct) =>
+        [.. (await silences.ActiveOrPendingAsync(now, ct)).Where(s => s.State(now) == SilenceState.Active)];
+
+    /// <summary>An active alert's view with its stored state (suppression decided now wins), acknowledgement, silences and inhibitors' names.</summary>
+    private static UiAlert Present(
+        AlertView view,
+        Dictionary<ulong, string> states,
+        Dictionary<ulong, (string? By, DateTimeOffset? At)> acks,
+        Dictionary<string, Silence> silencesById,
+        Dictionary<string, string> names)
     {
-        await using var cmd = db.CreateCommand("""
+        var fp = view.Alert.Fingerprint;
+        var stored = states.GetValueOrDefault(fp, "pending");
+        var state = view.Suppressed ? "suppressed" : stored == "suppressed" ? "pending" : stored;
+        var ack = acks.GetValueOrDefault(fp);
+        return new UiAlert(view.Stored, view.Routes, state, [.. view.SilencedBy.Select(id => silencesById[id])],
+            [.. view.InhibitedBy.Select(by => (by, names.GetValueOrDefault(by, by)))], ack.By, ack.At);
+    }
+
+    /// <summary>Stored states and acknowledgements of the active alerts, or of one of them by its key.</summary>
+    private async Task<(Dictionary<ulong, string> States, Dictionary<ulong, (string? By, DateTimeOffset? At)> Acks)> StatesAsync(ulong? fingerprint, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
             SELECT a.fingerprint, a.state, g.acknowledged_by, g.acknowledged_at
             FROM alerts a
             LEFT JOIN group_members m ON m.fingerprint = a.fingerprint
             LEFT JOIN aggregation_groups g ON g.group_key = m.group_key AND g.acknowledged_at IS NOT NULL
-            WHERE a.ends_at > $1
+            WHERE a.ends_at > $1{(fingerprint is null ? "" : " AND a.fingerprint = $2")}
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        if (fingerprint is { } one)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)one) });
+        }
         var states = new Dictionary<ulong, string>();
         var acks = new Dictionary<ulong, (string?, DateTimeOffset?)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -97,49 +125,6 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
             }
         }
         return (states, acks);
-    }
-
-    public async Task<List<UiEvent>> EventsAsync(ulong fingerprint, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("SELECT at, fingerprint, event, group_key, detail FROM alert_events WHERE fingerprint = $1 ORDER BY at DESC, id DESC LIMIT 500");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
-        var result = new List<UiEvent>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new UiEvent(reader.GetFieldValue<DateTimeOffset>(0), unchecked((ulong)reader.GetInt64(1)), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        }
-        return result;
-    }
-
-    /// <summary>Send attempts, newest first; failures only when asked; optionally of one alert, receiver or channel.</summary>
-    public async Task<List<UiAttempt>> AttemptsAsync(ulong? fingerprint, string? receiver, string? channel, bool failuresOnly, DateTimeOffset? since, int limit, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand($"""
-            SELECT at, group_key, receiver, integration, outcome, status_code, error, latency_ms, reason, cardinality(alerts)
-            FROM notification_attempts
-            WHERE ($1::bigint IS NULL OR alerts @> ARRAY[$1::bigint])
-              AND ($2::text IS NULL OR receiver = $2)
-              AND ($3::text IS NULL OR integration LIKE $3 || '[%')
-              AND (NOT $4 OR outcome <> 'success')
-              AND ($5::timestamptz IS NULL OR at >= $5)
-            ORDER BY at DESC, id DESC LIMIT {limit}
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = fingerprint is { } fp ? unchecked((long)fp) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)receiver ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)channel ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = failuresOnly });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = since is { } s ? s.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        var result = new List<UiAttempt>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(new UiAttempt(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetDouble(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? 0 : reader.GetInt32(9)));
-        }
-        return result;
     }
 
     /// <summary>Each configured destination's health: what waits in the outbox, the last success and failure, failures in the last hour.</summary>

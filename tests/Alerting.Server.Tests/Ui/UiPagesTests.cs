@@ -55,6 +55,56 @@ public sealed class UiPagesTests
     }
 
     [Fact]
+    public async Task The_alert_page_says_what_silences_inhibits_or_acknowledged_it_and_when_it_resolved()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+        // The default config's rule: a critical alert inhibits a warning one of the same cluster.
+        Assert.Equal(HttpStatusCode.OK, (await host.PostJsonAsync("api/v2/alerts", $$$"""
+            [{"labels":{"alertname":"DiskFull","severity":"critical","cluster":"eu1"}},
+             {"labels":{"alertname":"HighLatency","severity":"warning","cluster":"eu1"}},
+             {"labels":{"alertname":"Noisy","severity":"warning","cluster":"us1"}},
+             {"labels":{"alertname":"Gone"},"startsAt":"{{{DateTimeOffset.UtcNow.AddMinutes(-10):O}}}","endsAt":"{{{DateTimeOffset.UtcNow.AddMinutes(-5):O}}}"}]
+            """)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostJsonAsync("api/v2/silences", $$"""
+            {"matchers":[{"name":"alertname","value":"Noisy","isRegex":false}],"startsAt":"{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}",
+             "endsAt":"{{DateTimeOffset.UtcNow.AddHours(1):O}}","createdBy":"Bo","comment":"known noise"}
+            """)).StatusCode);
+        var disk = Labels.LabelSet.From(("alertname", "DiskFull"), ("severity", "critical"), ("cluster", "eu1")).FingerprintHex;
+        await Eventually.EqualAsync(1L, () => host.ScalarAsync<long>($"SELECT count(*) FROM group_members WHERE fingerprint = x'{disk}'::bigint"));
+        await host.ScalarAsync<int>($"""
+            WITH acked AS (UPDATE aggregation_groups SET acknowledged_at = now(), acknowledged_by = 'Ann'
+                           WHERE group_key IN (SELECT group_key FROM group_members WHERE fingerprint = x'{disk}'::bigint) RETURNING 1)
+            SELECT count(*)::int FROM acked
+            """);
+        using var ui = new UiClient(host);
+        async Task<string> PageAsync(params (string Name, string Value)[] labels)
+        {
+            var (status, html) = await ui.GetAsync($"alerts/{Labels.LabelSet.From(labels).FingerprintHex}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            return html;
+        }
+
+        var latency = await PageAsync(("alertname", "HighLatency"), ("severity", "warning"), ("cluster", "eu1"));
+        Assert.Contains("<span class=\"state suppressed\">", latency);
+        Assert.Contains($"Inhibited by <a href=\"/alerts/{disk}\">DiskFull</a>", latency);
+        Assert.DoesNotContain("Silenced by", latency);
+
+        var noisy = await PageAsync(("alertname", "Noisy"), ("severity", "warning"), ("cluster", "us1"));
+        Assert.Contains("<span class=\"state suppressed\">", noisy);
+        Assert.Contains("Silenced by", noisy);
+        Assert.Contains("(Bo: known noise)", noisy);
+        Assert.DoesNotContain("Inhibited by", noisy); // no critical alert in us1
+
+        var diskPage = await PageAsync(("alertname", "DiskFull"), ("severity", "critical"), ("cluster", "eu1"));
+        Assert.DoesNotContain("<span class=\"state suppressed\">", diskPage);
+        Assert.DoesNotContain("Inhibited by", diskPage);
+        Assert.Contains("acknowledged by Ann", diskPage);
+
+        var gone = await PageAsync(("alertname", "Gone"));
+        Assert.Contains("<span class=\"state resolved\">", gone);
+    }
+
+    [Fact]
     public async Task A_huge_alert_list_is_cut_with_a_notice_instead_of_a_page_no_browser_can_show()
     {
         await using var host = await AlertingTestHost.StartAsync();

@@ -1,4 +1,5 @@
 using Alerting.Labels;
+using Alerting.Persistence;
 using Route = Alerting.Routing.Route;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,7 +9,7 @@ namespace Alerting.Ui.Pages;
 internal sealed record UiTimelineEntry(DateTimeOffset At, string Kind, string Title, string? Detail, string Css);
 
 /// <summary>One alert: its data, the routes it matches, and everything that happened to it, newest first.</summary>
-internal sealed class AlertModel(UiData data) : UiPageModel
+internal sealed class AlertModel(UiData data, HistoryReader history) : UiPageModel
 {
     public UiAlert? Alert { get; private set; }
 
@@ -54,11 +55,12 @@ internal sealed class AlertModel(UiData data) : UiPageModel
             return false;
         }
         Groups = await data.GroupsOfAsync(fp, ct);
-        foreach (var e in await data.EventsAsync(fp, ct))
+        var query = new HistoryQuery(500, NewestFirst: true, Fingerprint: fp);
+        foreach (var e in await history.EventsAsync(query, ct))
         {
             Timeline.Add(new UiTimelineEntry(e.At, "event", T[e.Event], e.Detail, e.Event));
         }
-        foreach (var a in await data.AttemptsAsync(fp, null, null, failuresOnly: false, since: null, limit: 500, ct))
+        foreach (var a in await history.AttemptsAsync(query, ct))
         {
             var detail = string.Join(" · ", new[]
             {

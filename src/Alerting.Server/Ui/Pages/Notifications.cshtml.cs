@@ -1,9 +1,11 @@
+using Alerting.Persistence;
+
 namespace Alerting.Ui.Pages;
 
-internal sealed record AttemptsView(UiText T, NotificationsModel Page, List<UiAttempt> Rows, string Css);
+internal sealed record AttemptsView(UiText T, NotificationsModel Page, List<StoredAttempt> Rows, string Css);
 
 /// <summary>Who was told what and when: failures first, then every send; and each destination's health.</summary>
-internal sealed class NotificationsModel(UiData data) : UiPageModel
+internal sealed class NotificationsModel(UiData data, HistoryReader history) : UiPageModel
 {
     public static readonly string[] Channels = ["webhook", "email", "slack", "dingtalk"];
 
@@ -11,9 +13,9 @@ internal sealed class NotificationsModel(UiData data) : UiPageModel
 
     public string Channel { get; private set; } = "";
 
-    public List<UiAttempt> Failures { get; private set; } = [];
+    public List<StoredAttempt> Failures { get; private set; } = [];
 
-    public List<UiAttempt> Sends { get; private set; } = [];
+    public List<StoredAttempt> Sends { get; private set; } = [];
 
     public List<UiDestination> Destinations { get; private set; } = [];
 
@@ -25,12 +27,12 @@ internal sealed class NotificationsModel(UiData data) : UiPageModel
         Channel = Channels.Contains(channel) ? channel! : "";
         var r = Receiver.Length > 0 ? Receiver : null;
         var c = Channel.Length > 0 ? Channel : null;
-        Failures = await data.AttemptsAsync(null, r, c, failuresOnly: true, since: Now - TimeSpan.FromDays(1), limit: 100, ct);
-        Sends = await data.AttemptsAsync(null, r, c, failuresOnly: false, since: null, limit: 200, ct);
+        Failures = await history.AttemptsAsync(new HistoryQuery(100, NewestFirst: true, Receiver: r, Channel: c, FailuresOnly: true, Since: Now - TimeSpan.FromDays(1)), ct);
+        Sends = await history.AttemptsAsync(new HistoryQuery(200, NewestFirst: true, Receiver: r, Channel: c), ct);
         Destinations = [.. (await data.DestinationsAsync(ct)).Where(d => (r is null || d.Receiver == r) && (c is null || d.Integration.StartsWith(c + "[", StringComparison.Ordinal)))];
     }
 
-    public AttemptsView View(List<UiAttempt> rows, bool failures) => new(T, this, rows, failures ? "failures" : "sends");
+    public AttemptsView View(List<StoredAttempt> rows, bool failures) => new(T, this, rows, failures ? "failures" : "sends");
 
     /// <summary>The destination's state in a few words, from what the store knows.</summary>
     public string Health(UiDestination d) =>
