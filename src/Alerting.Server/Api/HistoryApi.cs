@@ -7,7 +7,8 @@ namespace Alerting.Api;
 
 /// <summary>
 /// Our addition: what happened to an alert or a group — every state change and every send attempt.
-/// Answers "who was told what, when, and why not".
+/// Answers "who was told what, when, and why not". The newest 1,000 events and attempts, oldest first: for an
+/// alert that has fired for months, what happened lately is what matters.
 /// </summary>
 internal static class HistoryApi
 {
@@ -26,7 +27,7 @@ internal static class HistoryApi
         {
             return TypedResults.BadRequest($"\"{fingerprint}\" is not a fingerprint (16 hex digits)");
         }
-        return TypedResults.Ok(await ReadAsync(history, new HistoryQuery(Limit, NewestFirst: false, Fingerprint: fp), fingerprint, null, ct));
+        return TypedResults.Ok(await ReadAsync(history, new HistoryQuery(Limit, NewestFirst: true, Fingerprint: fp), fingerprint, null, ct));
     }
 
     private static async Task<Results<Ok<History>, BadRequest<string>>> ForGroup(string? groupKey, HistoryReader history, CancellationToken ct)
@@ -35,13 +36,13 @@ internal static class HistoryApi
         {
             return TypedResults.BadRequest("groupKey is required, e.g. ?groupKey={}:{alertname=\"Disk\"}");
         }
-        return TypedResults.Ok(await ReadAsync(history, new HistoryQuery(Limit, NewestFirst: false, GroupKey: groupKey), null, groupKey, ct));
+        return TypedResults.Ok(await ReadAsync(history, new HistoryQuery(Limit, NewestFirst: true, GroupKey: groupKey), null, groupKey, ct));
     }
 
     private static async Task<History> ReadAsync(HistoryReader history, HistoryQuery query, string? fingerprint, string? groupKey, CancellationToken ct)
     {
-        var events = await history.EventsAsync(query, ct);
-        var attempts = await history.AttemptsAsync(query with { WithAlerts = true }, ct);
+        var events = (await history.EventsAsync(query, ct)).AsEnumerable().Reverse();
+        var attempts = (await history.AttemptsAsync(query with { WithAlerts = true }, ct)).AsEnumerable().Reverse();
         return new History(fingerprint, groupKey,
             [.. events.Select(e => new HistoryEvent(e.At, Fingerprint.Format(e.Fingerprint), e.Event, e.GroupKey, e.Detail))],
             [.. attempts.Select(a => new HistoryAttempt(a.At, a.GroupKey, a.Receiver, a.Integration, a.Outcome, a.StatusCode, a.Error,

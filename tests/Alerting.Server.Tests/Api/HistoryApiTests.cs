@@ -47,4 +47,25 @@ public sealed class HistoryApiTests
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.GetAsync("api/v2/history/alerts/xyz")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.GetAsync("api/v2/history/groups")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_long_history_shows_its_newest_1000_events_oldest_first()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Long"}}]""");
+        var fp = Labels.LabelSet.From(("alertname", "Long")).Fingerprint;
+        // 1,200 more events, a second apart, an hour from now: the newest of them must be shown, in order.
+        await host.ScalarAsync<long>($"""
+            WITH x AS (INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+                SELECT {unchecked((long)fp)}, now() + interval '1 hour' + i * interval '1 second', 'refired', NULL, 'n' || i
+                FROM generate_series(1, 1200) i RETURNING 1)
+            SELECT count(*) FROM x
+            """);
+
+        var events = (await host.GetObjectAsync($"api/v2/history/alerts/{Labels.Fingerprint.Format(fp)}"))["events"]!.AsArray();
+
+        Assert.Equal(1000, events.Count);
+        Assert.Equal("n201", (string)events[0]!["detail"]!);
+        Assert.Equal("n1200", (string)events[^1]!["detail"]!);
+    }
 }
