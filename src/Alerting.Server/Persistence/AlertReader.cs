@@ -16,10 +16,12 @@ internal sealed class AlertReader(NpgsqlDataSource db)
         return await ReadAsync(cmd, ct);
     }
 
-    /// <summary>Every stored alert, resolved ones included.</summary>
-    public async Task<List<StoredAlert>> AllAsync(CancellationToken ct)
+    /// <summary>The <paramref name="limit"/> alerts that ended last, at or before <paramref name="now"/>, newest first.</summary>
+    public async Task<List<StoredAlert>> RecentlyResolvedAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM alerts");
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM alerts WHERE ends_at <= $1 ORDER BY ends_at DESC LIMIT $2");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
         return await ReadAsync(cmd, ct);
     }
 

@@ -36,8 +36,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         var runtime = config.Current;
         if (resolved)
         {
-            var ended = (await alerts.AllAsync(ct)).Where(a => a.Alert.Resolved(now)).OrderByDescending(a => a.Alert.EndsAt).Take(500);
-            return [.. ended.Select(a => Resolved(runtime, a))];
+            return [.. (await alerts.RecentlyResolvedAsync(now, 500, ct)).Select(a => Resolved(runtime, a))];
         }
         var active = await alerts.ActiveAsync(now, ct);
         var activeSilences = await ActiveSilencesAsync(now, ct);

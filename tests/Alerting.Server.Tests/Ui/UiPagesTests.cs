@@ -105,6 +105,24 @@ public sealed class UiPagesTests
     }
 
     [Fact]
+    public async Task The_resolved_state_lists_the_alerts_that_ended_last_and_no_firing_one()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+        var ended = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostJsonAsync("api/v2/alerts", $$$"""
+            [{"labels":{"alertname":"StillFiring"}},
+             {"labels":{"alertname":"EndedEarlier"},"startsAt":"{{{DateTimeOffset.UtcNow.AddHours(-1):O}}}","endsAt":"{{{ended}}}"}]
+            """)).StatusCode);
+        using var ui = new UiClient(host);
+
+        var (status, html) = await ui.GetAsync("?state=resolved");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("EndedEarlier", html);
+        Assert.DoesNotContain("StillFiring", html);
+    }
+
+    [Fact]
     public async Task A_huge_alert_list_is_cut_with_a_notice_instead_of_a_page_no_browser_can_show()
     {
         await using var host = await AlertingTestHost.StartAsync();
