@@ -65,7 +65,7 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ui
         DateTimeOffset? ackAt = null;
         await using (var cmd = db.CreateCommand("""
             SELECT a.labels, a.annotations, a.starts_at, a.ends_at, a.state, g.acknowledged_at, g.acknowledged_by
-            FROM aggregation_groups g JOIN group_members m USING (group_key) JOIN alerts a USING (fingerprint)
+            FROM aggregation_groups g JOIN group_members m USING (group_key, route_id) JOIN alerts a USING (fingerprint)
             WHERE g.group_key = $1 ORDER BY a.starts_at
             """))
         {

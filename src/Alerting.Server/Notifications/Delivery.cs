@@ -377,7 +377,7 @@ internal sealed class Delivery(
     private async Task<Prepared?> PrepareAsync(OutboxClaim row, CancellationToken ct)
     {
         var snapshot = OutboxSnapshot.FromJson(row.Payload);
-        var target = notifiers.Find(row.Receiver, row.Integration, await ExtrasAsync(row.GroupKey, snapshot, ct));
+        var target = notifiers.Find(row.Receiver, row.Integration, await ExtrasAsync(row.GroupKey, row.Receiver, snapshot, ct));
         if (target is null)
         {
             return null;
@@ -465,8 +465,11 @@ internal sealed class Delivery(
         return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
     }
 
-    /// <summary>Grafana's links for the alerts, and the group's acknowledgement and silences, for the message.</summary>
-    private async Task<MessageExtras> ExtrasAsync(string groupKey, OutboxSnapshot snapshot, CancellationToken ct)
+    /// <summary>
+    /// Grafana's links for the alerts, and the group's acknowledgement and silences, for the message. The group is the
+    /// receiver's: groups of sibling routes with identical matchers share the key.
+    /// </summary>
+    private async Task<MessageExtras> ExtrasAsync(string groupKey, string receiver, OutboxSnapshot snapshot, CancellationToken ct)
     {
         var grafana = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
         var fingerprints = snapshot.Alerts.Select(a => unchecked((long)Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray();
@@ -483,9 +486,10 @@ internal sealed class Delivery(
             }
         }
         (string, DateTimeOffset)? acknowledged = null;
-        await using (var cmd = db.CreateCommand("SELECT acknowledged_by, acknowledged_at FROM aggregation_groups WHERE group_key = $1 AND acknowledged_at IS NOT NULL"))
+        await using (var cmd = db.CreateCommand("SELECT acknowledged_by, acknowledged_at FROM aggregation_groups WHERE group_key = $1 AND receiver = $2 AND acknowledged_at IS NOT NULL"))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = receiver });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))
             {

@@ -80,7 +80,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
             SELECT a.fingerprint, a.state, g.acknowledged_by, g.acknowledged_at
             FROM alerts a
             LEFT JOIN group_members m ON m.fingerprint = a.fingerprint
-            LEFT JOIN aggregation_groups g ON g.group_key = m.group_key AND g.acknowledged_at IS NOT NULL
+            LEFT JOIN aggregation_groups g ON g.group_key = m.group_key AND g.route_id = m.route_id AND g.acknowledged_at IS NOT NULL
             WHERE a.ends_at > $1
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -235,8 +235,8 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
     public async Task<List<(string GroupKey, string Receiver, DateTimeOffset? AcknowledgedAt)>> GroupsOfAsync(ulong fingerprint, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT g.group_key, g.receiver, g.acknowledged_at FROM group_members m JOIN aggregation_groups g USING (group_key)
-            WHERE m.fingerprint = $1 ORDER BY g.group_key
+            SELECT g.group_key, g.receiver, g.acknowledged_at FROM group_members m JOIN aggregation_groups g USING (group_key, route_id)
+            WHERE m.fingerprint = $1 ORDER BY g.group_key, g.route_id
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
         var result = new List<(string, string, DateTimeOffset?)>();
