@@ -142,8 +142,10 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// when the group stays and only the memberships that route no longer gives are dropped) and are made again under
     /// the new id, due at once for alerts older than group_wait, as Alertmanager rebuilds every group on reload. What
     /// each receiver was told is kept by group key and receiver (the notification log, sends in flight in the outbox),
-    /// neither of which holds the id: the remade group finds its firing alerts told, so nothing is sent twice. Only an
-    /// acknowledgement, held by the group, goes with it.
+    /// neither of which holds the id: the remade group finds its firing alerts told, so nothing is sent twice. Resolved
+    /// alerts whose group or membership was dropped are regrouped too (Alertmanager regroups every alert it still holds),
+    /// so a resolution not sent yet goes out from the remade group rather than being lost. Only an acknowledgement, held
+    /// by the group, goes with it.
     /// </para>
     /// </summary>
     public async Task ReconcileAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
@@ -156,18 +158,24 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
 
         // A group goes with its route, and also when its route now sends to another receiver (same matchers, so the
         // same key): it is made again below for the new receiver, which is told as a new group, as in Alertmanager.
-        var removed = 0;
+        // Alerts that lost a membership: if resolved, they are regrouped below with the active ones.
+        var dropped = new List<long>();
         await using (var cmd = new NpgsqlCommand("""
             WITH gone AS (
                 DELETE FROM aggregation_groups g
                 WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS r(id, receiver) WHERE r.id = g.route_id AND r.receiver = g.receiver)
                 RETURNING group_key, route_id)
             DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key AND m.route_id = gone.route_id
+            RETURNING m.fingerprint
             """, conn, tx))
         {
             cmd.Parameters.Add(Array(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(routes.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));
-            removed = await cmd.ExecuteNonQueryAsync(ct);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                dropped.Add(reader.GetInt64(0));
+            }
         }
 
         // Memberships the running routes no longer give (the alert now matches another route) are dropped,
@@ -195,28 +203,30 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             cmd.Parameters.Add(Array(stale.Select(s => s.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(stale.Select(s => s.Group.RouteId).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(stale.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
-            removed += await cmd.ExecuteNonQueryAsync(ct);
+            await cmd.ExecuteNonQueryAsync(ct);
+            dropped.AddRange(stale.Select(s => s.Fingerprint));
         }
 
-        var active = new List<ChangedAlert>();
-        await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1", conn, tx))
+        var regroup = new List<ChangedAlert>();
+        await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1 OR fingerprint = ANY($2)", conn, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(Array(dropped.Distinct().ToArray(), NpgsqlDbType.Bigint));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var end = reader.GetFieldValue<DateTimeOffset>(3);
                 // Not new and not a state change: only the grouping is wanted, without lifecycle events.
-                active.Add(new ChangedAlert(unchecked((ulong)reader.GetInt64(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), end, false, end));
+                regroup.Add(new ChangedAlert(unchecked((ulong)reader.GetInt64(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), end, false, end));
             }
         }
-        var dueNow = await RouteAsync(conn, tx, active, now, ct, all: true);
+        var dueNow = await RouteAsync(conn, tx, regroup, now, ct, all: true);
         await tx.CommitAsync(ct);
         if (dueNow)
         {
             signal.Set();
         }
-        log.LogInformation("Groups reconciled with the route tree: {Alerts} active alerts routed, {Removed} memberships the routes no longer give dropped", active.Count, removed);
+        log.LogInformation("Groups reconciled with the route tree: {Alerts} alerts routed, {Removed} memberships the routes no longer give dropped", regroup.Count, dropped.Count);
     }
 
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>

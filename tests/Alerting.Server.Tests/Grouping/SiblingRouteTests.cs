@@ -15,11 +15,11 @@ public sealed class SiblingRouteTests
               continue: true
         """;
 
-    private static string Config(WebhookSink a, WebhookSink b, WebhookSink? c = null) => $$"""
+    private static string Config(WebhookSink a, WebhookSink b, WebhookSink? c = null, string groupInterval = "1s") => $$"""
         route:
           receiver: default
           group_wait: 0s
-          group_interval: 1s
+          group_interval: {{groupInterval}}
           routes:{{(c is null ? "" : RouteC)}}
             - receiver: a
               matchers: [team="x"]
@@ -123,5 +123,30 @@ public sealed class SiblingRouteTests
         await Task.Delay(1500);
         Assert.Equal([2, 2, 2], new[] { a, b, c }.Select(s => s.Delivered().Count));
         await Eventually.EqualAsync(0L, () => host.CountAsync("aggregation_groups"));
+    }
+
+    [Fact]
+    public async Task Reload_that_shifts_the_routes_before_a_resolution_is_sent_still_sends_it()
+    {
+        using var a = new WebhookSink();
+        using var b = new WebhookSink();
+        using var c = new WebhookSink();
+        // The resolution would go out at the next group_interval tick, a minute away: the reload comes first.
+        await using var host = await AlertingTestHost.StartAsync(Config(a, b, groupInterval: "1m"));
+        Assert.True((await host.PostJsonAsync("api/v2/alerts", Alert)).IsSuccessStatusCode);
+        await a.WaitForAsync(1);
+        await b.WaitForAsync(1);
+        await host.PostJsonAsync("api/v2/alerts", $$"""[{"labels":{"alertname":"Dup","team":"x"},"endsAt":"{{DateTimeOffset.UtcNow.AddSeconds(-1):O}}"}]""");
+
+        await File.WriteAllTextAsync(host.ConfigPath, Config(a, b, c, groupInterval: "1m"));
+        Assert.True((await host.Client.PostAsync("-/reload", null)).IsSuccessStatusCode);
+        // a's and b's groups went with their old ids; the groups made again under the new ones send the resolution.
+        Assert.Equal("resolved", (string)(await a.WaitForAsync(2, TimeSpan.FromSeconds(10)))[1]["status"]!);
+        Assert.Equal("resolved", (string)(await b.WaitForAsync(2, TimeSpan.FromSeconds(10)))[1]["status"]!);
+        // c never knew the alert fired: it is not told it resolved, and its group lets go of the alert at once.
+        await Eventually.EqualAsync(0L, () => host.ScalarAsync<long>("SELECT count(*) FROM aggregation_groups WHERE receiver = 'c'"));
+        Assert.Empty(c.Delivered());
+        Assert.Equal(2, a.Delivered().Count);
+        Assert.Equal(2, b.Delivered().Count);
     }
 }
