@@ -386,7 +386,7 @@ internal sealed class Delivery(
         var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
         {
             Data = data,
-            Links = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+            Links = await links.ForGroupAsync(row.GroupKey, row.Receiver, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
         };
         return new Prepared(target, request, snapshot);
     }

@@ -1,4 +1,7 @@
 using Alerting.Infrastructure;
+using Alerting.Labels;
+using Alerting.Links;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerting.Grouping;
 
@@ -148,5 +151,28 @@ public sealed class SiblingRouteTests
         Assert.Empty(c.Delivered());
         Assert.Equal(2, a.Delivered().Count);
         Assert.Equal(2, b.Delivered().Count);
+    }
+
+    [Fact]
+    public async Task Acknowledging_the_group_for_one_receiver_leaves_the_sibling_routes_group_alone()
+    {
+        using var a = new WebhookSink();
+        using var b = new WebhookSink();
+        await using var host = await AlertingTestHost.StartAsync(Config(a, b));
+        Assert.True((await host.PostJsonAsync("api/v2/alerts", Alert)).IsSuccessStatusCode);
+        var toA = Assert.Single(await a.WaitForAsync(1));
+        await b.WaitForAsync(1);
+
+        // The acknowledge link a's notification carries names a's group key and receiver a.
+        var links = await host.Server.Services.GetRequiredService<LinkSigner>()
+            .ForGroupAsync((string)toA["groupKey"]!, "a", LabelSet.Empty, host.BaseAddress.ToString(), CancellationToken.None);
+        var done = await host.Client.PostAsync(new Uri(links.Acknowledge).PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("name", "Ana")]));
+        Assert.True(done.IsSuccessStatusCode);
+
+        Assert.Equal("a", await host.ScalarAsync<string>("SELECT string_agg(receiver, ',') FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"));
+        var groups = await host.GetArrayAsync("api/v2/alerts/groups");
+        Assert.Equal("Ana", (string)groups.Single(g => (string)g!["receiver"]!["name"]! == "a")!["acknowledgement"]!["by"]!);
+        Assert.Null(groups.Single(g => (string)g!["receiver"]!["name"]! == "b")!["acknowledgement"]);
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM alert_events WHERE event = 'acknowledged'"));
     }
 }
