@@ -138,8 +138,19 @@ public sealed class Route
     /// <summary>The labels an alert is grouped by here: the group_by subset (absent ones left out), or all with '...'.</summary>
     public LabelSet GroupLabels(LabelSet alertLabels) => GroupByAll ? alertLabels : alertLabels.Select(GroupBy);
 
-    /// <summary>Alertmanager's aggregation group key, <c>{}/{team="x"}:{alertname="foo"}</c>.</summary>
+    /// <summary>
+    /// Alertmanager's aggregation group key, <c>{}/{team="x"}:{alertname="foo"}</c>: what receivers see (the webhook's
+    /// <c>groupKey</c>), what the notification log is keyed by, and what the history is looked up by. Not unique to a
+    /// group: sibling routes with the same matchers have the same <see cref="Key"/>; <see cref="GroupId"/> is.
+    /// </summary>
     public string GroupKey(LabelSet groupLabels) => Key() + ":" + groupLabels.ToString();
+
+    /// <summary>
+    /// The identity of the aggregation group this route makes for these group labels. Alertmanager keeps groups per
+    /// route (<c>aggrGroupsPerRoute[route][labels]</c>), so routes with the same <see cref="Key"/> still get a group
+    /// each, while all of them show the same <see cref="GroupKey"/>.
+    /// </summary>
+    public AggregationGroupId GroupId(LabelSet groupLabels) => new(Id(), GroupKey(groupLabels));
 
     /// <summary>This route and all below it, depth-first, parents before children.</summary>
     public IEnumerable<Route> Walk()
@@ -159,3 +170,4 @@ public sealed class Route
 
     public override string ToString() => Id();
 }
+

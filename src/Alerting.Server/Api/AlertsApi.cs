@@ -55,7 +55,9 @@ internal static class AlertsApi
             return TypedResults.BadRequest(error);
         }
         var views = await query.ActiveAsync(ct);
-        var groups = new Dictionary<(string Key, string Receiver), (LabelSet Labels, List<GettableAlert> Alerts)>();
+        // A group per route and group labels, as Alertmanager's dispatcher holds them: sibling routes with identical
+        // matchers share the group key but list a group each.
+        var groups = new Dictionary<Routing.AggregationGroupId, (string Receiver, LabelSet Labels, List<GettableAlert> Alerts)>();
         foreach (var view in views)
         {
             if (!filter.Accepts(view))
@@ -70,30 +72,31 @@ internal static class AlertsApi
                     continue;
                 }
                 var groupLabels = route.GroupLabels(view.Alert.Labels);
-                var key = (route.GroupKey(groupLabels), route.Receiver);
+                var key = route.GroupId(groupLabels);
                 if (!groups.TryGetValue(key, out var group))
                 {
-                    group = (groupLabels, []);
+                    group = (route.Receiver, groupLabels, []);
                     groups[key] = group;
                 }
                 group.Alerts.Add(gettable);
             }
         }
-        var acks = new Dictionary<string, Acknowledgement>(StringComparer.Ordinal);
-        await using (var cmd = db.CreateCommand("SELECT group_key, coalesce(acknowledged_by, ''), acknowledged_at FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"))
+        var acks = new Dictionary<Routing.AggregationGroupId, Acknowledgement>();
+        await using (var cmd = db.CreateCommand("SELECT route_id, group_key, coalesce(acknowledged_by, ''), acknowledged_at FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"))
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                acks[reader.GetString(0)] = new Acknowledgement(reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+                acks[new(reader.GetString(0), reader.GetString(1))] = new Acknowledgement(reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
             }
         }
         var result = groups
             .OrderBy(g => g.Value.Labels.ToString(), StringComparer.Ordinal)
-            .ThenBy(g => g.Key.Receiver, StringComparer.Ordinal)
-            .Select(g => new AlertGroup(g.Value.Alerts, ToDictionary(g.Value.Labels), new ReceiverName(g.Key.Receiver))
+            .ThenBy(g => g.Value.Receiver, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.RouteId, StringComparer.Ordinal)
+            .Select(g => new AlertGroup(g.Value.Alerts, ToDictionary(g.Value.Labels), new ReceiverName(g.Value.Receiver))
             {
-                Acknowledgement = acks.GetValueOrDefault(g.Key.Key),
+                Acknowledgement = acks.GetValueOrDefault(g.Key),
             })
             .ToList();
         return TypedResults.Ok(result);

@@ -1,8 +1,10 @@
 using Alerting.Configuration;
 using Alerting.Labels;
 using Alerting.Persistence;
+using Alerting.Routing;
 using Npgsql;
 using NpgsqlTypes;
+using Route = Alerting.Routing.Route;
 
 namespace Alerting.Grouping;
 
@@ -10,6 +12,8 @@ namespace Alerting.Grouping;
 /// Puts alerts into aggregation groups as Alertmanager's dispatcher does: every matching route gives a
 /// group keyed by the route and the alert's group_by labels. Groups and memberships live in PostgreSQL
 /// and are written in the ingestion transaction, so an acknowledged alert is always grouped.
+/// A group is identified by its route's id and its group key (<see cref="Route.GroupId"/>): sibling routes with
+/// identical matchers share the key, yet each has its own group, as in Alertmanager.
 /// </summary>
 internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, ScheduleClock schedule, ILogger<GroupRouter> log)
 {
@@ -28,8 +32,9 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         var route = config.Current.Route;
         // Alert times are compared on the instance's clock; flushes are scheduled on the schedule's.
         var scheduleNow = schedule.Now;
-        var groups = new Dictionary<string, NewGroup>(StringComparer.Ordinal);
+        var groups = new Dictionary<AggregationGroupId, NewGroup>();
         var memberKeys = new List<string>();
+        var memberRoutes = new List<string>();
         var memberFps = new List<long>();
         var events = new EventBatch();
         foreach (var alert in changed)
@@ -59,14 +64,15 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             foreach (var r in route.Match(alert.Labels))
             {
                 var groupLabels = r.GroupLabels(alert.Labels);
-                var key = r.GroupKey(groupLabels);
+                var id = r.GroupId(groupLabels);
                 // Alertmanager flushes a new group at once when its first alert is older than group_wait.
                 var due = alert.StartsAt + r.GroupWait <= now ? scheduleNow : scheduleNow + r.GroupWait;
-                if (!groups.TryGetValue(key, out var g) || due < g.Due)
+                if (!groups.TryGetValue(id, out var g) || due < g.Due)
                 {
-                    groups[key] = new NewGroup(key, r.Id(), r.Receiver, groupLabels, due);
+                    groups[id] = new NewGroup(id.GroupKey, id.RouteId, r.Receiver, groupLabels, due);
                 }
-                memberKeys.Add(key);
+                memberKeys.Add(id.GroupKey);
+                memberRoutes.Add(id.RouteId);
                 memberFps.Add(fp);
             }
         }
@@ -82,17 +88,17 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             WITH g AS (
                 INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
                 SELECT k, r, rc, gl, d, false, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(k, r, rc, gl, d)
-                ON CONFLICT (group_key) DO NOTHING
+                ON CONFLICT (group_key, route_id) DO NOTHING
                 RETURNING next_flush_at
             ), m AS (
-                INSERT INTO group_members (group_key, fingerprint, added_at)
-                SELECT k, f, $6 FROM unnest($7::text[], $8::bigint[]) AS t(k, f)
+                INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
+                SELECT k, r, f, $6 FROM unnest($7::text[], $17::text[], $8::bigint[]) AS t(k, r, f)
                 ON CONFLICT DO NOTHING
-                RETURNING group_key, fingerprint
+                RETURNING group_key, route_id, fingerprint
             ), ack AS (
                 -- A new alert in an acknowledged group needs attention again.
                 UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
-                WHERE group_key IN (SELECT group_key FROM m) AND acknowledged_at IS NOT NULL
+                WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM m) AND acknowledged_at IS NOT NULL
             ), ev AS (
                 INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
                 SELECT f, a, e, gk, d FROM (
@@ -119,6 +125,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         cmd.Parameters.Add(new NpgsqlParameter { Value = scheduleNow.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify?.Channel ?? "", NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)notify?.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(Array(memberRoutes.ToArray(), NpgsqlDbType.Text));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) && reader.GetBoolean(0);
     }
@@ -129,6 +136,17 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// Brings memberships in line with the running route tree, after a reload or at start: alerts join
     /// the groups their routes now give, and groups of routes that no longer exist, or now send elsewhere, are dropped.
     /// The notification log is kept, so a reload sends no duplicates.
+    /// <para>
+    /// A route's id holds its position among its siblings, so a reload that inserts or removes a sibling before others
+    /// changes their ids. Their groups then go with the old id (unless the route now at that id has the same receiver,
+    /// when the group stays and only the memberships that route no longer gives are dropped) and are made again under
+    /// the new id, due at once for alerts older than group_wait, as Alertmanager rebuilds every group on reload. What
+    /// each receiver was told is kept by group key and receiver (the notification log, sends in flight in the outbox),
+    /// neither of which holds the id: the remade group finds its firing alerts told, so nothing is sent twice. Resolved
+    /// alerts whose group or membership was dropped are regrouped too (Alertmanager regroups every alert it still holds),
+    /// so a resolution not sent yet goes out from the remade group rather than being lost. Only an acknowledgement, held
+    /// by the group, goes with it.
+    /// </para>
     /// </summary>
     public async Task ReconcileAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
@@ -140,65 +158,75 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
 
         // A group goes with its route, and also when its route now sends to another receiver (same matchers, so the
         // same key): it is made again below for the new receiver, which is told as a new group, as in Alertmanager.
-        var removed = 0;
+        // Alerts that lost a membership: if resolved, they are regrouped below with the active ones.
+        var dropped = new List<long>();
         await using (var cmd = new NpgsqlCommand("""
             WITH gone AS (
                 DELETE FROM aggregation_groups g
                 WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS r(id, receiver) WHERE r.id = g.route_id AND r.receiver = g.receiver)
-                RETURNING group_key)
-            DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key
+                RETURNING group_key, route_id)
+            DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key AND m.route_id = gone.route_id
+            RETURNING m.fingerprint
             """, conn, tx))
         {
             cmd.Parameters.Add(Array(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(routes.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));
-            removed = await cmd.ExecuteNonQueryAsync(ct);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                dropped.Add(reader.GetInt64(0));
+            }
         }
 
         // Memberships the running routes no longer give (the alert now matches another route) are dropped,
         // as Alertmanager rebuilds its groups from scratch on reload.
-        var stale = new List<(string Group, long Fingerprint)>();
-        await using (var cmd = new NpgsqlCommand("SELECT m.group_key, m.fingerprint, a.labels FROM group_members m JOIN alerts a USING (fingerprint)", conn, tx))
+        var stale = new List<(AggregationGroupId Group, long Fingerprint)>();
+        await using (var cmd = new NpgsqlCommand("SELECT m.group_key, m.route_id, m.fingerprint, a.labels FROM group_members m JOIN alerts a USING (fingerprint)", conn, tx))
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var key = reader.GetString(0);
-                var labels = LabelJson.Read(reader.GetString(2));
-                if (!runtime.Route.Match(labels).Any(r => r.GroupKey(r.GroupLabels(labels)) == key))
+                var id = new AggregationGroupId(reader.GetString(1), reader.GetString(0));
+                var labels = LabelJson.Read(reader.GetString(3));
+                if (!runtime.Route.Match(labels).Any(r => r.GroupId(r.GroupLabels(labels)) == id))
                 {
-                    stale.Add((key, reader.GetInt64(1)));
+                    stale.Add((id, reader.GetInt64(2)));
                 }
             }
         }
         if (stale.Count > 0)
         {
             await using var cmd = new NpgsqlCommand("""
-                DELETE FROM group_members m USING unnest($1::text[], $2::bigint[]) AS t(g, f) WHERE m.group_key = t.g AND m.fingerprint = t.f
+                DELETE FROM group_members m USING unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)
+                WHERE m.group_key = t.g AND m.route_id = t.r AND m.fingerprint = t.f
                 """, conn, tx);
-            cmd.Parameters.Add(Array(stale.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(stale.Select(s => s.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(stale.Select(s => s.Group.RouteId).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(stale.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
-            removed += await cmd.ExecuteNonQueryAsync(ct);
+            await cmd.ExecuteNonQueryAsync(ct);
+            dropped.AddRange(stale.Select(s => s.Fingerprint));
         }
 
-        var active = new List<ChangedAlert>();
-        await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1", conn, tx))
+        var regroup = new List<ChangedAlert>();
+        await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1 OR fingerprint = ANY($2)", conn, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(Array(dropped.Distinct().ToArray(), NpgsqlDbType.Bigint));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var end = reader.GetFieldValue<DateTimeOffset>(3);
                 // Not new and not a state change: only the grouping is wanted, without lifecycle events.
-                active.Add(new ChangedAlert(unchecked((ulong)reader.GetInt64(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), end, false, end));
+                regroup.Add(new ChangedAlert(unchecked((ulong)reader.GetInt64(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), end, false, end));
             }
         }
-        var dueNow = await RouteAsync(conn, tx, active, now, ct, all: true);
+        var dueNow = await RouteAsync(conn, tx, regroup, now, ct, all: true);
         await tx.CommitAsync(ct);
         if (dueNow)
         {
             signal.Set();
         }
-        log.LogInformation("Groups reconciled with the route tree: {Alerts} active alerts routed, {Removed} memberships the routes no longer give dropped", active.Count, removed);
+        log.LogInformation("Groups reconciled with the route tree: {Alerts} alerts routed, {Removed} memberships the routes no longer give dropped", regroup.Count, dropped.Count);
     }
 
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>

@@ -46,7 +46,7 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ui
         var id = result.Id!.Value;
         await using var cmd = db.CreateCommand("""
             INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
-            SELECT fingerprint, $2, 'silenced', $1, $3 FROM group_members WHERE group_key = $1
+            SELECT f, $2, 'silenced', $1, $3 FROM (SELECT DISTINCT fingerprint FROM group_members WHERE group_key = $1) AS m(f)
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = claims.GroupKey });
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -55,7 +55,7 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ui
         return id;
     }
 
-    public Task<bool> AcknowledgeAsync(LinkClaims claims, string name, CancellationToken ct) => data.AcknowledgeAsync(claims.GroupKey, name, ct);
+    public Task<bool> AcknowledgeAsync(LinkClaims claims, string name, CancellationToken ct) => data.AcknowledgeAsync(claims.GroupKey, claims.Receiver, name, ct);
 
     public async Task<LinkedGroup> ViewAsync(LinkClaims claims, CancellationToken ct)
     {
@@ -64,12 +64,14 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ui
         string? ackBy = null;
         DateTimeOffset? ackAt = null;
         await using (var cmd = db.CreateCommand("""
-            SELECT a.labels, a.annotations, a.starts_at, a.ends_at, a.state, g.acknowledged_at, g.acknowledged_by
-            FROM aggregation_groups g JOIN group_members m USING (group_key) JOIN alerts a USING (fingerprint)
-            WHERE g.group_key = $1 ORDER BY a.starts_at
+            SELECT a.labels, a.annotations, a.starts_at, a.ends_at, a.state, g.acknowledged_at, g.acknowledged_by, a.fingerprint
+            FROM aggregation_groups g JOIN group_members m USING (group_key, route_id) JOIN alerts a USING (fingerprint)
+            WHERE g.group_key = $1 AND ($2::text IS NULL OR g.receiver = $2) ORDER BY a.starts_at
             """))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = claims.GroupKey });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)claims.Receiver ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            var seen = new HashSet<long>();
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -77,6 +79,10 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ui
                 {
                     ackAt = reader.GetFieldValue<DateTimeOffset>(5);
                     ackBy = reader.IsDBNull(6) ? "someone" : reader.GetString(6);
+                }
+                if (!seen.Add(reader.GetInt64(7)))
+                {
+                    continue; // in the groups of two routes, for a link from before links named their receiver
                 }
                 var state = reader.GetFieldValue<DateTimeOffset>(3) <= now ? "resolved" : reader.GetString(4);
                 alerts.Add(new LinkedAlert(LabelJson.Read(reader.GetString(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), state));

@@ -9,14 +9,19 @@ using Npgsql;
 
 namespace Alerting.Links;
 
-/// <summary>What a signed link allows: one action on one group, until it expires.</summary>
+/// <summary>
+/// What a signed link allows: one action on one group, until it expires. The group is the group key as the receiver
+/// the link was sent to has it: sibling routes with identical matchers share the key. Links signed before the receiver
+/// was added have none, and act on every group of the key.
+/// </summary>
 internal sealed record LinkClaims(
     [property: JsonPropertyName("a")] string Action,
     [property: JsonPropertyName("g")] string GroupKey,
     [property: JsonPropertyName("l")] Dictionary<string, string> GroupLabels,
     [property: JsonPropertyName("d")] long? SilenceSeconds,
     [property: JsonPropertyName("e")] long ExpiresUnix,
-    [property: JsonPropertyName("n")] string Nonce)
+    [property: JsonPropertyName("n")] string Nonce,
+    [property: JsonPropertyName("r"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Receiver = null)
 {
     public const string View = "view";
     public const string Silence = "silence";
@@ -33,13 +38,13 @@ internal sealed class LinkSigner(ConfigHolder config, NpgsqlDataSource db, TimeP
     private const string SettingKey = "link_signing_key";
     private byte[]? _generated;
 
-    public async Task<ActionLinks> ForGroupAsync(string groupKey, LabelSet groupLabels, string externalUrl, CancellationToken ct)
+    public async Task<ActionLinks> ForGroupAsync(string groupKey, string receiver, LabelSet groupLabels, string externalUrl, CancellationToken ct)
     {
         var key = await CurrentKeyAsync(ct);
         var expires = (time.GetUtcNow() + config.Current.Config.Server.Links.Ttl).ToUnixTimeSeconds();
         var labels = groupLabels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         string Link(string action, long? silence = null) =>
-            $"{externalUrl.TrimEnd('/')}/action/{Sign(key, new LinkClaims(action, groupKey, labels, silence, expires, Nonce()))}";
+            $"{externalUrl.TrimEnd('/')}/action/{Sign(key, new LinkClaims(action, groupKey, labels, silence, expires, Nonce(), receiver))}";
         return new ActionLinks(
             Link(LinkClaims.View),
             Link(LinkClaims.Silence, 3600),

@@ -387,7 +387,7 @@ internal sealed class Delivery(
         var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
         {
             Data = data,
-            Links = await links.ForGroupAsync(row.GroupKey, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+            Links = await links.ForGroupAsync(row.GroupKey, row.Receiver, Labels.LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
             IdempotencyKey = IdempotencyKey(row, snapshot),
         };
         return new Prepared(target, request, snapshot);
@@ -469,7 +469,8 @@ internal sealed class Delivery(
 
     /// <summary>
     /// Takes the row unless another instance holds it, and in the same round trip reads what the message says
-    /// besides the alerts: Grafana's links, the group's acknowledgement and the silences. A row of our own that is
+    /// besides the alerts: Grafana's links, the group's acknowledgement (the receiver's: groups of sibling routes with
+    /// identical matchers share the key) and the silences. A row of our own that is
     /// not in flight here (the in-flight guard runs first) was deferred by us: its retry is due when we say so,
     /// whatever the clock says about its lease. A claim lost in a database crash only lets the row be claimed again.
     /// </summary>
@@ -495,7 +496,8 @@ internal sealed class Delivery(
             """);
         grafana.Parameters.Add(new NpgsqlParameter { Value = id });
         var acknowledged = new NpgsqlBatchCommand("""
-            SELECT g.acknowledged_by, g.acknowledged_at FROM aggregation_groups g JOIN outbox o ON o.group_key = g.group_key
+            SELECT g.acknowledged_by, g.acknowledged_at FROM aggregation_groups g
+            JOIN outbox o ON o.group_key = g.group_key AND o.receiver = g.receiver
             WHERE o.id = $1 AND g.acknowledged_at IS NOT NULL
             """);
         acknowledged.Parameters.Add(new NpgsqlParameter { Value = id });

@@ -7,6 +7,7 @@ using Alerting.Labels;
 using Alerting.Metrics;
 using Alerting.Notifications.Pipeline;
 using Alerting.Persistence;
+using Alerting.Routing;
 using Alerting.Silences;
 using Npgsql;
 using NpgsqlTypes;
@@ -155,10 +156,10 @@ internal sealed class Dispatcher(
             if (!routes.TryGetValue(group.RouteId, out var route))
             {
                 // The route went away in a reload; reconciliation regroups its alerts.
-                work.DeleteGroup(group.Key);
+                work.DeleteGroup(group.Id);
                 continue;
             }
-            var alerts = members.TryGetValue(group.Key, out var list) ? list : [];
+            var alerts = members.TryGetValue(group.Id, out var list) ? list : [];
             Flush(runtime, route, group, alerts, logs, pipeline, work, now, scheduleNow);
         }
 
@@ -221,30 +222,32 @@ internal sealed class Dispatcher(
                 var fp = alert.Fingerprint;
                 if (integrations.All(i => i.LastSent?.FiringAlerts.Contains(fp) != true))
                 {
-                    work.RemoveMember(group.Key, fp);
+                    work.RemoveMember(group.Id, fp);
                 }
             }
         }
-        work.Reschedule(group.Key, scheduleNow + route.GroupInterval, deleteIfEmpty: !inFlight);
+        work.Reschedule(group.Id, scheduleNow + route.GroupInterval, deleteIfEmpty: !inFlight);
     }
 
     /// <summary>
     /// Claims up to a batch of due groups, then reads their members and what each integration was last told in one
     /// batch (by key: a join on the lease just written was planned as a scan of every membership, 70 ms in a storm).
+    /// What an integration was told is kept by group key and receiver, as Alertmanager's notification log is: groups
+    /// of sibling routes with identical matchers and the same receiver share it.
     /// </summary>
-    private async Task<(List<ClaimedGroup> Claimed, Dictionary<string, List<(Alert Alert, string State)>> Members,
+    private async Task<(List<ClaimedGroup> Claimed, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> Members,
         Dictionary<(string, string, string), NotificationLogEntry> Logs)> ClaimAsync(DateTimeOffset now, CancellationToken ct)
     {
         // A claim lost in a database crash only lets the group be claimed again.
         await using var conn = await relaxed.Source.OpenConnectionAsync(ct);
         await using var claim = new NpgsqlCommand("""
             UPDATE aggregation_groups g SET lease_owner = $1, lease_until = $3
-            FROM (SELECT group_key FROM aggregation_groups
+            FROM (SELECT group_key, route_id FROM aggregation_groups
                   WHERE next_flush_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
                   ORDER BY next_flush_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
-            WHERE g.group_key = due.group_key
+            WHERE g.group_key = due.group_key AND g.route_id = due.route_id
             RETURNING g.group_key, g.route_id, g.receiver, g.group_labels,
-                      EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key) AS has_outbox,
+                      EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key AND o.receiver = g.receiver) AS has_outbox,
                       g.acknowledged_at IS NOT NULL AS acknowledged
             """, conn);
         claim.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -252,7 +255,7 @@ internal sealed class Dispatcher(
         claim.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         claim.Parameters.Add(new NpgsqlParameter { Value = BatchSize });
         var claimed = new List<ClaimedGroup>();
-        var memberMap = new Dictionary<string, List<(Alert, string)>>(StringComparer.Ordinal);
+        var memberMap = new Dictionary<AggregationGroupId, List<(Alert, string)>>();
         var logMap = new Dictionary<(string, string, string), NotificationLogEntry>();
         await using (var claims = await claim.ExecuteReaderAsync(ct))
         {
@@ -265,9 +268,11 @@ internal sealed class Dispatcher(
         {
             return (claimed, memberMap, logMap);
         }
-        var keys = claimed.Select(g => g.Key).ToArray();
+        var keys = claimed.Select(g => g.Key).Distinct(StringComparer.Ordinal).ToArray();
+        var ids = claimed.Select(g => g.Id).ToHashSet();
+        // By key alone, as the index leads with it: members of an unclaimed group sharing the key are skipped below.
         var members = new NpgsqlBatchCommand("""
-            SELECT m.group_key, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url, a.updated_at, a.timeout, a.state
+            SELECT m.group_key, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url, a.updated_at, a.timeout, a.state, m.route_id
             FROM group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
             WHERE m.group_key = ANY($1)
             """);
@@ -295,10 +300,14 @@ internal sealed class Dispatcher(
                 LabelJson.Read(reader.GetString(1)), LabelJson.Read(reader.GetString(2)),
                 reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
                 reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetBoolean(7));
-            var key = reader.GetString(0);
-            if (!memberMap.TryGetValue(key, out var list))
+            var id = new AggregationGroupId(reader.GetString(9), reader.GetString(0));
+            if (!ids.Contains(id))
             {
-                memberMap[key] = list = [];
+                continue;
+            }
+            if (!memberMap.TryGetValue(id, out var list))
+            {
+                memberMap[id] = list = [];
             }
             list.Add((alert, reader.GetString(8)));
         }
@@ -320,7 +329,7 @@ internal sealed class Dispatcher(
     /// (the inhibitor checks the rest). Loading every firing alert on each pass cost tens of milliseconds per
     /// notification with 10k alerts stored.
     /// </summary>
-    private async Task<Inhibitor> BuildInhibitorAsync(RuntimeConfig runtime, Dictionary<string, List<(Alert Alert, string State)>> members, DateTimeOffset now, CancellationToken ct)
+    private async Task<Inhibitor> BuildInhibitorAsync(RuntimeConfig runtime, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> members, DateTimeOffset now, CancellationToken ct)
     {
         var rules = runtime.InhibitRules;
         var needed = rules
@@ -363,5 +372,8 @@ internal sealed class Dispatcher(
     /// <summary>Fingerprints are stored as signed bigint; the domain uses the unsigned hash.</summary>
     private static HashSet<ulong> Fingerprints(long[] stored) => [.. stored.Select(f => unchecked((ulong)f))];
 
-    private sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox, bool Acknowledged);
+    private sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox, bool Acknowledged)
+    {
+        public AggregationGroupId Id => new(RouteId, Key);
+    }
 }

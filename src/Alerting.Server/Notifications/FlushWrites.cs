@@ -1,5 +1,6 @@
 using Alerting.Notifications.Pipeline;
 using Alerting.Persistence;
+using Alerting.Routing;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,27 +13,39 @@ namespace Alerting.Notifications;
 internal sealed class FlushWrites(DateTimeOffset now)
 {
     private readonly List<(string Group, string Receiver, SendDecision Send, OutboxSnapshot Snapshot, DateTimeOffset Deadline)> _sends = [];
-    private readonly List<(string Group, DateTimeOffset Next, bool DeleteIfEmpty)> _reschedules = [];
-    private readonly List<string> _deletedGroups = [];
-    private readonly List<(string Group, long Fingerprint)> _removed = [];
+    private readonly List<(AggregationGroupId Group, DateTimeOffset Next, bool DeleteIfEmpty)> _reschedules = [];
+    private readonly List<AggregationGroupId> _deletedGroups = [];
+    private readonly List<(AggregationGroupId Group, long Fingerprint)> _removed = [];
     private readonly List<(long Fingerprint, string State)> _states = [];
     private readonly EventBatch _events = new();
 
-    public void Send(string group, string receiver, SendDecision send, OutboxSnapshot snapshot, DateTimeOffset deadline) =>
+    /// <summary>
+    /// A send to one integration of a receiver, by group key. Groups of sibling routes with identical matchers and the
+    /// same receiver share that target (as they share Alertmanager's notification log): if both send in one pass, the
+    /// later decision replaces the earlier, as a later flush replaces a snapshot still in flight.
+    /// </summary>
+    public void Send(string group, string receiver, SendDecision send, OutboxSnapshot snapshot, DateTimeOffset deadline)
+    {
+        _sends.RemoveAll(s => s.Group == group && s.Receiver == receiver && s.Send.Integration == send.Integration);
         _sends.Add((group, receiver, send, snapshot, deadline));
+    }
 
     private readonly List<(string Group, string Receiver, SendDecision Send)> _logged = [];
 
-    public void LogWithoutSending(string group, string receiver, SendDecision send) => _logged.Add((group, receiver, send));
+    public void LogWithoutSending(string group, string receiver, SendDecision send)
+    {
+        _logged.RemoveAll(s => s.Group == group && s.Receiver == receiver && s.Send.Integration == send.Integration);
+        _logged.Add((group, receiver, send));
+    }
 
-    public void Reschedule(string group, DateTimeOffset next, bool deleteIfEmpty) => _reschedules.Add((group, next, deleteIfEmpty));
+    public void Reschedule(AggregationGroupId group, DateTimeOffset next, bool deleteIfEmpty) => _reschedules.Add((group, next, deleteIfEmpty));
 
-    public void DeleteGroup(string group) => _deletedGroups.Add(group);
+    public void DeleteGroup(AggregationGroupId group) => _deletedGroups.Add(group);
 
-    public void RemoveMember(string group, ulong fingerprint)
+    public void RemoveMember(AggregationGroupId group, ulong fingerprint)
     {
         _removed.Add((group, unchecked((long)fingerprint)));
-        _events.Add(unchecked((long)fingerprint), now, "ungrouped", group, "resolved and notified");
+        _events.Add(unchecked((long)fingerprint), now, "ungrouped", group.GroupKey, "resolved and notified");
     }
 
     public void SetState(ulong fingerprint, string state, string group, string detail)
@@ -102,10 +115,11 @@ internal sealed class FlushWrites(DateTimeOffset now)
         if (_removed.Count > 0)
         {
             var cmd = Add(batch, """
-                DELETE FROM group_members m USING unnest($1::text[], $2::bigint[]) AS t(g, f)
-                WHERE m.group_key = t.g AND m.fingerprint = t.f
+                DELETE FROM group_members m USING unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)
+                WHERE m.group_key = t.g AND m.route_id = t.r AND m.fingerprint = t.f
                 """);
-            cmd.Parameters.Add(Array(_removed.Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_removed.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_removed.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_removed.Select(r => r.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
         }
 
@@ -124,27 +138,31 @@ internal sealed class FlushWrites(DateTimeOffset now)
         {
             var cmd = Add(batch, """
                 UPDATE aggregation_groups g SET next_flush_at = t.n, flushed_once = true, lease_owner = NULL, lease_until = NULL
-                FROM unnest($1::text[], $2::timestamptz[]) AS t(k, n) WHERE g.group_key = t.k
+                FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(k, r, n) WHERE g.group_key = t.k AND g.route_id = t.r
                 """);
-            cmd.Parameters.Add(Array(_reschedules.Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_reschedules.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Array(_reschedules.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_reschedules.Select(r => r.Next.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
             // A group with no members and nothing in flight is gone, as Alertmanager destroys empty groups.
+            var empty = _reschedules.Where(r => r.DeleteIfEmpty).Select(r => r.Group).ToList();
             var delete = Add(batch, """
-                DELETE FROM aggregation_groups g
-                WHERE g.group_key = ANY($1)
-                  AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_key = g.group_key)
-                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key)
+                DELETE FROM aggregation_groups g USING unnest($1::text[], $2::text[]) AS t(k, r)
+                WHERE g.group_key = t.k AND g.route_id = t.r
+                  AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_key = g.group_key AND m.route_id = g.route_id)
+                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key AND o.receiver = g.receiver)
                 """);
-            delete.Parameters.Add(Array(_reschedules.Where(r => r.DeleteIfEmpty).Select(r => r.Group).ToArray(), NpgsqlDbType.Text));
+            delete.Parameters.Add(Array(empty.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
+            delete.Parameters.Add(Array(empty.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
         }
 
         if (_deletedGroups.Count > 0)
         {
-            foreach (var sql in new[] { "DELETE FROM group_members WHERE group_key = ANY($1)", "DELETE FROM aggregation_groups WHERE group_key = ANY($1)" })
+            foreach (var table in new[] { "group_members", "aggregation_groups" })
             {
-                var cmd = Add(batch, sql);
-                cmd.Parameters.Add(Array(_deletedGroups.ToArray(), NpgsqlDbType.Text));
-                }
+                var cmd = Add(batch, $"DELETE FROM {table} x USING unnest($1::text[], $2::text[]) AS t(k, r) WHERE x.group_key = t.k AND x.route_id = t.r");
+                cmd.Parameters.Add(Array(_deletedGroups.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
+                cmd.Parameters.Add(Array(_deletedGroups.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
+            }
         }
 
         if (_events.Count > 0)

@@ -59,7 +59,8 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
         modelBuilder.Entity<GroupRow>(e =>
         {
             e.ToTable("aggregation_groups", t => t.HasComment("One row per aggregation group (route + group labels), with its flush schedule."));
-            e.HasKey(g => g.GroupKey);
+            // The group key alone is not unique: sibling routes with identical matchers share it (Route.GroupId).
+            e.HasKey(g => new { g.GroupKey, g.RouteId });
             e.Property(g => g.GroupKey).HasColumnName("group_key");
             e.Property(g => g.RouteId).HasColumnName("route_id");
             e.Property(g => g.Receiver).HasColumnName("receiver");
@@ -77,8 +78,9 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
         modelBuilder.Entity<GroupMemberRow>(e =>
         {
             e.ToTable("group_members");
-            e.HasKey(m => new { m.GroupKey, m.Fingerprint });
+            e.HasKey(m => new { m.GroupKey, m.RouteId, m.Fingerprint });
             e.Property(m => m.GroupKey).HasColumnName("group_key");
+            e.Property(m => m.RouteId).HasColumnName("route_id");
             e.Property(m => m.Fingerprint).HasColumnName("fingerprint");
             e.Property(m => m.AddedAt).HasColumnName("added_at");
             e.HasIndex(m => m.Fingerprint).HasDatabaseName("ix_group_members_fingerprint");
@@ -247,8 +249,10 @@ internal sealed class AlertRow
 
 internal sealed class GroupRow
 {
+    /// <summary>Alertmanager's group key, as receivers see it; shared by sibling routes with identical matchers.</summary>
     public required string GroupKey { get; set; }
 
+    /// <summary>The route's Id(): with the group key, the group's identity (Alertmanager keeps groups per route).</summary>
     public required string RouteId { get; set; }
 
     public required string Receiver { get; set; }
@@ -323,6 +327,9 @@ internal sealed class UsedLinkRow
 internal sealed class GroupMemberRow
 {
     public required string GroupKey { get; set; }
+
+    /// <summary>With the group key, which group (see <see cref="GroupRow.RouteId"/>).</summary>
+    public required string RouteId { get; set; }
 
     public long Fingerprint { get; set; }
 

@@ -103,7 +103,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
             SELECT a.fingerprint, a.state, g.acknowledged_by, g.acknowledged_at
             FROM alerts a
             LEFT JOIN group_members m ON m.fingerprint = a.fingerprint
-            LEFT JOIN aggregation_groups g ON g.group_key = m.group_key AND g.acknowledged_at IS NOT NULL
+            LEFT JOIN aggregation_groups g ON g.group_key = m.group_key AND g.route_id = m.route_id AND g.acknowledged_at IS NOT NULL
             WHERE a.ends_at > $1{(fingerprint is null ? "" : " AND a.fingerprint = $2")}
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -185,17 +185,25 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         return result;
     }
 
-    /// <summary>Acknowledges a group from the UI, as the acknowledge link does; records it in each member's history.</summary>
-    public async Task<bool> AcknowledgeAsync(string groupKey, string by, CancellationToken ct)
+    /// <summary>
+    /// Acknowledges a group from the UI, as the acknowledge link does; records it in each member's history. The group is
+    /// the key's for that receiver (its repeats are what an acknowledgement stops); with no receiver (a link signed before
+    /// links named one), every group of the key.
+    /// </summary>
+    public async Task<bool> AcknowledgeAsync(string groupKey, string? receiver, string by, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var ack = new NpgsqlCommand("UPDATE aggregation_groups SET acknowledged_at = $2, acknowledged_by = $3 WHERE group_key = $1", conn, tx))
+        var receiverParameter = new NpgsqlParameter { Value = (object?)receiver ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+        await using (var ack = new NpgsqlCommand("""
+            UPDATE aggregation_groups SET acknowledged_at = $2, acknowledged_by = $3 WHERE group_key = $1 AND ($4::text IS NULL OR receiver = $4)
+            """, conn, tx))
         {
             ack.Parameters.Add(new NpgsqlParameter { Value = groupKey });
             ack.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             ack.Parameters.Add(new NpgsqlParameter { Value = by });
+            ack.Parameters.Add(receiverParameter);
             if (await ack.ExecuteNonQueryAsync(ct) == 0)
             {
                 return false;
@@ -203,24 +211,31 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         }
         await using (var record = new NpgsqlCommand("""
             INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
-            SELECT fingerprint, $2, 'acknowledged', $1, $3 FROM group_members WHERE group_key = $1
+            SELECT f, $2, 'acknowledged', $1, $3 FROM (
+                SELECT DISTINCT m.fingerprint FROM group_members m JOIN aggregation_groups g USING (group_key, route_id)
+                WHERE g.group_key = $1 AND ($4::text IS NULL OR g.receiver = $4)) AS t(f)
             """, conn, tx))
         {
             record.Parameters.Add(new NpgsqlParameter { Value = groupKey });
             record.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             record.Parameters.Add(new NpgsqlParameter { Value = $"by {by}" });
+            record.Parameters.Add(receiverParameter.Clone());
             await record.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
         return true;
     }
 
-    /// <summary>Groups an alert belongs to now, with their receiver.</summary>
+    /// <summary>
+    /// Groups an alert belongs to now, with their receiver, as acknowledgements see them: groups of sibling routes with
+    /// identical matchers and the same receiver are one (acknowledged when all of them are).
+    /// </summary>
     public async Task<List<(string GroupKey, string Receiver, DateTimeOffset? AcknowledgedAt)>> GroupsOfAsync(ulong fingerprint, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT g.group_key, g.receiver, g.acknowledged_at FROM group_members m JOIN aggregation_groups g USING (group_key)
-            WHERE m.fingerprint = $1 ORDER BY g.group_key
+            SELECT g.group_key, g.receiver, CASE WHEN bool_and(g.acknowledged_at IS NOT NULL) THEN max(g.acknowledged_at) END
+            FROM group_members m JOIN aggregation_groups g USING (group_key, route_id)
+            WHERE m.fingerprint = $1 GROUP BY g.group_key, g.receiver ORDER BY g.group_key, g.receiver
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
         var result = new List<(string, string, DateTimeOffset?)>();

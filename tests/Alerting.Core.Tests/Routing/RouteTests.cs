@@ -337,6 +337,31 @@ public sealed class RouteTests
     }
 
     [Fact]
+    public void Siblings_with_identical_matchers_share_the_group_key_but_not_the_group()
+    {
+        // Alertmanager keeps groups per route: both routes notify, each from its own group, both under one groupKey.
+        var tree = Tree("""
+            receiver: default
+            routes:
+              - receiver: a
+                matchers: [team="x"]
+                continue: true
+              - receiver: b
+                matchers: [team="x"]
+            """, "default", "a", "b");
+        var alert = L(("alertname", "foo"), ("team", "x"));
+        var matches = tree.Match(alert);
+        Assert.Equal(["a", "b"], matches.Select(r => r.Receiver));
+        var ids = matches.Select(r => r.GroupId(r.GroupLabels(alert))).ToList();
+        Assert.Equal(new AggregationGroupId("{}/{team=\"x\"}/0", "{}/{team=\"x\"}:{}"), ids[0]);
+        Assert.Equal(new AggregationGroupId("{}/{team=\"x\"}/1", "{}/{team=\"x\"}:{}"), ids[1]);
+        Assert.NotEqual(ids[0], ids[1]);
+        Assert.Equal(ids[0].GroupKey, matches[1].GroupKey(matches[1].GroupLabels(alert)));
+        // The root's group is told apart by its id, which is its key.
+        Assert.Equal(new AggregationGroupId("{}", "{}:{}"), tree.GroupId(LabelSet.Empty));
+    }
+
+    [Fact]
     public void Matchers_are_sorted_by_name_value_then_type()
     {
         var tree = Tree("""

@@ -26,7 +26,7 @@ public sealed class ActionLinkTests
     private static readonly LabelSet GroupLabels = LabelSet.From(("alertname", "Linked"));
 
     private static async Task<ActionLinks> LinksAsync(AlertingTestHost host) =>
-        await host.Server.Services.GetRequiredService<LinkSigner>().ForGroupAsync(GroupKey, GroupLabels, host.BaseAddress.ToString(), CancellationToken.None);
+        await host.Server.Services.GetRequiredService<LinkSigner>().ForGroupAsync(GroupKey, "hook", GroupLabels, host.BaseAddress.ToString(), CancellationToken.None);
 
     private static string PathOf(string link) => new Uri(link).PathAndQuery.TrimStart('/');
 

@@ -232,6 +232,10 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("group_key");
 
+                    b.Property<string>("RouteId")
+                        .HasColumnType("text")
+                        .HasColumnName("route_id");
+
                     b.Property<long>("Fingerprint")
                         .HasColumnType("bigint")
                         .HasColumnName("fingerprint");
@@ -240,7 +244,7 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("added_at");
 
-                    b.HasKey("GroupKey", "Fingerprint");
+                    b.HasKey("GroupKey", "RouteId", "Fingerprint");
 
                     b.HasIndex("Fingerprint")
                         .HasDatabaseName("ix_group_members_fingerprint");
@@ -253,6 +257,10 @@ namespace Alerting.Persistence.Migrations
                     b.Property<string>("GroupKey")
                         .HasColumnType("text")
                         .HasColumnName("group_key");
+
+                    b.Property<string>("RouteId")
+                        .HasColumnType("text")
+                        .HasColumnName("route_id");
 
                     b.Property<DateTimeOffset?>("AcknowledgedAt")
                         .HasColumnType("timestamp with time zone")
@@ -292,12 +300,7 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("receiver");
 
-                    b.Property<string>("RouteId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("route_id");
-
-                    b.HasKey("GroupKey");
+                    b.HasKey("GroupKey", "RouteId");
 
                     b.HasIndex("NextFlushAt")
                         .HasDatabaseName("ix_groups_next_flush_at");

@@ -32,10 +32,10 @@ internal sealed class AlertModel(UiData data, HistoryReader history) : UiPageMod
     }
 
     /// <summary>Acknowledges one of the alert's groups (operators only: the access filter checks every POST).</summary>
-    public async Task<IActionResult> OnPostAcknowledgeAsync(string fingerprint, [FromForm] string groupKey, CancellationToken ct)
+    public async Task<IActionResult> OnPostAcknowledgeAsync(string fingerprint, [FromForm] string groupKey, [FromForm] string? receiver, CancellationToken ct)
     {
         var who = HttpContext.Request.Cookies[SilenceEditModel.AuthorCookie] is { Length: > 0 } author ? author : "someone in the UI";
-        await data.AcknowledgeAsync(groupKey, who, ct);
+        await data.AcknowledgeAsync(groupKey, receiver, who, ct);
         return Redirect(Href($"alerts/{fingerprint}?done=acknowledged"));
     }
 

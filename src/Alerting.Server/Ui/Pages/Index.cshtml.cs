@@ -5,10 +5,13 @@ using Alerting.Templating;
 
 namespace Alerting.Ui.Pages;
 
-/// <summary>An aggregation group as the routing makes it: one receiver, one set of group labels.</summary>
-internal sealed record UiGroup(string Key, string Receiver, LabelSet Labels, List<UiAlert> Alerts)
+/// <summary>
+/// An aggregation group as the routing makes it: one route (so one receiver), one set of group labels. Sibling routes
+/// with identical matchers share the key but make a group each.
+/// </summary>
+internal sealed record UiGroup(string Key, string RouteId, string Receiver, LabelSet Labels, List<UiAlert> Alerts)
 {
-    public string DomId => UiFormat.DomId(Key + "\0" + Receiver);
+    public string DomId => UiFormat.DomId(Key + "\0" + RouteId);
 }
 
 /// <summary>The alerts page: what fires now, grouped as the routing groups it, with why each is or is not notified.</summary>
@@ -70,7 +73,7 @@ internal sealed class IndexModel(UiData data) : UiPageModel
 
     private void Build(List<UiAlert> alerts, Matchers matchers)
     {
-        var groups = new Dictionary<(string, string), UiGroup>();
+        var groups = new Dictionary<Routing.AggregationGroupId, UiGroup>();
         var seen = new HashSet<ulong>();
         foreach (var alert in alerts)
         {
@@ -85,10 +88,10 @@ internal sealed class IndexModel(UiData data) : UiPageModel
                     continue;
                 }
                 var labels = route.GroupLabels(alert.Alert.Labels);
-                var key = route.GroupKey(labels);
-                if (!groups.TryGetValue((key, route.Receiver), out var group))
+                var id = route.GroupId(labels);
+                if (!groups.TryGetValue(id, out var group))
                 {
-                    groups[(key, route.Receiver)] = group = new UiGroup(key, route.Receiver, labels, []);
+                    groups[id] = group = new UiGroup(id.GroupKey, id.RouteId, route.Receiver, labels, []);
                 }
                 group.Alerts.Add(alert);
                 seen.Add(alert.Alert.Fingerprint);
@@ -104,7 +107,8 @@ internal sealed class IndexModel(UiData data) : UiPageModel
         foreach (var group in groups.Values
             .OrderByDescending(g => g.Alerts.Any(a => a.State == "firing"))
             .ThenBy(g => g.Receiver, StringComparer.Ordinal)
-            .ThenBy(g => g.Labels.ToString(), StringComparer.Ordinal))
+            .ThenBy(g => g.Labels.ToString(), StringComparer.Ordinal)
+            .ThenBy(g => g.RouteId, StringComparer.Ordinal))
         {
             if (shown >= MaxShown)
             {
