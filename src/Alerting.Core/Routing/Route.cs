@@ -84,7 +84,16 @@ public sealed class Route
     public static Route Build(RouteConfig root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        return Build(root, null, -1);
+        var tree = Build(root, null, -1);
+        // Alertmanager's ID is not unique below siblings with identical matchers: their children with identical
+        // matchers get the same one. Only those routes take an id built on their parent's, so the ids stored for
+        // every other tree stay Alertmanager's. (A Key() segment is always {…}, never a bare index: no clash.)
+        var clashing = tree.Walk().GroupBy(r => r.Id(), StringComparer.Ordinal).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
+        foreach (var route in tree.Walk().Where(clashing.Contains))
+        {
+            route._id = $"{route.Parent!.Id()}/{route.Matchers}/{route.Index}";
+        }
+        return tree;
     }
 
     private static Route Build(RouteConfig config, Route? parent, int index)
@@ -132,7 +141,10 @@ public sealed class Route
     /// <summary>Alertmanager's Key(): the parent's key, "/", then this route's matchers; the root is <c>{}</c>.</summary>
     public string Key() => _key ??= Parent is null ? Matchers.ToString() : Parent.Key() + "/" + Matchers.ToString();
 
-    /// <summary>Alertmanager's ID(): the key plus "/" and the position among siblings, unique in the tree.</summary>
+    /// <summary>
+    /// Alertmanager's ID(): the key plus "/" and the position among siblings. Where that is not unique in the
+    /// tree (see <see cref="Build(RouteConfig)"/>), the parent's id, this route's matchers and its position.
+    /// </summary>
     public string Id() => _id ??= Parent is null ? Key() : $"{Key()}/{Index}";
 
     /// <summary>The labels an alert is grouped by here: the group_by subset (absent ones left out), or all with '...'.</summary>

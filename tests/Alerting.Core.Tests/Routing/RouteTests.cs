@@ -362,6 +362,39 @@ public sealed class RouteTests
     }
 
     [Fact]
+    public void Children_of_identical_siblings_get_ids_of_their_own_and_other_ids_stay_Alertmanagers()
+    {
+        // Alertmanager gives both {b="2"} children the id {}/{a="1"}/{b="2"}/0; a group per route needs two.
+        var tree = Tree("""
+            receiver: default
+            routes:
+              - receiver: a
+                matchers: [a="1"]
+                continue: true
+                routes:
+                  - receiver: a
+                    matchers: [b="2"]
+              - receiver: b
+                matchers: [a="1"]
+                routes:
+                  - receiver: b
+                    matchers: [b="2"]
+              - receiver: c
+                matchers: [c="3"]
+            """, "default", "a", "b", "c");
+
+        var ids = tree.Walk().Select(r => r.Id()).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(
+            ["{}", "{}/{a=\"1\"}/0", "{}/{a=\"1\"}/0/{b=\"2\"}/0", "{}/{a=\"1\"}/1", "{}/{a=\"1\"}/1/{b=\"2\"}/0", "{}/{c=\"3\"}/2"],
+            ids);
+        var alert = L(("a", "1"), ("b", "2"));
+        Assert.Equal(["a", "b"], tree.Match(alert).Select(r => r.Receiver));
+        Assert.NotEqual(tree.Match(alert)[0].GroupId(LabelSet.Empty), tree.Match(alert)[1].GroupId(LabelSet.Empty));
+    }
+
+    [Fact]
     public void Matchers_are_sorted_by_name_value_then_type()
     {
         var tree = Tree("""
