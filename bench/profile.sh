@@ -40,7 +40,7 @@ dotnet build -c Release -nologo -v q "$WORK/lg/LoadGen" -o "$WORK/loadgen" >"$WO
 log "PostgreSQL with pg_stat_statements on :$PGPORT"
 mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
 su postgres -c "$PGBIN/initdb -D $WORK/pg -U postgres --auth=trust -E UTF8" >/dev/null
-su postgres -c "$PGBIN/pg_ctl -D $WORK/pg -l $WORK/pg/log -w -o '-c port=$PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg -c shared_preload_libraries=pg_stat_statements' start" >/dev/null
+su postgres -c "$PGBIN/pg_ctl -D $WORK/pg -l $WORK/pg/log -w -o '-c port=$PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on' start" >/dev/null
 psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "CREATE DATABASE alerting"
 psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d alerting -c "CREATE EXTENSION pg_stat_statements"
 
@@ -63,6 +63,7 @@ fi
 "${LG[@]}" --scenario "$SCENARIO" --phases "$PHASES" --out "$WORK/result.json" 2>&1 | grep -v warm-up
 [ -z "$TRACER" ] || wait "$TRACER"
 psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d alerting -c "
-  SELECT calls, round(total_exec_time::numeric) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows, wal_records,
+  SELECT calls, round(total_exec_time::numeric) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+         plans, round(mean_plan_time::numeric, 3) AS plan_ms, rows, wal_records,
          left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS query
   FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20"
