@@ -85,6 +85,17 @@ internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, Store
                         r.Done.TrySetResult();
                     }
                 }
+                catch (PostgresException e) when (RefusedData(e))
+                {
+                    // PostgreSQL refused something in the batch, not the batch: one sender's bad data must not
+                    // cost every other sender a 503. Each request is written on its own to find the culprit.
+                    log.LogWarning("Storing a batch of {Count} alerts was refused ({Error}); writing its {Requests} requests one by one",
+                        count, e.MessageText, batch.Count);
+                    foreach (var r in batch)
+                    {
+                        await WriteAloneAsync(r, stoppingToken);
+                    }
+                }
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     log.LogWarning("Storing {Count} alerts failed: {Error}", count, e.Message);
@@ -102,6 +113,32 @@ internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, Store
         while (reader.TryRead(out var leftover))
         {
             leftover.Done.TrySetException(new StoreUnavailableException("the service is shutting down", null));
+        }
+    }
+
+    /// <summary>
+    /// Errors about the data itself (SQLSTATE classes 22, data exception, 23, integrity constraint, and 54,
+    /// program limit): the same data fails again. Anything else, a read-only standby after a failover say, is an
+    /// outage: answered 503, which Prometheus retries, never 400, on which it drops the alerts.
+    /// </summary>
+    private static bool RefusedData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
+        || e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    private async Task WriteAloneAsync(WriteRequest request, CancellationToken ct)
+    {
+        try
+        {
+            await UpsertAsync([request], ct);
+            request.Done.TrySetResult();
+        }
+        catch (PostgresException e) when (RefusedData(e))
+        {
+            log.LogWarning("Refused {Count} alerts the database would not store: {Error}", request.Alerts.Count, e.MessageText);
+            request.Done.TrySetException(new Api.BadInputException($"the database refused these alerts, nothing was stored: {e.MessageText}"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            request.Done.TrySetException(new StoreUnavailableException("the alert store is unavailable", e));
         }
     }
 
