@@ -16,18 +16,7 @@ public sealed class IdempotencyKeyTests
         var answered = 0;
         // The first request fails, so the first notification is sent twice.
         receiver.Decide = (_, _) => Interlocked.Increment(ref answered) == 1 ? new Answer(500) : Answer.Ok;
-        await using var host = await AlertingTestHost.StartAsync($$"""
-            route:
-              receiver: hook
-              group_by: [alertname]
-              group_wait: 0s
-              group_interval: 1s
-              repeat_interval: 1h
-            receivers:
-              - name: hook
-                webhook_configs:
-                  - url: {{receiver.Url("/hook")}}
-            """);
+        await using var host = await AlertingTestHost.StartAsync(Config(receiver, repeat: "1h"));
 
         Assert.Equal(HttpStatusCode.OK, (await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Key","n":"1"}}]""")).StatusCode);
         await WaitAsync(() => receiver.Delivered("/hook").Count == 1);
@@ -45,18 +34,7 @@ public sealed class IdempotencyKeyTests
     public async Task A_repeat_after_repeat_interval_is_a_new_notification_with_a_new_key()
     {
         await using var receiver = await FaultyReceiver.StartAsync();
-        await using var host = await AlertingTestHost.StartAsync($$"""
-            route:
-              receiver: hook
-              group_by: [alertname]
-              group_wait: 0s
-              group_interval: 1s
-              repeat_interval: 2s
-            receivers:
-              - name: hook
-                webhook_configs:
-                  - url: {{receiver.Url("/hook")}}
-            """);
+        await using var host = await AlertingTestHost.StartAsync(Config(receiver, repeat: "2s"));
 
         Assert.Equal(HttpStatusCode.OK, (await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Again"}}]""")).StatusCode);
         await WaitAsync(() => receiver.Delivered("/hook").Count >= 2);
@@ -65,6 +43,19 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(first.Identity, repeat.Identity);
         Assert.NotEqual(first.IdempotencyKey, repeat.IdempotencyKey);
     }
+
+    private static string Config(FaultyReceiver receiver, string repeat) => $$"""
+        route:
+          receiver: hook
+          group_by: [alertname]
+          group_wait: 0s
+          group_interval: 1s
+          repeat_interval: {{repeat}}
+        receivers:
+          - name: hook
+            webhook_configs:
+              - url: {{receiver.Url("/hook")}}
+        """;
 
     private static async Task WaitAsync(Func<bool> condition)
     {
