@@ -155,6 +155,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(PooledConnectionString(connectionString)).Build());
         services.AddSingleton(_ => RelaxedDb.Create(connectionString));
+        services.AddSingleton(_ => GenericPlanDb.Create(connectionString));
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<ScheduleClock>();

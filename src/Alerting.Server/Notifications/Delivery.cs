@@ -317,7 +317,7 @@ internal sealed class Delivery(
     /// </summary>
     private async Task DeferAsync(long id, TimeSpan delay, CancellationToken ct)
     {
-        await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        await using var cmd = relaxed.GenericPlans.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = $1 AND lease_owner = $3");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() + delay).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -337,7 +337,7 @@ internal sealed class Delivery(
         }
         try
         {
-            await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = ANY($1) AND lease_owner = $3 AND lease_until > $2 RETURNING id");
+            await using var cmd = relaxed.GenericPlans.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = ANY($1) AND lease_owner = $3 AND lease_until > $2 RETURNING id");
             cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
             cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -476,7 +476,7 @@ internal sealed class Delivery(
     /// </summary>
     private async Task<Claimed?> ClaimAsync(long id, DateTimeOffset now, CancellationToken ct)
     {
-        await using var conn = await relaxed.Source.OpenConnectionAsync(ct);
+        await using var conn = await relaxed.GenericPlans.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(conn);
         var claim = new NpgsqlBatchCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
@@ -553,7 +553,7 @@ internal sealed class Delivery(
 
     private async Task ReleaseAsync(long id, CancellationToken ct)
     {
-        await using var cmd = relaxed.Source.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
+        await using var cmd = relaxed.GenericPlans.CreateCommand("UPDATE outbox SET lease_owner = NULL, lease_until = $2 WHERE id = $1 AND lease_owner = $3");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -564,7 +564,7 @@ internal sealed class Delivery(
     {
         try
         {
-            await using var cmd = relaxed.Source.CreateCommand("""
+            await using var cmd = relaxed.GenericPlans.CreateCommand("""
                 INSERT INTO notification_attempts (at, group_key, receiver, integration, outcome, status_code, error, latency_ms, alerts, reason)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """);

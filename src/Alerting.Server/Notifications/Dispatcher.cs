@@ -163,7 +163,7 @@ internal sealed class Dispatcher(
             Flush(runtime, route, group, alerts, logs, pipeline, work, now, scheduleNow);
         }
 
-        var outboxIds = await work.CommitAsync(relaxed.Source, ct);
+        var outboxIds = await work.CommitAsync(relaxed.GenericPlans, ct);
         await publisher.PublishAllAsync(outboxIds, ct);
         metrics.DispatcherFlushes.Inc(claimed.Count);
         return claimed.Count;

@@ -16,7 +16,7 @@ namespace Alerting.Persistence;
 /// A re-send that the stored row already covers (<see cref="EndsAtLag"/>) is answered at once: the
 /// <see cref="StoredAlertCache"/> proves there is nothing to write, so there is nothing to wait for.
 /// </summary>
-internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, StoredAlertCache cache, InstanceInfo instance, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
+internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, StoredAlertCache cache, InstanceInfo instance, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
 {
     /// <summary>The channel other instances' writes are announced on (<see cref="StoredAlertListener"/>).</summary>
     internal const string WrittenChannel = "alerting_alerts_written";
@@ -163,7 +163,7 @@ internal sealed class AlertWriter(NpgsqlDataSource db, GroupRouter router, Store
         }
 
         var generation = cache.Generation;
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await writerDb.Source.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
         var changed = new List<ChangedAlert>();
