@@ -9,8 +9,15 @@ namespace Alerting.Persistence;
 /// times <c>wal_writer_delay</c>); the group is then flushed again and the send may repeat, never go missing.
 /// Alerts, silences and the notification log are written through the ordinary, durable data source.
 /// </summary>
-internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource GenericPlans)
+internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource GenericPlans) : IAsyncDisposable
 {
+    /// <summary>The host disposes it on stop: its pools' connections close then, not when they idle out.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Source.DisposeAsync();
+        await GenericPlans.DisposeAsync();
+    }
+
     public static RelaxedDb Create(string connectionString) => new(
         new NpgsqlDataSourceBuilder(Hosting.AlertingServer.PooledConnectionString(connectionString, b =>
         {
@@ -28,8 +35,10 @@ internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource Gener
 /// Durable connections whose prepared statements keep one generic plan. PostgreSQL re-plans the ingestion
 /// statements on every call otherwise (0.3-0.4 ms each): their generic plans look dearer to it than they are.
 /// </summary>
-internal sealed record GenericPlanDb(NpgsqlDataSource Source)
+internal sealed record GenericPlanDb(NpgsqlDataSource Source) : IAsyncDisposable
 {
+    public ValueTask DisposeAsync() => Source.DisposeAsync();
+
     public static GenericPlanDb Create(string connectionString) =>
         new(new NpgsqlDataSourceBuilder(Hosting.AlertingServer.PooledConnectionString(connectionString, b =>
         {
