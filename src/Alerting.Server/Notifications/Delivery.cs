@@ -15,6 +15,7 @@ namespace Alerting.Notifications;
 internal sealed class Delivery(
     NpgsqlDataSource db,
     Persistence.RelaxedDb relaxed,
+    Persistence.GenericPlanDb durable,
     Notifiers notifiers,
     Links.LinkSigner links,
     OutboxPublisher publisher,
@@ -472,11 +473,14 @@ internal sealed class Delivery(
     /// besides the alerts: Grafana's links, the group's acknowledgement (the receiver's: groups of sibling routes with
     /// identical matchers share the key) and the silences. A row of our own that is
     /// not in flight here (the in-flight guard runs first) was deferred by us: its retry is due when we say so,
-    /// whatever the clock says about its lease. A claim lost in a database crash only lets the row be claimed again.
+    /// whatever the clock says about its lease.
     /// </summary>
     private async Task<Claimed?> ClaimAsync(long id, DateTimeOffset now, CancellationToken ct)
     {
-        await using var conn = await relaxed.GenericPlans.OpenConnectionAsync(ct);
+        // Durable, unlike the other writes here: its commit flushes the WAL, and with it the flush decision that
+        // made this row, which was committed without waiting. Sent first and lost in a PostgreSQL crash, that
+        // decision would be taken again and the notification sent twice (the outage test saw it).
+        await using var conn = await durable.Source.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(conn);
         var claim = new NpgsqlBatchCommand("""
             UPDATE outbox SET lease_owner = $2, lease_until = $4, attempts = attempts + 1

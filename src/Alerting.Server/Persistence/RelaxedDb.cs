@@ -4,10 +4,11 @@ namespace Alerting.Persistence;
 
 /// <summary>
 /// Connections whose commits do not wait for the WAL flush (<c>synchronous_commit = off</c>), for writes whose
-/// loss in a PostgreSQL crash only makes the engine decide again: group claims and flush decisions, delivery
-/// claims and leases, attempt records. A crash loses at most the last few hundred milliseconds of them (three
-/// times <c>wal_writer_delay</c>); the group is then flushed again and the send may repeat, never go missing.
-/// Alerts, silences and the notification log are written through the ordinary, durable data source.
+/// loss in a PostgreSQL crash only makes the engine decide again: group claims and flush decisions, leases,
+/// attempt records. A crash loses at most the last few hundred milliseconds of them (three times
+/// <c>wal_writer_delay</c>); the group is then flushed again. Nothing is sent on a relaxed commit alone: the
+/// delivery claim before each send is durable, and its commit flushes the decision behind it. Alerts,
+/// silences and the notification log are written through the ordinary, durable data source.
 /// </summary>
 internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource GenericPlans) : IAsyncDisposable
 {
@@ -32,8 +33,9 @@ internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource Gener
 }
 
 /// <summary>
-/// Durable connections whose prepared statements keep one generic plan. PostgreSQL re-plans the ingestion
-/// statements on every call otherwise (0.3-0.4 ms each): their generic plans look dearer to it than they are.
+/// Durable connections whose prepared statements keep one generic plan, for the ingestion writer and the delivery
+/// claim. PostgreSQL re-plans their statements on every call otherwise (0.1-0.4 ms each): their generic plans look
+/// dearer to it than they are.
 /// </summary>
 internal sealed record GenericPlanDb(NpgsqlDataSource Source) : IAsyncDisposable
 {
