@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Alerting.Alerts;
 using Alerting.Configuration;
 using Alerting.Labels;
@@ -180,7 +179,7 @@ internal static class AlertsApi
     {
         public bool Accepts(AlertView view)
         {
-            if (Receiver is not null && !view.Receivers.Any(SafeMatch))
+            if (Receiver is not null && !view.Receivers.Any(r => Receiver.IsMatch(r, out _)))
             {
                 return false;
             }
@@ -197,18 +196,6 @@ internal static class AlertsApi
                 return false;
             }
             return Inhibited || view.InhibitedBy.Count == 0;
-        }
-
-        private bool SafeMatch(string receiver)
-        {
-            try
-            {
-                return Receiver!.IsMatch(receiver, out _);
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                return false;
-            }
         }
     }
 }

@@ -32,6 +32,7 @@ internal sealed class AlertReader(NpgsqlDataSource db)
         cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
         return (await ReadAsync(cmd, ct)).SingleOrDefault();
     }
+
     private static async Task<List<StoredAlert>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         var result = new List<StoredAlert>();

@@ -77,33 +77,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
                     batch.Add(request);
                     count += request.Alerts.Count;
                 }
-                try
-                {
-                    await UpsertAsync(batch, stoppingToken);
-                    foreach (var r in batch)
-                    {
-                        r.Done.TrySetResult();
-                    }
-                }
-                catch (PostgresException e) when (RefusedData(e))
-                {
-                    // PostgreSQL refused something in the batch, not the batch: one sender's bad data must not
-                    // cost every other sender a 503. Each request is written on its own to find the culprit.
-                    log.LogWarning("Storing a batch of {Count} alerts was refused ({Error}); writing its {Requests} requests one by one",
-                        count, e.MessageText, batch.Count);
-                    foreach (var r in batch)
-                    {
-                        await WriteAloneAsync(r, stoppingToken);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    log.LogWarning("Storing {Count} alerts failed: {Error}", count, e.Message);
-                    foreach (var r in batch)
-                    {
-                        r.Done.TrySetException(new StoreUnavailableException("the alert store is unavailable", e));
-                    }
-                }
+                await StoreAsync(batch, count, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -124,21 +98,40 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
     private static bool RefusedData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
         || e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
 
-    private async Task WriteAloneAsync(WriteRequest request, CancellationToken ct)
+    /// <summary>Writes a batch and answers each of its requests.</summary>
+    private async Task StoreAsync(List<WriteRequest> batch, int count, CancellationToken ct)
     {
         try
         {
-            await UpsertAsync([request], ct);
-            request.Done.TrySetResult();
+            await UpsertAsync(batch, ct);
+            foreach (var r in batch)
+            {
+                r.Done.TrySetResult();
+            }
+        }
+        catch (PostgresException e) when (RefusedData(e) && batch.Count > 1)
+        {
+            // PostgreSQL refused something in the batch, not the batch: one sender's bad data must not
+            // cost every other sender a 503. Each request is written on its own to find the culprit.
+            log.LogWarning("Storing a batch of {Count} alerts was refused ({Error}); writing its {Requests} requests one by one",
+                count, e.MessageText, batch.Count);
+            foreach (var r in batch)
+            {
+                await StoreAsync([r], r.Alerts.Count, ct);
+            }
         }
         catch (PostgresException e) when (RefusedData(e))
         {
-            log.LogWarning("Refused {Count} alerts the database would not store: {Error}", request.Alerts.Count, e.MessageText);
-            request.Done.TrySetException(new Api.BadInputException($"the database refused these alerts, nothing was stored: {e.MessageText}"));
+            log.LogWarning("Refused {Count} alerts the database would not store: {Error}", count, e.MessageText);
+            batch[0].Done.TrySetException(new Api.BadInputException($"the database refused these alerts, nothing was stored: {e.MessageText}"));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            request.Done.TrySetException(new StoreUnavailableException("the alert store is unavailable", e));
+            log.LogWarning("Storing {Count} alerts failed: {Error}", count, e.Message);
+            foreach (var r in batch)
+            {
+                r.Done.TrySetException(new StoreUnavailableException("the alert store is unavailable", e));
+            }
         }
     }
 
