@@ -7,7 +7,7 @@ namespace Alerting.Persistence;
 /// Which history rows to read, at most <paramref name="Limit"/>; every filter that is set must hold.
 /// Events have no receiver, channel or outcome: those filters are for send attempts only.
 /// </summary>
-/// <param name="NewestFirst">The pages list newest first; the history API oldest first.</param>
+/// <param name="NewestFirst">Every caller reads newest first, so a limit keeps the latest (the history API then shows them oldest first).</param>
 /// <param name="Channel">The integration's kind: "webhook" selects "webhook[0]", "webhook[1]"…</param>
 /// <param name="WithAlerts">Read each attempt's alert fingerprints, not only their count: one attempt can carry thousands.</param>
 internal sealed record HistoryQuery(
