@@ -20,16 +20,16 @@ internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource Gener
     }
 
     public static RelaxedDb Create(string connectionString) => new(
+        Pool(connectionString, "-c synchronous_commit=off", "alerting-relaxed"),
+        Pool(connectionString, "-c synchronous_commit=off -c plan_cache_mode=force_generic_plan", "alerting-relaxed"));
+
+    /// <summary>A pool of the service's usual connections with these server settings.</summary>
+    internal static NpgsqlDataSource Pool(string connectionString, string options, string applicationName) =>
         new NpgsqlDataSourceBuilder(Hosting.AlertingServer.PooledConnectionString(connectionString, b =>
         {
-            b.Options = "-c synchronous_commit=off";
-            b.ApplicationName = "alerting-relaxed";
-        })).Build(),
-        new NpgsqlDataSourceBuilder(Hosting.AlertingServer.PooledConnectionString(connectionString, b =>
-        {
-            b.Options = "-c synchronous_commit=off -c plan_cache_mode=force_generic_plan";
-            b.ApplicationName = "alerting-relaxed";
-        })).Build());
+            b.Options = options;
+            b.ApplicationName = applicationName;
+        })).Build();
 }
 
 /// <summary>
@@ -42,9 +42,5 @@ internal sealed record GenericPlanDb(NpgsqlDataSource Source) : IAsyncDisposable
     public ValueTask DisposeAsync() => Source.DisposeAsync();
 
     public static GenericPlanDb Create(string connectionString) =>
-        new(new NpgsqlDataSourceBuilder(Hosting.AlertingServer.PooledConnectionString(connectionString, b =>
-        {
-            b.Options = "-c plan_cache_mode=force_generic_plan";
-            b.ApplicationName = "alerting-writer";
-        })).Build());
+        new(RelaxedDb.Pool(connectionString, "-c plan_cache_mode=force_generic_plan", "alerting-writer"));
 }
