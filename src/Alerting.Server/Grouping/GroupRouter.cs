@@ -23,11 +23,30 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// (reconciliation, with <paramref name="all"/>, regroups every alert after a reload).
     /// </summary>
     public async Task<bool> RouteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, CancellationToken ct,
-        bool all = false, (string Channel, string Payload)? notify = null)
+        bool all = false)
+    {
+        if (Statement(changed, now, all, notify: null) is not { } statement)
+        {
+            return false;
+        }
+        await using var batch = new NpgsqlBatch(conn, tx) { BatchCommands = { statement } };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadDueAsync(reader, ct);
+    }
+
+    /// <summary>Reads the answer of <see cref="Statement"/>: whether a new group is due now.</summary>
+    public static async Task<bool> ReadDueAsync(NpgsqlDataReader reader, CancellationToken ct) => await reader.ReadAsync(ct) && reader.GetBoolean(0);
+
+    /// <summary>
+    /// The one statement that records groups, memberships and events for written alerts (see <see cref="RouteAsync"/>),
+    /// for a caller to run in its own batch; null when there is nothing to write. Its single row says whether a new
+    /// group is due now (<see cref="ReadDueAsync"/>).
+    /// </summary>
+    public NpgsqlBatchCommand? Statement(IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, bool all = false, (string Channel, string Payload)? notify = null)
     {
         if (changed.Count == 0)
         {
-            return false;
+            return null;
         }
         var route = config.Current.Route;
         // Alert times are compared on the instance's clock; flushes are scheduled on the schedule's.
@@ -79,12 +98,12 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
 
         if (groups.Count == 0 && events.Count == 0 && notify is null)
         {
-            return false;
+            return null;
         }
         // One statement, one round trip: groups, memberships, acknowledgements reset, history, and the
         // announcement to other instances. Events keep their order: lifecycle first, then "grouped".
         var list = groups.Values.ToList();
-        await using var cmd = new NpgsqlCommand("""
+        var cmd = new NpgsqlBatchCommand("""
             WITH g AS (
                 INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
                 SELECT k, r, rc, gl, d, false, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(k, r, rc, gl, d)
@@ -111,7 +130,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
                 SELECT pg_notify($15, $16) WHERE $16 IS NOT NULL
             )
             SELECT (SELECT coalesce(bool_or(next_flush_at <= $14), false) FROM g), (SELECT count(*) FROM n)
-            """, conn, tx);
+            """);
         cmd.Parameters.Add(Array(list.Select(g => g.Key).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Array(list.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Array(list.Select(g => g.Receiver).ToArray(), NpgsqlDbType.Text));
@@ -126,8 +145,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify?.Channel ?? "", NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)notify?.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(Array(memberRoutes.ToArray(), NpgsqlDbType.Text));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) && reader.GetBoolean(0);
+        return cmd;
     }
 
     public void SignalDue() => signal.Set();

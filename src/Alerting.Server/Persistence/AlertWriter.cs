@@ -156,24 +156,62 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
         }
 
         var generation = cache.Generation;
-        await using var conn = await writerDb.Source.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
         var changed = new List<ChangedAlert>();
         var stored = new List<(StoredAlert, DateTimeOffset, DateTimeOffset)>();
-        foreach (var round in rounds)
+        await using var conn = await writerDb.Source.OpenConnectionAsync(ct);
+        bool dueSoon;
+        try
         {
-            await UpsertRoundAsync(conn, tx, round, now, changed, stored, ct);
+            // BEGIN and COMMIT go as statements in the batches around the work, not as round trips of their own:
+            // the transaction costs two round trips, the upsert's and the grouping's (an NpgsqlTransaction sends COMMIT alone).
+            for (var i = 0; i < rounds.Count; i++)
+            {
+                await UpsertRoundAsync(conn, begin: i == 0, rounds[i], now, changed, stored, ct);
+            }
+            // Grouping is part of the same transaction: an alert that was acknowledged is in its groups.
+            // With it, other instances drop what they remember of stored alerts (delivered at commit).
+            await using var commit = new NpgsqlBatch(conn);
+            var grouping = router.Statement(changed, now, notify: (WrittenChannel, instance.Name));
+            if (grouping is not null)
+            {
+                commit.BatchCommands.Add(grouping);
+            }
+            // Nothing written means no transaction id, and PostgreSQL commits that without waiting for a flush.
+            commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await using var reader = await commit.ExecuteReaderAsync(ct);
+            dueSoon = grouping is not null && await GroupRouter.ReadDueAsync(reader, ct);
+            // A failed COMMIT shows when its result is reached.
+            while (await reader.NextResultAsync(ct))
+            {
+            }
         }
-        // Grouping is part of the same transaction: an alert that was acknowledged is in its groups.
-        // With it, other instances drop what they remember of stored alerts (delivered at commit).
-        var dueSoon = await router.RouteAsync(conn, tx, changed, now, ct, notify: (WrittenChannel, instance.Name));
-        // Nothing written means no transaction id, and PostgreSQL commits that without waiting for a flush.
-        await tx.CommitAsync(ct);
+        catch
+        {
+            await RollBackAsync(conn);
+            throw;
+        }
         cache.Remember(generation, stored);
         if (dueSoon)
         {
             router.SignalDue();
+        }
+    }
+
+    /// <summary>Ends a transaction a failure left open, so the pooled connection comes back clean; a dead one is dropped by the pool.</summary>
+    private static async Task RollBackAsync(NpgsqlConnection conn)
+    {
+        if (conn.FullState != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", conn);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
         }
     }
 
@@ -223,7 +261,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
         FROM merged m LEFT JOIN written w ON w.fingerprint = m.fp
         """;
 
-    private static async Task UpsertRoundAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Dictionary<ulong, StoredAlert> round, DateTimeOffset now,
+    private static async Task UpsertRoundAsync(NpgsqlConnection conn, bool begin, Dictionary<ulong, StoredAlert> round, DateTimeOffset now,
         List<ChangedAlert> changed, List<(StoredAlert, DateTimeOffset, DateTimeOffset)> stored, CancellationToken ct)
     {
         var alerts = round.Values;
@@ -255,7 +293,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
             k++;
         }
 
-        await using var cmd = new NpgsqlCommand(UpsertSql, conn, tx);
+        var cmd = new NpgsqlBatchCommand(UpsertSql);
         cmd.Parameters.Add(new NpgsqlParameter { Value = fp, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         cmd.Parameters.Add(new NpgsqlParameter { Value = labels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         cmd.Parameters.Add(new NpgsqlParameter { Value = ann, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
@@ -268,19 +306,30 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
         cmd.Parameters.Add(new NpgsqlParameter { Value = extra, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = EndsAtLag.MaxLag, NpgsqlDbType = NpgsqlDbType.Interval });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using var batch = new NpgsqlBatch(conn);
+        if (begin)
         {
-            var fingerprint = unchecked((ulong)reader.GetInt64(0));
-            var storedStarts = reader.GetFieldValue<DateTimeOffset>(3);
-            var storedEnds = reader.GetFieldValue<DateTimeOffset>(4);
-            stored.Add((round[fingerprint], storedStarts, storedEnds));
-            if (reader.GetBoolean(1))
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        }
+        batch.BatchCommands.Add(cmd);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        // BEGIN returns no rows; the upsert's are the batch's only ones.
+        do
+        {
+            while (await reader.ReadAsync(ct))
             {
-                changed.Add(new ChangedAlert(fingerprint, LabelJson.Read(reader.GetString(2)), storedStarts, storedEnds,
-                    reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
+                var fingerprint = unchecked((ulong)reader.GetInt64(0));
+                var storedStarts = reader.GetFieldValue<DateTimeOffset>(3);
+                var storedEnds = reader.GetFieldValue<DateTimeOffset>(4);
+                stored.Add((round[fingerprint], storedStarts, storedEnds));
+                if (reader.GetBoolean(1))
+                {
+                    changed.Add(new ChangedAlert(fingerprint, LabelJson.Read(reader.GetString(2)), storedStarts, storedEnds,
+                        reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
+                }
             }
         }
+        while (await reader.NextResultAsync(ct));
     }
 
     private sealed class WriteRequest(IReadOnlyList<StoredAlert> alerts)
