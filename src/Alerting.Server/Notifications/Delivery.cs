@@ -55,10 +55,56 @@ internal sealed class Delivery(
         {
             return;
         }
+        await RunAsync(id, () => ClaimAndSendAsync(id, ct), ct);
+    }
+
+    /// <summary>
+    /// Sends a row that the flush which made it also claimed for this instance, in a durable commit with what the
+    /// send reads (see <see cref="Dispatcher"/>): the claim's round trip and the bus hop are saved. Runs in the
+    /// background; once shutdown has begun, the row goes back to the outbox unsent, for the next instance.
+    /// </summary>
+    public void HandOff(Claimed claimed)
+    {
+        var id = claimed.Row.Id;
+        if (!_inFlight.TryAdd(id, 0))
+        {
+            return;
+        }
+        var stopping = lifetime.ApplicationStopping;
+        Track(Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(id, async () =>
+                {
+                    if (!stopping.IsCancellationRequested)
+                    {
+                        return await SendClaimedAsync(claimed, stopping);
+                    }
+                    await ReleaseAsync(id, CancellationToken.None);
+                    return Outcome.Done;
+                }, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // No bus to report it to: log it; the row's lease runs out and it is sent again.
+                log.LogError(e, "Delivering outbox row {Id} failed unexpectedly", id);
+            }
+        }));
+    }
+
+    private void Track(Task task)
+    {
+        _background[task] = 0;
+        _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private async Task RunAsync(long id, Func<Task<Outcome>> work, CancellationToken ct)
+    {
         var outcome = Outcome.Done;
         try
         {
-            outcome = await ClaimAndSendAsync(id, ct);
+            outcome = await work();
         }
         catch (Exception e) when (StoreFailure(e))
         {
@@ -90,14 +136,15 @@ internal sealed class Delivery(
         Queued,
     }
 
-    private async Task<Outcome> ClaimAndSendAsync(long id, CancellationToken ct)
-    {
-        var claimed = await ClaimAsync(id, time.GetUtcNow(), ct);
-        if (claimed is not { Row: var row })
-        {
-            return Outcome.Done; // delivered already, or another instance holds it
-        }
+    private async Task<Outcome> ClaimAndSendAsync(long id, CancellationToken ct) =>
+        await ClaimAsync(id, time.GetUtcNow(), ct) is { } claimed
+            ? await SendClaimedAsync(claimed, ct)
+            : Outcome.Done; // delivered already, or another instance holds it
 
+    private async Task<Outcome> SendClaimedAsync(Claimed claimed, CancellationToken ct)
+    {
+        var row = claimed.Row;
+        var id = row.Id;
         Prepared? prepared;
         try
         {
@@ -155,9 +202,7 @@ internal sealed class Delivery(
             }
             next = gate.Waiting.Dequeue();
         }
-        var task = Task.Run(() => RunQueuedAsync(gate, next.Row, next.Prepared));
-        _background[task] = 0;
-        _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
+        Track(Task.Run(() => RunQueuedAsync(gate, next.Row, next.Prepared)));
     }
 
     private async Task RunQueuedAsync(Gate gate, OutboxClaim row, Prepared prepared)
@@ -200,7 +245,7 @@ internal sealed class Delivery(
             }
             foreach (var row in waiting)
             {
-                var task = Task.Run(async () =>
+                Track(Task.Run(async () =>
                 {
                     try
                     {
@@ -214,9 +259,7 @@ internal sealed class Delivery(
                     {
                         _inFlight.TryRemove(row.Id, out _);
                     }
-                });
-                _background[task] = 0;
-                _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
+                }));
             }
         }
     }
@@ -539,7 +582,7 @@ internal sealed class Delivery(
     }
 
     /// <summary>A claimed row and what was read with it.</summary>
-    private sealed record Claimed(OutboxClaim Row, Dictionary<string, Templating.GrafanaLinks> Grafana,
+    internal sealed record Claimed(OutboxClaim Row, Dictionary<string, Templating.GrafanaLinks> Grafana,
         (string By, DateTimeOffset At)? Acknowledged, List<Silences.Silence> Silences)
     {
         /// <summary>The silences that mute the group or one of the snapshot's alerts now, for the message to name.</summary>

@@ -24,10 +24,13 @@ namespace Alerting.Notifications;
 internal sealed class Dispatcher(
     NpgsqlDataSource db,
     RelaxedDb relaxed,
+    GenericPlanDb durable,
     ConfigHolder config,
     DispatchSignal signal,
     SilenceStore silences,
     OutboxPublisher publisher,
+    Delivery delivery,
+    ServerOptions options,
     ScheduleClock schedule,
     InstanceInfo instance,
     AlertingMetrics metrics,
@@ -145,9 +148,10 @@ internal sealed class Dispatcher(
         }
 
         var routes = runtime.Route.Walk().ToDictionary(r => r.Id(), StringComparer.Ordinal);
+        var silenceList = await silencesTask;
         var pipeline = new FlushPipeline(
             await BuildInhibitorAsync(runtime, members, now, ct),
-            (await silencesTask).Where(s => s.State(now) == SilenceState.Active).ToList(),
+            silenceList.Where(s => s.State(now) == SilenceState.Active).ToList(),
             runtime.Config.TimeIntervals.ToDictionary(t => t.Name, StringComparer.Ordinal));
 
         var work = new FlushWrites(now);
@@ -163,8 +167,17 @@ internal sealed class Dispatcher(
             Flush(runtime, route, group, alerts, logs, pipeline, work, now, scheduleNow);
         }
 
-        var outboxIds = await work.CommitAsync(relaxed.GenericPlans, ct);
-        await publisher.PublishAllAsync(outboxIds, ct);
+        // On the in-memory bus every message comes back to this instance: new rows are claimed for it in the flush's
+        // commit and sent at once, which saves the delivery claim's round trip and the bus hop. That commit is then
+        // durable, as the claim's was: nothing is sent on a decision a PostgreSQL crash could undo. On RabbitMQ the bus
+        // spreads the sends over the instances.
+        var handOffTo = options.RabbitMqUrl is null ? instance.Name : null;
+        var commit = await work.CommitAsync(handOffTo is not null && work.HasSends ? durable.Source : relaxed.GenericPlans, handOffTo, silenceList, ct);
+        foreach (var row in commit.HandOffs)
+        {
+            delivery.HandOff(row);
+        }
+        await publisher.PublishAllAsync(commit.Publish, ct);
         metrics.DispatcherFlushes.Inc(claimed.Count);
         return claimed.Count;
     }

@@ -54,31 +54,41 @@ internal sealed class FlushWrites(DateTimeOffset now)
         _events.Add(unchecked((long)fingerprint), now, state == "suppressed" ? "suppressed" : "unsuppressed", group, detail);
     }
 
+    public bool HasSends => _sends.Count > 0;
+
     /// <summary>
-    /// Commits and returns the ids of outbox rows to publish. All statements go in one batch, one round trip, and
-    /// run in order in the implicit transaction PostgreSQL gives a batch: each sees what the ones before it
-    /// wrote, and either all of them commit or none does.
+    /// Commits. All statements go in one batch, one round trip, and run in order in the implicit transaction
+    /// PostgreSQL gives a batch: each sees what the ones before it wrote, and either all of them commit or none does.
+    /// With <paramref name="handOffTo"/>, new outbox rows are claimed for that instance in the same commit, with what
+    /// their sends read (Grafana's links, acknowledgements), and come back as <see cref="FlushCommit.HandOffs"/>; such a
+    /// commit must be durable, as it stands in for the delivery claim's. Other rows come back to be published.
     /// </summary>
-    public async Task<List<long>> CommitAsync(NpgsqlDataSource db, CancellationToken ct)
+    public async Task<FlushCommit> CommitAsync(NpgsqlDataSource db, string? handOffTo, IReadOnlyList<Silences.Silence> silences, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var ids = new List<long>();
+        var commit = new FlushCommit([], []);
         await using var batch = new NpgsqlBatch(conn);
+        var handOff = handOffTo is not null && _sends.Count > 0;
 
+        // The statements that return rows come first, in this order; the reads for a hand-off see nothing this batch changes.
         if (_sends.Count > 0)
         {
-            // One pending row per target: a later flush replaces the snapshot of a send still in flight.
+            // One pending row per target: a later flush replaces the snapshot of a send still in flight (and does not
+            // take it from whoever is sending it). A new row may be claimed at once: attempts 1, leased to $11.
             var cmd = Add(batch, """
-                INSERT INTO outbox AS o (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_until)
+                INSERT INTO outbox AS o (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_until, lease_owner)
                 SELECT g, r, i, p,
                        coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
                        coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs) x), '{}'),
-                       rsn, 0, $9, d, 0, $10
+                       rsn, 0, $9, d, CASE WHEN $11::text IS NULL THEN 0 ELSE 1 END, $10, $11
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[]) AS t(g, r, i, p, f, rs, rsn, d)
                 ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                     payload = EXCLUDED.payload, firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts,
                     reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline, attempts = 0
-                RETURNING id
+                RETURNING id, coalesce(attempts = 1 AND lease_owner = $11, false), group_key, receiver, integration, payload, firing_alerts,
+                    resolved_alerts, reason, version, deadline, attempts,
+                    (SELECT l.sent_at FROM notification_log l
+                     WHERE l.group_key = o.group_key AND l.receiver = o.receiver AND l.integration = o.integration)
                 """);
             cmd.Parameters.Add(Array(_sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_sends.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
@@ -89,8 +99,21 @@ internal sealed class FlushWrites(DateTimeOffset now)
             cmd.Parameters.Add(Array(_sends.Select(s => s.Send.Reason).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Array(_sends.Select(s => s.Deadline.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            // Not claimable by the sweeper for a while: the publish right after commit should win.
+            // Not claimable by the sweeper for a while: the publish (or the send) right after commit should win.
+            // A send runs on: its lease is renewed while it is in flight (OutboxLeases).
             cmd.Parameters.Add(new NpgsqlParameter { Value = (now + OutboxPublisher.PublishGrace).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = handOff ? handOffTo : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        }
+        if (handOff)
+        {
+            // What the delivery claim would read (Delivery.ClaimAsync): Grafana's links of the alerts, and acknowledgements.
+            var grafana = Add(batch, "SELECT fingerprint, extra FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL");
+            grafana.Parameters.Add(Array(_sends.SelectMany(s => s.Send.Firing.Concat(s.Send.Resolved)).Distinct().Select(f => unchecked((long)f)).ToArray(), NpgsqlDbType.Bigint));
+            var acknowledged = Add(batch, """
+                SELECT group_key, receiver, acknowledged_by, acknowledged_at FROM aggregation_groups
+                WHERE group_key = ANY($1) AND acknowledged_at IS NOT NULL
+                """);
+            acknowledged.Parameters.Add(Array(_sends.Select(s => s.Group).Distinct().ToArray(), NpgsqlDbType.Text));
         }
 
         if (_logged.Count > 0)
@@ -170,20 +193,60 @@ internal sealed class FlushWrites(DateTimeOffset now)
             _events.AddParameters(Add(batch, EventBatch.InsertSql));
         }
 
-        if (batch.BatchCommands.Count > 0)
+        if (batch.BatchCommands.Count == 0)
         {
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            // The outbox insert, when there is one, is first and the only statement returning rows.
-            do
+            return commit;
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (_sends.Count == 0)
+        {
+            // Nothing returns rows; the whole result is read so that any statement's error surfaces here.
+            while (await reader.NextResultAsync(ct))
             {
-                while (await reader.ReadAsync(ct))
+            }
+            return commit;
+        }
+        var handed = new List<Delivery.OutboxClaim>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (!reader.GetBoolean(1))
+            {
+                commit.Publish.Add(reader.GetInt64(0));
+                continue;
+            }
+            handed.Add(new Delivery.OutboxClaim(reader.GetInt64(0), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.GetFieldValue<long[]>(6), reader.GetFieldValue<long[]>(7), reader.GetString(8), reader.GetInt32(9),
+                reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
+        }
+        var links = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
+        var acks = new Dictionary<(string, string), (string, DateTimeOffset)>();
+        if (handOff)
+        {
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } found)
                 {
-                    ids.Add(reader.GetInt64(0));
+                    links[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = found;
                 }
             }
-            while (await reader.NextResultAsync(ct));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                acks.TryAdd((reader.GetString(0), reader.GetString(1)),
+                    (reader.IsDBNull(2) ? "someone" : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            }
         }
-        return ids;
+        // The rest return no rows; reading through them surfaces a failed statement, and the commit, before any send.
+        while (await reader.NextResultAsync(ct))
+        {
+        }
+        var active = silences.ToList();
+        foreach (var row in handed)
+        {
+            commit.HandOffs.Add(new Delivery.Claimed(row, links, acks.TryGetValue((row.GroupKey, row.Receiver), out var ack) ? ack : null, active));
+        }
+        return commit;
     }
 
     private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql)
@@ -198,3 +261,6 @@ internal sealed class FlushWrites(DateTimeOffset now)
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
         new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 }
+
+/// <summary>What a flush commit leaves to do: rows to publish to the bus, and rows claimed for this instance to send at once.</summary>
+internal sealed record FlushCommit(List<long> Publish, List<Delivery.Claimed> HandOffs);

@@ -7,7 +7,8 @@ namespace Alerting.Persistence;
 /// loss in a PostgreSQL crash only makes the engine decide again: group claims and flush decisions, leases,
 /// attempt records. A crash loses at most the last few hundred milliseconds of them (three times
 /// <c>wal_writer_delay</c>); the group is then flushed again. Nothing is sent on a relaxed commit alone: the
-/// delivery claim before each send is durable, and its commit flushes the decision behind it. Alerts,
+/// delivery claim before each send is durable, and its commit flushes the decision behind it (a flush that claims
+/// its rows itself, on the in-memory bus, commits durably instead). Alerts,
 /// silences and the notification log are written through the ordinary, durable data source.
 /// </summary>
 internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource GenericPlans) : IAsyncDisposable

@@ -1,0 +1,103 @@
+using Alerting.Alerts;
+using Alerting.Infrastructure;
+using Alerting.Labels;
+using Alerting.Notifications.Pipeline;
+using Alerting.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Alerting.Notifications;
+
+/// <summary>
+/// The hand-off: on the in-memory bus a flush claims its new outbox rows for its own instance in its commit, with what
+/// the send reads. A row that replaces the snapshot of one in flight stays with whoever holds it and is published.
+/// </summary>
+public sealed class FlushWritesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task New_rows_are_claimed_for_the_flushing_instance_with_what_their_send_reads_and_replaced_ones_are_published()
+    {
+        var (db, alert) = await SeedAsync();
+        await using var _ = db;
+
+        var work = new FlushWrites(Now);
+        work.Send("{}:{team=\"a\"}", "a", Decision(alert), Snapshot("a", alert), Now.AddMinutes(5));
+        work.Send("{}:{team=\"b\"}", "b", Decision(alert), Snapshot("b", alert), Now.AddMinutes(5));
+        var commit = await work.CommitAsync(db, "me", [], CancellationToken.None);
+
+        var handed = Assert.Single(commit.HandOffs);
+        Assert.Equal(("{}:{team=\"a\"}", "a", 1, 0), (handed.Row.GroupKey, handed.Row.Receiver, handed.Row.Attempts, handed.Row.Version));
+        Assert.Equal(Now.AddMinutes(-10), handed.Row.LastSentAt);
+        Assert.Equal(("ops", Now.AddMinutes(-1)), handed.Acknowledged);
+        Assert.Equal("https://grafana/d/1", handed.Grafana[Fingerprint.Format(alert.Fingerprint)].DashboardUrl);
+
+        // b's row was in flight with another instance: it keeps it, with the new snapshot, and the bus is told.
+        var published = Assert.Single(commit.Publish);
+        Assert.Equal(("other", 0, 1), await RowAsync(db, published));
+        Assert.Equal(("me", 1, 0), await RowAsync(db, handed.Row.Id));
+    }
+
+    [Fact]
+    public async Task Without_a_hand_off_new_rows_are_left_for_the_bus()
+    {
+        var (db, alert) = await SeedAsync();
+        await using var _ = db;
+
+        var work = new FlushWrites(Now);
+        work.Send("{}:{team=\"a\"}", "a", Decision(alert), Snapshot("a", alert), Now.AddMinutes(5));
+        var commit = await work.CommitAsync(db, handOffTo: null, [], CancellationToken.None);
+
+        Assert.Empty(commit.HandOffs);
+        Assert.Equal((null, 0, 0), await RowAsync(db, Assert.Single(commit.Publish)));
+    }
+
+    private static SendDecision Decision(Alert alert) => new("webhook[0]", [alert], new HashSet<ulong> { alert.Fingerprint }, new HashSet<ulong>(), "new alerts");
+
+    private static OutboxSnapshot Snapshot(string receiver, Alert alert) =>
+        OutboxSnapshot.Create(receiver, "{}:{team=\"" + receiver + "\"}", LabelSet.From(("team", receiver)), [alert], Now);
+
+    /// <summary>An alert from Grafana; group a acknowledged and told before; b's target with a row another instance is sending.</summary>
+    private static async Task<(NpgsqlDataSource Db, Alert Alert)> SeedAsync()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using (var ctx = new AlertingDbContext(new DbContextOptionsBuilder<AlertingDbContext>().UseNpgsql(connectionString).Options))
+        {
+            await ctx.Database.MigrateAsync();
+        }
+        var alert = new Alert(LabelSet.From(("alertname", "Disk"), ("team", "a")), LabelSet.Empty, Now.AddMinutes(-20), Now.AddHours(1), "", Now, false);
+        var db = NpgsqlDataSource.Create(connectionString);
+        await using var cmd = db.CreateCommand("""
+            WITH a AS (
+                INSERT INTO alerts (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, state, extra)
+                VALUES ($1, $2::jsonb, '{}', $3, $4, '', $3, false, 'api', 'firing', '{"dashboardURL": "https://grafana/d/1"}')
+            ), g AS (
+                INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at, acknowledged_at, acknowledged_by)
+                VALUES ('{}:{team="a"}', '{}/0', 'a', '{}', $3, true, $3, $5, 'ops')
+            ), l AS (
+                INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
+                VALUES ('{}:{team="a"}', 'a', 'webhook[0]', '{}', '{}', $6)
+            )
+            INSERT INTO outbox (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_owner, lease_until)
+            VALUES ('{}:{team="b"}', 'b', 'webhook[0]', '{}', '{}', '{}', 'old', 0, $3, $4, 1, 'other', $4)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)alert.Fingerprint) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = LabelJson.Write(alert.Labels) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Now.AddMinutes(-20) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Now.AddHours(1) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Now.AddMinutes(-1) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Now.AddMinutes(-10) });
+        await cmd.ExecuteNonQueryAsync();
+        return (db, alert);
+    }
+
+    private static async Task<(string? Owner, int Attempts, int Version)> RowAsync(NpgsqlDataSource db, long id)
+    {
+        await using var cmd = db.CreateCommand("SELECT lease_owner, attempts, version FROM outbox WHERE id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2));
+    }
+}
