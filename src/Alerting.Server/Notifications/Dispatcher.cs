@@ -239,8 +239,9 @@ internal sealed class Dispatcher(
     private async Task<(List<ClaimedGroup> Claimed, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> Members,
         Dictionary<(string, string, string), NotificationLogEntry> Logs)> ClaimAsync(DateTimeOffset now, CancellationToken ct)
     {
-        // A claim lost in a database crash only lets the group be claimed again. Custom plans: a generic plan
-        // made the member read a scan.
+        // A claim lost in a database crash only lets the group be claimed again. Not the forced-generic pool: it
+        // made the former member read a 6.3 ms scan. PostgreSQL still settles on a generic plan here after a few
+        // calls, but the lateral reads depend on the claimed rows, not on parameters, so they stay index lookups.
         await using var conn = await relaxed.Source.OpenConnectionAsync(ct);
         // One row per member, log entry and pending send ('m', 'l', 'o'), or one with kind NULL for a group with none.
         // A pending send counts as told (deciding it again would send it twice), so it overrides the log entry.
