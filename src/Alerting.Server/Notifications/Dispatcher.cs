@@ -243,97 +243,102 @@ internal sealed class Dispatcher(
     }
 
     /// <summary>
-    /// Claims up to a batch of due groups, then reads their members and what each integration was last told in one
-    /// batch (by key: a join on the lease just written was planned as a scan of every membership, 70 ms in a storm).
-    /// What an integration was told is kept by group key and receiver, as Alertmanager's notification log is: groups
-    /// of sibling routes with identical matchers and the same receiver share it.
+    /// Claims up to a batch of due groups and reads their members and what each integration was last told, in one
+    /// statement: a round trip less on a notification's path. The reads are lateral, per claimed group, so they are
+    /// index lookups (a plain join on the lease just written was planned as a scan of every membership, 70 ms in a
+    /// storm). What an integration was told is kept by group key and receiver, as Alertmanager's notification log is:
+    /// groups of sibling routes with identical matchers and the same receiver share it.
     /// </summary>
     private async Task<(List<ClaimedGroup> Claimed, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> Members,
         Dictionary<(string, string, string), NotificationLogEntry> Logs)> ClaimAsync(DateTimeOffset now, CancellationToken ct)
     {
-        // A claim lost in a database crash only lets the group be claimed again.
+        // A claim lost in a database crash only lets the group be claimed again. Not the forced-generic pool: it
+        // made the former member read a 6.3 ms scan. PostgreSQL still settles on a generic plan here after a few
+        // calls, but the lateral reads depend on the claimed rows, not on parameters, so they stay index lookups.
         await using var conn = await relaxed.Source.OpenConnectionAsync(ct);
+        // One row per member, log entry and pending send ('m', 'l', 'o'), or one with kind NULL for a group with none.
+        // A pending send counts as told (deciding it again would send it twice), so it overrides the log entry.
         await using var claim = new NpgsqlCommand("""
-            UPDATE aggregation_groups g SET lease_owner = $1, lease_until = $3
-            FROM (SELECT group_key, route_id FROM aggregation_groups
-                  WHERE next_flush_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
-                  ORDER BY next_flush_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
-            WHERE g.group_key = due.group_key AND g.route_id = due.route_id
-            RETURNING g.group_key, g.route_id, g.receiver, g.group_labels,
-                      EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key AND o.receiver = g.receiver) AS has_outbox,
-                      g.acknowledged_at IS NOT NULL AS acknowledged
+            WITH c AS (
+                UPDATE aggregation_groups g SET lease_owner = $1, lease_until = $3
+                FROM (SELECT group_key, route_id FROM aggregation_groups
+                      WHERE next_flush_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+                      ORDER BY next_flush_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
+                WHERE g.group_key = due.group_key AND g.route_id = due.route_id
+                RETURNING g.group_key, g.route_id, g.receiver, g.group_labels,
+                          EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key AND o.receiver = g.receiver) AS has_outbox,
+                          g.acknowledged_at IS NOT NULL AS acknowledged
+            )
+            SELECT c.group_key, c.route_id, c.receiver, c.group_labels, c.has_outbox, c.acknowledged, x.*
+            FROM c LEFT JOIN LATERAL (
+                SELECT 'm' AS kind, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url, a.updated_at, a.timeout, a.state,
+                       NULL AS integration, NULL AS firing_alerts, NULL AS resolved_alerts, NULL AS sent_at
+                FROM group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
+                WHERE m.group_key = c.group_key AND m.route_id = c.route_id
+                UNION ALL
+                SELECT 'l', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.integration, l.firing_alerts, l.resolved_alerts, l.sent_at
+                FROM notification_log l WHERE l.group_key = c.group_key AND l.receiver = c.receiver
+                UNION ALL
+                SELECT 'o', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.integration, o.firing_alerts, o.resolved_alerts, NULL
+                FROM outbox o WHERE o.group_key = c.group_key AND o.receiver = c.receiver
+            ) x ON true
             """, conn);
         claim.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
         claim.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         claim.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         claim.Parameters.Add(new NpgsqlParameter { Value = BatchSize });
-        var claimed = new List<ClaimedGroup>();
+        var claimed = new Dictionary<AggregationGroupId, ClaimedGroup>();
         var memberMap = new Dictionary<AggregationGroupId, List<(Alert, string)>>();
         var logMap = new Dictionary<(string, string, string), NotificationLogEntry>();
-        await using (var claims = await claim.ExecuteReaderAsync(ct))
+        var pending = new List<((string, string, string) Target, NotificationLogEntry Entry)>();
+        await using (var reader = await claim.ExecuteReaderAsync(ct))
         {
-            while (await claims.ReadAsync(ct))
+            while (await reader.ReadAsync(ct))
             {
-                claimed.Add(new ClaimedGroup(claims.GetString(0), claims.GetString(1), claims.GetString(2), LabelJson.Read(claims.GetString(3)), claims.GetBoolean(4), claims.GetBoolean(5)));
+                // Every row repeats its group's columns: parse them once.
+                var id = new AggregationGroupId(reader.GetString(1), reader.GetString(0));
+                if (!claimed.TryGetValue(id, out var group))
+                {
+                    claimed[id] = group = new ClaimedGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                        LabelJson.Read(reader.GetString(3)), reader.GetBoolean(4), reader.GetBoolean(5));
+                }
+                if (reader.IsDBNull(6))
+                {
+                    continue;
+                }
+                var kind = reader.GetString(6);
+                if (kind == "m")
+                {
+                    var alert = new Alert(
+                        LabelJson.Read(reader.GetString(7)), LabelJson.Read(reader.GetString(8)),
+                        reader.GetFieldValue<DateTimeOffset>(9), reader.GetFieldValue<DateTimeOffset>(10),
+                        reader.GetString(11), reader.GetFieldValue<DateTimeOffset>(12), reader.GetBoolean(13));
+                    if (!memberMap.TryGetValue(id, out var list))
+                    {
+                        memberMap[id] = list = [];
+                    }
+                    list.Add((alert, reader.GetString(14)));
+                    continue;
+                }
+                var target = (group.Key, group.Receiver, reader.GetString(15));
+                var firing = Fingerprints(reader.GetFieldValue<long[]>(16));
+                var resolved = Fingerprints(reader.GetFieldValue<long[]>(17));
+                if (kind == "o")
+                {
+                    pending.Add((target, new NotificationLogEntry(firing, resolved, now)));
+                }
+                else
+                {
+                    logMap[target] = new NotificationLogEntry(firing, resolved, reader.GetFieldValue<DateTimeOffset>(18));
+                }
             }
         }
-        if (claimed.Count == 0)
+        // After the log entries, whatever order the rows came in.
+        foreach (var (target, entry) in pending)
         {
-            return (claimed, memberMap, logMap);
+            logMap[target] = entry;
         }
-        var keys = claimed.Select(g => g.Key).Distinct(StringComparer.Ordinal).ToArray();
-        var ids = claimed.Select(g => g.Id).ToHashSet();
-        // By key alone, as the index leads with it: members of an unclaimed group sharing the key are skipped below.
-        var members = new NpgsqlBatchCommand("""
-            SELECT m.group_key, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url, a.updated_at, a.timeout, a.state, m.route_id
-            FROM group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
-            WHERE m.group_key = ANY($1)
-            """);
-        // What each integration was last told: the notification log, overridden by a send still in flight,
-        // which counts as told (deciding it again would send it twice).
-        var logs = new NpgsqlBatchCommand("""
-            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at, false AS pending
-            FROM notification_log WHERE group_key = ANY($1)
-            UNION ALL
-            SELECT group_key, receiver, integration, firing_alerts, resolved_alerts, NULL, true
-            FROM outbox WHERE group_key = ANY($1)
-            ORDER BY pending
-            """);
-        foreach (var cmd in new[] { members, logs })
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        }
-        await using var batch = new NpgsqlBatch(conn);
-        batch.BatchCommands.Add(members);
-        batch.BatchCommands.Add(logs);
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var alert = new Alert(
-                LabelJson.Read(reader.GetString(1)), LabelJson.Read(reader.GetString(2)),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
-                reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetBoolean(7));
-            var id = new AggregationGroupId(reader.GetString(9), reader.GetString(0));
-            if (!ids.Contains(id))
-            {
-                continue;
-            }
-            if (!memberMap.TryGetValue(id, out var list))
-            {
-                memberMap[id] = list = [];
-            }
-            list.Add((alert, reader.GetString(8)));
-        }
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            // Pending rows come last, so they replace the log entry of the same target.
-            logMap[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = new NotificationLogEntry(
-                Fingerprints(reader.GetFieldValue<long[]>(3)),
-                Fingerprints(reader.GetFieldValue<long[]>(4)),
-                reader.GetBoolean(6) ? now : reader.GetFieldValue<DateTimeOffset>(5));
-        }
-        return (claimed, memberMap, logMap);
+        return ([.. claimed.Values], memberMap, logMap);
     }
 
     /// <summary>
