@@ -25,7 +25,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     public async Task<bool> RouteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, CancellationToken ct,
         bool all = false)
     {
-        if (Statement(changed, now, all, notify: null) is not { } statement)
+        if (Statement(changed, now, out _, all, notify: null) is not { } statement)
         {
             return false;
         }
@@ -40,10 +40,13 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// <summary>
     /// The one statement that records groups, memberships and events for written alerts (see <see cref="RouteAsync"/>),
     /// for a caller to run in its own batch; null when there is nothing to write. Its single row says whether a new
-    /// group is due now (<see cref="ReadDueAsync"/>).
+    /// group is due now (<see cref="ReadDueAsync"/>). <paramref name="dueNow"/> says whether a group it may make is due
+    /// at once (it is made unless it exists).
     /// </summary>
-    public NpgsqlBatchCommand? Statement(IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, bool all = false, (string Channel, string Payload)? notify = null)
+    public NpgsqlBatchCommand? Statement(IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, out bool dueNow, bool all = false,
+        (string Channel, string Payload)? notify = null)
     {
+        dueNow = false;
         if (changed.Count == 0)
         {
             return null;
@@ -103,6 +106,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         // One statement, one round trip: groups, memberships, acknowledgements reset, history, and the
         // announcement to other instances. Events keep their order: lifecycle first, then "grouped".
         var list = groups.Values.ToList();
+        dueNow = list.Any(g => g.Due <= scheduleNow);
         var cmd = new NpgsqlBatchCommand("""
             WITH g AS (
                 INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)

@@ -37,10 +37,13 @@ internal sealed class Dispatcher(
     TimeProvider time,
     ILogger<Dispatcher> log) : BackgroundService
 {
-    private const int BatchSize = 200;
+    internal const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     /// <summary>A claim only covers one pass (well under a second); after a crash mid-pass the group is free again soon.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
+
+    /// <summary>Claims made by the ingestion writer in its own transaction (<see cref="Offer"/>), waiting for a pass.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Claim Claim, List<Silence> Silences)> _offered = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,9 +59,9 @@ internal sealed class Dispatcher(
                     failed = false;
                 }
                 await FollowClockStepAsync(stoppingToken);
-                while (await FlushDueAsync(stoppingToken) == BatchSize)
+                while (await FlushDueAsync(stoppingToken) == BatchSize || !_offered.IsEmpty)
                 {
-                    // A full batch: more may be due right away.
+                    // A full batch, or claims the writer made meanwhile: more may be due right away.
                 }
                 wait = await UntilNextDueAsync(stoppingToken);
             }
@@ -92,9 +95,13 @@ internal sealed class Dispatcher(
     /// </summary>
     private async Task ReleaseClaimsAsync(CancellationToken ct)
     {
+        // Claims the writer offered are freed with the rest. Offers that come in meanwhile may be for groups freed
+        // here: those are dropped too, and such a group waits for its lease, at worst; it never flushes twice.
+        _offered.Clear();
         await using var cmd = db.CreateCommand("UPDATE aggregation_groups SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
         var released = await cmd.ExecuteNonQueryAsync(ct);
+        _offered.Clear();
         if (released > 0)
         {
             log.LogInformation("Released {Count} groups claimed by a failed dispatch pass", released);
@@ -131,31 +138,90 @@ internal sealed class Dispatcher(
         return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : wait < PollInterval ? wait : PollInterval;
     }
 
-    /// <summary>One pass: claims up to a batch of due groups and flushes them. Returns how many were flushed.</summary>
+    /// <summary>
+    /// Takes a claim of due groups that the ingestion writer made in the transaction that made them due, with the
+    /// silences it read there, and wakes the dispatcher to flush them: a new group due at once (group_wait 0) then
+    /// costs no claim of its own. The groups are leased to this instance like any claim's.
+    /// </summary>
+    public void Offer(Claim claim, List<Silence> silenceList)
+    {
+        _offered.Enqueue((claim, silenceList));
+        signal.Set();
+    }
+
+    /// <summary>One pass: claims up to a batch of due groups (or takes an offered claim) and flushes them. Returns how many were flushed.</summary>
     public async Task<int> FlushDueAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var scheduleNow = schedule.Now;
         var runtime = config.Current;
-        // Read meanwhile on another connection: one round trip less on a notification's path.
-        var silencesTask = silences.ActiveOrPendingAsync(now, ct);
-        // Groups fall due on the schedule's clock (see ScheduleClock).
-        var (claimed, members, logs) = await ClaimAsync(scheduleNow, ct);
-        if (claimed.Count == 0)
+        Claim claim;
+        List<Silence> silenceList;
+        if (_offered.TryDequeue(out var offered))
         {
-            await silencesTask;
+            (claim, silenceList) = offered;
+        }
+        else
+        {
+            // Read meanwhile on another connection: one round trip less on a notification's path.
+            var silencesTask = silences.ActiveOrPendingAsync(now, ct);
+            // Groups fall due on the schedule's clock (see ScheduleClock).
+            claim = await ClaimAsync(scheduleNow, ct);
+            silenceList = await silencesTask;
+        }
+        if (claim.Groups.Count == 0)
+        {
             return 0;
         }
+        var work = Decide(runtime, claim, await BuildInhibitorAsync(runtime, claim.Members, now, ct), silenceList, now, scheduleNow);
+        var handOffTo = HandOffTo;
+        var commit = await work.CommitAsync(handOffTo is not null && work.HasSends ? durable.Source : relaxed.GenericPlans, handOffTo, silenceList, ct);
+        await CompleteAsync(commit, claim.Groups.Count, ct);
+        return claim.Groups.Count;
+    }
 
+    /// <summary>
+    /// On the in-memory bus every message comes back to this instance: new outbox rows are claimed for it in the
+    /// flush's commit and sent at once, which saves the delivery claim's round trip and the bus hop. That commit is
+    /// then durable, as the claim's was: nothing is sent on a decision a PostgreSQL crash could undo. On RabbitMQ (null
+    /// here) the bus spreads the sends over the instances.
+    /// </summary>
+    public string? HandOffTo => options.RabbitMqUrl is null ? instance.Name : null;
+
+    /// <summary>
+    /// Decides the flushes of a claim the ingestion writer made, for it to commit in its own transaction: a group made
+    /// due at once (group_wait 0) is then decided and recorded in the commit that stores its alert. Null when an
+    /// inhibit rule's sources must be read first: the claim then goes to a pass (<see cref="Offer"/>).
+    /// </summary>
+    public FlushWrites? DecideInline(Claim claim, List<Silence> silenceList)
+    {
+        var runtime = config.Current;
+        var now = time.GetUtcNow();
+        return NeededInhibitRules(runtime, claim.Members).Count > 0
+            ? null
+            : Decide(runtime, claim, new Inhibitor([], [], now), silenceList, now, schedule.Now);
+    }
+
+    /// <summary>After a flush's commit: its claimed rows go to delivery, the rest to the bus.</summary>
+    public async Task CompleteAsync(FlushCommit commit, int groups, CancellationToken ct)
+    {
+        foreach (var row in commit.HandOffs)
+        {
+            delivery.HandOff(row);
+        }
+        await publisher.PublishAllAsync(commit.Publish, ct);
+        metrics.DispatcherFlushes.Inc(groups);
+    }
+
+    private static FlushWrites Decide(RuntimeConfig runtime, Claim claim, Inhibitor inhibitor, List<Silence> silenceList, DateTimeOffset now, DateTimeOffset scheduleNow)
+    {
         var routes = runtime.Route.Walk().ToDictionary(r => r.Id(), StringComparer.Ordinal);
-        var silenceList = await silencesTask;
         var pipeline = new FlushPipeline(
-            await BuildInhibitorAsync(runtime, members, now, ct),
+            inhibitor,
             silenceList.Where(s => s.State(now) == SilenceState.Active).ToList(),
             runtime.Config.TimeIntervals.ToDictionary(t => t.Name, StringComparer.Ordinal));
-
         var work = new FlushWrites(now);
-        foreach (var group in claimed)
+        foreach (var group in claim.Groups)
         {
             if (!routes.TryGetValue(group.RouteId, out var route))
             {
@@ -163,23 +229,10 @@ internal sealed class Dispatcher(
                 work.DeleteGroup(group.Id);
                 continue;
             }
-            var alerts = members.TryGetValue(group.Id, out var list) ? list : [];
-            Flush(runtime, route, group, alerts, logs, pipeline, work, now, scheduleNow);
+            var alerts = claim.Members.TryGetValue(group.Id, out var list) ? list : [];
+            Flush(runtime, route, group, alerts, claim.Logs, pipeline, work, now, scheduleNow);
         }
-
-        // On the in-memory bus every message comes back to this instance: new rows are claimed for it in the flush's
-        // commit and sent at once, which saves the delivery claim's round trip and the bus hop. That commit is then
-        // durable, as the claim's was: nothing is sent on a decision a PostgreSQL crash could undo. On RabbitMQ the bus
-        // spreads the sends over the instances.
-        var handOffTo = options.RabbitMqUrl is null ? instance.Name : null;
-        var commit = await work.CommitAsync(handOffTo is not null && work.HasSends ? durable.Source : relaxed.GenericPlans, handOffTo, silenceList, ct);
-        foreach (var row in commit.HandOffs)
-        {
-            delivery.HandOff(row);
-        }
-        await publisher.PublishAllAsync(commit.Publish, ct);
-        metrics.DispatcherFlushes.Inc(claimed.Count);
-        return claimed.Count;
+        return work;
     }
 
     private static void Flush(RuntimeConfig runtime, Route route, ClaimedGroup group, List<(Alert Alert, string State)> members,
@@ -249,22 +302,33 @@ internal sealed class Dispatcher(
     /// storm). What an integration was told is kept by group key and receiver, as Alertmanager's notification log is:
     /// groups of sibling routes with identical matchers and the same receiver share it.
     /// </summary>
-    private async Task<(List<ClaimedGroup> Claimed, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> Members,
-        Dictionary<(string, string, string), NotificationLogEntry> Logs)> ClaimAsync(DateTimeOffset now, CancellationToken ct)
+    private async Task<Claim> ClaimAsync(DateTimeOffset now, CancellationToken ct)
     {
         // A claim lost in a database crash only lets the group be claimed again. Not the forced-generic pool: it
         // made the former member read a 6.3 ms scan. PostgreSQL still settles on a generic plan here after a few
         // calls, but the lateral reads depend on the claimed rows, not on parameters, so they stay index lookups.
         await using var conn = await relaxed.Source.OpenConnectionAsync(ct);
-        // One row per member, log entry and pending send ('m', 'l', 'o'), or one with kind NULL for a group with none.
-        // A pending send counts as told (deciding it again would send it twice), so it overrides the log entry.
-        await using var claim = new NpgsqlCommand("""
+        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { ClaimStatement(instance.Name, now) } };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadClaimAsync(reader, now, ct);
+    }
+
+    /// <summary>
+    /// The claim as one statement, for <see cref="ClaimAsync"/> and for the writer's transaction; its rows are read by
+    /// <see cref="ReadClaimAsync"/>. One row per member, log entry and pending send ('m', 'l', 'o'), or one with kind
+    /// NULL for a group with none. A pending send counts as told (deciding it again would send it twice), so it
+    /// overrides the log entry. The locked rows are updated by ctid: joined on the key, the update was planned as a
+    /// hash join over every group (5 ms with 10k groups); the rows are locked, so their ctid holds.
+    /// </summary>
+    public static NpgsqlBatchCommand ClaimStatement(string owner, DateTimeOffset now)
+    {
+        var claim = new NpgsqlBatchCommand("""
             WITH c AS (
                 UPDATE aggregation_groups g SET lease_owner = $1, lease_until = $3
-                FROM (SELECT group_key, route_id FROM aggregation_groups
+                FROM (SELECT ctid FROM aggregation_groups
                       WHERE next_flush_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
                       ORDER BY next_flush_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
-                WHERE g.group_key = due.group_key AND g.route_id = due.route_id
+                WHERE g.ctid = due.ctid
                 RETURNING g.group_key, g.route_id, g.receiver, g.group_labels,
                           EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key AND o.receiver = g.receiver) AS has_outbox,
                           g.acknowledged_at IS NOT NULL AS acknowledged
@@ -282,16 +346,21 @@ internal sealed class Dispatcher(
                 SELECT 'o', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.integration, o.firing_alerts, o.resolved_alerts, NULL
                 FROM outbox o WHERE o.group_key = c.group_key AND o.receiver = c.receiver
             ) x ON true
-            """, conn);
-        claim.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
+            """);
+        claim.Parameters.Add(new NpgsqlParameter { Value = owner });
         claim.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         claim.Parameters.Add(new NpgsqlParameter { Value = (now + Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         claim.Parameters.Add(new NpgsqlParameter { Value = BatchSize });
+        return claim;
+    }
+
+    /// <summary>Reads the rows of <see cref="ClaimStatement"/>, the reader on its result.</summary>
+    public static async Task<Claim> ReadClaimAsync(NpgsqlDataReader reader, DateTimeOffset now, CancellationToken ct)
+    {
         var claimed = new Dictionary<AggregationGroupId, ClaimedGroup>();
         var memberMap = new Dictionary<AggregationGroupId, List<(Alert, string)>>();
         var logMap = new Dictionary<(string, string, string), NotificationLogEntry>();
         var pending = new List<((string, string, string) Target, NotificationLogEntry Entry)>();
-        await using (var reader = await claim.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
@@ -338,7 +407,7 @@ internal sealed class Dispatcher(
         {
             logMap[target] = entry;
         }
-        return ([.. claimed.Values], memberMap, logMap);
+        return new Claim([.. claimed.Values], memberMap, logMap);
     }
 
     /// <summary>
@@ -350,10 +419,7 @@ internal sealed class Dispatcher(
     private async Task<Inhibitor> BuildInhibitorAsync(RuntimeConfig runtime, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> members, DateTimeOffset now, CancellationToken ct)
     {
         var rules = runtime.InhibitRules;
-        var needed = rules
-            .Select(r => (Rule: r, Targets: members.Values.SelectMany(m => m).Select(m => m.Alert.Labels).Where(r.TargetMatchers.Matches).ToList()))
-            .Where(x => x.Targets.Count > 0)
-            .ToList();
+        var needed = NeededInhibitRules(runtime, members);
         if (needed.Count == 0)
         {
             return new Inhibitor([], [], now);
@@ -387,10 +453,21 @@ internal sealed class Dispatcher(
         return new Inhibitor(rules, firing.Values, now);
     }
 
+    /// <summary>The inhibit rules some member is a target of, with those targets' labels.</summary>
+    private static List<(InhibitRule Rule, List<LabelSet> Targets)> NeededInhibitRules(RuntimeConfig runtime, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> members) =>
+        runtime.InhibitRules
+            .Select(r => (Rule: r, Targets: members.Values.SelectMany(m => m).Select(m => m.Alert.Labels).Where(r.TargetMatchers.Matches).ToList()))
+            .Where(x => x.Targets.Count > 0)
+            .ToList();
+
     /// <summary>Fingerprints are stored as signed bigint; the domain uses the unsigned hash.</summary>
     private static HashSet<ulong> Fingerprints(long[] stored) => [.. stored.Select(f => unchecked((ulong)f))];
 
-    private sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox, bool Acknowledged)
+    /// <summary>Claimed groups, their members with their states, and what each integration was last told.</summary>
+    internal sealed record Claim(List<ClaimedGroup> Groups, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> Members,
+        Dictionary<(string, string, string), NotificationLogEntry> Logs);
+
+    internal sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox, bool Acknowledged)
     {
         public AggregationGroupId Id => new(RouteId, Key);
     }

@@ -66,9 +66,25 @@ internal sealed class FlushWrites(DateTimeOffset now)
     public async Task<FlushCommit> CommitAsync(NpgsqlDataSource db, string? handOffTo, IReadOnlyList<Silences.Silence> silences, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var commit = new FlushCommit([], []);
         await using var batch = new NpgsqlBatch(conn);
-        var handOff = handOffTo is not null && _sends.Count > 0;
+        AddTo(batch, handOffTo);
+        if (batch.BatchCommands.Count == 0)
+        {
+            return new FlushCommit([], []);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadAsync(reader, silences, ct);
+    }
+
+    private bool _handOff;
+
+    /// <summary>
+    /// Adds the statements to a batch, first in it: the caller may add its own after them (the ingestion writer adds
+    /// its COMMIT), and reads the results with <see cref="ReadAsync"/>.
+    /// </summary>
+    public void AddTo(NpgsqlBatch batch, string? handOffTo)
+    {
+        var handOff = _handOff = handOffTo is not null && _sends.Count > 0;
 
         // The statements that return rows come first, in this order; the reads for a hand-off see nothing this batch changes.
         if (_sends.Count > 0)
@@ -192,12 +208,13 @@ internal sealed class FlushWrites(DateTimeOffset now)
         {
             _events.AddParameters(Add(batch, EventBatch.InsertSql));
         }
+    }
 
-        if (batch.BatchCommands.Count == 0)
-        {
-            return commit;
-        }
-        await using var reader = await batch.ExecuteReaderAsync(ct);
+    /// <summary>Reads what <see cref="AddTo"/>'s statements return, and on through the rest of the batch, so that a failed statement or commit throws here.</summary>
+    public async Task<FlushCommit> ReadAsync(NpgsqlDataReader reader, IReadOnlyList<Silences.Silence> silences, CancellationToken ct)
+    {
+        var commit = new FlushCommit([], []);
+        var handOff = _handOff;
         if (_sends.Count == 0)
         {
             // Nothing returns rows; the whole result is read so that any statement's error surfaces here.

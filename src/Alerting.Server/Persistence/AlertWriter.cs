@@ -16,7 +16,8 @@ namespace Alerting.Persistence;
 /// A re-send that the stored row already covers (<see cref="EndsAtLag"/>) is answered at once: the
 /// <see cref="StoredAlertCache"/> proves there is nothing to write, so there is nothing to wait for.
 /// </summary>
-internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, StoredAlertCache cache, InstanceInfo instance, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
+internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, Notifications.Dispatcher dispatcher, Grouping.ScheduleClock schedule,
+    StoredAlertCache cache, InstanceInfo instance, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
 {
     /// <summary>The channel other instances' writes are announced on (<see cref="StoredAlertListener"/>).</summary>
     internal const string WrittenChannel = "alerting_alerts_written";
@@ -161,6 +162,9 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
         var stored = new List<(StoredAlert, DateTimeOffset, DateTimeOffset)>();
         await using var conn = await writerDb.Source.OpenConnectionAsync(ct);
         bool dueSoon;
+        Notifications.Dispatcher.Claim? claim = null;
+        List<Silences.Silence> claimSilences = [];
+        Notifications.FlushCommit? flushed = null;
         try
         {
             // BEGIN and COMMIT go as statements in the batches around the work, not as round trips of their own:
@@ -171,19 +175,48 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
             }
             // Grouping is part of the same transaction: an alert that was acknowledged is in its groups.
             // With it, other instances drop what they remember of stored alerts (delivered at commit).
-            await using var commit = new NpgsqlBatch(conn);
-            var grouping = router.Statement(changed, now, notify: (WrittenChannel, instance.Name));
-            if (grouping is not null)
+            var grouping = router.Statement(changed, now, out var dueNow, notify: (WrittenChannel, instance.Name));
+            // A group this makes due at once (group_wait 0) is claimed here too, with the silences its flush needs. On the
+            // in-memory bus its flush is then decided and committed here as well (Dispatcher.DecideInline): one durable
+            // commit for the alert and its notification, and no claim of the dispatcher's, on the way to the receiver.
+            var claimNow = schedule.Now;
+            var handOffTo = dispatcher.HandOffTo;
+            var inline = dueNow && handOffTo is not null && _inlineFlush;
+            await using (var commit = new NpgsqlBatch(conn))
             {
-                commit.BatchCommands.Add(grouping);
+                if (grouping is not null)
+                {
+                    commit.BatchCommands.Add(grouping);
+                }
+                if (dueNow)
+                {
+                    commit.BatchCommands.Add(Notifications.Dispatcher.ClaimStatement(instance.Name, claimNow));
+                    var silences = new NpgsqlBatchCommand(SilenceStore.ActiveOrPendingSql);
+                    silences.Parameters.Add(SilenceStore.ActiveOrPendingParameter(now));
+                    commit.BatchCommands.Add(silences);
+                }
+                if (!inline)
+                {
+                    // Nothing written means no transaction id, and PostgreSQL commits that without waiting for a flush.
+                    commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                }
+                await using var reader = await commit.ExecuteReaderAsync(ct);
+                dueSoon = grouping is not null && await GroupRouter.ReadDueAsync(reader, ct);
+                if (dueNow)
+                {
+                    await reader.NextResultAsync(ct);
+                    claim = await Notifications.Dispatcher.ReadClaimAsync(reader, claimNow, ct);
+                    await reader.NextResultAsync(ct);
+                    claimSilences = await SilenceStore.ReadActiveOrPendingAsync(reader, ct);
+                }
+                // A failed COMMIT shows when its result is reached.
+                while (await reader.NextResultAsync(ct))
+                {
+                }
             }
-            // Nothing written means no transaction id, and PostgreSQL commits that without waiting for a flush.
-            commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            await using var reader = await commit.ExecuteReaderAsync(ct);
-            dueSoon = grouping is not null && await GroupRouter.ReadDueAsync(reader, ct);
-            // A failed COMMIT shows when its result is reached.
-            while (await reader.NextResultAsync(ct))
+            if (inline)
             {
+                flushed = await FlushAndCommitAsync(conn, claim, claimSilences, handOffTo, ct);
             }
         }
         catch
@@ -192,9 +225,66 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, St
             throw;
         }
         cache.Remember(generation, stored);
-        if (dueSoon)
+        if (flushed is not null)
         {
+            await dispatcher.CompleteAsync(flushed, claim!.Groups.Count, ct);
+        }
+        else if (claim is { Groups.Count: > 0 })
+        {
+            dispatcher.Offer(claim, claimSilences);
+        }
+        if (dueSoon && (claim is null || claim.Groups.Count >= Notifications.Dispatcher.BatchSize))
+        {
+            // Due groups the claim did not cover.
             router.SignalDue();
+        }
+    }
+
+    /// <summary>Whether flushes are decided in the ingestion transaction; off for good after that failed once.</summary>
+    private volatile bool _inlineFlush = true;
+
+    /// <summary>
+    /// Decides the claimed groups' flushes and commits them with the alerts. Returns null when they were not decided
+    /// here (an inhibit rule needs its sources read): the claim then goes to the dispatcher. A failure of the flush's
+    /// own statements is answered 503 (Prometheus sends again) and turns this off, so it cannot refuse alerts twice.
+    /// </summary>
+    private async Task<Notifications.FlushCommit?> FlushAndCommitAsync(NpgsqlConnection conn, Notifications.Dispatcher.Claim? claim,
+        List<Silences.Silence> silences, string? handOffTo, CancellationToken ct)
+    {
+        Notifications.FlushWrites? work = null;
+        if (claim is { Groups.Count: > 0 })
+        {
+            try
+            {
+                work = dispatcher.DecideInline(claim, silences);
+            }
+            catch (Exception e)
+            {
+                // A bug in deciding must not refuse alerts: the dispatcher decides again in its own pass.
+                _inlineFlush = false;
+                log.LogError(e, "Deciding a flush in the ingestion transaction failed; flushes are left to the dispatcher from now on");
+            }
+        }
+        await using var last = new NpgsqlBatch(conn);
+        work?.AddTo(last, handOffTo);
+        last.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        try
+        {
+            await using var reader = await last.ExecuteReaderAsync(ct);
+            if (work is null)
+            {
+                while (await reader.NextResultAsync(ct))
+                {
+                }
+                return null;
+            }
+            return await work.ReadAsync(reader, silences, ct);
+        }
+        catch (PostgresException e) when (work is not null && e.BatchCommand?.CommandText != "COMMIT")
+        {
+            _inlineFlush = false;
+            log.LogError(e, "Writing a flush in the ingestion transaction failed; flushes are left to the dispatcher from now on");
+            throw new StoreUnavailableException("the alert store failed, nothing was stored", e);
         }
     }
 
