@@ -25,7 +25,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     public async Task<bool> RouteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, CancellationToken ct,
         bool all = false)
     {
-        if (Statement(changed, now, out _, all, notify: null) is not { } statement)
+        if (Statement(changed, now, all) is not { } statement)
         {
             return false;
         }
@@ -40,13 +40,11 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// <summary>
     /// The one statement that records groups, memberships and events for written alerts (see <see cref="RouteAsync"/>),
     /// for a caller to run in its own batch; null when there is nothing to write. Its single row says whether a new
-    /// group is due now (<see cref="ReadDueAsync"/>). <paramref name="dueNow"/> says whether a group it may make is due
-    /// at once (it is made unless it exists).
+    /// group is due now (<see cref="ReadDueAsync"/>).
     /// </summary>
-    public NpgsqlBatchCommand? Statement(IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, out bool dueNow, bool all = false,
+    public NpgsqlBatchCommand? Statement(IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, bool all = false,
         (string Channel, string Payload)? notify = null)
     {
-        dueNow = false;
         if (changed.Count == 0)
         {
             return null;
@@ -106,7 +104,6 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         // One statement, one round trip: groups, memberships, acknowledgements reset, history, and the
         // announcement to other instances. Events keep their order: lifecycle first, then "grouped".
         var list = groups.Values.ToList();
-        dueNow = list.Any(g => g.Due <= scheduleNow);
         var cmd = new NpgsqlBatchCommand("""
             WITH g AS (
                 INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
@@ -150,6 +147,35 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)notify?.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(Array(memberRoutes.ToArray(), NpgsqlDbType.Text));
         return cmd;
+    }
+
+    /// <summary>
+    /// Every group each alert would join if it turns out new or firing again, for the ingestion statement
+    /// (<see cref="Persistence.AlertWriter"/>), which learns that as it writes: it keeps only those alerts' rows, records
+    /// their groups, memberships and events as <see cref="Statement"/> does, and dates each new group's first flush
+    /// from the stored start. <see cref="Candidates.MayBeDueNow"/> says whether one may be due at once.
+    /// </summary>
+    public Candidates CandidatesFor(IEnumerable<StoredAlert> alerts, DateTimeOffset now)
+    {
+        var route = config.Current.Route;
+        var c = new Candidates(schedule.Now);
+        foreach (var stored in alerts)
+        {
+            var alert = stored.Alert;
+            foreach (var r in route.Match(alert.Labels))
+            {
+                var groupLabels = r.GroupLabels(alert.Labels);
+                var id = r.GroupId(groupLabels);
+                c.Fingerprints.Add(unchecked((long)alert.Fingerprint));
+                c.Keys.Add(id.GroupKey);
+                c.Routes.Add(id.RouteId);
+                c.Receivers.Add(r.Receiver);
+                c.Labels.Add(LabelJson.Write(groupLabels));
+                c.Waits.Add(r.GroupWait);
+                c.MayBeDueNow |= alert.StartsAt + r.GroupWait <= now;
+            }
+        }
+        return c;
     }
 
     public void SignalDue() => signal.Set();
@@ -255,4 +281,17 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 
     private sealed record NewGroup(string Key, string RouteId, string Receiver, LabelSet Labels, DateTimeOffset Due);
+}
+
+/// <summary>Candidate memberships of alerts being written (<see cref="GroupRouter.CandidatesFor"/>), as statement parameters.</summary>
+internal sealed class Candidates(DateTimeOffset scheduleNow)
+{
+    public DateTimeOffset ScheduleNow { get; } = scheduleNow;
+    public List<long> Fingerprints { get; } = [];
+    public List<string> Keys { get; } = [];
+    public List<string> Routes { get; } = [];
+    public List<string> Receivers { get; } = [];
+    public List<string> Labels { get; } = [];
+    public List<TimeSpan> Waits { get; } = [];
+    public bool MayBeDueNow { get; set; }
 }

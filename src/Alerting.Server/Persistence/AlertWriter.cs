@@ -16,7 +16,7 @@ namespace Alerting.Persistence;
 /// A re-send that the stored row already covers (<see cref="EndsAtLag"/>) is answered at once: the
 /// <see cref="StoredAlertCache"/> proves there is nothing to write, so there is nothing to wait for.
 /// </summary>
-internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, Notifications.Dispatcher dispatcher, Grouping.ScheduleClock schedule,
+internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, Notifications.Dispatcher dispatcher,
     StoredAlertCache cache, InstanceInfo instance, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
 {
     /// <summary>The channel other instances' writes are announced on (<see cref="StoredAlertListener"/>).</summary>
@@ -158,58 +158,68 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
 
         var generation = cache.Generation;
         var now = time.GetUtcNow();
-        var changed = new List<ChangedAlert>();
         var stored = new List<(StoredAlert, DateTimeOffset, DateTimeOffset)>();
         await using var conn = await writerDb.Source.OpenConnectionAsync(ct);
-        bool dueSoon;
+        var dueSoon = false;
         Notifications.Dispatcher.Claim? claim = null;
         List<Silences.Silence> claimSilences = [];
         Notifications.FlushCommit? flushed = null;
         try
         {
-            // BEGIN and COMMIT go as statements in the batches around the work, not as round trips of their own:
-            // the transaction costs two round trips, the upsert's and the grouping's (an NpgsqlTransaction sends COMMIT alone).
+            // One statement per round writes the alerts and, in the same transaction, groups those that are new or fire
+            // again: an alert that was acknowledged is in its groups. With it, other instances drop what they remember of
+            // stored alerts (delivered at commit). BEGIN and COMMIT ride in the same batches: when nothing falls due at
+            // once, the transaction is one round trip.
+            var handOffTo = dispatcher.HandOffTo;
+            var inline = false;
             for (var i = 0; i < rounds.Count; i++)
             {
-                await UpsertRoundAsync(conn, begin: i == 0, rounds[i], now, changed, stored, ct);
-            }
-            // Grouping is part of the same transaction: an alert that was acknowledged is in its groups.
-            // With it, other instances drop what they remember of stored alerts (delivered at commit).
-            var grouping = router.Statement(changed, now, out var dueNow, notify: (WrittenChannel, instance.Name));
-            // A group this makes due at once (group_wait 0) is claimed here too, with the silences its flush needs. On the
-            // in-memory bus its flush is then decided and committed here as well (Dispatcher.DecideInline): one durable
-            // commit for the alert and its notification, and no claim of the dispatcher's, on the way to the receiver.
-            var claimNow = schedule.Now;
-            var handOffTo = dispatcher.HandOffTo;
-            var inline = dueNow && handOffTo is not null && _inlineFlush;
-            await using (var commit = new NpgsqlBatch(conn))
-            {
-                if (grouping is not null)
+                var last = i == rounds.Count - 1;
+                var candidates = router.CandidatesFor(rounds[i].Values, now);
+                await using var statements = new NpgsqlBatch(conn);
+                if (i == 0)
                 {
-                    commit.BatchCommands.Add(grouping);
+                    statements.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
                 }
-                if (dueNow)
+                statements.BatchCommands.Add(UpsertStatement(rounds[i], candidates, now, (WrittenChannel, instance.Name)));
+                // A group this may make due at once (group_wait 0) is claimed here too, with the silences its flush
+                // needs. On the in-memory bus its flush is then decided and committed here as well
+                // (Dispatcher.DecideInline): one durable commit for the alert and its notification, and no claim of
+                // the dispatcher's, on the way to the receiver.
+                var claimNow = candidates.ScheduleNow;
+                var claiming = last && candidates.MayBeDueNow;
+                inline = claiming && handOffTo is not null && _inlineFlush;
+                if (claiming)
                 {
-                    commit.BatchCommands.Add(Notifications.Dispatcher.ClaimStatement(instance.Name, claimNow));
+                    statements.BatchCommands.Add(Notifications.Dispatcher.ClaimStatement(instance.Name, claimNow));
                     var silences = new NpgsqlBatchCommand(SilenceStore.ActiveOrPendingSql);
                     silences.Parameters.Add(SilenceStore.ActiveOrPendingParameter(now));
-                    commit.BatchCommands.Add(silences);
+                    statements.BatchCommands.Add(silences);
                 }
-                if (!inline)
+                if (last && !inline)
                 {
                     // Nothing written means no transaction id, and PostgreSQL commits that without waiting for a flush.
-                    commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                    statements.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
                 }
-                await using var reader = await commit.ExecuteReaderAsync(ct);
-                dueSoon = grouping is not null && await GroupRouter.ReadDueAsync(reader, ct);
-                if (dueNow)
+                await using var reader = await statements.ExecuteReaderAsync(ct);
+                // BEGIN returns no rows; the upsert's rows come first.
+                while (reader.FieldCount == 0 && await reader.NextResultAsync(ct))
+                {
+                }
+                while (await reader.ReadAsync(ct))
+                {
+                    var fingerprint = unchecked((ulong)reader.GetInt64(0));
+                    stored.Add((rounds[i][fingerprint], reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2)));
+                    dueSoon |= reader.GetBoolean(3);
+                }
+                if (claiming)
                 {
                     await reader.NextResultAsync(ct);
                     claim = await Notifications.Dispatcher.ReadClaimAsync(reader, claimNow, ct);
                     await reader.NextResultAsync(ct);
                     claimSilences = await SilenceStore.ReadActiveOrPendingAsync(reader, ct);
                 }
-                // A failed COMMIT shows when its result is reached.
+                // A failed statement or COMMIT shows when its result is reached.
                 while (await reader.NextResultAsync(ct))
                 {
                 }
@@ -235,7 +245,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         }
         if (dueSoon && (claim is null || claim.Groups.Count >= Notifications.Dispatcher.BatchSize))
         {
-            // Due groups the claim did not cover.
+            // Due groups the claim did not cover, or a start that merged earlier than the alert said.
             router.SignalDue();
         }
     }
@@ -305,11 +315,19 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         }
     }
 
+    /// <summary>
+    /// Upsert and grouping in one statement. The merge follows Alertmanager's rules; an end that only moved forward a
+    /// little is left as stored (<see cref="EndsAtLag"/>, the same rule in C#). Of the written alerts, the new ones and
+    /// those firing again join the candidate groups (<see cref="GroupRouter.CandidatesFor"/>); as in
+    /// <see cref="GroupRouter.Statement"/>, groups are made if missing (first flush after group_wait from the stored
+    /// start, or at once), memberships, acknowledgement resets and history are written, lifecycle events first.
+    /// Each input row answers: its stored start and end, and whether a new group is due now.
+    /// </summary>
     private const string UpsertSql = """
         WITH i AS (
             SELECT * FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[],
-                                 $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::jsonb[])
-                AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra)
+                                 $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::jsonb[]) WITH ORDINALITY
+                AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, ord)
         ), m AS (
             SELECT i.*, s.fingerprint IS NULL AS is_new,
                    s.annotations AS s_ann, s.starts_at AS s_starts, s.ends_at AS s_ends, s.generator_url AS s_gen,
@@ -318,7 +336,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                        OR (i.starts > s.starts_at AND i.starts < s.ends_at))) AS is_overlap
             FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp
         ), merged AS (
-            SELECT fp, labels, ann, gen, upd, timeout, source, extra, is_new,
+            SELECT fp, ord, labels, ann, gen, upd, timeout, source, extra, is_new,
                    s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra,
                    CASE WHEN is_overlap AND s_starts < starts THEN s_starts ELSE starts END AS starts,
                    CASE
@@ -328,13 +346,11 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                        ELSE ends
                    END AS ends
             FROM m
-        )
-        , written AS (
+        ), written AS (
             INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra, state, state_changed_at)
             SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, 'pending', $11 FROM merged
             WHERE is_new OR (ann, starts, gen, timeout, source, extra)
                   IS DISTINCT FROM (s_ann, s_starts, s_gen, s_timeout, s_source, s_extra)
-               -- An end that only moved forward a little is left as stored (EndsAtLag, the same rule in C#).
                OR NOT (ends = s_ends
                        OR (s_ends > $11 AND ends > s_ends AND ends - s_ends <= $12 AND ends - s_ends <= (ends - $11) / 4))
             ON CONFLICT (fingerprint) DO UPDATE SET
@@ -344,15 +360,55 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                 -- A resolved alert that fires again starts a new life: pending until its group flushes.
                 state = CASE WHEN a.ends_at <= $11 AND EXCLUDED.ends_at > $11 THEN 'pending' ELSE a.state END,
                 state_changed_at = CASE WHEN a.ends_at <= $11 AND EXCLUDED.ends_at > $11 THEN $11 ELSE a.state_changed_at END
-            RETURNING fingerprint, labels, starts_at, ends_at
+            RETURNING fingerprint, starts_at, ends_at
+        ), r AS (
+            SELECT m.ord, m.fp, w.fingerprint IS NOT NULL AS wrote, coalesce(w.starts_at, m.s_starts) AS starts,
+                   coalesce(w.ends_at, m.s_ends) AS ends, m.is_new, m.s_ends AS prev_ends
+            FROM merged m LEFT JOIN written w ON w.fingerprint = m.fp
+        ), life AS (
+            SELECT ord, fp, starts,
+                   CASE WHEN is_new THEN CASE WHEN ends > $11 THEN 'received' ELSE 'received_resolved' END
+                        WHEN prev_ends <= $11 AND ends > $11 THEN 'refired'
+                        WHEN prev_ends > $11 AND ends <= $11 THEN 'resolved' END AS event,
+                   is_new OR (prev_ends <= $11 AND ends > $11) AS joins
+            FROM r WHERE wrote
+        ), cand AS (
+            SELECT t.k, t.rt, t.rc, t.gl, t.f,
+                   CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due
+            FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
+            JOIN life l ON l.fp = t.f AND l.joins
+        ), g AS (
+            INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
+            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, $11 FROM cand GROUP BY k, rt
+            ON CONFLICT (group_key, route_id) DO NOTHING
+            RETURNING next_flush_at
+        ), mem AS (
+            INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
+            SELECT k, rt, f, $11 FROM cand
+            ON CONFLICT DO NOTHING
+            RETURNING group_key, route_id, fingerprint
+        ), ack AS (
+            -- A new alert in an acknowledged group needs attention again.
+            UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
+            WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem) AND acknowledged_at IS NOT NULL
+        ), ev AS (
+            INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+            SELECT f, $11, e, gk, d FROM (
+                SELECT fp AS f, event AS e, NULL::text AS gk, CASE WHEN event = 'resolved' THEN 'resolved by its sender' END AS d, ord AS o
+                FROM life WHERE event IS NOT NULL
+                UNION ALL
+                SELECT fingerprint, 'grouped', group_key, NULL, 9223372036854775807 FROM mem
+            ) x ORDER BY o
+        ), n AS (
+            SELECT pg_notify($21, $22) WHERE EXISTS (SELECT 1 FROM written)
         )
-        -- Every input row: what is stored once this statement is done, and for written rows what routing needs.
-        SELECT m.fp, w.fingerprint IS NOT NULL, w.labels, coalesce(w.starts_at, m.s_starts), coalesce(w.ends_at, m.s_ends), m.is_new, m.s_ends
-        FROM merged m LEFT JOIN written w ON w.fingerprint = m.fp
+        SELECT r.fp, r.starts, r.ends,
+               (SELECT coalesce(bool_or(next_flush_at <= $20), false) FROM g), (SELECT count(*) FROM n)
+        FROM r
         """;
 
-    private static async Task UpsertRoundAsync(NpgsqlConnection conn, bool begin, Dictionary<ulong, StoredAlert> round, DateTimeOffset now,
-        List<ChangedAlert> changed, List<(StoredAlert, DateTimeOffset, DateTimeOffset)> stored, CancellationToken ct)
+    private static NpgsqlBatchCommand UpsertStatement(Dictionary<ulong, StoredAlert> round, Candidates candidates, DateTimeOffset now,
+        (string Channel, string Payload) notify)
     {
         var alerts = round.Values;
         var n = alerts.Count;
@@ -384,43 +440,34 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         }
 
         var cmd = new NpgsqlBatchCommand(UpsertSql);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = fp, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = labels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ann, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = starts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ends, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = gen, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = upd, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = timeout, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = source, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = extra, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(Array(fp, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(Array(labels, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(Array(ann, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(Array(starts, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(Array(ends, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(Array(gen, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(upd, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(Array(timeout, NpgsqlDbType.Boolean));
+        cmd.Parameters.Add(Array(source, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(extra, NpgsqlDbType.Jsonb));
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = EndsAtLag.MaxLag, NpgsqlDbType = NpgsqlDbType.Interval });
-        await using var batch = new NpgsqlBatch(conn);
-        if (begin)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        }
-        batch.BatchCommands.Add(cmd);
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        // BEGIN returns no rows; the upsert's are the batch's only ones.
-        do
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var fingerprint = unchecked((ulong)reader.GetInt64(0));
-                var storedStarts = reader.GetFieldValue<DateTimeOffset>(3);
-                var storedEnds = reader.GetFieldValue<DateTimeOffset>(4);
-                stored.Add((round[fingerprint], storedStarts, storedEnds));
-                if (reader.GetBoolean(1))
-                {
-                    changed.Add(new ChangedAlert(fingerprint, LabelJson.Read(reader.GetString(2)), storedStarts, storedEnds,
-                        reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
-                }
-            }
-        }
-        while (await reader.NextResultAsync(ct));
+        cmd.Parameters.Add(Array(candidates.Fingerprints.ToArray(), NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(Array(candidates.Keys.ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(candidates.Routes.ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(candidates.Receivers.ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(candidates.Labels.ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(Array(candidates.Waits.ToArray(), NpgsqlDbType.Interval));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = candidates.ScheduleNow.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        // Due on the schedule's clock; PostgreSQL rounds to microseconds, possibly up: allow for it.
+        cmd.Parameters.Add(new NpgsqlParameter { Value = candidates.ScheduleNow.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Channel, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Payload, NpgsqlDbType = NpgsqlDbType.Text });
+        return cmd;
     }
+
+    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 
     private sealed class WriteRequest(IReadOnlyList<StoredAlert> alerts)
     {
