@@ -18,36 +18,15 @@ namespace Alerting.Grouping;
 internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, ScheduleClock schedule, ILogger<GroupRouter> log)
 {
     /// <summary>
-    /// Records groups, memberships and lifecycle events for written alerts. Returns true when a new group is due now.
-    /// Only a new alert or one that fires again is grouped: any other written alert is in its groups already
-    /// (reconciliation, with <paramref name="all"/>, regroups every alert after a reload).
+    /// Puts stored alerts into the groups the running routes give them (reconciliation): groups are made if missing,
+    /// memberships, acknowledgement resets and "grouped" history are written, in one statement. Returns true when a
+    /// new group is due now. Ingestion does the same for the alerts it writes, in its own statement (<see cref="CandidatesFor"/>).
     /// </summary>
-    public async Task<bool> RouteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, CancellationToken ct,
-        bool all = false)
+    private async Task<bool> RegroupAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredGroupable> alerts, DateTimeOffset now, CancellationToken ct)
     {
-        if (Statement(changed, now, all) is not { } statement)
+        if (alerts.Count == 0)
         {
             return false;
-        }
-        await using var batch = new NpgsqlBatch(conn, tx) { BatchCommands = { statement } };
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        return await ReadDueAsync(reader, ct);
-    }
-
-    /// <summary>Reads the answer of <see cref="Statement"/>: whether a new group is due now.</summary>
-    public static async Task<bool> ReadDueAsync(NpgsqlDataReader reader, CancellationToken ct) => await reader.ReadAsync(ct) && reader.GetBoolean(0);
-
-    /// <summary>
-    /// The one statement that records groups, memberships and events for written alerts (see <see cref="RouteAsync"/>),
-    /// for a caller to run in its own batch; null when there is nothing to write. Its single row says whether a new
-    /// group is due now (<see cref="ReadDueAsync"/>).
-    /// </summary>
-    public NpgsqlBatchCommand? Statement(IReadOnlyList<ChangedAlert> changed, DateTimeOffset now, bool all = false,
-        (string Channel, string Payload)? notify = null)
-    {
-        if (changed.Count == 0)
-        {
-            return null;
         }
         var route = config.Current.Route;
         // Alert times are compared on the instance's clock; flushes are scheduled on the schedule's.
@@ -56,31 +35,8 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         var memberKeys = new List<string>();
         var memberRoutes = new List<string>();
         var memberFps = new List<long>();
-        var events = new EventBatch();
-        foreach (var alert in changed)
+        foreach (var alert in alerts)
         {
-            var fp = unchecked((long)alert.Fingerprint);
-            var firing = alert.EndsAt > now;
-            if (alert.IsNew)
-            {
-                events.Add(fp, now, firing ? "received" : "received_resolved", null, null);
-            }
-            else if (alert.PreviousEndsAt <= now && firing)
-            {
-                events.Add(fp, now, "refired", null, null);
-            }
-            else
-            {
-                if (alert.PreviousEndsAt > now && !firing)
-                {
-                    events.Add(fp, now, "resolved", null, "resolved by its sender");
-                }
-                if (!all)
-                {
-                    continue;
-                }
-            }
-
             foreach (var r in route.Match(alert.Labels))
             {
                 var groupLabels = r.GroupLabels(alert.Labels);
@@ -93,18 +49,15 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
                 }
                 memberKeys.Add(id.GroupKey);
                 memberRoutes.Add(id.RouteId);
-                memberFps.Add(fp);
+                memberFps.Add(alert.Fingerprint);
             }
         }
-
-        if (groups.Count == 0 && events.Count == 0 && notify is null)
+        if (groups.Count == 0)
         {
-            return null;
+            return false;
         }
-        // One statement, one round trip: groups, memberships, acknowledgements reset, history, and the
-        // announcement to other instances. Events keep their order: lifecycle first, then "grouped".
         var list = groups.Values.ToList();
-        var cmd = new NpgsqlBatchCommand("""
+        await using var cmd = new NpgsqlCommand("""
             WITH g AS (
                 INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
                 SELECT k, r, rc, gl, d, false, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(k, r, rc, gl, d)
@@ -112,7 +65,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
                 RETURNING next_flush_at
             ), m AS (
                 INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
-                SELECT k, r, f, $6 FROM unnest($7::text[], $17::text[], $8::bigint[]) AS t(k, r, f)
+                SELECT k, r, f, $6 FROM unnest($7::text[], $10::text[], $8::bigint[]) AS t(k, r, f)
                 ON CONFLICT DO NOTHING
                 RETURNING group_key, route_id, fingerprint
             ), ack AS (
@@ -121,17 +74,10 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
                 WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM m) AND acknowledged_at IS NOT NULL
             ), ev AS (
                 INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
-                SELECT f, a, e, gk, d FROM (
-                    SELECT f, a, e, gk, d, o FROM unnest($9::bigint[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])
-                        WITH ORDINALITY AS t(f, a, e, gk, d, o)
-                    UNION ALL
-                    SELECT fingerprint, $6, 'grouped', group_key, NULL, 9223372036854775807 FROM m
-                ) x ORDER BY o
-            ), n AS (
-                SELECT pg_notify($15, $16) WHERE $16 IS NOT NULL
+                SELECT fingerprint, $6, 'grouped', group_key, NULL FROM m
             )
-            SELECT (SELECT coalesce(bool_or(next_flush_at <= $14), false) FROM g), (SELECT count(*) FROM n)
-            """);
+            SELECT coalesce(bool_or(next_flush_at <= $9), false) FROM g
+            """, conn, tx);
         cmd.Parameters.Add(Array(list.Select(g => g.Key).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Array(list.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Array(list.Select(g => g.Receiver).ToArray(), NpgsqlDbType.Text));
@@ -140,19 +86,17 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(Array(memberKeys.ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Array(memberFps.ToArray(), NpgsqlDbType.Bigint));
-        events.AddParameters(cmd);
         // Due on the schedule's clock; PostgreSQL rounds to microseconds, possibly up: allow for it.
         cmd.Parameters.Add(new NpgsqlParameter { Value = scheduleNow.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = notify?.Channel ?? "", NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)notify?.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(Array(memberRoutes.ToArray(), NpgsqlDbType.Text));
-        return cmd;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) && reader.GetBoolean(0);
     }
 
     /// <summary>
     /// Every group each alert would join if it turns out new or firing again, for the ingestion statement
     /// (<see cref="Persistence.AlertWriter"/>), which learns that as it writes: it keeps only those alerts' rows, records
-    /// their groups, memberships and events as <see cref="Statement"/> does, and dates each new group's first flush
+    /// their groups, memberships and events, and dates each new group's first flush
     /// from the stored start. <see cref="Candidates.MayBeDueNow"/> says whether one may be due at once.
     /// </summary>
     public Candidates CandidatesFor(IEnumerable<StoredAlert> alerts, DateTimeOffset now)
@@ -255,7 +199,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             dropped.AddRange(stale.Select(s => s.Fingerprint));
         }
 
-        var regroup = new List<ChangedAlert>();
+        var regroup = new List<StoredGroupable>();
         await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1 OR fingerprint = ANY($2)", conn, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -263,12 +207,10 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var end = reader.GetFieldValue<DateTimeOffset>(3);
-                // Not new and not a state change: only the grouping is wanted, without lifecycle events.
-                regroup.Add(new ChangedAlert(unchecked((ulong)reader.GetInt64(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), end, false, end));
+                regroup.Add(new StoredGroupable(reader.GetInt64(0), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
             }
         }
-        var dueNow = await RouteAsync(conn, tx, regroup, now, ct, all: true);
+        var dueNow = await RegroupAsync(conn, tx, regroup, now, ct);
         await tx.CommitAsync(ct);
         if (dueNow)
         {
@@ -279,6 +221,9 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
 
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
         new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
+
+    /// <summary>A stored alert as grouping needs it (the fingerprint as stored, signed).</summary>
+    private sealed record StoredGroupable(long Fingerprint, LabelSet Labels, DateTimeOffset StartsAt);
 
     private sealed record NewGroup(string Key, string RouteId, string Receiver, LabelSet Labels, DateTimeOffset Due);
 }

@@ -318,9 +318,9 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
     /// <summary>
     /// Upsert and grouping in one statement. The merge follows Alertmanager's rules; an end that only moved forward a
     /// little is left as stored (<see cref="EndsAtLag"/>, the same rule in C#). Of the written alerts, the new ones and
-    /// those firing again join the candidate groups (<see cref="GroupRouter.CandidatesFor"/>); as in
-    /// <see cref="GroupRouter.Statement"/>, groups are made if missing (first flush after group_wait from the stored
-    /// start, or at once), memberships, acknowledgement resets and history are written, lifecycle events first.
+    /// those firing again join the candidate groups (<see cref="GroupRouter.CandidatesFor"/>): groups are made if missing
+    /// (first flush after group_wait from the stored start, or at once, as Alertmanager does for an alert older than
+    /// group_wait), memberships, acknowledgement resets and history are written, lifecycle events first.
     /// Each input row answers: its stored start and end, and whether a new group is due now.
     /// </summary>
     private const string UpsertSql = """
@@ -476,9 +476,6 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
-
-/// <summary>An alert row the upsert actually wrote, with its end time before the write (null when new).</summary>
-internal sealed record ChangedAlert(ulong Fingerprint, Labels.LabelSet Labels, DateTimeOffset StartsAt, DateTimeOffset EndsAt, bool IsNew, DateTimeOffset? PreviousEndsAt);
 
 /// <summary>The database cannot take writes now; the API answers 503 with Retry-After.</summary>
 internal sealed class StoreUnavailableException(string message, Exception? inner) : Exception(message, inner);
