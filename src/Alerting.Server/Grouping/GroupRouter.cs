@@ -97,15 +97,17 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// Every group each alert would join if it turns out new or firing again, for the ingestion statement
     /// (<see cref="Persistence.AlertWriter"/>), which learns that as it writes: it keeps only those alerts' rows, records
     /// their groups, memberships and events, and dates each new group's first flush
-    /// from the stored start. <see cref="Candidates.MayBeDueNow"/> says whether one may be due at once.
+    /// from the stored start. <see cref="Candidates.MayBeDueNow"/> says whether one may be due at once: only an alert
+    /// not <paramref name="knownFiring"/> can join a group, and only one older than its group_wait makes it due at once.
     /// </summary>
-    public Candidates CandidatesFor(IEnumerable<StoredAlert> alerts, DateTimeOffset now)
+    public Candidates CandidatesFor(IEnumerable<StoredAlert> alerts, DateTimeOffset now, Func<ulong, bool> knownFiring)
     {
         var route = config.Current.Route;
         var c = new Candidates(schedule.Now);
         foreach (var stored in alerts)
         {
             var alert = stored.Alert;
+            var mayJoin = !knownFiring(alert.Fingerprint);
             foreach (var r in route.Match(alert.Labels))
             {
                 var groupLabels = r.GroupLabels(alert.Labels);
@@ -116,7 +118,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
                 c.Receivers.Add(r.Receiver);
                 c.Labels.Add(LabelJson.Write(groupLabels));
                 c.Waits.Add(r.GroupWait);
-                c.MayBeDueNow |= alert.StartsAt + r.GroupWait <= now;
+                c.MayBeDueNow |= mayJoin && alert.StartsAt + r.GroupWait <= now;
             }
         }
         return c;

@@ -43,7 +43,13 @@ internal sealed class Dispatcher(
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
 
     /// <summary>Claims made by the ingestion writer in its own transaction (<see cref="Offer"/>), waiting for a pass.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(Claim Claim, List<Silence> Silences)> _offered = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Claim Claim, List<Silence> Silences, DateTimeOffset ClaimedAt)> _offered = new();
+
+    /// <summary>
+    /// The lease owner of the writer's claims: a failed pass frees the dispatcher's own claims (<see cref="ReleaseClaimsAsync"/>),
+    /// not these, which may still be waiting to be flushed.
+    /// </summary>
+    public static string WriterClaimOwner(string instance) => instance + "/writer";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -95,13 +101,9 @@ internal sealed class Dispatcher(
     /// </summary>
     private async Task ReleaseClaimsAsync(CancellationToken ct)
     {
-        // Claims the writer offered are freed with the rest. Offers that come in meanwhile may be for groups freed
-        // here: those are dropped too, and such a group waits for its lease, at worst; it never flushes twice.
-        _offered.Clear();
         await using var cmd = db.CreateCommand("UPDATE aggregation_groups SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
         var released = await cmd.ExecuteNonQueryAsync(ct);
-        _offered.Clear();
         if (released > 0)
         {
             log.LogInformation("Released {Count} groups claimed by a failed dispatch pass", released);
@@ -143,9 +145,9 @@ internal sealed class Dispatcher(
     /// silences it read there, and wakes the dispatcher to flush them: a new group due at once (group_wait 0) then
     /// costs no claim of its own. The groups are leased to this instance like any claim's.
     /// </summary>
-    public void Offer(Claim claim, List<Silence> silenceList)
+    public void Offer(Claim claim, List<Silence> silenceList, DateTimeOffset claimedAt)
     {
-        _offered.Enqueue((claim, silenceList));
+        _offered.Enqueue((claim, silenceList, claimedAt));
         signal.Set();
     }
 
@@ -155,13 +157,22 @@ internal sealed class Dispatcher(
         var now = time.GetUtcNow();
         var scheduleNow = schedule.Now;
         var runtime = config.Current;
-        Claim claim;
-        List<Silence> silenceList;
-        if (_offered.TryDequeue(out var offered))
+        Claim? claim = null;
+        List<Silence> silenceList = [];
+        while (claim is null && _offered.TryDequeue(out var offered))
         {
-            (claim, silenceList) = offered;
+            // A lease may run out while its claim waits (a stuck pass): then someone else may flush those groups. Only
+            // claims well within their lease are taken; the others' groups are claimed again once their lease is over.
+            if (scheduleNow - offered.ClaimedAt < Lease / 2)
+            {
+                (claim, silenceList, _) = offered;
+            }
+            else
+            {
+                log.LogWarning("A claim of {Groups} groups waited {Waited} for a dispatch pass; left to its lease", offered.Claim.Groups.Count, scheduleNow - offered.ClaimedAt);
+            }
         }
-        else
+        if (claim is null)
         {
             // Read meanwhile on another connection: one round trip less on a notification's path.
             var silencesTask = silences.ActiveOrPendingAsync(now, ct);
@@ -318,7 +329,8 @@ internal sealed class Dispatcher(
     /// <see cref="ReadClaimAsync"/>. One row per member, log entry and pending send ('m', 'l', 'o'), or one with kind
     /// NULL for a group with none. A pending send counts as told (deciding it again would send it twice), so it
     /// overrides the log entry. The locked rows are updated by ctid: joined on the key, the update was planned as a
-    /// hash join over every group (5 ms with 10k groups); the rows are locked, so their ctid holds.
+    /// hash join over every group (5 ms with 10k groups). A row changed since the statement began is locked but not
+    /// updated (its new version is not in the statement's snapshot): it is claimed by the next pass, never twice.
     /// </summary>
     public static NpgsqlBatchCommand ClaimStatement(string owner, DateTimeOffset now)
     {

@@ -164,6 +164,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         Notifications.Dispatcher.Claim? claim = null;
         List<Silences.Silence> claimSilences = [];
         Notifications.FlushCommit? flushed = null;
+        var claimedAt = DateTimeOffset.MinValue;
         try
         {
             // One statement per round writes the alerts and, in the same transaction, groups those that are new or fire
@@ -175,7 +176,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
             for (var i = 0; i < rounds.Count; i++)
             {
                 var last = i == rounds.Count - 1;
-                var candidates = router.CandidatesFor(rounds[i].Values, now);
+                var candidates = router.CandidatesFor(rounds[i].Values, now, fp => cache.KnownFiring(fp, now));
                 await using var statements = new NpgsqlBatch(conn);
                 if (i == 0)
                 {
@@ -186,12 +187,12 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                 // needs. On the in-memory bus its flush is then decided and committed here as well
                 // (Dispatcher.DecideInline): one durable commit for the alert and its notification, and no claim of
                 // the dispatcher's, on the way to the receiver.
-                var claimNow = candidates.ScheduleNow;
+                var claimNow = claimedAt = candidates.ScheduleNow;
                 var claiming = last && candidates.MayBeDueNow;
                 inline = claiming && handOffTo is not null && _inlineFlush;
                 if (claiming)
                 {
-                    statements.BatchCommands.Add(Notifications.Dispatcher.ClaimStatement(instance.Name, claimNow));
+                    statements.BatchCommands.Add(Notifications.Dispatcher.ClaimStatement(Notifications.Dispatcher.WriterClaimOwner(instance.Name), claimNow));
                     var silences = new NpgsqlBatchCommand(SilenceStore.ActiveOrPendingSql);
                     silences.Parameters.Add(SilenceStore.ActiveOrPendingParameter(now));
                     statements.BatchCommands.Add(silences);
@@ -241,7 +242,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         }
         else if (claim is { Groups.Count: > 0 })
         {
-            dispatcher.Offer(claim, claimSilences);
+            dispatcher.Offer(claim, claimSilences, claimedAt);
         }
         if (dueSoon && (claim is null || claim.Groups.Count >= Notifications.Dispatcher.BatchSize))
         {
@@ -292,8 +293,13 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         }
         catch (PostgresException e) when (work is not null && e.BatchCommand?.CommandText != "COMMIT")
         {
-            _inlineFlush = false;
-            log.LogError(e, "Writing a flush in the ingestion transaction failed; flushes are left to the dispatcher from now on");
+            // Refused as written (data, integrity, syntax, limits) it would be refused again: stop trying. A deadlock or
+            // a restarting server is passing: this batch is refused, the next tries again.
+            if (e.SqlState[..2] is "22" or "23" or "42" or "54")
+            {
+                _inlineFlush = false;
+                log.LogError(e, "Writing a flush in the ingestion transaction failed; flushes are left to the dispatcher from now on");
+            }
             throw new StoreUnavailableException("the alert store failed, nothing was stored", e);
         }
     }

@@ -43,6 +43,13 @@ internal sealed class StoredAlertCache
         return ContentHash(incoming) == stored.Content;
     }
 
+    /// <summary>
+    /// True when the alert is known stored and firing: writing it again cannot make it new or firing again, so it joins
+    /// no group. False when unknown (or the view is off).
+    /// </summary>
+    public bool KnownFiring(ulong fingerprint, DateTimeOffset now) =>
+        _enabled && _entries.TryGetValue(fingerprint, out var stored) && stored.EndsAt > now;
+
     /// <summary>Records what is stored now, unless the view was cleared since <paramref name="generation"/> was read.</summary>
     public void Remember(long generation, IEnumerable<(StoredAlert Alert, DateTimeOffset StartsAt, DateTimeOffset EndsAt)> stored)
     {
