@@ -20,105 +20,83 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// <summary>
     /// Puts stored alerts into the groups the running routes give them (reconciliation): groups are made if missing,
     /// memberships, acknowledgement resets and "grouped" history are written, in one statement. Returns true when a
-    /// new group is due now. Ingestion does the same for the alerts it writes, in its own statement (<see cref="CandidatesFor"/>).
+    /// new group is due now. Ingestion does the same for the alerts it writes, in its own statement.
     /// </summary>
-    private async Task<bool> RegroupAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StoredGroupable> alerts, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> RegroupAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(ulong, LabelSet, DateTimeOffset)> alerts, DateTimeOffset now, CancellationToken ct)
     {
-        if (alerts.Count == 0)
+        var candidates = CandidatesFor(alerts, now, _ => false);
+        if (candidates.Fingerprints.Count == 0)
         {
             return false;
         }
-        var route = config.Current.Route;
-        // Alert times are compared on the instance's clock; flushes are scheduled on the schedule's.
-        var scheduleNow = schedule.Now;
-        var groups = new Dictionary<AggregationGroupId, NewGroup>();
-        var memberKeys = new List<string>();
-        var memberRoutes = new List<string>();
-        var memberFps = new List<long>();
-        foreach (var alert in alerts)
-        {
-            foreach (var r in route.Match(alert.Labels))
-            {
-                var groupLabels = r.GroupLabels(alert.Labels);
-                var id = r.GroupId(groupLabels);
-                // Alertmanager flushes a new group at once when its first alert is older than group_wait.
-                var due = alert.StartsAt + r.GroupWait <= now ? scheduleNow : scheduleNow + r.GroupWait;
-                if (!groups.TryGetValue(id, out var g) || due < g.Due)
-                {
-                    groups[id] = new NewGroup(id.GroupKey, id.RouteId, r.Receiver, groupLabels, due);
-                }
-                memberKeys.Add(id.GroupKey);
-                memberRoutes.Add(id.RouteId);
-                memberFps.Add(alert.Fingerprint);
-            }
-        }
-        if (groups.Count == 0)
-        {
-            return false;
-        }
-        var list = groups.Values.ToList();
-        await using var cmd = new NpgsqlCommand("""
-            WITH g AS (
-                INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
-                SELECT k, r, rc, gl, d, false, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(k, r, rc, gl, d)
-                ON CONFLICT (group_key, route_id) DO NOTHING
-                RETURNING next_flush_at
-            ), m AS (
-                INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
-                SELECT k, r, f, $6 FROM unnest($7::text[], $10::text[], $8::bigint[]) AS t(k, r, f)
-                ON CONFLICT DO NOTHING
-                RETURNING group_key, route_id, fingerprint
-            ), ack AS (
-                -- A new alert in an acknowledged group needs attention again.
-                UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
-                WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM m) AND acknowledged_at IS NOT NULL
-            ), ev AS (
+        await using var cmd = new NpgsqlCommand($$"""
+            WITH cand AS (
+                SELECT t.k, t.rt, t.rc, t.gl, t.f, CASE WHEN a.starts_at + t.w <= $8 THEN $7 ELSE $7 + t.w END AS due
+                FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::interval[]) AS t(f, k, rt, rc, gl, w)
+                JOIN alerts a ON a.fingerprint = t.f
+            ), {{JoinGroupsSql("$8")}}, ev AS (
                 INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
-                SELECT fingerprint, $6, 'grouped', group_key, NULL FROM m
+                SELECT fingerprint, $8, 'grouped', group_key, NULL FROM mem
             )
             SELECT coalesce(bool_or(next_flush_at <= $9), false) FROM g
             """, conn, tx);
-        cmd.Parameters.Add(Array(list.Select(g => g.Key).ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(list.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(list.Select(g => g.Receiver).ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(list.Select(g => LabelJson.Write(g.Labels)).ToArray(), NpgsqlDbType.Jsonb));
-        cmd.Parameters.Add(Array(list.Select(g => g.Due.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        candidates.AddParameters(cmd.Parameters);
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(Array(memberKeys.ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(memberFps.ToArray(), NpgsqlDbType.Bigint));
-        // Due on the schedule's clock; PostgreSQL rounds to microseconds, possibly up: allow for it.
-        cmd.Parameters.Add(new NpgsqlParameter { Value = scheduleNow.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(Array(memberRoutes.ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(candidates.DueNowParameter());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) && reader.GetBoolean(0);
     }
 
     /// <summary>
-    /// Every group each alert would join if it turns out new or firing again, for the ingestion statement
-    /// (<see cref="Persistence.AlertWriter"/>), which learns that as it writes: it keeps only those alerts' rows, records
-    /// their groups, memberships and events, and dates each new group's first flush
-    /// from the stored start. <see cref="Candidates.MayBeDueNow"/> says whether one may be due at once: only an alert
-    /// not <paramref name="knownFiring"/> can join a group, and only one older than its group_wait makes it due at once.
+    /// The statement CTEs that put candidate memberships into groups, after a CTE <c>cand(k, rt, rc, gl, f, due)</c>
+    /// of them (from <see cref="CandidatesFor"/>, with each new group's first flush): <c>g</c> makes the groups that
+    /// are missing, returning their first flush; <c>mem</c> records the memberships that are new, returning them;
+    /// <c>ack</c> clears the acknowledgement of groups with a new member, which needs attention again.
     /// </summary>
-    public Candidates CandidatesFor(IEnumerable<StoredAlert> alerts, DateTimeOffset now, Func<ulong, bool> knownFiring)
+    /// <param name="now">The statement's parameter holding the time on the instance's clock, e.g. "$8".</param>
+    public static string JoinGroupsSql(string now) => $$"""
+        g AS (
+            INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
+            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, {{now}} FROM cand GROUP BY k, rt
+            ON CONFLICT (group_key, route_id) DO NOTHING
+            RETURNING next_flush_at
+        ), mem AS (
+            INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
+            SELECT k, rt, f, {{now}} FROM cand
+            ON CONFLICT DO NOTHING
+            RETURNING group_key, route_id, fingerprint
+        ), ack AS (
+            UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
+            WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem) AND acknowledged_at IS NOT NULL
+        )
+        """;
+
+    /// <summary>
+    /// Every group each alert would join, by the running routes. Ingestion (<see cref="Persistence.AlertWriter"/>) keeps
+    /// only those of alerts it wrote as new or firing again, and dates each new group's first flush from the stored
+    /// start. <see cref="Candidates.MayBeDueNow"/> says whether one may be due at once: only an alert not
+    /// <paramref name="knownFiring"/> can join a group, and only one older than its group_wait makes it due at once.
+    /// </summary>
+    public Candidates CandidatesFor(IEnumerable<(ulong Fingerprint, LabelSet Labels, DateTimeOffset StartsAt)> alerts, DateTimeOffset now,
+        Func<ulong, bool> knownFiring)
     {
         var route = config.Current.Route;
         var c = new Candidates(schedule.Now);
-        foreach (var stored in alerts)
+        foreach (var (fingerprint, labels, startsAt) in alerts)
         {
-            var alert = stored.Alert;
-            var mayJoin = !knownFiring(alert.Fingerprint);
-            foreach (var r in route.Match(alert.Labels))
+            var mayJoin = !knownFiring(fingerprint);
+            foreach (var r in route.Match(labels))
             {
-                var groupLabels = r.GroupLabels(alert.Labels);
+                var groupLabels = r.GroupLabels(labels);
                 var id = r.GroupId(groupLabels);
-                c.Fingerprints.Add(unchecked((long)alert.Fingerprint));
+                c.Fingerprints.Add(unchecked((long)fingerprint));
                 c.Keys.Add(id.GroupKey);
                 c.Routes.Add(id.RouteId);
                 c.Receivers.Add(r.Receiver);
                 c.Labels.Add(LabelJson.Write(groupLabels));
                 c.Waits.Add(r.GroupWait);
-                c.MayBeDueNow |= mayJoin && alert.StartsAt + r.GroupWait <= now;
+                // Alertmanager flushes a new group at once when its first alert is older than group_wait.
+                c.MayBeDueNow |= mayJoin && startsAt + r.GroupWait <= now;
             }
         }
         return c;
@@ -201,7 +179,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             dropped.AddRange(stale.Select(s => s.Fingerprint));
         }
 
-        var regroup = new List<StoredGroupable>();
+        var regroup = new List<(ulong, LabelSet, DateTimeOffset)>();
         await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1 OR fingerprint = ANY($2)", conn, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -209,7 +187,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                regroup.Add(new StoredGroupable(reader.GetInt64(0), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
+                regroup.Add((unchecked((ulong)reader.GetInt64(0)), LabelJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
             }
         }
         var dueNow = await RegroupAsync(conn, tx, regroup, now, ct);
@@ -223,11 +201,6 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
 
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
         new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
-
-    /// <summary>A stored alert as grouping needs it (the fingerprint as stored, signed).</summary>
-    private sealed record StoredGroupable(long Fingerprint, LabelSet Labels, DateTimeOffset StartsAt);
-
-    private sealed record NewGroup(string Key, string RouteId, string Receiver, LabelSet Labels, DateTimeOffset Due);
 }
 
 /// <summary>Candidate memberships of alerts being written (<see cref="GroupRouter.CandidatesFor"/>), as statement parameters.</summary>
@@ -241,4 +214,26 @@ internal sealed class Candidates(DateTimeOffset scheduleNow)
     public List<string> Labels { get; } = [];
     public List<TimeSpan> Waits { get; } = [];
     public bool MayBeDueNow { get; set; }
+
+    /// <summary>
+    /// Adds, in this order, the six arrays <c>cand</c> unnests (fingerprint, key, route, receiver, group labels, group_wait)
+    /// and the time on the schedule's clock its first flushes are dated from.
+    /// </summary>
+    public void AddParameters(NpgsqlParameterCollection parameters)
+    {
+        parameters.Add(Array(Fingerprints.ToArray(), NpgsqlDbType.Bigint));
+        parameters.Add(Array(Keys.ToArray(), NpgsqlDbType.Text));
+        parameters.Add(Array(Routes.ToArray(), NpgsqlDbType.Text));
+        parameters.Add(Array(Receivers.ToArray(), NpgsqlDbType.Text));
+        parameters.Add(Array(Labels.ToArray(), NpgsqlDbType.Jsonb));
+        parameters.Add(Array(Waits.ToArray(), NpgsqlDbType.Interval));
+        parameters.Add(new NpgsqlParameter { Value = ScheduleNow.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+    }
+
+    /// <summary>What a new group's first flush is compared with to tell it is due now; PostgreSQL rounds to microseconds, possibly up.</summary>
+    public NpgsqlParameter DueNowParameter() =>
+        new() { Value = ScheduleNow.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 }

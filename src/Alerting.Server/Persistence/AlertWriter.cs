@@ -176,7 +176,8 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
             for (var i = 0; i < rounds.Count; i++)
             {
                 var last = i == rounds.Count - 1;
-                var candidates = router.CandidatesFor(rounds[i].Values, now, fp => cache.KnownFiring(fp, now));
+                var candidates = router.CandidatesFor(rounds[i].Values.Select(s => (s.Alert.Fingerprint, s.Alert.Labels, s.Alert.StartsAt)), now,
+                    fp => cache.KnownFiring(fp, now));
                 await using var statements = new NpgsqlBatch(conn);
                 if (i == 0)
                 {
@@ -329,7 +330,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
     /// group_wait), memberships, acknowledgement resets and history are written, lifecycle events first.
     /// Each input row answers: its stored start and end, and whether a new group is due now.
     /// </summary>
-    private const string UpsertSql = """
+    private static readonly string UpsertSql = $$"""
         WITH i AS (
             SELECT * FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[],
                                  $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::jsonb[]) WITH ORDINALITY
@@ -383,21 +384,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                    CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due
             FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
             JOIN life l ON l.fp = t.f AND l.joins
-        ), g AS (
-            INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
-            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, $11 FROM cand GROUP BY k, rt
-            ON CONFLICT (group_key, route_id) DO NOTHING
-            RETURNING next_flush_at
-        ), mem AS (
-            INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
-            SELECT k, rt, f, $11 FROM cand
-            ON CONFLICT DO NOTHING
-            RETURNING group_key, route_id, fingerprint
-        ), ack AS (
-            -- A new alert in an acknowledged group needs attention again.
-            UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
-            WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem) AND acknowledged_at IS NOT NULL
-        ), ev AS (
+        ), {{GroupRouter.JoinGroupsSql("$11")}}, ev AS (
             INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
             SELECT f, $11, e, gk, d FROM (
                 SELECT fp AS f, event AS e, NULL::text AS gk, CASE WHEN event = 'resolved' THEN 'resolved by its sender' END AS d, ord AS o
@@ -458,15 +445,8 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         cmd.Parameters.Add(Array(extra, NpgsqlDbType.Jsonb));
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = EndsAtLag.MaxLag, NpgsqlDbType = NpgsqlDbType.Interval });
-        cmd.Parameters.Add(Array(candidates.Fingerprints.ToArray(), NpgsqlDbType.Bigint));
-        cmd.Parameters.Add(Array(candidates.Keys.ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(candidates.Routes.ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(candidates.Receivers.ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(candidates.Labels.ToArray(), NpgsqlDbType.Jsonb));
-        cmd.Parameters.Add(Array(candidates.Waits.ToArray(), NpgsqlDbType.Interval));
-        cmd.Parameters.Add(new NpgsqlParameter { Value = candidates.ScheduleNow.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        // Due on the schedule's clock; PostgreSQL rounds to microseconds, possibly up: allow for it.
-        cmd.Parameters.Add(new NpgsqlParameter { Value = candidates.ScheduleNow.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        candidates.AddParameters(cmd.Parameters);
+        cmd.Parameters.Add(candidates.DueNowParameter());
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Channel, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Payload, NpgsqlDbType = NpgsqlDbType.Text });
         return cmd;
