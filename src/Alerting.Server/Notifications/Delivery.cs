@@ -170,14 +170,29 @@ internal sealed class Delivery(
         }
         // A slow or hanging destination gets a few attempts at a time; the rest wait here, not in the bus's slots.
         var gate = _gates.GetOrAdd(prepared.Target.Destination, _ => new Gate());
+        var release = false;
         lock (gate)
         {
             if (gate.Running >= PerDestination)
             {
-                gate.Waiting.Enqueue((row, prepared));
-                return Outcome.Queued;
+                // Once shutdown began nothing releases the waiting line again (ReleaseWaiting ran, under this lock):
+                // a row that would wait goes back now, for the next instance.
+                if (!lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    gate.Waiting.Enqueue((row, prepared));
+                    return Outcome.Queued;
+                }
+                release = true;
             }
-            gate.Running++;
+            else
+            {
+                gate.Running++;
+            }
+        }
+        if (release)
+        {
+            await ReleaseAsync(id, CancellationToken.None);
+            return Outcome.Done;
         }
         try
         {
@@ -276,7 +291,11 @@ internal sealed class Delivery(
         ReleaseWaiting();
         try
         {
-            await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken);
+            // Hand-offs may start more background work while the first ones finish: wait until none is left.
+            while (!_background.IsEmpty)
+            {
+                await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken);
+            }
         }
         catch (OperationCanceledException)
         {

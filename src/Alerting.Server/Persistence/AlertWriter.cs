@@ -17,7 +17,7 @@ namespace Alerting.Persistence;
 /// <see cref="StoredAlertCache"/> proves there is nothing to write, so there is nothing to wait for.
 /// </summary>
 internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, Notifications.Dispatcher dispatcher,
-    StoredAlertCache cache, InstanceInfo instance, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
+    StoredAlertCache cache, InstanceInfo instance, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
 {
     /// <summary>The channel other instances' writes are announced on (<see cref="StoredAlertListener"/>).</summary>
     internal const string WrittenChannel = "alerting_alerts_written";
@@ -189,7 +189,9 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                 // (Dispatcher.DecideInline): one durable commit for the alert and its notification, and no claim of
                 // the dispatcher's, on the way to the receiver.
                 var claimNow = claimedAt = candidates.ScheduleNow;
-                var claiming = last && candidates.MayBeDueNow;
+                // Not once shutdown began: the dispatcher and delivery stop before the writer, and a claim nobody flushes
+                // would hold its groups for a lease; unclaimed, the next instance flushes them at once.
+                var claiming = last && candidates.MayBeDueNow && !lifetime.ApplicationStopping.IsCancellationRequested;
                 inline = claiming && handOffTo is not null && _inlineFlush;
                 if (claiming)
                 {
