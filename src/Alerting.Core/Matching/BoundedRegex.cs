@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Alerting.Matching;
 
 /// <summary>
-/// A fully anchored regex whose evaluations are cut off by <see cref="Matcher.RegexTimeout"/>.
+/// A fully anchored regex whose evaluations are cut off by a timeout (<see cref="Matcher.RegexTimeout"/> by default).
 /// </summary>
 /// <remarks>
 /// It runs on .NET's backtracking engine, whose timeout is checked as it goes. The non-backtracking engine
@@ -11,17 +11,23 @@ namespace Alerting.Matching;
 /// honour the timeout: <c>(.*a.{100}){10}b</c> against 16,000 characters ran 5.6 s, and <c>(.*a.{600}){3}b</c>
 /// ran 36–42 s, with a 100 ms timeout (.NET 10, measured). A timed-out evaluation counts as no match, and the
 /// pattern is then not run again on inputs at least as long: one evil silence must not cost 100 ms per alert.
+/// The timeout is wall-clock time, so a thread paused by a garbage collection or a busy machine can run out of it
+/// on a harmless input: a cut-off evaluation is run once more before it counts, or one pause would disable the
+/// pattern (a silence, a route) for every input at least as long, for good.
 /// </remarks>
 public sealed class BoundedRegex
 {
-    private readonly Regex _regex;
+    private readonly Func<string, bool> _isMatch;
     private int _shortestTimedOut = int.MaxValue;
 
-    private BoundedRegex(Regex regex) => _regex = regex;
+    internal BoundedRegex(Func<string, bool> isMatch) => _isMatch = isMatch;
 
     /// <summary>Compiles <paramref name="pattern"/> anchored at both ends; throws <see cref="MatcherException"/>
     /// for invalid patterns and for the features RE2 (Go) lacks: backreferences, lookarounds, atomic groups.</summary>
-    public static BoundedRegex Compile(string pattern)
+    public static BoundedRegex Compile(string pattern) => Compile(pattern, Matcher.RegexTimeout);
+
+    /// <inheritdoc cref="Compile(string)"/>
+    public static BoundedRegex Compile(string pattern, TimeSpan timeout)
     {
         // \z, not $: .NET's $ also matches before a final newline, Go's does not.
         var anchored = "^(?:" + pattern + ")\\z";
@@ -29,7 +35,7 @@ public sealed class BoundedRegex
         {
             // Built only to reject what RE2 rejects; it is lazy, so this costs little.
             _ = new Regex(anchored, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
-            return new BoundedRegex(new Regex(anchored, RegexOptions.CultureInvariant, Matcher.RegexTimeout));
+            return new BoundedRegex(new Regex(anchored, RegexOptions.CultureInvariant, timeout).IsMatch);
         }
         catch (ArgumentException e)
         {
@@ -49,19 +55,22 @@ public sealed class BoundedRegex
         {
             return false;
         }
-        try
+        for (var attempt = 0; attempt < 2; attempt++)
         {
-            return _regex.IsMatch(value);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            timedOut = true;
-            int seen;
-            while (value.Length < (seen = Volatile.Read(ref _shortestTimedOut))
-                && Interlocked.CompareExchange(ref _shortestTimedOut, value.Length, seen) != seen)
+            try
+            {
+                return _isMatch(value);
+            }
+            catch (RegexMatchTimeoutException)
             {
             }
-            return false;
         }
+        timedOut = true;
+        int seen;
+        while (value.Length < (seen = Volatile.Read(ref _shortestTimedOut))
+            && Interlocked.CompareExchange(ref _shortestTimedOut, value.Length, seen) != seen)
+        {
+        }
+        return false;
     }
 }

@@ -10,7 +10,7 @@ namespace Alerting.Matching;
 public sealed class Matcher : IEquatable<Matcher>
 {
     /// <summary>Upper bound for one regex evaluation. A timed-out match counts as no match.</summary>
-    public static TimeSpan RegexTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Counts regex evaluations cut off by <see cref="RegexTimeout"/>; exported as a metric.</summary>
     public static long RegexTimeouts => Interlocked.Read(ref s_regexTimeouts);
@@ -47,6 +47,12 @@ public sealed class Matcher : IEquatable<Matcher>
         }
         return new Matcher(type, name, value, regex);
     }
+
+    /// <summary>A regex matcher on a regex of its own, not the shared one of its pattern (tests with their own timeout).</summary>
+    internal static Matcher Create(MatchType type, string name, BoundedRegex regex, string pattern) =>
+        type is MatchType.Regexp or MatchType.NotRegexp
+            ? new Matcher(type, name, pattern, regex)
+            : throw new ArgumentException("only regex matchers have a regex", nameof(type));
 
     public static Matcher Create(string name, string value, bool isRegex, bool isEqual) =>
         Create((isRegex, isEqual) switch

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Alerting.Labels;
 
 namespace Alerting.Matching;
@@ -86,21 +87,36 @@ public sealed class MatcherTests
     [Fact]
     public void A_timed_out_match_is_no_match_and_is_counted()
     {
-        var previous = Matcher.RegexTimeout;
-        try
-        {
-            Matcher.RegexTimeout = TimeSpan.FromTicks(1);
-            // A unique pattern so the cache builds it with the tiny timeout.
-            var m = Matcher.Create(MatchType.Regexp, "a", "(x|y|z)*[a-z]{2,}" + Guid.NewGuid().ToString("N"));
-            var before = Matcher.RegexTimeouts;
-            var input = string.Concat(Enumerable.Repeat("xyz", 2_000_000));
-            Assert.False(m.Matches(input));
-            Assert.True(Matcher.RegexTimeouts > before);
-        }
-        finally
-        {
-            Matcher.RegexTimeout = previous;
-        }
+        // Its own regex with a tiny timeout: the shared ones, and every other test, keep the real timeout.
+        const string Pattern = "(x|y|z)*[a-z]{2,}";
+        var m = Matcher.Create(MatchType.Regexp, "a", BoundedRegex.Compile(Pattern, TimeSpan.FromTicks(1)), Pattern);
+        var before = Matcher.RegexTimeouts;
+        var input = string.Concat(Enumerable.Repeat("xyz", 2_000_000));
+        Assert.False(m.Matches(input));
+        Assert.True(Matcher.RegexTimeouts > before);
+        Assert.True(Matcher.Create(MatchType.Regexp, "a", Pattern).Matches("xyzab"));
+    }
+
+    [Fact]
+    public void A_cut_off_that_does_not_happen_again_is_not_remembered()
+    {
+        // As when a garbage collection pauses the thread mid-evaluation: the first evaluation runs out of time.
+        var calls = 0;
+        var regex = new BoundedRegex(value => ++calls == 1 ? throw new RegexMatchTimeoutException(value, "x", TimeSpan.Zero) : value == "x");
+
+        Assert.True(regex.IsMatch("x", out var timedOut));
+        Assert.False(timedOut);
+        Assert.True(regex.IsMatch("x", out _));
+        Assert.Equal(3, calls);
+
+        // Cut off twice in a row, it counts, and longer inputs are not run again.
+        var evilCalls = 0;
+        var evil = new BoundedRegex(value => ++evilCalls > 0 ? throw new RegexMatchTimeoutException(value, "x", TimeSpan.Zero) : false);
+        Assert.False(evil.IsMatch("aaaa", out timedOut));
+        Assert.True(timedOut);
+        Assert.False(evil.IsMatch("aaaaa", out timedOut));
+        Assert.True(timedOut);
+        Assert.Equal(2, evilCalls);
     }
 
     [Fact]
