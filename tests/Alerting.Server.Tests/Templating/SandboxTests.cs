@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using Alerting.Infrastructure;
 using Alerting.Metrics;
 using static Alerting.Templating.TemplateTestData;
 
 namespace Alerting.Templating;
 
+[Collection(SerialCollection.Name)] // they bound durations, and one starves the thread pool on purpose
 public sealed class SandboxTests
 {
     private static TemplateRenderResult Try(string text, string name = "email.text", TemplateOptions? options = null) =>
@@ -31,6 +33,32 @@ public sealed class SandboxTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
         Assert.Null(result.Text);
         Assert.Contains("takes too long", result.Error!.Message);
+    }
+
+    [Fact]
+    public void The_timeout_holds_while_the_thread_pool_is_starved()
+    {
+        // A CI run saw a 300 ms timeout stop a template after 3 s: a timer's callback needs a pool thread, and a busy
+        // service has none to spare. Every pool thread is kept busy here for the length of the render.
+        using var release = new ManualResetEventSlim();
+        var blockers = ThreadPool.ThreadCount + 16;
+        for (var i = 0; i < blockers; i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => release.Wait(TimeSpan.FromSeconds(30)), null);
+        }
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var result = Try(
+                "{{ func spin(n)\n if n > 0\n spin(n - 1)\n spin(n - 1)\n end\n end\n spin(40) }}",
+                options: TemplateOptions.Default with { Timeout = TimeSpan.FromMilliseconds(300) });
+            Assert.Contains("takes too long", result.Error!.Message);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        }
+        finally
+        {
+            release.Set();
+        }
     }
 
     [Fact]
