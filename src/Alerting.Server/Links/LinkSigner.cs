@@ -36,7 +36,8 @@ internal sealed record LinkClaims(
 internal sealed class LinkSigner(ConfigHolder config, NpgsqlDataSource db, TimeProvider time)
 {
     private const string SettingKey = "link_signing_key";
-    private byte[]? _generated;
+    private readonly Lock _keyLock = new();
+    private Task<byte[]>? _generated;
 
     public async Task<ActionLinks> ForGroupAsync(string groupKey, string receiver, LabelSet groupLabels, string externalUrl, CancellationToken ct)
     {
@@ -116,20 +117,32 @@ internal sealed class LinkSigner(ConfigHolder config, NpgsqlDataSource db, TimeP
         {
             return Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(file, ct)).Trim());
         }
-        if (_generated is { } cached)
+        // One read for all callers, not cut off by any one of them: a fresh instance's first flush hands off many
+        // rows at once, and a caller stopped by shutdown must not fail the others (or leave them to read it again).
+        Task<byte[]> loading;
+        lock (_keyLock)
         {
-            return cached;
+            if (_generated is null || _generated.IsFaulted)
+            {
+                _generated = LoadGeneratedKeyAsync();
+            }
+            loading = _generated;
         }
+        return await loading.WaitAsync(ct);
+    }
+
+    private async Task<byte[]> LoadGeneratedKeyAsync()
+    {
         // First instance to get here generates it; the others read the same row.
         await using var cmd = db.CreateCommand("""
             INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = SettingKey });
         cmd.Parameters.Add(new NpgsqlParameter { Value = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) });
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.ExecuteNonQueryAsync();
         await using var read = db.CreateCommand("SELECT value FROM settings WHERE key = $1");
         read.Parameters.Add(new NpgsqlParameter { Value = SettingKey });
-        var value = (string)(await read.ExecuteScalarAsync(ct))!;
-        return _generated = Encoding.UTF8.GetBytes(value);
+        var value = (string)(await read.ExecuteScalarAsync())!;
+        return Encoding.UTF8.GetBytes(value);
     }
 }

@@ -136,10 +136,23 @@ internal sealed class Delivery(
         Queued,
     }
 
-    private async Task<Outcome> ClaimAndSendAsync(long id, CancellationToken ct) =>
-        await ClaimAsync(id, time.GetUtcNow(), ct) is { } claimed
-            ? await SendClaimedAsync(claimed, ct)
-            : Outcome.Done; // delivered already, or another instance holds it
+    private async Task<Outcome> ClaimAndSendAsync(long id, CancellationToken ct)
+    {
+        Claimed? claimed;
+        try
+        {
+            claimed = await ClaimAsync(id, time.GetUtcNow(), ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutdown cut the claim off; it may have been committed all the same. Hand the row back, unsent.
+            await ReleaseAsync(id, CancellationToken.None);
+            return Outcome.Done;
+        }
+        return claimed is null
+            ? Outcome.Done // delivered already, or another instance holds it
+            : await SendClaimedAsync(claimed, ct);
+    }
 
     private async Task<Outcome> SendClaimedAsync(Claimed claimed, CancellationToken ct)
     {
@@ -149,6 +162,12 @@ internal sealed class Delivery(
         try
         {
             prepared = await PrepareAsync(claimed, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutdown came before the send: the row goes back now, for the next instance, not after its lease.
+            await ReleaseAsync(row.Id, CancellationToken.None);
+            return Outcome.Done;
         }
         catch (Exception e) when (StoreFailure(e))
         {

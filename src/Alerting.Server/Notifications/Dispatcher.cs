@@ -65,7 +65,9 @@ internal sealed class Dispatcher(
                     failed = false;
                 }
                 await FollowClockStepAsync(stoppingToken);
-                while (await FlushDueAsync(stoppingToken) == BatchSize || !_offered.IsEmpty)
+                // A pass that has begun is not cut off by shutdown: stopped after its claim or its commit, it would
+                // leave groups and outbox rows leased to an instance that is gone, for their leases to free.
+                while ((await FlushDueAsync(CancellationToken.None) == BatchSize || !_offered.IsEmpty) && !stoppingToken.IsCancellationRequested)
                 {
                     // A full batch, or claims the writer made meanwhile: more may be due right away.
                 }

@@ -78,7 +78,9 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                     batch.Add(request);
                     count += request.Alerts.Count;
                 }
-                await StoreAsync(batch, count, stoppingToken);
+                // A batch that has begun is finished and answered, not cut off by shutdown: stopped after its COMMIT,
+                // it would answer 503 for stored alerts and leave its claims and hand-offs to their leases.
+                await StoreAsync(batch, count, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
