@@ -40,7 +40,8 @@ public sealed class SandboxTests
     {
         // A CI run saw a 300 ms timeout stop a template after 3 s: a timer's callback needs a pool thread, and a busy
         // service has none to spare. Every pool thread is kept busy here for the length of the render.
-        using var release = new ManualResetEventSlim();
+        // Not disposed: blockers that start only after the render must find it set, not disposed (that crashed the run).
+        var release = new ManualResetEventSlim();
         var blockers = ThreadPool.ThreadCount + 16;
         for (var i = 0; i < blockers; i++)
         {
