@@ -388,13 +388,20 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                    CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due
             FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
             JOIN life l ON l.fp = t.f AND l.joins
-        ), {{GroupRouter.JoinGroupsSql("$11")}}, ev AS (
+        ), {{GroupRouter.JoinGroupsSql("$11")}}, folded AS (
+            -- A new (or firing again) alert's first group rides on its lifecycle row: one history row, not two, for
+            -- most new alerts; HistoryReader lists it as the two events it stands for.
+            SELECT DISTINCT ON (m.fingerprint) m.fingerprint, m.group_key
+            FROM mem m JOIN life l ON l.fp = m.fingerprint AND l.event IS NOT NULL
+            ORDER BY m.fingerprint, m.group_key
+        ), ev AS (
             INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
             SELECT f, $11, e, gk, d FROM (
-                SELECT fp AS f, event AS e, NULL::text AS gk, CASE WHEN event = 'resolved' THEN 'resolved by its sender' END AS d, ord AS o
-                FROM life WHERE event IS NOT NULL
+                SELECT l.fp AS f, l.event AS e, fo.group_key AS gk, CASE WHEN l.event = 'resolved' THEN 'resolved by its sender' END AS d, l.ord AS o
+                FROM life l LEFT JOIN folded fo ON fo.fingerprint = l.fp WHERE l.event IS NOT NULL
                 UNION ALL
-                SELECT fingerprint, 'grouped', group_key, NULL, 9223372036854775807 FROM mem
+                SELECT m.fingerprint, 'grouped', m.group_key, NULL, 9223372036854775807 FROM mem m
+                WHERE NOT EXISTS (SELECT 1 FROM folded fo WHERE fo.fingerprint = m.fingerprint AND fo.group_key = m.group_key)
             ) x ORDER BY o
         ), n AS (
             SELECT pg_notify($21, $22) WHERE EXISTS (SELECT 1 FROM written)

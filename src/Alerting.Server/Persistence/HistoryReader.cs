@@ -21,7 +21,7 @@ internal sealed record HistoryQuery(
     DateTimeOffset? Since = null,
     bool WithAlerts = false);
 
-/// <summary>A row of <c>alert_events</c>.</summary>
+/// <summary>An event of an alert's history: a row of <c>alert_events</c>, or half of one (see <see cref="HistoryReader.EventsAsync"/>).</summary>
 internal sealed record StoredEvent(DateTimeOffset At, ulong Fingerprint, string Event, string? GroupKey, string? Detail);
 
 /// <summary>A row of <c>notification_attempts</c>; <see cref="Alerts"/> is null unless the query asked for them.</summary>
@@ -46,13 +46,30 @@ internal sealed class HistoryReader(NpgsqlDataSource db)
         await using var cmd = Command("SELECT at, fingerprint, event, group_key, detail FROM alert_events", p => $"fingerprint = {p}", query);
         var result = new List<StoredEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        while (await reader.ReadAsync(ct) && result.Count < query.Limit)
         {
-            result.Add(new StoredEvent(reader.GetFieldValue<DateTimeOffset>(0), unchecked((ulong)reader.GetInt64(1)), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+            var stored = new StoredEvent(reader.GetFieldValue<DateTimeOffset>(0), unchecked((ulong)reader.GetInt64(1)), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+            if (stored.GroupKey is { } groupKey && LifecycleEvents.Contains(stored.Event))
+            {
+                // Ingestion stores an alert's arrival and its first group as one row: it stands for both events.
+                StoredEvent arrived = stored with { GroupKey = null }, grouped = stored with { Event = "grouped", Detail = null };
+                StoredEvent[] pair = query.NewestFirst ? [grouped, arrived] : [arrived, grouped];
+                // The arrival has no group: a query by group lists only the grouping.
+                result.AddRange(query.GroupKey is null ? pair : [grouped]);
+                continue;
+            }
+            result.Add(stored);
+        }
+        if (result.Count > query.Limit)
+        {
+            result.RemoveRange(query.Limit, result.Count - query.Limit);
         }
         return result;
     }
+
+    /// <summary>The events of an alert's life that ingestion writes, with its first group when it joined one.</summary>
+    private static readonly HashSet<string> LifecycleEvents = new(["received", "received_resolved", "refired"], StringComparer.Ordinal);
 
     public async Task<List<StoredAttempt>> AttemptsAsync(HistoryQuery query, CancellationToken ct)
     {

@@ -55,6 +55,33 @@ public sealed class HistoryReaderTests
     }
 
     [Fact]
+    public async Task An_arrival_stored_with_its_first_group_is_listed_as_both_events()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+        var history = host.Server.Services.GetRequiredService<HistoryReader>();
+        await using var db = NpgsqlDataSource.Create(host.ConnectionString);
+        // As ingestion writes a new alert that joins two groups: one row for the arrival and the first, one for the second.
+        await EventAsync(db, A, 0, "received", "g1");
+        await EventAsync(db, A, 0, "grouped", "g2");
+        await EventAsync(db, A, 1, "firing", "g1");
+
+        var oldest = await history.EventsAsync(new HistoryQuery(10, NewestFirst: false, Fingerprint: A), CancellationToken.None);
+        Assert.Equal([("received", null), ("grouped", "g1"), ("grouped", "g2"), ("firing", "g1")], oldest.Select(e => (e.Event, e.GroupKey)));
+        Assert.Null(oldest[1].Detail);
+        Assert.Equal("detail received", oldest[0].Detail);
+        var newest = await history.EventsAsync(new HistoryQuery(10, NewestFirst: true, Fingerprint: A), CancellationToken.None);
+        Assert.Equal([("firing", "g1"), ("grouped", "g2"), ("grouped", "g1"), ("received", null)], newest.Select(e => (e.Event, e.GroupKey)));
+
+        // The arrival belongs to no group; the limit counts events, not rows.
+        var ofG1 = await history.EventsAsync(new HistoryQuery(10, NewestFirst: false, GroupKey: "g1"), CancellationToken.None);
+        Assert.Equal(["grouped", "firing"], ofG1.Select(e => e.Event));
+        var first = await history.EventsAsync(new HistoryQuery(1, NewestFirst: false, Fingerprint: A), CancellationToken.None);
+        Assert.Equal(["received"], first.Select(e => e.Event));
+        var lastThree = await history.EventsAsync(new HistoryQuery(3, NewestFirst: true, Fingerprint: A), CancellationToken.None);
+        Assert.Equal(["firing", "grouped", "grouped"], lastThree.Select(e => e.Event));
+    }
+
+    [Fact]
     public async Task Attempts_are_filtered_by_alert_group_receiver_channel_outcome_and_time()
     {
         await using var host = await AlertingTestHost.StartAsync();
