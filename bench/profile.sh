@@ -6,7 +6,8 @@
 #   bench/profile.sh ingest_1             # phases of scenario main: latency, ingest_1, ingest_100, new_100
 #   SCENARIO=storm bench/profile.sh none  # or a whole scenario: inhibit, storm, mem100, mem100k
 #   TRACE_AFTER=6 bench/profile.sh ingest_1   # also a 10 s dotnet-trace sample, 6 s into the run
-# Environment: DURATION (default 10), ENVS (extra environment for the server, e.g. DOTNET_gcServer=0).
+# Environment: DURATION (default 10), ENVS (extra environment for the server, e.g. DOTNET_gcServer=0),
+# PG_SETTINGS (extra PostgreSQL options, e.g. '-c shared_buffers=512MB').
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +41,7 @@ dotnet build -c Release -nologo -v q "$WORK/lg/LoadGen" -o "$WORK/loadgen" >"$WO
 log "PostgreSQL with pg_stat_statements on :$PGPORT"
 mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
 su postgres -c "$PGBIN/initdb -D $WORK/pg -U postgres --auth=trust -E UTF8" >/dev/null
-su postgres -c "$PGBIN/pg_ctl -D $WORK/pg -l $WORK/pg/log -w -o '-c port=$PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on' start" >/dev/null
+su postgres -c "$PGBIN/pg_ctl -D $WORK/pg -l $WORK/pg/log -w -o '-c port=$PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on ${PG_SETTINGS:-}' start" >/dev/null
 psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "CREATE DATABASE alerting"
 psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d alerting -c "CREATE EXTENSION pg_stat_statements"
 
