@@ -141,8 +141,8 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             RETURNING m.fingerprint
             """, conn, tx))
         {
-            cmd.Parameters.Add(Array(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(routes.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(routes.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -172,9 +172,9 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
                 DELETE FROM group_members m USING unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)
                 WHERE m.group_key = t.g AND m.route_id = t.r AND m.fingerprint = t.f
                 """, conn, tx);
-            cmd.Parameters.Add(Array(stale.Select(s => s.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(stale.Select(s => s.Group.RouteId).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(stale.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+            cmd.Parameters.Add(SqlArray.Of(stale.Select(s => s.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(stale.Select(s => s.Group.RouteId).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(stale.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
             await cmd.ExecuteNonQueryAsync(ct);
             dropped.AddRange(stale.Select(s => s.Fingerprint));
         }
@@ -183,7 +183,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         await using (var cmd = new NpgsqlCommand("SELECT fingerprint, labels, starts_at, ends_at FROM alerts WHERE ends_at > $1 OR fingerprint = ANY($2)", conn, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(Array(dropped.Distinct().ToArray(), NpgsqlDbType.Bigint));
+            cmd.Parameters.Add(SqlArray.Of(dropped.Distinct().ToArray(), NpgsqlDbType.Bigint));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -198,9 +198,6 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         }
         log.LogInformation("Groups reconciled with the route tree: {Alerts} alerts routed, {Removed} memberships the routes no longer give dropped", regroup.Count, dropped.Count);
     }
-
-    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 }
 
 /// <summary>Candidate memberships of alerts being written (<see cref="GroupRouter.CandidatesFor"/>), as statement parameters.</summary>
@@ -221,19 +218,16 @@ internal sealed class Candidates(DateTimeOffset scheduleNow)
     /// </summary>
     public void AddParameters(NpgsqlParameterCollection parameters)
     {
-        parameters.Add(Array(Fingerprints.ToArray(), NpgsqlDbType.Bigint));
-        parameters.Add(Array(Keys.ToArray(), NpgsqlDbType.Text));
-        parameters.Add(Array(Routes.ToArray(), NpgsqlDbType.Text));
-        parameters.Add(Array(Receivers.ToArray(), NpgsqlDbType.Text));
-        parameters.Add(Array(Labels.ToArray(), NpgsqlDbType.Jsonb));
-        parameters.Add(Array(Waits.ToArray(), NpgsqlDbType.Interval));
+        parameters.Add(SqlArray.Of(Fingerprints.ToArray(), NpgsqlDbType.Bigint));
+        parameters.Add(SqlArray.Of(Keys.ToArray(), NpgsqlDbType.Text));
+        parameters.Add(SqlArray.Of(Routes.ToArray(), NpgsqlDbType.Text));
+        parameters.Add(SqlArray.Of(Receivers.ToArray(), NpgsqlDbType.Text));
+        parameters.Add(SqlArray.Of(Labels.ToArray(), NpgsqlDbType.Jsonb));
+        parameters.Add(SqlArray.Of(Waits.ToArray(), NpgsqlDbType.Interval));
         parameters.Add(new NpgsqlParameter { Value = ScheduleNow.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
     }
 
     /// <summary>What a new group's first flush is compared with to tell it is due now; PostgreSQL rounds to microseconds, possibly up.</summary>
     public NpgsqlParameter DueNowParameter() =>
         new() { Value = ScheduleNow.AddMilliseconds(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz };
-
-    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 }

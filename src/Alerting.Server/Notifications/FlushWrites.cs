@@ -106,14 +106,14 @@ internal sealed class FlushWrites(DateTimeOffset now)
                     (SELECT l.sent_at FROM notification_log l
                      WHERE l.group_key = o.group_key AND l.receiver = o.receiver AND l.integration = o.integration)
                 """);
-            cmd.Parameters.Add(Array(_sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_sends.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_sends.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_sends.Select(s => s.Snapshot.ToJson()).ToArray(), NpgsqlDbType.Jsonb));
-            cmd.Parameters.Add(Array(_sends.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
-            cmd.Parameters.Add(Array(_sends.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
-            cmd.Parameters.Add(Array(_sends.Select(s => s.Send.Reason).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_sends.Select(s => s.Deadline.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+            cmd.Parameters.Add(SqlArray.Of(_sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_sends.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_sends.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_sends.Select(s => s.Snapshot.ToJson()).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(SqlArray.Of(_sends.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(SqlArray.Of(_sends.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(SqlArray.Of(_sends.Select(s => s.Send.Reason).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_sends.Select(s => s.Deadline.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             // Not claimable by the sweeper for a while: the publish (or the send) right after commit should win.
             // A send runs on: its lease is renewed while it is in flight (OutboxLeases).
@@ -124,12 +124,12 @@ internal sealed class FlushWrites(DateTimeOffset now)
         {
             // What the delivery claim would read (Delivery.ClaimAsync): Grafana's links of the alerts, and acknowledgements.
             var grafana = Add(batch, "SELECT fingerprint, extra FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL");
-            grafana.Parameters.Add(Array(_sends.SelectMany(s => s.Send.Firing.Concat(s.Send.Resolved)).Distinct().Select(f => unchecked((long)f)).ToArray(), NpgsqlDbType.Bigint));
+            grafana.Parameters.Add(SqlArray.Of(_sends.SelectMany(s => s.Send.Firing.Concat(s.Send.Resolved)).Distinct().Select(f => unchecked((long)f)).ToArray(), NpgsqlDbType.Bigint));
             var acknowledged = Add(batch, """
                 SELECT group_key, receiver, acknowledged_by, acknowledged_at FROM aggregation_groups
                 WHERE group_key = ANY($1) AND acknowledged_at IS NOT NULL
                 """);
-            acknowledged.Parameters.Add(Array(_sends.Select(s => s.Group).Distinct().ToArray(), NpgsqlDbType.Text));
+            acknowledged.Parameters.Add(SqlArray.Of(_sends.Select(s => s.Group).Distinct().ToArray(), NpgsqlDbType.Text));
         }
 
         if (_logged.Count > 0)
@@ -143,11 +143,11 @@ internal sealed class FlushWrites(DateTimeOffset now)
                 ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                     firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
                 """);
-            cmd.Parameters.Add(Array(_logged.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_logged.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_logged.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_logged.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
-            cmd.Parameters.Add(Array(_logged.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(SqlArray.Of(_logged.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_logged.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_logged.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_logged.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
+            cmd.Parameters.Add(SqlArray.Of(_logged.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         }
 
@@ -157,9 +157,9 @@ internal sealed class FlushWrites(DateTimeOffset now)
                 DELETE FROM group_members m USING unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)
                 WHERE m.group_key = t.g AND m.route_id = t.r AND m.fingerprint = t.f
                 """);
-            cmd.Parameters.Add(Array(_removed.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_removed.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_removed.Select(r => r.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+            cmd.Parameters.Add(SqlArray.Of(_removed.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_removed.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_removed.Select(r => r.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
         }
 
         if (_states.Count > 0)
@@ -168,8 +168,8 @@ internal sealed class FlushWrites(DateTimeOffset now)
                 UPDATE alerts a SET state = t.s, state_changed_at = $3
                 FROM unnest($1::bigint[], $2::text[]) AS t(f, s) WHERE a.fingerprint = t.f AND a.state <> t.s
                 """);
-            cmd.Parameters.Add(Array(_states.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
-            cmd.Parameters.Add(Array(_states.Select(s => s.State).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_states.Select(s => s.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+            cmd.Parameters.Add(SqlArray.Of(_states.Select(s => s.State).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         }
 
@@ -179,9 +179,9 @@ internal sealed class FlushWrites(DateTimeOffset now)
                 UPDATE aggregation_groups g SET next_flush_at = t.n, flushed_once = true, lease_owner = NULL, lease_until = NULL
                 FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(k, r, n) WHERE g.group_key = t.k AND g.route_id = t.r
                 """);
-            cmd.Parameters.Add(Array(_reschedules.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_reschedules.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
-            cmd.Parameters.Add(Array(_reschedules.Select(r => r.Next.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+            cmd.Parameters.Add(SqlArray.Of(_reschedules.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_reschedules.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(_reschedules.Select(r => r.Next.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
             // A group with no members and nothing in flight is gone, as Alertmanager destroys empty groups.
             var empty = _reschedules.Where(r => r.DeleteIfEmpty).Select(r => r.Group).ToList();
             var delete = Add(batch, """
@@ -190,8 +190,8 @@ internal sealed class FlushWrites(DateTimeOffset now)
                   AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_key = g.group_key AND m.route_id = g.route_id)
                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key AND o.receiver = g.receiver)
                 """);
-            delete.Parameters.Add(Array(empty.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
-            delete.Parameters.Add(Array(empty.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
+            delete.Parameters.Add(SqlArray.Of(empty.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
+            delete.Parameters.Add(SqlArray.Of(empty.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
         }
 
         if (_deletedGroups.Count > 0)
@@ -199,8 +199,8 @@ internal sealed class FlushWrites(DateTimeOffset now)
             foreach (var table in new[] { "group_members", "aggregation_groups" })
             {
                 var cmd = Add(batch, $"DELETE FROM {table} x USING unnest($1::text[], $2::text[]) AS t(k, r) WHERE x.group_key = t.k AND x.route_id = t.r");
-                cmd.Parameters.Add(Array(_deletedGroups.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
-                cmd.Parameters.Add(Array(_deletedGroups.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
+                cmd.Parameters.Add(SqlArray.Of(_deletedGroups.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
+                cmd.Parameters.Add(SqlArray.Of(_deletedGroups.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
             }
         }
 
@@ -274,9 +274,6 @@ internal sealed class FlushWrites(DateTimeOffset now)
     }
 
     private static string Json(IReadOnlySet<ulong> set) => "[" + string.Join(",", set.Select(f => unchecked((long)f))) + "]";
-
-    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 }
 
 /// <summary>What a flush commit leaves to do: rows to publish to the bus, and rows claimed for this instance to send at once.</summary>

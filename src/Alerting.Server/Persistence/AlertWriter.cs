@@ -444,16 +444,16 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         }
 
         var cmd = new NpgsqlBatchCommand(UpsertSql);
-        cmd.Parameters.Add(Array(fp, NpgsqlDbType.Bigint));
-        cmd.Parameters.Add(Array(labels, NpgsqlDbType.Jsonb));
-        cmd.Parameters.Add(Array(ann, NpgsqlDbType.Jsonb));
-        cmd.Parameters.Add(Array(starts, NpgsqlDbType.TimestampTz));
-        cmd.Parameters.Add(Array(ends, NpgsqlDbType.TimestampTz));
-        cmd.Parameters.Add(Array(gen, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(upd, NpgsqlDbType.TimestampTz));
-        cmd.Parameters.Add(Array(timeout, NpgsqlDbType.Boolean));
-        cmd.Parameters.Add(Array(source, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array(extra, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(fp, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(SqlArray.Of(labels, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(ann, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(starts, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(SqlArray.Of(ends, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(SqlArray.Of(gen, NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(upd, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(SqlArray.Of(timeout, NpgsqlDbType.Boolean));
+        cmd.Parameters.Add(SqlArray.Of(source, NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(extra, NpgsqlDbType.Jsonb));
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = EndsAtLag.MaxLag, NpgsqlDbType = NpgsqlDbType.Interval });
         candidates.AddParameters(cmd.Parameters);
@@ -462,9 +462,6 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Payload, NpgsqlDbType = NpgsqlDbType.Text });
         return cmd;
     }
-
-    private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 
     private sealed class WriteRequest(IReadOnlyList<StoredAlert> alerts)
     {

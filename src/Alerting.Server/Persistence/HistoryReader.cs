@@ -46,7 +46,7 @@ internal sealed class HistoryReader(NpgsqlDataSource db)
         await using var cmd = Command("SELECT at, fingerprint, event, group_key, detail FROM alert_events", p => $"fingerprint = {p}", query);
         var result = new List<StoredEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct) && result.Count < query.Limit)
+        while (result.Count < query.Limit && await reader.ReadAsync(ct))
         {
             var stored = new StoredEvent(reader.GetFieldValue<DateTimeOffset>(0), unchecked((ulong)reader.GetInt64(1)), reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
