@@ -54,12 +54,20 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// <c>ack</c> clears the acknowledgement of groups with a new member, which needs attention again.
     /// </summary>
     /// <param name="now">The statement's parameter holding the time on the instance's clock, e.g. "$8".</param>
-    public static string JoinGroupsSql(string now) => $$"""
+    /// <param name="hold">
+    /// Parameters (owner, until, the schedule's now) that lease each new group due at once to a holder, who frees it once
+    /// every alert that should join it first is in (see <see cref="Persistence.AlertWriter"/>); a null owner holds nothing.
+    /// </param>
+    public static string JoinGroupsSql(string now, (string Owner, string Until, string DueNow)? hold = null) => $$"""
         g AS (
-            INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at)
-            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, {{now}} FROM cand GROUP BY k, rt
+            INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at, lease_owner, lease_until)
+            -- In key order: a group another writer is creating is waited for, and waits never go round in a circle.
+            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, {{now}},
+                   {{(hold is { } h ? $"CASE WHEN min(due) <= {h.DueNow} THEN {h.Owner}::text END" : "NULL")}},
+                   {{(hold is { } u ? $"CASE WHEN min(due) <= {u.DueNow} AND {u.Owner}::text IS NOT NULL THEN {u.Until}::timestamptz END" : "NULL::timestamptz")}}
+            FROM cand GROUP BY k, rt ORDER BY k, rt
             ON CONFLICT (group_key, route_id) DO NOTHING
-            RETURNING next_flush_at
+            RETURNING group_key, route_id, next_flush_at, lease_owner IS NOT NULL AS held
         ), mem AS (
             INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
             SELECT k, rt, f, {{now}} FROM cand

@@ -40,7 +40,7 @@ internal sealed class Dispatcher(
     internal const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     /// <summary>A claim only covers one pass (well under a second); after a crash mid-pass the group is free again soon.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
+    internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
 
     /// <summary>Claims made by the ingestion writer in its own transaction (<see cref="Offer"/>), waiting for a pass.</summary>
     private readonly System.Collections.Concurrent.ConcurrentQueue<(Claim Claim, List<Silence> Silences, DateTimeOffset ClaimedAt)> _offered = new();

@@ -8,8 +8,9 @@ using NpgsqlTypes;
 namespace Alerting.Persistence;
 
 /// <summary>
-/// Durable alert ingestion with group commit: concurrent requests enqueue their alerts, one writer
-/// drains whatever is queued and upserts it as a set in one transaction, then answers every request.
+/// Durable alert ingestion with group commit: concurrent requests enqueue their alerts, a writer
+/// drains whatever is queued and upserts it as a set in one transaction, then answers every request
+/// (two writers, each with its own share of the fingerprints, see <see cref="Shards"/>).
 /// A request is acknowledged only after the commit, so a 200 never loses an alert, and a busy
 /// instance pays one round trip per batch rather than per alert. Merging follows Alertmanager's rules
 /// and is computed in SQL, so several instances sharing the database agree on the result.
@@ -24,8 +25,18 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
 
     private const int MaxBatch = 20_000;
 
-    private readonly Channel<WriteRequest> _queue = Channel.CreateBounded<WriteRequest>(
-        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    /// <summary>
+    /// Writers working at once, each on its own share of the fingerprints. A PostgreSQL backend runs a statement on one
+    /// core, so a single writer left the other idle while new alerts queued (bench/findings.md). An alert always goes
+    /// to the same writer, so its writes stay in order; groups both writers create are inserted in key order, so
+    /// neither waits on the other in a circle.
+    /// </summary>
+    internal const int Shards = 2;
+
+    private readonly Channel<WriteRequest>[] _queues = [.. Enumerable.Range(0, Shards).Select(_ => Channel.CreateBounded<WriteRequest>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
+
+    internal static int ShardOf(ulong fingerprint) => (int)(fingerprint % Shards);
 
     /// <summary>Stores the alerts; completes once they are committed. Throws when the database is unavailable.</summary>
     public async Task WriteAsync(IReadOnlyList<StoredAlert> alerts, CancellationToken ct)
@@ -58,14 +69,122 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                 alerts = news;
             }
         }
-        var request = new WriteRequest(alerts);
-        await _queue.Writer.WriteAsync(request, ct);
-        await request.Done.Task.WaitAsync(ct);
+        var first = ShardOf(alerts[0].Alert.Fingerprint);
+        var split = false;
+        for (var i = 1; i < alerts.Count && !split; i++)
+        {
+            split = ShardOf(alerts[i].Alert.Fingerprint) != first;
+        }
+        if (!split)
+        {
+            var request = new WriteRequest(alerts);
+            await _queues[first].Writer.WriteAsync(request, ct);
+            await request.Done.Task.WaitAsync(ct);
+            return;
+        }
+        await WriteSplitAsync(alerts, ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// A request whose alerts belong to several writers: each writes its share in its own transaction, and the answer
+    /// waits for all. An outage anywhere is answered 503, so the sender sends the whole request again (writing a stored
+    /// alert again changes nothing); a refusal of data says what was stored all the same. A new group due at once is
+    /// held (leased, so no flush takes it) until every share is in, then freed for the dispatcher: its first
+    /// notification holds all of the request's alerts, as when one transaction wrote them.
+    /// </summary>
+    private async Task WriteSplitAsync(IReadOnlyList<StoredAlert> alerts, CancellationToken ct)
     {
-        var reader = _queue.Reader;
+        var shares = new List<StoredAlert>?[Shards];
+        foreach (var a in alerts)
+        {
+            (shares[ShardOf(a.Alert.Fingerprint)] ??= []).Add(a);
+        }
+        var requests = new List<WriteRequest>(Shards);
+        for (var i = 0; i < Shards; i++)
+        {
+            if (shares[i] is { } share)
+            {
+                var request = new WriteRequest(share) { Split = true };
+                requests.Add(request);
+                await _queues[i].Writer.WriteAsync(request, ct);
+            }
+        }
+        try
+        {
+            await Task.WhenAll(requests.Select(r => r.Done.Task)).WaitAsync(ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            var failures = requests.Where(r => r.Done.Task.IsFaulted).Select(r => r.Done.Task.Exception!.InnerException!).ToList();
+            if (failures.FirstOrDefault(e => e is not Api.BadInputException) is { } outage)
+            {
+                throw outage;
+            }
+            var stored = requests.Where(r => r.Done.Task.IsCompletedSuccessfully).Sum(r => r.Alerts.Count);
+            if (stored == 0)
+            {
+                throw failures[0];
+            }
+            var refused = requests.Where(r => r.Done.Task.IsFaulted).ToList();
+            throw new Api.BadInputException($"the database refused {refused.Sum(r => r.Alerts.Count)} of these {alerts.Count} alerts: "
+                + $"{string.Join("; ", refused.Select(r => r.Refusal).Distinct())}; the other {stored} were stored");
+        }
+        finally
+        {
+            await FreeHeldAsync(requests);
+        }
+    }
+
+    /// <summary>The lease owner of new groups held while a request's other shares are written.</summary>
+    private string HoldOwner => instance.Name + "/held";
+
+    /// <summary>
+    /// Frees the groups the shares' batches held once no request of those batches has a share left to write. One that
+    /// cannot be freed now (the database is away, the request was cancelled) is freed by its lease.
+    /// </summary>
+    private async Task FreeHeldAsync(List<WriteRequest> requests)
+    {
+        if (requests.Any(r => !r.Done.Task.IsCompleted))
+        {
+            return;
+        }
+        var keys = new List<string>();
+        var routes = new List<string>();
+        foreach (var hold in requests.SelectMany(r => r.Holds))
+        {
+            if (Interlocked.Decrement(ref hold.Pending) == 0)
+            {
+                keys.AddRange(hold.Keys);
+                routes.AddRange(hold.Routes);
+            }
+        }
+        if (keys.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await using var cmd = writerDb.Source.CreateCommand("""
+                UPDATE aggregation_groups SET lease_owner = NULL, lease_until = NULL
+                WHERE (group_key, route_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND lease_owner = $3
+                """);
+            cmd.Parameters.Add(SqlArray.Of(keys.ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(SqlArray.Of(routes.ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = HoldOwner });
+            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+            router.SignalDue();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            log.LogWarning("Freeing {Count} new groups held for a request's other alerts failed; their lease frees them: {Error}", keys.Count, e.Message);
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_queues.Select(q => Task.Run(() => RunAsync(q.Reader, stoppingToken), CancellationToken.None)));
+
+    private async Task RunAsync(ChannelReader<WriteRequest> reader, CancellationToken stoppingToken)
+    {
         var batch = new List<WriteRequest>();
         try
         {
@@ -101,12 +220,25 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
     private static bool RefusedData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
         || e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
 
+    private static bool Deadlocked(Exception e) =>
+        (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.DeadlockDetected;
+
     /// <summary>Writes a batch and answers each of its requests.</summary>
     private async Task StoreAsync(List<WriteRequest> batch, int count, CancellationToken ct)
     {
         try
         {
-            await UpsertAsync(batch, ct);
+            try
+            {
+                await UpsertAsync(batch, ct);
+            }
+            catch (Exception e) when (Deadlocked(e))
+            {
+                // PostgreSQL chose this transaction to end a deadlock (with the other writer over acknowledged groups,
+                // or with a dispatcher pass) and rolled it back: nothing of it is stored, and once more will do.
+                log.LogInformation("Storing {Count} alerts met a deadlock and was rolled back; writing them again", count);
+                await UpsertAsync(batch, ct);
+            }
             foreach (var r in batch)
             {
                 r.Done.TrySetResult();
@@ -126,6 +258,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         catch (PostgresException e) when (RefusedData(e))
         {
             log.LogWarning("Refused {Count} alerts the database would not store: {Error}", count, e.MessageText);
+            batch[0].Refusal = e.MessageText;
             batch[0].Done.TrySetException(new Api.BadInputException($"the database refused these alerts, nothing was stored: {e.MessageText}"));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -163,6 +296,9 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         var stored = new List<(StoredAlert, DateTimeOffset, DateTimeOffset)>();
         await using var conn = await writerDb.Source.OpenConnectionAsync(ct);
         var dueSoon = false;
+        var holdOwner = batch.Any(r => r.Split) ? HoldOwner : null;
+        List<string> heldKeys = [];
+        List<string> heldRoutes = [];
         Notifications.Dispatcher.Claim? claim = null;
         List<Silences.Silence> claimSilences = [];
         Notifications.FlushCommit? flushed = null;
@@ -185,7 +321,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                 {
                     statements.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
                 }
-                statements.BatchCommands.Add(UpsertStatement(rounds[i], candidates, now, (WrittenChannel, instance.Name)));
+                statements.BatchCommands.Add(UpsertStatement(rounds[i], candidates, now, (WrittenChannel, instance.Name), holdOwner));
                 // A group this may make due at once (group_wait 0) is claimed here too, with the silences its flush
                 // needs. On the in-memory bus its flush is then decided and committed here as well
                 // (Dispatcher.DecideInline): one durable commit for the alert and its notification, and no claim of
@@ -212,11 +348,18 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                 while (reader.FieldCount == 0 && await reader.NextResultAsync(ct))
                 {
                 }
+                var firstRow = true;
                 while (await reader.ReadAsync(ct))
                 {
                     var fingerprint = unchecked((ulong)reader.GetInt64(0));
                     stored.Add((rounds[i][fingerprint], reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2)));
                     dueSoon |= reader.GetBoolean(3);
+                    if (firstRow && !reader.IsDBNull(5))
+                    {
+                        heldKeys.AddRange(reader.GetFieldValue<string[]>(5));
+                        heldRoutes.AddRange(reader.GetFieldValue<string[]>(6));
+                    }
+                    firstRow = false;
                 }
                 if (claiming)
                 {
@@ -241,6 +384,14 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
             throw;
         }
         cache.Remember(generation, stored);
+        if (heldKeys.Count > 0)
+        {
+            var hold = new HeldGroups(heldKeys, heldRoutes, batch.Count(r => r.Split));
+            foreach (var r in batch.Where(r => r.Split))
+            {
+                r.Holds.Add(hold);
+            }
+        }
         if (flushed is not null)
         {
             await dispatcher.CompleteAsync(flushed, claim!.Groups.Count, ct);
@@ -388,7 +539,7 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                    CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due
             FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
             JOIN life l ON l.fp = t.f AND l.joins
-        ), {{GroupRouter.JoinGroupsSql("$11")}}, folded AS (
+        ), {{GroupRouter.JoinGroupsSql("$11", ("$23", "$24", "$20"))}}, folded AS (
             -- A new (or firing again) alert's first group rides on its lifecycle row: one history row, not two, for
             -- most new alerts; HistoryReader lists it as the two events it stands for.
             SELECT DISTINCT ON (m.fingerprint) m.fingerprint, m.group_key
@@ -407,12 +558,13 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
             SELECT pg_notify($21, $22) WHERE EXISTS (SELECT 1 FROM written)
         )
         SELECT r.fp, r.starts, r.ends,
-               (SELECT coalesce(bool_or(next_flush_at <= $20), false) FROM g), (SELECT count(*) FROM n)
+               (SELECT coalesce(bool_or(next_flush_at <= $20), false) FROM g), (SELECT count(*) FROM n),
+               (SELECT array_agg(group_key) FROM g WHERE held), (SELECT array_agg(route_id) FROM g WHERE held)
         FROM r
         """;
 
     private static NpgsqlBatchCommand UpsertStatement(Dictionary<ulong, StoredAlert> round, Candidates candidates, DateTimeOffset now,
-        (string Channel, string Payload) notify)
+        (string Channel, string Payload) notify, string? holdOwner)
     {
         var alerts = round.Values;
         var n = alerts.Count;
@@ -460,6 +612,8 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         cmd.Parameters.Add(candidates.DueNowParameter());
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Channel, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Payload, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)holdOwner ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Notifications.Dispatcher.Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }
 
@@ -468,6 +622,25 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         public IReadOnlyList<StoredAlert> Alerts { get; } = alerts;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>What PostgreSQL said when it refused these alerts as data.</summary>
+        public string? Refusal { get; set; }
+
+        /// <summary>One writer's share of a request others write the rest of.</summary>
+        public bool Split { get; init; }
+
+        /// <summary>New groups this share's batch held for the requests it wrote shares of.</summary>
+        public List<HeldGroups> Holds { get; } = [];
+    }
+
+    /// <summary>New groups due at once that a batch held; freed when its last split request is fully written.</summary>
+    private sealed class HeldGroups(List<string> keys, List<string> routes, int pending)
+    {
+        public List<string> Keys { get; } = keys;
+
+        public List<string> Routes { get; } = routes;
+
+        public int Pending = pending;
     }
 }
 
