@@ -613,7 +613,8 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Channel, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Payload, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)holdOwner ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Notifications.Dispatcher.Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        // On the schedule's clock, as the claims that must pass over a held group compare it.
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (candidates.ScheduleNow + Notifications.Dispatcher.Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }
 
