@@ -38,7 +38,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling>
             metrics.StoreFailures.Inc();
             log.LogWarning("Refusing {Method} {Path}: database unavailable: {Error}", context.Request.Method, context.Request.Path, e.Message);
             context.Response.Headers.RetryAfter = "5";
-            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "database unavailable, nothing was stored; retry later");
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "database unavailable, the request was not completed; send it again later");
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
