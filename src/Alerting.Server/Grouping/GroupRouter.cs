@@ -124,8 +124,9 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// each receiver was told is kept by group key and receiver (the notification log, sends in flight in the outbox),
     /// neither of which holds the id: the remade group finds its firing alerts told, so nothing is sent twice. Resolved
     /// alerts whose group or membership was dropped are regrouped too (Alertmanager regroups every alert it still holds),
-    /// so a resolution not sent yet goes out from the remade group rather than being lost. Only an acknowledgement, held
-    /// by the group, goes with it.
+    /// so a resolution not sent yet goes out from the remade group rather than being lost. An acknowledgement, held by
+    /// the group, is carried over to the group made again for the same key and receiver, unless that group holds an
+    /// alert the acknowledged one did not (a new member clears an acknowledgement, as at ingestion).
     /// </para>
     /// </summary>
     public async Task ReconcileAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
@@ -140,13 +141,14 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         // same key): it is made again below for the new receiver, which is told as a new group, as in Alertmanager.
         // Alerts that lost a membership: if resolved, they are regrouped below with the active ones.
         var dropped = new List<long>();
+        var acknowledged = new List<(string Key, string Receiver, DateTime At, string? By, long Fingerprint)>();
         await using (var cmd = new NpgsqlCommand("""
             WITH gone AS (
                 DELETE FROM aggregation_groups g
                 WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS r(id, receiver) WHERE r.id = g.route_id AND r.receiver = g.receiver)
-                RETURNING group_key, route_id)
+                RETURNING group_key, route_id, receiver, acknowledged_at, acknowledged_by)
             DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key AND m.route_id = gone.route_id
-            RETURNING m.fingerprint
+            RETURNING m.fingerprint, gone.group_key, gone.receiver, gone.acknowledged_at, gone.acknowledged_by
             """, conn, tx))
         {
             cmd.Parameters.Add(SqlArray.Of(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
@@ -155,6 +157,10 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             while (await reader.ReadAsync(ct))
             {
                 dropped.Add(reader.GetInt64(0));
+                if (!reader.IsDBNull(3))
+                {
+                    acknowledged.Add((reader.GetString(1), reader.GetString(2), reader.GetDateTime(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(0)));
+                }
             }
         }
 
@@ -199,12 +205,44 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             }
         }
         var dueNow = await RegroupAsync(conn, tx, regroup, now, ct);
+        if (acknowledged.Count > 0)
+        {
+            await KeepAcknowledgementsAsync(conn, tx, acknowledged, ct);
+        }
         await tx.CommitAsync(ct);
         if (dueNow)
         {
             signal.Set();
         }
         log.LogInformation("Groups reconciled with the route tree: {Alerts} alerts routed, {Removed} memberships the routes no longer give dropped", regroup.Count, dropped.Count);
+    }
+
+    /// <summary>
+    /// Gives a group made again under a route's new id the acknowledgement of the group that went with the old id (same
+    /// key and receiver, as an acknowledge link names them), when it holds no alert the acknowledged group did not.
+    /// </summary>
+    private static async Task KeepAcknowledgementsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        List<(string Key, string Receiver, DateTime At, string? By, long Fingerprint)> acknowledged, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            WITH old AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[]) AS t(k, rc, at, by, f)
+            ), acks AS (
+                SELECT DISTINCT ON (k, rc) k, rc, at, by FROM old ORDER BY k, rc, at DESC
+            )
+            UPDATE aggregation_groups g SET acknowledged_at = a.at, acknowledged_by = a.by
+            FROM acks a
+            WHERE g.group_key = a.k AND g.receiver = a.rc AND g.acknowledged_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM group_members m
+                              WHERE m.group_key = g.group_key AND m.route_id = g.route_id
+                                AND NOT EXISTS (SELECT 1 FROM old o WHERE o.k = a.k AND o.rc = a.rc AND o.f = m.fingerprint))
+            """, conn, tx);
+        cmd.Parameters.Add(SqlArray.Of(acknowledged.Select(a => a.Key).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(acknowledged.Select(a => a.Receiver).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(acknowledged.Select(a => a.At).ToArray(), NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(SqlArray.Of(acknowledged.Select(a => a.By).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(acknowledged.Select(a => a.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }
 

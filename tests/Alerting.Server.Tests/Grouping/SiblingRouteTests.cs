@@ -175,4 +175,37 @@ public sealed class SiblingRouteTests
         Assert.Null(groups.Single(g => (string)g!["receiver"]!["name"]! == "b")!["acknowledgement"]);
         Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM alert_events WHERE event = 'acknowledged'"));
     }
+
+    /// <summary>
+    /// A reload that inserts a sibling moves a's route to a new id, so a's group is made again under it. The person who
+    /// acknowledged it must not be asked again: the acknowledgement goes to the remade group. A group that then gains an
+    /// alert the acknowledged one did not hold needs attention again, as at ingestion.
+    /// </summary>
+    [Fact]
+    public async Task An_acknowledgement_survives_a_reload_that_moves_its_route_to_a_new_id()
+    {
+        using var a = new WebhookSink();
+        using var b = new WebhookSink();
+        using var c = new WebhookSink();
+        await using var host = await AlertingTestHost.StartAsync(Config(a, b));
+        Assert.True((await host.PostJsonAsync("api/v2/alerts", Alert)).IsSuccessStatusCode);
+        var toA = Assert.Single(await a.WaitForAsync(1));
+        await b.WaitForAsync(1);
+        var links = await host.Server.Services.GetRequiredService<LinkSigner>()
+            .ForGroupAsync((string)toA["groupKey"]!, "a", LabelSet.Empty, host.BaseAddress.ToString(), CancellationToken.None);
+        Assert.True((await host.Client.PostAsync(new Uri(links.Acknowledge).PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("name", "Ana")]))).IsSuccessStatusCode);
+
+        await File.WriteAllTextAsync(host.ConfigPath, Config(a, b, c));
+        Assert.True((await host.Client.PostAsync("-/reload", null)).IsSuccessStatusCode);
+
+        await Eventually.EqualAsync(3L, () => host.CountAsync("aggregation_groups"));
+        Assert.Equal("{}/{team=\"x\"}/1 a Ana", await host.ScalarAsync<string>(
+            "SELECT string_agg(route_id || ' ' || receiver || ' ' || acknowledged_by, ', ') FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"));
+        var groups = await host.GetArrayAsync("api/v2/alerts/groups");
+        Assert.Equal("Ana", (string)groups.Single(g => (string)g!["receiver"]!["name"]! == "a")!["acknowledgement"]!["by"]!);
+
+        // A new alert in the group clears it.
+        Assert.True((await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Other","team":"x"}}]""")).IsSuccessStatusCode);
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"));
+    }
 }
