@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Alerting.Infrastructure;
 using Alerting.Labels;
 using Alerting.Links;
@@ -43,6 +44,24 @@ public sealed class SiblingRouteTests
         """;
 
     private const string Alert = """[{"labels":{"alertname":"Dup","team":"x"}}]""";
+
+    /// <summary>Posts the alert and waits until routes a and b are told; returns a's notification.</summary>
+    private static async Task<JsonObject> PostAndWaitAsync(AlertingTestHost host, WebhookSink a, WebhookSink b)
+    {
+        Assert.True((await host.PostJsonAsync("api/v2/alerts", Alert)).IsSuccessStatusCode);
+        var toA = Assert.Single(await a.WaitForAsync(1));
+        await b.WaitForAsync(1);
+        return toA;
+    }
+
+    /// <summary>Follows the acknowledge link that a's notification carries, which names a's group key and receiver a.</summary>
+    private static async Task AcknowledgeAsync(AlertingTestHost host, JsonObject toA, string name)
+    {
+        var links = await host.Server.Services.GetRequiredService<LinkSigner>()
+            .ForGroupAsync((string)toA["groupKey"]!, "a", LabelSet.Empty, host.BaseAddress.ToString(), CancellationToken.None);
+        var done = await host.Client.PostAsync(new Uri(links.Acknowledge).PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("name", name)]));
+        Assert.True(done.IsSuccessStatusCode);
+    }
 
     [Fact]
     public async Task Sibling_routes_with_identical_matchers_each_notify_their_receiver_from_their_own_group()
@@ -99,9 +118,7 @@ public sealed class SiblingRouteTests
         using var b = new WebhookSink();
         using var c = new WebhookSink();
         await using var host = await AlertingTestHost.StartAsync(Config(a, b));
-        Assert.True((await host.PostJsonAsync("api/v2/alerts", Alert)).IsSuccessStatusCode);
-        await a.WaitForAsync(1);
-        await b.WaitForAsync(1);
+        await PostAndWaitAsync(host, a, b);
 
         // c goes first: a and b move from index 0 and 1 to 1 and 2, so their route ids change.
         await File.WriteAllTextAsync(host.ConfigPath, Config(a, b, c));
@@ -159,15 +176,9 @@ public sealed class SiblingRouteTests
         using var a = new WebhookSink();
         using var b = new WebhookSink();
         await using var host = await AlertingTestHost.StartAsync(Config(a, b));
-        Assert.True((await host.PostJsonAsync("api/v2/alerts", Alert)).IsSuccessStatusCode);
-        var toA = Assert.Single(await a.WaitForAsync(1));
-        await b.WaitForAsync(1);
+        var toA = await PostAndWaitAsync(host, a, b);
 
-        // The acknowledge link a's notification carries names a's group key and receiver a.
-        var links = await host.Server.Services.GetRequiredService<LinkSigner>()
-            .ForGroupAsync((string)toA["groupKey"]!, "a", LabelSet.Empty, host.BaseAddress.ToString(), CancellationToken.None);
-        var done = await host.Client.PostAsync(new Uri(links.Acknowledge).PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("name", "Ana")]));
-        Assert.True(done.IsSuccessStatusCode);
+        await AcknowledgeAsync(host, toA, "Ana");
 
         Assert.Equal("a", await host.ScalarAsync<string>("SELECT string_agg(receiver, ',') FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"));
         var groups = await host.GetArrayAsync("api/v2/alerts/groups");
@@ -188,12 +199,8 @@ public sealed class SiblingRouteTests
         using var b = new WebhookSink();
         using var c = new WebhookSink();
         await using var host = await AlertingTestHost.StartAsync(Config(a, b));
-        Assert.True((await host.PostJsonAsync("api/v2/alerts", Alert)).IsSuccessStatusCode);
-        var toA = Assert.Single(await a.WaitForAsync(1));
-        await b.WaitForAsync(1);
-        var links = await host.Server.Services.GetRequiredService<LinkSigner>()
-            .ForGroupAsync((string)toA["groupKey"]!, "a", LabelSet.Empty, host.BaseAddress.ToString(), CancellationToken.None);
-        Assert.True((await host.Client.PostAsync(new Uri(links.Acknowledge).PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("name", "Ana")]))).IsSuccessStatusCode);
+        var toA = await PostAndWaitAsync(host, a, b);
+        await AcknowledgeAsync(host, toA, "Ana");
 
         await File.WriteAllTextAsync(host.ConfigPath, Config(a, b, c));
         Assert.True((await host.Client.PostAsync("-/reload", null)).IsSuccessStatusCode);
