@@ -200,8 +200,9 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         Assert.True(during.Count > 50 && during.All(p => p.Accepted), "ingestion does not need the bus");
         Assert.True(maxOutbox > 0, "notifications waited in the outbox");
         Assert.Equal(0, sentWhileDown);
-        // MassTransit reconnects its consumers with a back-off of 3 s growing to 30 s: up to 30 s after the return.
-        Assert.True(caughtUp <= TimeSpan.FromSeconds(40), $"caught up {caughtUp.TotalSeconds:0.0} s after the broker's return");
+        // MassTransit waits up to 30 s between its reconnect attempts: one that fails just before the broker is back is
+        // followed by one 30 s later, then the receive endpoint starts again. Seen: 2-36 s in session 6's CI runs.
+        Assert.True(caughtUp <= TimeSpan.FromSeconds(50), $"caught up {caughtUp.TotalSeconds:0.0} s after the broker's return");
         Assert.Empty(accepted.Except(stored.Keys));
         Assert.Empty(untold);
         Assert.Empty(behind);
