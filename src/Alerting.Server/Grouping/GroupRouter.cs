@@ -58,13 +58,16 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// Parameters (owner, until, the schedule's now) that lease each new group due at once to a holder, who frees it once
     /// every alert that should join it first is in (see <see cref="Persistence.AlertWriter"/>); a null owner holds nothing.
     /// </param>
-    public static string JoinGroupsSql(string now, (string Owner, string Until, string DueNow)? hold = null) => $$"""
+    public static string JoinGroupsSql(string now, (string Owner, string Until, string DueNow)? hold = null)
+    {
+        var (owner, until) = hold is var (o, u, due)
+            ? ($"CASE WHEN min(due) <= {due} THEN {o}::text END", $"CASE WHEN min(due) <= {due} AND {o}::text IS NOT NULL THEN {u}::timestamptz END")
+            : ("NULL", "NULL::timestamptz");
+        return $$"""
         g AS (
             INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at, lease_owner, lease_until)
             -- In key order: a group another writer is creating is waited for, and waits never go round in a circle.
-            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, {{now}},
-                   {{(hold is { } h ? $"CASE WHEN min(due) <= {h.DueNow} THEN {h.Owner}::text END" : "NULL")}},
-                   {{(hold is { } u ? $"CASE WHEN min(due) <= {u.DueNow} AND {u.Owner}::text IS NOT NULL THEN {u.Until}::timestamptz END" : "NULL::timestamptz")}}
+            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, {{now}}, {{owner}}, {{until}}
             FROM cand GROUP BY k, rt ORDER BY k, rt
             ON CONFLICT (group_key, route_id) DO NOTHING
             RETURNING group_key, route_id, next_flush_at, lease_owner IS NOT NULL AS held
@@ -78,6 +81,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
             WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem) AND acknowledged_at IS NOT NULL
         )
         """;
+    }
 
     /// <summary>
     /// Every group each alert would join, by the running routes. Ingestion (<see cref="Persistence.AlertWriter"/>) keeps
@@ -141,7 +145,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         // same key): it is made again below for the new receiver, which is told as a new group, as in Alertmanager.
         // Alerts that lost a membership: if resolved, they are regrouped below with the active ones.
         var dropped = new List<long>();
-        var acknowledged = new List<(string Key, string Receiver, DateTime At, string? By, long Fingerprint)>();
+        var acknowledged = new List<AcknowledgedMember>();
         await using (var cmd = new NpgsqlCommand("""
             WITH gone AS (
                 DELETE FROM aggregation_groups g
@@ -159,7 +163,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
                 dropped.Add(reader.GetInt64(0));
                 if (!reader.IsDBNull(3))
                 {
-                    acknowledged.Add((reader.GetString(1), reader.GetString(2), reader.GetDateTime(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(0)));
+                    acknowledged.Add(new(reader.GetString(1), reader.GetString(2), reader.GetDateTime(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(0)));
                 }
             }
         }
@@ -221,8 +225,7 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
     /// Gives a group made again under a route's new id the acknowledgement of the group that went with the old id (same
     /// key and receiver, as an acknowledge link names them), when it holds no alert the acknowledged group did not.
     /// </summary>
-    private static async Task KeepAcknowledgementsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
-        List<(string Key, string Receiver, DateTime At, string? By, long Fingerprint)> acknowledged, CancellationToken ct)
+    private static async Task KeepAcknowledgementsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<AcknowledgedMember> acknowledged, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             WITH old AS (
@@ -244,6 +247,9 @@ internal sealed class GroupRouter(ConfigHolder config, DispatchSignal signal, Sc
         cmd.Parameters.Add(SqlArray.Of(acknowledged.Select(a => a.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>A member of an acknowledged group that a reload dropped, with the acknowledgement.</summary>
+    private sealed record AcknowledgedMember(string Key, string Receiver, DateTime At, string? By, long Fingerprint);
 }
 
 /// <summary>Candidate memberships of alerts being written (<see cref="GroupRouter.CandidatesFor"/>), as statement parameters.</summary>

@@ -115,7 +115,8 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
-            var failures = requests.Where(r => r.Done.Task.IsFaulted).Select(r => r.Done.Task.Exception!.InnerException!).ToList();
+            var refused = requests.Where(r => r.Done.Task.IsFaulted).ToList();
+            var failures = refused.Select(r => r.Done.Task.Exception!.InnerException!).ToList();
             if (failures.FirstOrDefault(e => e is not Api.BadInputException) is { } outage)
             {
                 throw outage;
@@ -125,7 +126,6 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
             {
                 throw failures[0];
             }
-            var refused = requests.Where(r => r.Done.Task.IsFaulted).ToList();
             throw new Api.BadInputException($"the database refused {refused.Sum(r => r.Alerts.Count)} of these {alerts.Count} alerts: "
                 + $"{string.Join("; ", refused.Select(r => r.Refusal).Distinct())}; the other {stored} were stored");
         }
@@ -348,18 +348,16 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
                 while (reader.FieldCount == 0 && await reader.NextResultAsync(ct))
                 {
                 }
-                var firstRow = true;
                 while (await reader.ReadAsync(ct))
                 {
                     var fingerprint = unchecked((ulong)reader.GetInt64(0));
                     stored.Add((rounds[i][fingerprint], reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2)));
                     dueSoon |= reader.GetBoolean(3);
-                    if (firstRow && !reader.IsDBNull(5))
+                    if (!reader.IsDBNull(5))
                     {
                         heldKeys.AddRange(reader.GetFieldValue<string[]>(5));
                         heldRoutes.AddRange(reader.GetFieldValue<string[]>(6));
                     }
-                    firstRow = false;
                 }
                 if (claiming)
                 {
@@ -559,7 +557,9 @@ internal sealed class AlertWriter(GenericPlanDb writerDb, GroupRouter router, No
         )
         SELECT r.fp, r.starts, r.ends,
                (SELECT coalesce(bool_or(next_flush_at <= $20), false) FROM g), (SELECT count(*) FROM n),
-               (SELECT array_agg(group_key) FROM g WHERE held), (SELECT array_agg(route_id) FROM g WHERE held)
+               -- The groups held are the statement's, not a row's: on one row only.
+               CASE WHEN r.ord = 1 THEN (SELECT array_agg(group_key) FROM g WHERE held) END,
+               CASE WHEN r.ord = 1 THEN (SELECT array_agg(route_id) FROM g WHERE held) END
         FROM r
         """;
 
