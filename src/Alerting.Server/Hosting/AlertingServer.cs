@@ -152,7 +152,8 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton<AlertingMetrics>();
         services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
-        services.AddSingleton(new InstanceInfo($"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}", options.ListenAddress, TimeProvider.System.GetUtcNow()));
+        var instanceName = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
+        services.AddSingleton(sp => new InstanceInfo(instanceName, options.ListenAddress, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(PooledConnectionString(connectionString)).Build());
         services.AddSingleton(_ => RelaxedDb.Create(connectionString));
         services.AddSingleton(_ => GenericPlanDb.Create(connectionString));
@@ -347,7 +348,8 @@ internal sealed class AlertingServer : IAsyncDisposable
     {
         var factory = services.GetRequiredService<IDbContextFactory<AlertingDbContext>>();
         var source = services.GetRequiredService<NpgsqlDataSource>();
-        var deadline = TimeProvider.System.GetUtcNow().AddMinutes(1);
+        // Patience on the monotonic clock: a step of the wall clock neither ends nor stretches it.
+        var started = TimeProvider.System.GetTimestamp();
         while (true)
         {
             try
@@ -371,7 +373,7 @@ internal sealed class AlertingServer : IAsyncDisposable
                 }
                 return;
             }
-            catch (NpgsqlException e) when (TimeProvider.System.GetUtcNow() < deadline && e.IsTransient)
+            catch (NpgsqlException e) when (TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromMinutes(1) && e.IsTransient)
             {
                 log.LogWarning("Database not reachable yet ({Error}); retrying", e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(2), ct);

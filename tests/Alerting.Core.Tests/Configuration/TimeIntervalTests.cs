@@ -121,4 +121,57 @@ public sealed class TimeIntervalTests
         var always = new TimeIntervalConfig("always", [new TimeIntervalSpec()]);
         Assert.True(always.Contains(Utc(2024, 1, 1)));
     }
+    [Fact]
+    public void The_hour_summer_time_skips_never_matches_and_the_hour_it_repeats_matches_twice()
+    {
+        // Europe/Berlin, 2027-03-28: at 01:00 UTC the clocks go from 02:00 CET to 03:00 CEST.
+        var skipped = Spec("times:\n  - start_time: '02:00'\n    end_time: '03:00'\nlocation: Europe/Berlin");
+        for (var minute = 0; minute < 24 * 60; minute++)
+        {
+            Assert.False(skipped.Contains(Utc(2027, 3, 27, 12, 0).AddMinutes(minute)));
+        }
+        var early = Spec("times:\n  - start_time: '00:00'\n    end_time: '03:00'\nlocation: Europe/Berlin");
+        Assert.True(early.Contains(new DateTimeOffset(2027, 3, 28, 0, 59, 50, TimeSpan.Zero)));  // 01:59:50 CET
+        Assert.False(early.Contains(new DateTimeOffset(2027, 3, 28, 1, 0, 0, TimeSpan.Zero)));   // 03:00 CEST
+        // 2027-10-31: at 01:00 UTC the clocks go back from 03:00 CEST to 02:00 CET; 02:30 happens twice.
+        Assert.True(skipped.Contains(Utc(2027, 10, 31, 0, 30)));   // 02:30 CEST
+        Assert.True(skipped.Contains(Utc(2027, 10, 31, 1, 30)));   // 02:30 CET
+        Assert.False(skipped.Contains(Utc(2027, 10, 31, 2, 0)));   // 03:00 CET
+    }
+
+    [Fact]
+    public void A_weekday_in_a_time_zone_turns_at_local_midnight_across_a_summer_time_change()
+    {
+        var sunday = Spec("weekdays: [sunday]\nlocation: Europe/Berlin");
+        Assert.False(sunday.Contains(Utc(2027, 3, 27, 22, 59)));   // Saturday 23:59 CET
+        Assert.True(sunday.Contains(Utc(2027, 3, 27, 23, 0)));     // Sunday 00:00 CET
+        Assert.True(sunday.Contains(Utc(2027, 3, 28, 21, 59)));    // Sunday 23:59 CEST
+        Assert.False(sunday.Contains(Utc(2027, 3, 28, 22, 0)));    // Monday 00:00 CEST: the day was 23 hours long
+    }
+
+    [Fact]
+    public void Years_and_months_turn_at_local_midnight_not_at_UTC_midnight()
+    {
+        var y2026 = Spec("years: ['2026']\nmonths: [december]\ndays_of_month: ['-1']\nlocation: Asia/Shanghai");
+        Assert.True(y2026.Contains(Utc(2026, 12, 31, 15, 59)));   // 23:59 on Dec 31 in Shanghai
+        Assert.False(y2026.Contains(Utc(2026, 12, 31, 16, 0)));   // already 2027 in Shanghai, still 2026 in UTC
+        var utc = Spec("years: ['2026']\nmonths: [december]\ndays_of_month: ['-1']");
+        Assert.True(utc.Contains(new DateTimeOffset(2026, 12, 31, 23, 59, 59, TimeSpan.Zero)));
+        Assert.False(utc.Contains(Utc(2027, 1, 1)));
+    }
+
+    [Fact]
+    public void A_leap_day_is_the_last_day_of_February_only_in_a_leap_year()
+    {
+        var lastOfFebruary = Spec("months: [february]\ndays_of_month: ['-1']");
+        Assert.True(lastOfFebruary.Contains(Utc(2028, 2, 29, 23, 59)));
+        Assert.False(lastOfFebruary.Contains(Utc(2028, 2, 28, 12, 0)));
+        Assert.True(lastOfFebruary.Contains(Utc(2027, 2, 28, 12, 0)));
+        var twentyNinth = Spec("days_of_month: ['29']\nmonths: [february]");
+        Assert.True(twentyNinth.Contains(Utc(2028, 2, 29)));
+        Assert.False(twentyNinth.Contains(Utc(2027, 3, 1)));       // no February 29 in 2027, and March is not February
+        var fromTheEnd = Spec("days_of_month: ['-29']");            // the 29th day from the end: Feb 1 in 2028, nothing in Feb 2027
+        Assert.True(fromTheEnd.Contains(Utc(2028, 2, 1)));
+        Assert.False(fromTheEnd.Contains(Utc(2027, 2, 1)));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Alerting.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Alerting.Api;
@@ -101,12 +102,15 @@ public sealed class StatusApiTests
         using (var kill = System.Diagnostics.Process.Start("kill", $"-HUP {Environment.ProcessId}"))
         {
             await kill.WaitForExitAsync();
+            Assert.Equal(0, kill.ExitCode);
         }
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && (await host.GetArrayAsync("api/v2/receivers")).Count != 3)
+        var deadline = Deadline.In(TimeSpan.FromSeconds(10));
+        while (!deadline.Passed && (await host.GetArrayAsync("api/v2/receivers")).Count != 3)
         {
             await Task.Delay(100);
         }
+        var config = host.Server.Services.GetRequiredService<Alerting.Configuration.ConfigHolder>();
+        Assert.True(config.Current.Config.FindReceiver("viasighup") is not null, $"not reloaded; last reload {config.LastReload:O}, error {config.LastReloadError ?? "none"}");
         Assert.Contains(await host.GetArrayAsync("api/v2/receivers"), r => (string)r!["name"]! == "viasighup");
     }
 

@@ -11,103 +11,13 @@ namespace Alerting.Browser;
 /// </summary>
 public sealed class UiBrowserTests
 {
-    private static string Config(WebhookSink sink, WebhookSink pager) => $$"""
-        global:
-          resolve_timeout: 5m
-        route:
-          receiver: ops
-          group_by: [alertname, cluster]
-          group_wait: 0s
-          group_interval: 1m
-          repeat_interval: 4h
-          routes:
-            - receiver: db-pager
-              matchers: [severity="critical", team="db"]
-              continue: true
-            - receiver: db-team
-              matchers: [team="db"]
-            - receiver: web-team
-              matchers: ['team=~"web|frontend"']
-              mute_time_intervals: [weekends]
-        receivers:
-          - name: ops
-            webhook_configs: [{url: "{{sink.Url("/ops")}}"}]
-          - name: db-team
-            webhook_configs: [{url: "{{sink.Url("/db")}}"}]
-          - name: db-pager
-            webhook_configs: [{url: "{{pager.Url("/pager")}}"}]
-          - name: web-team
-            webhook_configs: [{url: "{{sink.Url("/web")}}"}]
-        inhibit_rules:
-          - source_matchers: [severity="critical"]
-            target_matchers: [severity="warning"]
-            equal: [cluster]
-        time_intervals:
-          - name: weekends
-            time_intervals: [{weekdays: [saturday, sunday]}]
-        """;
-
-    private const string Alerts = """
-        [{"labels": {"alertname": "DiskFull", "team": "db", "severity": "critical", "cluster": "eu1", "instance": "db-1:9100"},
-          "annotations": {"summary": "Disk /var/lib/postgresql is 97% full on db-1", "runbook_url": "https://runbooks.example.com/disk-full"},
-          "generatorURL": "http://prometheus.example.com/graph?g0.expr=disk"},
-         {"labels": {"alertname": "ReplicationLag", "team": "db", "severity": "warning", "cluster": "eu1", "instance": "db-2:9187"},
-          "annotations": {"summary": "Replica db-2 is 45 s behind"}},
-         {"labels": {"alertname": "HighLatency", "team": "web", "severity": "warning", "cluster": "us1", "service": "checkout"},
-          "annotations": {"summary": "p99 latency of checkout is 2.3 s"}},
-         {"labels": {"alertname": "CertificateExpiring", "team": "platform", "severity": "info", "cluster": "us1"},
-          "annotations": {"summary": "TLS certificate of api.example.com expires in 12 days"}}]
-        """;
-
-    /// <summary>
-    /// An instance with four alerts posted and their first notifications delivered: DiskFull to db-pager (which
-    /// fails, for the notifications page) and db-team, HighLatency to web-team, CertificateExpiring to ops;
-    /// ReplicationLag is inhibited by DiskFull.
-    /// </summary>
-    private sealed class Scene(WebhookSink ok, WebhookSink failing, AlertingTestHost host, Chromium chromium) : IAsyncDisposable
-    {
-        public AlertingTestHost Host => host;
-
-        public IPage Page => chromium.Page;
-
-        public static async Task<Scene> StartAsync(string? extraConfig = null, string? basicAuth = null, bool javaScript = true, bool phone = false)
-        {
-            var (ok, failing) = (new WebhookSink(), new WebhookSink(500));
-            var host = await StartHostAsync(Config(ok, failing) + (extraConfig ?? ""), ok, basicAuth);
-            return new Scene(ok, failing, host, await Chromium.LaunchAsync(javaScript, phone));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await chromium.DisposeAsync();
-            await host.DisposeAsync();
-            ok.Dispose();
-            failing.Dispose();
-        }
-    }
-
-    private static async Task<AlertingTestHost> StartHostAsync(string config, WebhookSink ok, string? basicAuth)
-    {
-        var host = await AlertingTestHost.StartAsync(config);
-        using var post = new HttpRequestMessage(HttpMethod.Post, "api/v2/alerts") { Content = new StringContent(Alerts, System.Text.Encoding.UTF8, "application/json") };
-        if (basicAuth is not null)
-        {
-            post.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(basicAuth)));
-        }
-        var posted = await host.Client.SendAsync(post);
-        Assert.True(posted.IsSuccessStatusCode);
-        await ok.WaitForAsync(3);
-        await Eventually.EqualAsync(true, async () => await host.CountAsync("alerts WHERE state = 'firing'") >= 3, TimeSpan.FromSeconds(20));
-        return host;
-    }
-
     private static ILocator Article(IPage page, string alertname) =>
         page.Locator("article.alert").Filter(new() { Has = page.Locator("h3 a", new() { HasTextString = alertname }) }).First;
 
     [RequiresToolFact("chromium")]
     public async Task Silence_an_alert_from_the_alerts_page_and_watch_it_become_suppressed()
     {
-        await using var scene = await Scene.StartAsync();
+        await using var scene = await UiScene.StartAsync();
         var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress.ToString());
@@ -158,7 +68,7 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task A_filter_lives_in_the_address_so_the_view_can_be_shared()
     {
-        await using var scene = await Scene.StartAsync(javaScript: false);
+        await using var scene = await UiScene.StartAsync(javaScript: false);
         var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress.ToString());
@@ -212,7 +122,7 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task The_route_tester_shows_routes_receivers_group_timers_and_inhibition()
     {
-        await using var scene = await Scene.StartAsync();
+        await using var scene = await UiScene.StartAsync();
         var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress + "routing");
@@ -232,13 +142,33 @@ public sealed class UiBrowserTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Test" }).ClickAsync();
         await Expect(page.Locator(".receivers")).ToHaveTextAsync("web-team");
         await Expect(page.Locator(".inhibitions")).ToContainTextAsync("Inhibited now by");
-        await Expect(page.Locator(".route-result")).ToContainTextAsync("weekends");
+        await Expect(page.Locator(".route-result")).ToContainTextAsync("mute weekends: not in effect now");
+    }
+
+    [RequiresToolFact("chromium")]
+    public async Task On_a_Saturday_the_weekend_mute_holds_back_the_web_team_and_the_route_tester_says_so()
+    {
+        await using var scene = await UiScene.StartAsync(pinned: PinnedClock.Saturday);
+        var (host, page) = (scene.Host, scene.Page);
+
+        // The web team's group was flushed and muted: nothing reached /web, while db-team and ops were told.
+        await Eventually.EqualAsync(true, async () => await host.CountAsync("alert_events WHERE detail = 'muted by time interval weekends'") == 1, TimeSpan.FromSeconds(20));
+        Assert.Empty(scene.Ok.Delivered("/web"));
+        Assert.Single(scene.Ok.Delivered("/db"));
+        Assert.Single(scene.Ok.Delivered("/ops"));
+
+        var fingerprint = (string)(await host.GetArrayAsync("api/v2/alerts")).Single(a => (string)a!["labels"]!["alertname"]! == "HighLatency")!["fingerprint"]!;
+        await page.GotoAsync(host.BaseAddress + $"alerts/{fingerprint}");
+        await Expect(page.Locator("ol.timeline")).ToContainTextAsync("muted by time interval weekends");
+
+        await page.GotoAsync(host.BaseAddress + "routing?labels=" + Uri.EscapeDataString("alertname=\"HighLatency\", team=\"web\""));
+        await Expect(page.Locator(".route-result")).ToContainTextAsync("mute weekends: in effect now");
     }
 
     [RequiresToolFact("chromium")]
     public async Task Expire_a_silence()
     {
-        await using var scene = await Scene.StartAsync();
+        await using var scene = await UiScene.StartAsync();
         var (host, page) = (scene.Host, scene.Page);
         var created = await host.PostJsonAsync("api/v2/silences", """
             {"matchers":[{"name":"team","value":"web","isRegex":false,"isEqual":true}],"startsAt":"2020-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"Ana","comment":"checkout migration"}
@@ -260,7 +190,7 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task Switch_language_and_theme()
     {
-        await using var scene = await Scene.StartAsync();
+        await using var scene = await UiScene.StartAsync();
         var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress + "?filter=" + Uri.EscapeDataString("team=\"db\""));
@@ -284,7 +214,7 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task Log_in_when_authentication_is_on()
     {
-        await using var scene = await Scene.StartAsync("""
+        await using var scene = await UiScene.StartAsync("""
 
             server:
               auth:
@@ -319,7 +249,7 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task The_alert_list_updates_itself_and_every_page_has_its_screenshot()
     {
-        await using var scene = await Scene.StartAsync();
+        await using var scene = await UiScene.StartAsync();
         var (host, page) = (scene.Host, scene.Page);
 
         await page.GotoAsync(host.BaseAddress.ToString());
@@ -348,7 +278,7 @@ public sealed class UiBrowserTests
     [RequiresToolFact("chromium")]
     public async Task Every_page_fits_a_phone_works_with_the_keyboard_and_names_its_controls()
     {
-        await using var scene = await Scene.StartAsync(phone: true);
+        await using var scene = await UiScene.StartAsync(phone: true);
         var (host, page) = (scene.Host, scene.Page);
         var fingerprint = (string)(await host.GetArrayAsync("api/v2/alerts")).First()!["fingerprint"]!;
 

@@ -320,8 +320,8 @@ public sealed class PrometheusTests(ITestOutputHelper output)
 
     private static async Task WaitUntil(string what, TimeSpan timeout, SyncLog log, Func<Task<bool>> check)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = Deadline.In(timeout);
+        while (!deadline.Passed)
         {
             if (await check())
             {

@@ -180,14 +180,14 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
     /// <summary>Waits until the moment has come (bounded), adding a random delay where that keeps it the same moment.</summary>
     private static async Task<(bool Seen, string Detail)> WaitForMomentAsync(Moment moment, ChildProcessAlerting child, AlertLoad load, string db, Random random)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(8);
+        var deadline = Deadline.In(TimeSpan.FromSeconds(8));
         switch (moment)
         {
             case Moment.Ingestion:
             {
                 var run = random.Next(300, 1500);
                 await Task.Delay(run);
-                while (load.InFlight == 0 && DateTime.UtcNow < deadline)
+                while (load.InFlight == 0 && !deadline.Passed)
                 {
                     await Task.Delay(1);
                 }
@@ -195,7 +195,7 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
             }
             case Moment.GroupWait:
             {
-                while (!load.Posts.Any(p => p.Accepted && p.Target == child.Client.BaseAddress) && DateTime.UtcNow < deadline)
+                while (!load.Posts.Any(p => p.Accepted && p.Target == child.Client.BaseAddress) && !deadline.Passed)
                 {
                     await Task.Delay(5);
                 }
@@ -223,13 +223,13 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<bool> PollAsync(string db, string sql, string instanceLike, DateTime deadline)
+    private static async Task<bool> PollAsync(string db, string sql, string instanceLike, Deadline deadline)
     {
         await using var conn = new NpgsqlConnection(db);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = instanceLike });
-        while (DateTime.UtcNow < deadline)
+        while (!deadline.Passed)
         {
             if ((bool)(await cmd.ExecuteScalarAsync())!)
             {

@@ -232,8 +232,8 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
 
     private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = Deadline.In(timeout);
+        while (!deadline.Passed)
         {
             if (await condition())
             {

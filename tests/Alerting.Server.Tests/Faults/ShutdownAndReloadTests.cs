@@ -230,8 +230,8 @@ public sealed class ShutdownAndReloadTests(ITestOutputHelper output)
 
     private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = Deadline.In(timeout);
+        while (!deadline.Passed)
         {
             if (await condition())
             {

@@ -126,9 +126,9 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
 
     private async Task WaitReadyAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = Deadline.In(timeout);
         using var probe = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        while (DateTime.UtcNow < deadline)
+        while (!deadline.Passed)
         {
             if (_process.HasExited)
             {

@@ -5,7 +5,7 @@ public static class Eventually
     /// <summary>Polls until <paramref name="check"/> returns the expected value, or fails with the last value seen.</summary>
     public static async Task EqualAsync<T>(T expected, Func<Task<T>> check, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = Deadline.In(timeout ?? TimeSpan.FromSeconds(10));
         T actual;
         do
         {
@@ -16,7 +16,7 @@ public static class Eventually
             }
             await Task.Delay(50);
         }
-        while (DateTime.UtcNow < deadline);
+        while (!deadline.Passed);
         Assert.Equal(expected, actual);
     }
 }

@@ -40,8 +40,8 @@ public sealed class WebhookSink : IDisposable
     /// <summary>Waits until at least <paramref name="count"/> notifications arrived, or fails.</summary>
     public async Task<List<JsonObject>> WaitForAsync(int count, TimeSpan? timeout = null, string? path = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (DateTime.UtcNow < deadline)
+        var deadline = Deadline.In(timeout ?? TimeSpan.FromSeconds(20));
+        while (!deadline.Passed)
         {
             var got = Delivered(path);
             if (got.Count >= count)

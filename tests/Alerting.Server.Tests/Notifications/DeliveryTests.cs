@@ -41,10 +41,10 @@ public sealed class DeliveryTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             // The flush was committed with the POST, its rows claimed for this instance; their sends wait on the lock.
             Assert.Equal(3L, await host.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE lease_owner IS NOT NULL"));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
+            var deadline = Deadline.In(TimeSpan.FromSeconds(10));
             while (await host.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO settings%'") == 0)
             {
-                Assert.True(DateTime.UtcNow < deadline, "the sends never reached the signing key");
+                Assert.True(!deadline.Passed, "the sends never reached the signing key");
                 await Task.Delay(20);
             }
 

@@ -59,10 +59,10 @@ public sealed class IdempotencyKeyTests
 
     private static async Task WaitAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = Deadline.In(TimeSpan.FromSeconds(30));
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the receiver");
+            Assert.True(!deadline.Passed, "timed out waiting for the receiver");
             await Task.Delay(50);
         }
     }

@@ -2,12 +2,26 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Alerting.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Alerting.Ui;
 
 /// <summary>The UI over plain HTTP, as a browser without JavaScript sees it.</summary>
 public sealed class UiPagesTests
 {
+    /// <summary>Readers with a token, operators with a password.</summary>
+    private const string AuthConfig = AlertingTestHost.DefaultConfig + """
+
+        server:
+          auth:
+            read:
+              bearer_tokens: [reader-token]
+            write:
+              basic:
+                - username: operator
+                  password: op-pass
+        """;
+
     private const string Alerts = """
         [{"labels":{"alertname":"DiskFull","team":"db","severity":"critical","cluster":"eu1"},"annotations":{"summary":"Disk <b>97%</b> full","runbook_url":"https://runbooks.example.com/disk"},"generatorURL":"javascript:alert(1)"},
          {"labels":{"alertname":"HighLatency","team":"web","severity":"warning","cluster":"eu1"}}]
@@ -238,18 +252,7 @@ public sealed class UiPagesTests
     [Fact]
     public async Task With_auth_on_the_UI_takes_the_API_credentials_and_readers_cannot_act()
     {
-        const string Config = AlertingTestHost.DefaultConfig + """
-
-            server:
-              auth:
-                read:
-                  bearer_tokens: [reader-token]
-                write:
-                  basic:
-                    - username: operator
-                      password: op-pass
-            """;
-        await using var host = await AlertingTestHost.StartAsync(Config);
+        await using var host = await AlertingTestHost.StartAsync(AuthConfig);
         using var ui = new UiClient(host);
 
         var anonymous = await ui.Http.GetAsync("silences?x=1");
@@ -288,9 +291,28 @@ public sealed class UiPagesTests
         Assert.Equal(HttpStatusCode.OK, (await script.SendAsync(request)).StatusCode);
 
         // Removing the credential from the configuration ends its sessions at the next reload.
-        await File.WriteAllTextAsync(host.ConfigPath, Config.Replace("op-pass", "new-pass", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(host.ConfigPath, AuthConfig.Replace("op-pass", "new-pass", StringComparison.Ordinal));
         Assert.True((await script.SendAsync(new HttpRequestMessage(HttpMethod.Post, "-/reload") { Headers = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("operator:op-pass"))) } })).IsSuccessStatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await ui.Http.GetAsync("silences")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_ends_after_twelve_hours_on_the_service_clock()
+    {
+        // The service's clock, not the machine's: the lifetime is counted from the login it saw.
+        var time = new FakeTimeProvider(PinnedClock.Weekday);
+        await using var host = await AlertingTestHost.StartAsync(AuthConfig, time: time);
+        using var ui = new UiClient(host);
+        var (_, login) = await ui.GetAsync("login");
+        Assert.Equal(HttpStatusCode.Redirect, (await ui.SubmitAsync("login", login, ("username", "operator"), ("password", "op-pass"), ("returnUrl", "/silences"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ui.GetAsync("silences")).Status);
+
+        time.Advance(TimeSpan.FromHours(12) - TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await ui.GetAsync("silences")).Status);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var expired = await ui.Http.GetAsync("silences");
+        Assert.Equal(HttpStatusCode.Redirect, expired.StatusCode);
+        Assert.Contains("/login", expired.Headers.Location!.ToString());
     }
 
     [Fact]
