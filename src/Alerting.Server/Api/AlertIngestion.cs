@@ -2,6 +2,7 @@ using System.Text.Json;
 using Alerting.Alerts;
 using Alerting.Configuration;
 using Alerting.Metrics;
+using Alerting.Ingestion;
 using Alerting.Persistence;
 
 namespace Alerting.Api;

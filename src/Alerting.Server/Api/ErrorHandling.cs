@@ -1,5 +1,5 @@
 using Alerting.Metrics;
-using Alerting.Persistence;
+using Alerting.Ingestion;
 using Microsoft.AspNetCore.Http.Features;
 using Npgsql;
 
@@ -25,6 +25,10 @@ internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling>
         catch (BadInputException e) when (!context.Response.HasStarted)
         {
             await WriteAsync(context, e.StatusCode, e.Message);
+        }
+        catch (AlertsRefusedException e) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {

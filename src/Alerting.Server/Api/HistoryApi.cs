@@ -21,7 +21,7 @@ internal static class HistoryApi
         group.MapGet("/groups", ForGroup).RequireAccess(Access.Read);
     }
 
-    private static async Task<Results<Ok<History>, BadRequest<string>>> ForAlert(string fingerprint, HistoryReader history, CancellationToken ct)
+    private static async Task<Results<Ok<HistoryResponse>, BadRequest<string>>> ForAlert(string fingerprint, HistoryReader history, CancellationToken ct)
     {
         if (!Fingerprint.TryParse(fingerprint, out var fp))
         {
@@ -30,7 +30,7 @@ internal static class HistoryApi
         return TypedResults.Ok(await ReadAsync(history, new HistoryQuery(Limit, NewestFirst: true, Fingerprint: fp), fingerprint, null, ct));
     }
 
-    private static async Task<Results<Ok<History>, BadRequest<string>>> ForGroup(string? groupKey, HistoryReader history, CancellationToken ct)
+    private static async Task<Results<Ok<HistoryResponse>, BadRequest<string>>> ForGroup(string? groupKey, HistoryReader history, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(groupKey))
         {
@@ -39,17 +39,17 @@ internal static class HistoryApi
         return TypedResults.Ok(await ReadAsync(history, new HistoryQuery(Limit, NewestFirst: true, GroupKey: groupKey), null, groupKey, ct));
     }
 
-    private static async Task<History> ReadAsync(HistoryReader history, HistoryQuery query, string? fingerprint, string? groupKey, CancellationToken ct)
+    private static async Task<HistoryResponse> ReadAsync(HistoryReader history, HistoryQuery query, string? fingerprint, string? groupKey, CancellationToken ct)
     {
         var events = (await history.EventsAsync(query, ct)).AsEnumerable().Reverse();
         var attempts = (await history.AttemptsAsync(query with { WithAlerts = true }, ct)).AsEnumerable().Reverse();
-        return new History(fingerprint, groupKey,
+        return new HistoryResponse(fingerprint, groupKey,
             [.. events.Select(e => new HistoryEvent(e.At, Fingerprint.Format(e.Fingerprint), e.Event, e.GroupKey, e.Detail))],
             [.. attempts.Select(a => new HistoryAttempt(a.At, a.GroupKey, a.Receiver, a.Integration, a.Outcome, a.StatusCode, a.Error,
                 a.LatencyMs, a.Reason, [.. a.Alerts!.Select(Fingerprint.Format)]))]);
     }
 
-    internal sealed record History(
+    internal sealed record HistoryResponse(
         [property: JsonPropertyName("fingerprint")] string? AlertFingerprint,
         [property: JsonPropertyName("groupKey")] string? GroupKey,
         [property: JsonPropertyName("events")] IReadOnlyList<HistoryEvent> Events,

@@ -7,7 +7,11 @@ using Alerting.Channels;
 using Alerting.Channels.Http;
 using Alerting.Grouping;
 using Alerting.Links;
+using Alerting.Delivery;
+using Alerting.Flushing;
+using Alerting.Ingestion;
 using Alerting.Notifications;
+using Alerting.Outbox;
 using MassTransit;
 using Alerting.Metrics;
 using Alerting.Persistence;
@@ -161,8 +165,12 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<ScheduleClock>();
         services.AddSingleton<GroupRouter>();
+        services.AddSingleton<Reconciliation>();
+        services.AddSingleton<Acknowledgements>();
         services.AddSingleton<StoredAlertCache>();
         services.AddHostedService<StoredAlertListener>();
+        services.AddSingleton<InlineFlush>();
+        services.AddSingleton<BatchWriter>();
         services.AddSingleton<AlertWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<AlertReader>();
@@ -176,9 +184,18 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<Notifiers>();
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<LinkActions>();
-        services.AddSingleton<Delivery>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<AttemptLog>();
+        services.AddSingleton<InFlightRows>();
+        services.AddSingleton<StoreRetry>();
+        services.AddSingleton<DestinationPipelines>();
+        services.AddSingleton<DestinationGates>();
+        services.AddSingleton<MessagePreparer>();
+        services.AddSingleton<Redelivery>();
+        services.AddSingleton<Attempts>();
+        services.AddSingleton<Deliverer>();
         // Before the bus: stopped after it, so the attempts it started from its waiting lines finish first.
-        services.AddHostedService(sp => sp.GetRequiredService<Delivery>());
+        services.AddHostedService(sp => sp.GetRequiredService<Deliverer>());
         services.AddHostedService<OutboxLeases>();
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
@@ -186,6 +203,9 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         services.AddTemplating();
         services.AddUi();
+        services.AddSingleton<DueGroups>();
+        services.AddSingleton<FlushDecisions>();
+        services.AddSingleton<FlushCommitter>();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         services.AddIngestLimits();
@@ -256,7 +276,7 @@ internal sealed class AlertingServer : IAsyncDisposable
             // MassTransit would otherwise report the bus layout to its vendor's server: no calls home.
             bus.DisableUsageTelemetry();
             // Slots are held only for one attempt (retries are deferred, and one destination takes at most
-            // Delivery.PerDestination of them), so 64 leave room for the other destinations.
+            // DestinationGates.PerDestination of them), so 64 leave room for the other destinations.
             bus.AddConsumer<DeliverNotificationConsumer>(c => c.UseConcurrentMessageLimit(64));
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
@@ -319,7 +339,7 @@ internal sealed class AlertingServer : IAsyncDisposable
     /// <summary>Groups follow the route tree of the configuration now running, at start and after each reload.</summary>
     private static async Task ReconcileGroupsAsync(IServiceProvider services, CancellationToken ct)
     {
-        var router = services.GetRequiredService<GroupRouter>();
+        var router = services.GetRequiredService<Reconciliation>();
         var db = services.GetRequiredService<NpgsqlDataSource>();
         var time = services.GetRequiredService<TimeProvider>();
         await router.ReconcileAsync(db, time, ct);

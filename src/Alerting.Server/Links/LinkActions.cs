@@ -2,7 +2,7 @@ using Alerting.Labels;
 using Alerting.Matching;
 using Alerting.Persistence;
 using Alerting.Silences;
-using Alerting.Ui;
+using Alerting.Grouping;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -23,7 +23,7 @@ internal sealed record LinkedGroup(
 /// What a verified action link does. A link acts once: its nonce goes into <c>used_links</c> first, so a
 /// second click or a replayed request changes nothing.
 /// </summary>
-internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, UiData data, HistoryReader history, TimeProvider time)
+internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Acknowledgements acknowledgements, HistoryReader history, TimeProvider time)
 {
     /// <summary>False when the link was used before.</summary>
     public async Task<bool> UseAsync(LinkClaims claims, string name, CancellationToken ct)
@@ -44,8 +44,8 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ui
         var duration = TimeSpan.FromSeconds(claims.SilenceSeconds ?? 3600);
         var result = await silences.SetAsync(null, matchers, now, now + duration, name, $"Silenced from a notification link for group {claims.GroupKey}", ct);
         var id = result.Id!.Value;
-        await using var cmd = db.CreateCommand("""
-            INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+        await using var cmd = db.CreateCommand($"""
+            {AlertEvents.InsertInto}
             SELECT f, $2, 'silenced', $1, $3 FROM (SELECT DISTINCT fingerprint FROM group_members WHERE group_key = $1) AS m(f)
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = claims.GroupKey });
@@ -55,7 +55,7 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ui
         return id;
     }
 
-    public Task<bool> AcknowledgeAsync(LinkClaims claims, string name, CancellationToken ct) => data.AcknowledgeAsync(claims.GroupKey, claims.Receiver, name, ct);
+    public Task<bool> AcknowledgeAsync(LinkClaims claims, string name, CancellationToken ct) => acknowledgements.AcknowledgeAsync(claims.GroupKey, claims.Receiver, name, ct);
 
     public async Task<LinkedGroup> ViewAsync(LinkClaims claims, CancellationToken ct)
     {

@@ -186,47 +186,6 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
     }
 
     /// <summary>
-    /// Acknowledges a group from the UI, as the acknowledge link does; records it in each member's history. The group is
-    /// the key's for that receiver (its repeats are what an acknowledgement stops); with no receiver (a link signed before
-    /// links named one), every group of the key.
-    /// </summary>
-    public async Task<bool> AcknowledgeAsync(string groupKey, string? receiver, string by, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var receiverParameter = new NpgsqlParameter { Value = (object?)receiver ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-        await using (var ack = new NpgsqlCommand("""
-            UPDATE aggregation_groups SET acknowledged_at = $2, acknowledged_by = $3 WHERE group_key = $1 AND ($4::text IS NULL OR receiver = $4)
-            """, conn, tx))
-        {
-            ack.Parameters.Add(new NpgsqlParameter { Value = groupKey });
-            ack.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            ack.Parameters.Add(new NpgsqlParameter { Value = by });
-            ack.Parameters.Add(receiverParameter);
-            if (await ack.ExecuteNonQueryAsync(ct) == 0)
-            {
-                return false;
-            }
-        }
-        await using (var record = new NpgsqlCommand("""
-            INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
-            SELECT f, $2, 'acknowledged', $1, $3 FROM (
-                SELECT DISTINCT m.fingerprint FROM group_members m JOIN aggregation_groups g USING (group_key, route_id)
-                WHERE g.group_key = $1 AND ($4::text IS NULL OR g.receiver = $4)) AS t(f)
-            """, conn, tx))
-        {
-            record.Parameters.Add(new NpgsqlParameter { Value = groupKey });
-            record.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            record.Parameters.Add(new NpgsqlParameter { Value = $"by {by}" });
-            record.Parameters.Add(receiverParameter.Clone());
-            await record.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-        return true;
-    }
-
-    /// <summary>
     /// Groups an alert belongs to now, with their receiver, as acknowledgements see them: groups of sibling routes with
     /// identical matchers and the same receiver are one (acknowledged when all of them are).
     /// </summary>

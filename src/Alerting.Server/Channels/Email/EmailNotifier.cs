@@ -30,13 +30,10 @@ internal sealed class EmailNotifier(
     EmailConfig config,
     EmailRenderer renderer,
     TimeProvider time,
-    TimeSpan? timeout = null,
-    CircuitBreaker? breaker = null) : INotifier
+    TimeSpan? timeout = null) : INotifier
 {
     /// <summary>How long one attempt (connect, TLS, auth and the whole SMTP conversation) may take.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
-    private readonly CircuitBreaker breaker = breaker ?? CircuitBreaker.Shared;
 
     public string Integration => "email";
 
@@ -78,23 +75,12 @@ internal sealed class EmailNotifier(
         }
 
         var destination = $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
-        if (breaker.Check(destination, time.GetUtcNow()) is { } open)
-        {
-            return new SendResult(
-                SendOutcome.Retryable,
-                null,
-                $"smtp {destination}: circuit open after {breaker.FailureThreshold} connection failures in a row, last: {open.LastError}",
-                time.GetElapsedTime(started),
-                open.RetryAfter);
-        }
-
         using var timeoutCts = new CancellationTokenSource(Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
         var conversation = new Conversation(config, Timeout, host, port, password);
         try
         {
             await conversation.RunAsync(envelope, linked.Token);
-            breaker.Succeeded(destination);
             return new SendResult(SendOutcome.Success, 250, null, time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -104,14 +90,6 @@ internal sealed class EmailNotifier(
         catch (Exception e) when (Classify(e, timeoutCts.IsCancellationRequested) is { } failure)
         {
             var error = Scrub($"smtp {destination}: {conversation.Stage}: {failure.Message}", password);
-            if (failure.ConnectionLevel)
-            {
-                breaker.Failed(destination, error, time.GetUtcNow());
-            }
-            else if (failure.ServerAnswered)
-            {
-                breaker.Succeeded(destination);
-            }
             return new SendResult(failure.Outcome, failure.StatusCode, error, time.GetElapsedTime(started));
         }
         finally
@@ -120,7 +98,7 @@ internal sealed class EmailNotifier(
         }
     }
 
-    private sealed record Failure(SendOutcome Outcome, int? StatusCode, string Message, bool ConnectionLevel, bool ServerAnswered);
+    private sealed record Failure(SendOutcome Outcome, int? StatusCode, string Message);
 
     /// <summary>What a failed attempt means; null for exceptions that are bugs and should surface.</summary>
     private Failure? Classify(Exception e, bool timedOut)
@@ -129,23 +107,23 @@ internal sealed class EmailNotifier(
         {
             case OperationCanceledException when timedOut:
             case TimeoutException:
-                return new(SendOutcome.Retryable, null, $"timeout after {HttpDelivery.Seconds(Timeout)}s", true, false);
+                return new(SendOutcome.Retryable, null, $"timeout after {HttpDelivery.Seconds(Timeout)}s");
             case StartTlsRequiredException:
-                return new(SendOutcome.Permanent, null, e.Message, false, true);
+                return new(SendOutcome.Permanent, null, e.Message);
             case AuthMechanismException:
-                return new(SendOutcome.Permanent, null, e.Message, false, true);
+                return new(SendOutcome.Permanent, null, e.Message);
             case AuthenticationException auth:
-                return new(SendOutcome.Permanent, null, $"authentication failed for user \"{config.AuthUsername}\": {Describe(auth)}", false, true);
+                return new(SendOutcome.Permanent, null, $"authentication failed for user \"{config.AuthUsername}\": {Describe(auth)}");
             case SmtpCommandException command:
                 return Command(command);
             case ServiceNotAuthenticatedException:
-                return new(SendOutcome.Permanent, null, $"the server requires authentication: {Describe(e)}", false, true);
+                return new(SendOutcome.Permanent, null, $"the server requires authentication: {Describe(e)}");
             case SslHandshakeException tls:
-                return new(SendOutcome.Retryable, null, $"TLS handshake: {DescribeTls(tls)}", false, false);
+                return new(SendOutcome.Retryable, null, $"TLS handshake: {DescribeTls(tls)}");
             case SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException:
-                return new(SendOutcome.Retryable, null, Describe(e), true, false);
+                return new(SendOutcome.Retryable, null, Describe(e));
             case NotSupportedException:
-                return new(SendOutcome.Permanent, null, Describe(e), false, true);
+                return new(SendOutcome.Permanent, null, Describe(e));
             default:
                 return null;
         }
@@ -164,7 +142,7 @@ internal sealed class EmailNotifier(
             _ => ("unexpected reply", false),
         };
         var outcome = code is >= 500 and < 600 && addressError ? SendOutcome.Permanent : SendOutcome.Retryable;
-        return new(outcome, code, $"{what}: {reply}", false, true);
+        return new(outcome, code, $"{what}: {reply}");
     }
 
     /// <summary>The messages down the exception chain, each once.</summary>

@@ -1,3 +1,4 @@
+using Alerting.Grouping;
 using Alerting.Labels;
 using Alerting.Persistence;
 using Route = Alerting.Routing.Route;
@@ -9,7 +10,7 @@ namespace Alerting.Ui.Pages;
 internal sealed record UiTimelineEntry(DateTimeOffset At, string Kind, string Title, string? Detail, string Css);
 
 /// <summary>One alert: its data, the routes it matches, and everything that happened to it, newest first.</summary>
-internal sealed class AlertModel(UiData data, HistoryReader history) : UiPageModel
+internal sealed class AlertModel(UiData data, HistoryReader history, Acknowledgements acknowledgements) : UiPageModel
 {
     public UiAlert? Alert { get; private set; }
 
@@ -35,7 +36,7 @@ internal sealed class AlertModel(UiData data, HistoryReader history) : UiPageMod
     public async Task<IActionResult> OnPostAcknowledgeAsync(string fingerprint, [FromForm] string groupKey, [FromForm] string? receiver, CancellationToken ct)
     {
         var who = HttpContext.Request.Cookies[SilenceEditModel.AuthorCookie] is { Length: > 0 } author ? author : "someone in the UI";
-        await data.AcknowledgeAsync(groupKey, receiver, who, ct);
+        await acknowledgements.AcknowledgeAsync(groupKey, receiver, who, ct);
         return Redirect(Href($"alerts/{fingerprint}?done=acknowledged"));
     }
 

@@ -21,9 +21,6 @@ public sealed class EmailNotifierTests : IDisposable
 
     private readonly TempDirectory dir = new("alerting-email-");
 
-    // Each test its own breaker: the shared one would carry state between tests.
-    private readonly CircuitBreaker breaker = new();
-
     public void Dispose() => dir.Dispose();
 
     [Fact]
@@ -508,38 +505,10 @@ public sealed class EmailNotifierTests : IDisposable
             () => Notifier(Config(server.Smarthost), TimeSpan.FromSeconds(5)).SendAsync(Request(), cts.Token));
     }
 
-    [Fact]
-    public async Task The_circuit_opens_after_consecutive_connection_failures_and_a_probe_closes_it()
-    {
-        await using var server = await new SmtpTestServer().StartAsync();
-        await using var proxy = RawTcpServer.DroppingProxy(server.Port, drop: 2);
-        var time = new FakeTimeProvider(Now);
-        var notifier = new EmailNotifier(Config(proxy.Smarthost), EmailRenderer.Default, time, breaker: new CircuitBreaker(2, TimeSpan.FromSeconds(30)));
-
-        var failures = new[]
-        {
-            await notifier.SendAsync(Request(), CancellationToken.None),
-            await notifier.SendAsync(Request(), CancellationToken.None),
-        };
-        var open = await notifier.SendAsync(Request(), CancellationToken.None);
-        time.Advance(TimeSpan.FromSeconds(10));
-        var stillOpen = await notifier.SendAsync(Request(), CancellationToken.None);
-        time.Advance(TimeSpan.FromSeconds(21));
-        var probe = await notifier.SendAsync(Request(), CancellationToken.None);
-
-        Assert.All(failures, f => Assert.Equal(SendOutcome.Retryable, f.Outcome));
-        Assert.Equal(SendOutcome.Retryable, open.Outcome);
-        Assert.StartsWith($"smtp {proxy.Smarthost}: circuit open after 2 connection failures in a row, last: smtp {proxy.Smarthost}: connect: ", open.Error, StringComparison.Ordinal);
-        Assert.Equal(TimeSpan.FromSeconds(30), open.RetryAfter);
-        Assert.Equal(TimeSpan.FromSeconds(20), stillOpen.RetryAfter);
-        AssertSuccess(probe);
-        Assert.Equal(3, proxy.Connections); // the rejected attempts never connected
-    }
-
     private static void AssertSuccess(SendResult result) => Assert.True(result.Outcome == SendOutcome.Success, $"{result.Outcome}: {result.Error}");
 
     private EmailNotifier Notifier(EmailConfig config, TimeSpan? timeout = null, TimeProvider? time = null) =>
-        new(config, EmailRenderer.Default, time ?? TimeProvider.System, timeout ?? TimeSpan.FromSeconds(5), breaker);
+        new(config, EmailRenderer.Default, time ?? TimeProvider.System, timeout ?? TimeSpan.FromSeconds(5));
 
     /// <summary>A port on 127.0.0.1 that nothing listens on.</summary>
     private static string ClosedPortSmarthost()

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Alerting.Alerts;
 using Alerting.Labels;
+using Alerting.Notifications;
 
-namespace Alerting.Notifications;
+namespace Alerting.Outbox;
 
 /// <summary>
 /// The alerts a flush decided to send, frozen in the outbox row: the message is rendered from this

@@ -1,7 +1,7 @@
 using Alerting.Hosting;
 using Npgsql;
 
-namespace Alerting.Persistence;
+namespace Alerting.Ingestion;
 
 /// <summary>
 /// Keeps <see cref="StoredAlertCache"/> honest when several instances share the database: every alert write
@@ -27,7 +27,7 @@ internal sealed class StoredAlertListener(NpgsqlDataSource db, StoredAlertCache 
                         cache.Clear();
                     }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {AlertWriter.WrittenChannel}", conn))
+                await using (var listen = new NpgsqlCommand($"LISTEN {BatchWriter.WrittenChannel}", conn))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }

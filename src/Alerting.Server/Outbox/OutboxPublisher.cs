@@ -1,11 +1,6 @@
 using MassTransit;
-using Npgsql;
-using NpgsqlTypes;
 
-namespace Alerting.Notifications;
-
-/// <summary>The bus message: deliver the outbox row with this id. The row, not the message, holds the content.</summary>
-public sealed record DeliverNotification(long OutboxId);
+namespace Alerting.Outbox;
 
 /// <summary>
 /// Publishes outbox rows to the bus (MassTransit: in memory by default, RabbitMQ when configured), and
@@ -14,7 +9,7 @@ public sealed record DeliverNotification(long OutboxId);
 /// When the bus is down, publishing stops at the first failure and rows wait in the outbox; the sweeper probes
 /// the bus with the oldest row and, once that goes through, publishes everything that waited.
 /// </summary>
-internal sealed class OutboxPublisher(IServiceProvider services, NpgsqlDataSource db, TimeProvider time, ILogger<OutboxPublisher> log) : BackgroundService
+internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore store, TimeProvider time, ILogger<OutboxPublisher> log) : BackgroundService
 {
     /// <summary>How long a fresh row waits for its first publish before the sweeper takes it.</summary>
     public static readonly TimeSpan PublishGrace = TimeSpan.FromSeconds(15);
@@ -116,26 +111,7 @@ internal sealed class OutboxPublisher(IServiceProvider services, NpgsqlDataSourc
     /// <param name="ownedToo">Whether rows another sender held, whose lease ran out, are taken too.</param>
     public async Task<int> SweepAsync(bool ownedToo, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var busDown = _busDown;
-        await using var cmd = db.CreateCommand("""
-            SELECT id FROM outbox
-            WHERE (lease_owner IS NULL AND ($2 OR lease_until IS NULL OR lease_until < $1))
-               OR (lease_owner IS NOT NULL AND lease_until < $1 AND $3)
-            ORDER BY id LIMIT 1000
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        // Rows created while the bus was down were never published: no need to wait for their grace.
-        cmd.Parameters.Add(new NpgsqlParameter { Value = busDown });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ownedToo });
-        var ids = new List<long>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-        }
+        var ids = await store.UnsentAsync(_busDown, ownedToo, ct);
         if (ids.Count == 0)
         {
             return 0;
@@ -148,10 +124,4 @@ internal sealed class OutboxPublisher(IServiceProvider services, NpgsqlDataSourc
         await PublishAllAsync(ids[1..], ct);
         return ids.Count;
     }
-}
-
-/// <summary>MassTransit's entry point; the work is in <see cref="Delivery"/>.</summary>
-internal sealed class DeliverNotificationConsumer(Delivery delivery) : IConsumer<DeliverNotification>
-{
-    public Task Consume(ConsumeContext<DeliverNotification> context) => delivery.DeliverAsync(context.Message.OutboxId, context.CancellationToken);
 }

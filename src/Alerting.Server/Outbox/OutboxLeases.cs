@@ -1,15 +1,13 @@
-using Alerting.Hosting;
-using Npgsql;
-using NpgsqlTypes;
+using Alerting.Persistence;
 
-namespace Alerting.Notifications;
+namespace Alerting.Outbox;
 
 /// <summary>
 /// Keeps the leases of the outbox rows this instance is sending alive, in one statement every few seconds.
-/// The lease can then be short (a crashed sender's rows come back within <see cref="Delivery.Lease"/>) and still
+/// The lease can then be short (a crashed sender's rows come back within <see cref="OutboxStore.Lease"/>) and still
 /// outlast the longest attempt and the retries that follow it.
 /// </summary>
-internal sealed class OutboxLeases(NpgsqlDataSource db, Delivery delivery, InstanceInfo instance, TimeProvider time, ILogger<OutboxLeases> log) : BackgroundService
+internal sealed class OutboxLeases(OutboxStore store, InFlightRows inFlight, TimeProvider time, ILogger<OutboxLeases> log) : BackgroundService
 {
     internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -25,7 +23,7 @@ internal sealed class OutboxLeases(NpgsqlDataSource db, Delivery delivery, Insta
             {
                 await RenewAsync(stoppingToken);
             }
-            catch (Exception e) when (Delivery.StoreFailure(e) && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (DatabaseOutage.Is(e) && !stoppingToken.IsCancellationRequested)
             {
                 log.LogWarning("Renewing outbox leases failed: {Error}", e.Message);
                 wait = RetryInterval;
@@ -43,15 +41,10 @@ internal sealed class OutboxLeases(NpgsqlDataSource db, Delivery delivery, Insta
 
     public async Task RenewAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var ids = delivery.InFlight;
+        var ids = inFlight.Ids;
         if (ids.Length > 0)
         {
-            await using var cmd = db.CreateCommand("UPDATE outbox SET lease_until = $2 WHERE id = ANY($1) AND lease_owner = $3");
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (now + Delivery.Lease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
-            await cmd.ExecuteNonQueryAsync(ct);
+            await store.RenewAsync(ids, ct);
         }
     }
 }

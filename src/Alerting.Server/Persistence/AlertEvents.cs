@@ -3,9 +3,14 @@ using NpgsqlTypes;
 
 namespace Alerting.Persistence;
 
-/// <summary>Alert lifecycle events collected during one transaction and written with one statement (<see cref="InsertSql"/> or a caller's own).</summary>
-internal sealed class EventBatch
+/// <summary>
+/// The alerts' history table: every write to alert_events starts with <see cref="InsertInto"/>. An instance collects
+/// lifecycle events during one transaction and writes them with one statement (<see cref="InsertSql"/>).
+/// </summary>
+internal sealed class AlertEvents
 {
+    public const string InsertInto = "INSERT INTO alert_events (fingerprint, at, event, group_key, detail)";
+
     private readonly List<long> _fingerprints = [];
     private readonly List<DateTime> _at = [];
     private readonly List<string> _events = [];
@@ -23,8 +28,8 @@ internal sealed class EventBatch
         _details.Add(detail);
     }
 
-    public const string InsertSql = """
-        INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
+    public const string InsertSql = InsertInto + """
+
         SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
         """;
 

@@ -2,11 +2,12 @@ using Alerting.Alerts;
 using Alerting.Infrastructure;
 using Alerting.Labels;
 using Alerting.Notifications.Pipeline;
+using Alerting.Outbox;
 using Alerting.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Alerting.Notifications;
+namespace Alerting.Flushing;
 
 /// <summary>
 /// The hand-off: on the in-memory bus a flush claims its new outbox rows for its own instance in its commit, with what

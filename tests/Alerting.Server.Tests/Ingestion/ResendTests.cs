@@ -1,10 +1,11 @@
 using Alerting.Alerts;
 using Alerting.Infrastructure;
 using Alerting.Labels;
+using Alerting.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Alerting.Persistence;
+namespace Alerting.Ingestion;
 
 public sealed class ResendTests
 {

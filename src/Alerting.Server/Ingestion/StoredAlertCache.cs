@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
 using Alerting.Alerts;
+using Alerting.Persistence;
 
-namespace Alerting.Persistence;
+namespace Alerting.Ingestion;
 
 /// <summary>
 /// What this instance knows is stored for each alert it wrote or checked: a hash of the content and the

@@ -2,7 +2,7 @@ using System.Net;
 using Alerting.Infrastructure;
 using Npgsql;
 
-namespace Alerting.Persistence;
+namespace Alerting.Ingestion;
 
 public sealed class AlertWriterTests
 {

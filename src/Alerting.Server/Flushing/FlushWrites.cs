@@ -1,0 +1,177 @@
+using Alerting.Grouping;
+using Alerting.Notifications.Pipeline;
+using Alerting.Outbox;
+using Alerting.Persistence;
+using Alerting.Routing;
+using Alerting.Silences;
+using Npgsql;
+
+namespace Alerting.Flushing;
+
+/// <summary>
+/// Everything one dispatcher pass decided, written in one transaction with set-based statements:
+/// outbox rows, group schedules, members that left, alert states and their history.
+/// </summary>
+internal sealed class FlushWrites(DateTimeOffset now)
+{
+    private readonly List<OutboxSend> _sends = [];
+    private readonly List<(AggregationGroupId Group, DateTimeOffset Next, bool DeleteIfEmpty)> _reschedules = [];
+    private readonly List<AggregationGroupId> _deletedGroups = [];
+    private readonly List<(AggregationGroupId Group, long Fingerprint)> _removed = [];
+    private readonly List<(long Fingerprint, string State)> _states = [];
+    private readonly AlertEvents _events = new();
+
+    /// <summary>
+    /// A send to one integration of a receiver, by group key. Groups of sibling routes with identical matchers and the
+    /// same receiver share that target (as they share Alertmanager's notification log): if both send in one pass, the
+    /// later decision replaces the earlier, as a later flush replaces a snapshot still in flight.
+    /// </summary>
+    public void Send(string group, string receiver, SendDecision send, OutboxSnapshot snapshot, DateTimeOffset deadline)
+    {
+        _sends.RemoveAll(s => s.Group == group && s.Receiver == receiver && s.Send.Integration == send.Integration);
+        _sends.Add(new OutboxSend(group, receiver, send, snapshot, deadline));
+    }
+
+    private readonly List<(string Group, string Receiver, SendDecision Send)> _logged = [];
+
+    public void LogWithoutSending(string group, string receiver, SendDecision send)
+    {
+        _logged.RemoveAll(s => s.Group == group && s.Receiver == receiver && s.Send.Integration == send.Integration);
+        _logged.Add((group, receiver, send));
+    }
+
+    public void Reschedule(AggregationGroupId group, DateTimeOffset next, bool deleteIfEmpty) => _reschedules.Add((group, next, deleteIfEmpty));
+
+    public void DeleteGroup(AggregationGroupId group) => _deletedGroups.Add(group);
+
+    public void RemoveMember(AggregationGroupId group, ulong fingerprint)
+    {
+        _removed.Add((group, unchecked((long)fingerprint)));
+        _events.Add(unchecked((long)fingerprint), now, "ungrouped", group.GroupKey, "resolved and notified");
+    }
+
+    public void SetState(ulong fingerprint, string state, string group, string detail)
+    {
+        _states.Add((unchecked((long)fingerprint), state));
+        _events.Add(unchecked((long)fingerprint), now, state == "suppressed" ? "suppressed" : "unsuppressed", group, detail);
+    }
+
+    public bool HasSends => _sends.Count > 0;
+
+    /// <summary>
+    /// Commits. All statements go in one batch, one round trip, and run in order in the implicit transaction
+    /// PostgreSQL gives a batch: each sees what the ones before it wrote, and either all of them commit or none does.
+    /// With <paramref name="handOffTo"/>, new outbox rows are claimed for that instance in the same commit, with what
+    /// their sends read (Grafana's links, acknowledgements), and come back as <see cref="FlushCommit.HandOffs"/>; such a
+    /// commit must be durable, as it stands in for the delivery claim's. Other rows come back to be published.
+    /// </summary>
+    public async Task<FlushCommit> CommitAsync(NpgsqlDataSource db, string? handOffTo, IReadOnlyList<Silence> silences, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
+        AddTo(batch, handOffTo);
+        if (batch.BatchCommands.Count == 0)
+        {
+            return new FlushCommit([], []);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadAsync(reader, silences, ct);
+    }
+
+    private bool _handOff;
+
+    /// <summary>
+    /// Adds the statements to a batch, first in it: the caller may add its own after them (the ingestion writer adds
+    /// its COMMIT), and reads the results with <see cref="ReadAsync"/>.
+    /// </summary>
+    public void AddTo(NpgsqlBatch batch, string? handOffTo)
+    {
+        var handOff = _handOff = handOffTo is not null && _sends.Count > 0;
+        var commands = batch.BatchCommands;
+
+        // The statements that return rows come first, in this order; the reads for a hand-off see nothing this batch changes.
+        if (_sends.Count > 0)
+        {
+            // Not claimable by the sweeper for a while: the publish (or the send) right after commit should win.
+            // A send runs on: its lease is renewed while it is in flight (OutboxLeases).
+            commands.Add(OutboxStatements.Insert(_sends, now, now + OutboxPublisher.PublishGrace, handOff ? handOffTo : null));
+        }
+        if (handOff)
+        {
+            commands.Add(OutboxStatements.GrafanaLinks(_sends.SelectMany(s => s.Send.Firing.Concat(s.Send.Resolved)).Select(f => unchecked((long)f))));
+            commands.Add(OutboxStatements.Acknowledgements(_sends.Select(s => s.Group)));
+        }
+        if (_logged.Count > 0)
+        {
+            commands.Add(OutboxStatements.LogAll(_logged, now));
+        }
+        if (_removed.Count > 0)
+        {
+            commands.Add(GroupRows.RemoveMembers(_removed));
+        }
+        if (_states.Count > 0)
+        {
+            commands.Add(AlertRows.SetStates([.. _states.Select(s => s.Fingerprint)], [.. _states.Select(s => s.State)], now));
+        }
+        if (_reschedules.Count > 0)
+        {
+            commands.Add(GroupRows.Reschedule(_reschedules.Select(r => (r.Group, r.Next)).ToList()));
+            // A group with no members and nothing in flight is gone, as Alertmanager destroys empty groups.
+            commands.Add(GroupRows.DeleteIfEmpty(_reschedules.Where(r => r.DeleteIfEmpty).Select(r => r.Group).ToList()));
+        }
+        if (_deletedGroups.Count > 0)
+        {
+            foreach (var delete in GroupRows.Delete(_deletedGroups))
+            {
+                commands.Add(delete);
+            }
+        }
+        if (_events.Count > 0)
+        {
+            var insert = new NpgsqlBatchCommand(AlertEvents.InsertSql);
+            _events.AddParameters(insert);
+            commands.Add(insert);
+        }
+    }
+
+    /// <summary>Reads what <see cref="AddTo"/>'s statements return, and on through the rest of the batch, so that a failed statement or commit throws here.</summary>
+    public async Task<FlushCommit> ReadAsync(NpgsqlDataReader reader, IReadOnlyList<Silence> silences, CancellationToken ct)
+    {
+        if (_sends.Count == 0)
+        {
+            // Nothing returns rows; the whole result is read so that any statement's error surfaces here.
+            while (await reader.NextResultAsync(ct))
+            {
+            }
+            return new FlushCommit([], []);
+        }
+        var (publish, handed) = await OutboxStatements.ReadInserted(reader, ct);
+        var links = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
+        var acks = new Dictionary<(string, string), (string, DateTimeOffset)>();
+        if (_handOff)
+        {
+            await reader.NextResultAsync(ct);
+            links = await OutboxStatements.ReadGrafanaLinksAsync(reader, ct);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                acks.TryAdd((reader.GetString(0), reader.GetString(1)),
+                    (reader.IsDBNull(2) ? "someone" : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            }
+        }
+        // The rest return no rows; reading through them surfaces a failed statement, and the commit, before any send.
+        while (await reader.NextResultAsync(ct))
+        {
+        }
+        var active = silences.ToList();
+        var commit = new FlushCommit(publish, []);
+        foreach (var row in handed)
+        {
+            commit.HandOffs.Add(new ClaimedRow(row, links, acks.TryGetValue((row.GroupKey, row.Receiver), out var ack) ? ack : null, active));
+        }
+        return commit;
+    }
+}
+
+/// <summary>What a flush commit leaves to do: rows to publish to the bus, and rows claimed for this instance to send at once.</summary>
+internal sealed record FlushCommit(List<long> Publish, List<ClaimedRow> HandOffs);

@@ -1,0 +1,39 @@
+using Npgsql;
+
+namespace Alerting.Grouping;
+
+/// <summary>
+/// Acknowledging a group: someone is on it, so its repeats stop until a new alert joins it. The one way to acknowledge,
+/// for the UI, the signed links and the API.
+/// </summary>
+internal sealed class Acknowledgements(NpgsqlDataSource db, TimeProvider time)
+{
+    /// <summary>
+    /// Acknowledges the group and records it in each member's history. The group is the key's for that receiver (its
+    /// repeats are what an acknowledgement stops); with no receiver (a link signed before links named one), every
+    /// group of the key. False when there is no such group.
+    /// </summary>
+    public async Task<bool> AcknowledgeAsync(string groupKey, string? receiver, string by, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var ack = GroupRows.Acknowledge(groupKey, receiver, by, now))
+        {
+            ack.Connection = conn;
+            ack.Transaction = tx;
+            if (await ack.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return false;
+            }
+        }
+        await using (var record = GroupRows.RecordAcknowledged(groupKey, receiver, by, now))
+        {
+            record.Connection = conn;
+            record.Transaction = tx;
+            await record.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+using Alerting.Routing;
+using Npgsql;
+using NpgsqlTypes;
+using static Alerting.Persistence.SqlArray;
+
+namespace Alerting.Grouping;
+
+/// <summary>
+/// Every statement that writes groups and memberships (aggregation_groups, group_members): memberships and schedules
+/// here, claims of due groups, acknowledgements and reconciliation in the other parts. Others add these statements to
+/// their own batches and transactions.
+/// </summary>
+internal static partial class GroupRows
+{
+    /// <summary>
+    /// The statement CTEs that put candidate memberships into groups, after a CTE <c>cand(k, rt, rc, gl, f, due)</c>
+    /// of them (from <see cref="GroupRouter.CandidatesFor"/>, with each new group's first flush): <c>g</c> makes the groups that
+    /// are missing, returning their first flush; <c>mem</c> records the memberships that are new, returning them;
+    /// <c>ack</c> clears the acknowledgement of groups with a new member, which needs attention again.
+    /// </summary>
+    /// <param name="now">The statement's parameter holding the time on the instance's clock, e.g. "$8".</param>
+    /// <param name="hold">
+    /// Parameters (owner, until, the schedule's now) that lease each new group due at once to a holder, who frees it once
+    /// every alert that should join it first is in (see Ingestion.AlertWriter); a null owner holds nothing.
+    /// </param>
+    public static string JoinGroupsSql(string now, (string Owner, string Until, string DueNow)? hold = null)
+    {
+        var (owner, until) = hold is var (o, u, due)
+            ? ($"CASE WHEN min(due) <= {due} THEN {o}::text END", $"CASE WHEN min(due) <= {due} AND {o}::text IS NOT NULL THEN {u}::timestamptz END")
+            : ("NULL", "NULL::timestamptz");
+        return $$"""
+        g AS (
+            INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at, lease_owner, lease_until)
+            -- In key order: a group another writer is creating is waited for, and waits never go round in a circle.
+            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, {{now}}, {{owner}}, {{until}}
+            FROM cand GROUP BY k, rt ORDER BY k, rt
+            ON CONFLICT (group_key, route_id) DO NOTHING
+            RETURNING group_key, route_id, next_flush_at, lease_owner IS NOT NULL AS held
+        ), mem AS (
+            INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
+            SELECT k, rt, f, {{now}} FROM cand
+            ON CONFLICT DO NOTHING
+            RETURNING group_key, route_id, fingerprint
+        ), ack AS (
+            UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
+            WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem) AND acknowledged_at IS NOT NULL
+        )
+        """;
+    }
+
+    public static NpgsqlBatchCommand RemoveMembers(IReadOnlyList<(AggregationGroupId Group, long Fingerprint)> members)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            DELETE FROM group_members m USING unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)
+            WHERE m.group_key = t.g AND m.route_id = t.r AND m.fingerprint = t.f
+            """);
+        cmd.Parameters.Add(Of(members.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Of(members.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Of(members.Select(r => r.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+        return cmd;
+    }
+
+    /// <summary>A flushed group's next flush; its claim ends.</summary>
+    public static NpgsqlBatchCommand Reschedule(IReadOnlyList<(AggregationGroupId Group, DateTimeOffset Next)> groups)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            UPDATE aggregation_groups g SET next_flush_at = t.n, flushed_once = true, lease_owner = NULL, lease_until = NULL
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(k, r, n) WHERE g.group_key = t.k AND g.route_id = t.r
+            """);
+        cmd.Parameters.Add(Of(groups.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Of(groups.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Of(groups.Select(r => r.Next.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        return cmd;
+    }
+
+    /// <summary>Deletes those of the groups with no members and nothing in flight, as Alertmanager destroys empty groups.</summary>
+    public static NpgsqlBatchCommand DeleteIfEmpty(IReadOnlyList<AggregationGroupId> groups)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            DELETE FROM aggregation_groups g USING unnest($1::text[], $2::text[]) AS t(k, r)
+            WHERE g.group_key = t.k AND g.route_id = t.r
+              AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_key = g.group_key AND m.route_id = g.route_id)
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key AND o.receiver = g.receiver)
+            """);
+        cmd.Parameters.Add(Of(groups.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(Of(groups.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
+        return cmd;
+    }
+
+    /// <summary>Deletes groups and their memberships (their route went away).</summary>
+    public static IEnumerable<NpgsqlBatchCommand> Delete(IReadOnlyList<AggregationGroupId> groups)
+    {
+        foreach (var table in new[] { "group_members", "aggregation_groups" })
+        {
+            var cmd = new NpgsqlBatchCommand($"DELETE FROM {table} x USING unnest($1::text[], $2::text[]) AS t(k, r) WHERE x.group_key = t.k AND x.route_id = t.r");
+            cmd.Parameters.Add(Of(groups.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
+            cmd.Parameters.Add(Of(groups.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
+            yield return cmd;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using Alerting.Grouping;
+using Alerting.Persistence;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Alerting.Ingestion;
+
+/// <summary>
+/// Upsert and grouping in one statement. The merge follows Alertmanager's rules; an end that only moved forward a
+/// little is left as stored (<see cref="EndsAtLag"/>, the same rule in C#). Of the written alerts, the new ones and
+/// those firing again join the candidate groups (<see cref="GroupRouter.CandidatesFor"/>): groups are made if missing
+/// (first flush after group_wait from the stored start, or at once, as Alertmanager does for an alert older than
+/// group_wait), memberships, acknowledgement resets and history are written, lifecycle events first.
+/// Each input row answers: its stored start and end, and whether a new group is due now.
+/// </summary>
+internal static class UpsertStatement
+{
+    private static readonly string Sql = $$"""
+        WITH i AS (
+            SELECT * FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[],
+                                 $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::jsonb[]) WITH ORDINALITY
+                AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, ord)
+        ), m AS (
+            SELECT i.*, s.fingerprint IS NULL AS is_new,
+                   s.annotations AS s_ann, s.starts_at AS s_starts, s.ends_at AS s_ends, s.generator_url AS s_gen,
+                   s.timeout AS s_timeout, s.source AS s_source, s.extra AS s_extra,
+                   (s.fingerprint IS NOT NULL AND ((i.ends > s.starts_at AND i.ends < s.ends_at)
+                       OR (i.starts > s.starts_at AND i.starts < s.ends_at))) AS is_overlap
+            FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp
+        ), merged AS (
+            SELECT fp, ord, labels, ann, gen, upd, timeout, source, extra, is_new,
+                   s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra,
+                   CASE WHEN is_overlap AND s_starts < starts THEN s_starts ELSE starts END AS starts,
+                   CASE
+                       WHEN NOT is_overlap THEN ends
+                       WHEN ends <= $11 THEN CASE WHEN s_ends <= $11 AND s_ends > ends THEN s_ends ELSE ends END
+                       WHEN s_ends > ends AND NOT s_timeout THEN s_ends
+                       ELSE ends
+                   END AS ends
+            FROM m
+        ), {{AlertRows.UpsertCte("$11", "$12")}}
+        ), r AS (
+            SELECT m.ord, m.fp, w.fingerprint IS NOT NULL AS wrote, coalesce(w.starts_at, m.s_starts) AS starts,
+                   coalesce(w.ends_at, m.s_ends) AS ends, m.is_new, m.s_ends AS prev_ends
+            FROM merged m LEFT JOIN written w ON w.fingerprint = m.fp
+        ), life AS (
+            SELECT ord, fp, starts,
+                   CASE WHEN is_new THEN CASE WHEN ends > $11 THEN 'received' ELSE 'received_resolved' END
+                        WHEN prev_ends <= $11 AND ends > $11 THEN 'refired'
+                        WHEN prev_ends > $11 AND ends <= $11 THEN 'resolved' END AS event,
+                   is_new OR (prev_ends <= $11 AND ends > $11) AS joins
+            FROM r WHERE wrote
+        ), cand AS (
+            SELECT t.k, t.rt, t.rc, t.gl, t.f,
+                   CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due
+            FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
+            JOIN life l ON l.fp = t.f AND l.joins
+        ), {{GroupRows.JoinGroupsSql("$11", ("$23", "$24", "$20"))}}, folded AS (
+            -- A new (or firing again) alert's first group rides on its lifecycle row: one history row, not two, for
+            -- most new alerts; HistoryReader lists it as the two events it stands for.
+            SELECT DISTINCT ON (m.fingerprint) m.fingerprint, m.group_key
+            FROM mem m JOIN life l ON l.fp = m.fingerprint AND l.event IS NOT NULL
+            ORDER BY m.fingerprint, m.group_key
+        ), ev AS (
+            {{AlertEvents.InsertInto}}
+            SELECT f, $11, e, gk, d FROM (
+                SELECT l.fp AS f, l.event AS e, fo.group_key AS gk, CASE WHEN l.event = 'resolved' THEN 'resolved by its sender' END AS d, l.ord AS o
+                FROM life l LEFT JOIN folded fo ON fo.fingerprint = l.fp WHERE l.event IS NOT NULL
+                UNION ALL
+                SELECT m.fingerprint, 'grouped', m.group_key, NULL, 9223372036854775807 FROM mem m
+                WHERE NOT EXISTS (SELECT 1 FROM folded fo WHERE fo.fingerprint = m.fingerprint AND fo.group_key = m.group_key)
+            ) x ORDER BY o
+        ), n AS (
+            SELECT pg_notify($21, $22) WHERE EXISTS (SELECT 1 FROM written)
+        )
+        SELECT r.fp, r.starts, r.ends,
+               (SELECT coalesce(bool_or(next_flush_at <= $20), false) FROM g), (SELECT count(*) FROM n),
+               -- The groups held are the statement's, not a row's: on one row only.
+               CASE WHEN r.ord = 1 THEN (SELECT array_agg(group_key) FROM g WHERE held) END,
+               CASE WHEN r.ord = 1 THEN (SELECT array_agg(route_id) FROM g WHERE held) END
+        FROM r
+        """;
+
+    public static NpgsqlBatchCommand Create(Dictionary<ulong, StoredAlert> round, Candidates candidates, DateTimeOffset now,
+        (string Channel, string Payload) notify, string? holdOwner)
+    {
+        var alerts = round.Values;
+        var n = alerts.Count;
+        var fp = new long[n];
+        var labels = new string[n];
+        var ann = new string[n];
+        var starts = new DateTime[n];
+        var ends = new DateTime[n];
+        var gen = new string[n];
+        var upd = new DateTime[n];
+        var timeout = new bool[n];
+        var source = new string[n];
+        var extra = new string?[n];
+        var k = 0;
+        foreach (var s in alerts)
+        {
+            var a = s.Alert;
+            fp[k] = unchecked((long)a.Fingerprint);
+            labels[k] = LabelJson.Write(a.Labels);
+            ann[k] = LabelJson.Write(a.Annotations);
+            starts[k] = a.StartsAt.UtcDateTime;
+            ends[k] = a.EndsAt.UtcDateTime;
+            gen[k] = a.GeneratorUrl;
+            upd[k] = a.UpdatedAt.UtcDateTime;
+            timeout[k] = a.Timeout;
+            source[k] = s.Source;
+            extra[k] = s.Extra;
+            k++;
+        }
+
+        var cmd = new NpgsqlBatchCommand(Sql);
+        cmd.Parameters.Add(SqlArray.Of(fp, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(SqlArray.Of(labels, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(ann, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(starts, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(SqlArray.Of(ends, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(SqlArray.Of(gen, NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(upd, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(SqlArray.Of(timeout, NpgsqlDbType.Boolean));
+        cmd.Parameters.Add(SqlArray.Of(source, NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(extra, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = EndsAtLag.MaxLag, NpgsqlDbType = NpgsqlDbType.Interval });
+        candidates.AddParameters(cmd.Parameters);
+        cmd.Parameters.Add(candidates.DueNowParameter());
+        cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Channel, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = notify.Payload, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)holdOwner ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        // On the schedule's clock, as the claims that must pass over a held group compare it.
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (candidates.ScheduleNow + GroupRows.ClaimLease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
+}

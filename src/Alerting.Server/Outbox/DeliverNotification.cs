@@ -1,0 +1,12 @@
+using MassTransit;
+
+namespace Alerting.Outbox;
+
+/// <summary>The bus message: deliver the outbox row with this id. The row, not the message, holds the content.</summary>
+/// <remarks>
+/// Its names on the wire are those of its first home, Alerting.Notifications: instances of the previous release and of
+/// this one then share a RabbitMQ during a rolling upgrade.
+/// </remarks>
+[MessageUrn("Alerting.Notifications:DeliverNotification")]
+[EntityName("Alerting.Notifications:DeliverNotification")]
+public sealed record DeliverNotification(long OutboxId);

@@ -1,0 +1,143 @@
+using System.Data.Common;
+using Alerting.Notifications.Pipeline;
+using Alerting.Persistence;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Alerting.Outbox;
+
+/// <summary>One send a flush decided, for one integration of a receiver.</summary>
+internal sealed record OutboxSend(string Group, string Receiver, SendDecision Send, OutboxSnapshot Snapshot, DateTimeOffset Deadline);
+
+/// <summary>The statements a flush adds to its own batch: new outbox rows, and log entries written without a send.</summary>
+internal static class OutboxStatements
+{
+    /// <summary>
+    /// One pending row per target: a later flush replaces the snapshot of a send still in flight (and does not take
+    /// it from whoever is sending it). With <paramref name="handOffTo"/>, a new row is claimed at once for that
+    /// instance (attempts 1). Returns the rows' ids and whether each was claimed; <see cref="ReadInserted"/> reads them.
+    /// </summary>
+    public static NpgsqlBatchCommand Insert(IReadOnlyList<OutboxSend> sends, DateTimeOffset now, DateTimeOffset publishBy, string? handOffTo)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO outbox AS o (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_until, lease_owner)
+            SELECT g, r, i, p,
+                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
+                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs) x), '{}'),
+                   rsn, 0, $9, d, CASE WHEN $11::text IS NULL THEN 0 ELSE 1 END, $10, $11
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[]) AS t(g, r, i, p, f, rs, rsn, d)
+            ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
+                payload = EXCLUDED.payload, firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts,
+                reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline, attempts = 0
+            RETURNING id, coalesce(attempts = 1 AND lease_owner = $11, false), group_key, receiver, integration, payload, firing_alerts,
+                resolved_alerts, reason, version, deadline, attempts,
+                (SELECT l.sent_at FROM notification_log l
+                 WHERE l.group_key = o.group_key AND l.receiver = o.receiver AND l.integration = o.integration)
+            """);
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Snapshot.ToJson()).ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Send.Reason).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Deadline.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = publishBy.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)handOffTo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return cmd;
+    }
+
+    /// <summary>Reads <see cref="Insert"/>'s rows: the ids to publish, and the rows claimed for this instance.</summary>
+    public static async Task<(List<long> Publish, List<OutboxRow> Claimed)> ReadInserted(DbDataReader reader, CancellationToken ct)
+    {
+        var publish = new List<long>();
+        var claimed = new List<OutboxRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (!reader.GetBoolean(1))
+            {
+                publish.Add(reader.GetInt64(0));
+                continue;
+            }
+            claimed.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.GetFieldValue<long[]>(6), reader.GetFieldValue<long[]>(7), reader.GetString(8), reader.GetInt32(9),
+                reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
+        }
+        return (publish, claimed);
+    }
+
+    /// <summary>What the delivery claim reads (<see cref="OutboxStore.ClaimAsync"/>), for rows claimed in a flush: Grafana's links of the alerts.</summary>
+    public static NpgsqlBatchCommand GrafanaLinks(IEnumerable<long> fingerprints)
+    {
+        var cmd = new NpgsqlBatchCommand("SELECT fingerprint, extra FROM alerts WHERE fingerprint = ANY($1) AND extra IS NOT NULL");
+        cmd.Parameters.Add(SqlArray.Of(fingerprints.Distinct().ToArray(), NpgsqlDbType.Bigint));
+        return cmd;
+    }
+
+    /// <summary>...and the groups' acknowledgements, as (group key, receiver, by, at).</summary>
+    public static NpgsqlBatchCommand Acknowledgements(IEnumerable<string> groupKeys)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            SELECT group_key, receiver, acknowledged_by, acknowledged_at FROM aggregation_groups
+            WHERE group_key = ANY($1) AND acknowledged_at IS NOT NULL
+            """);
+        cmd.Parameters.Add(SqlArray.Of(groupKeys.Distinct().ToArray(), NpgsqlDbType.Text));
+        return cmd;
+    }
+
+    /// <summary>Reads (fingerprint, extra) rows into Grafana's links by formatted fingerprint.</summary>
+    public static async Task<Dictionary<string, Templating.GrafanaLinks>> ReadGrafanaLinksAsync(DbDataReader reader, CancellationToken ct)
+    {
+        var links = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } found)
+            {
+                links[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = found;
+            }
+        }
+        return links;
+    }
+
+    /// <summary>Writes what one integration was told, as after a successful send.</summary>
+    public static NpgsqlBatchCommand Log(string group, string receiver, string integration, long[] firing, long[] resolved, DateTimeOffset at)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
+                firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = group });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = receiver });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = integration });
+        cmd.Parameters.Add(SqlArray.Of(firing, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(SqlArray.Of(resolved, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
+
+    /// <summary>The log entries of sends decided with nothing to send (send_resolved off and nothing fires), in one statement.</summary>
+    public static NpgsqlBatchCommand LogAll(IReadOnlyList<(string Group, string Receiver, SendDecision Send)> logged, DateTimeOffset at)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
+            SELECT g, r, i,
+                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
+                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs) x), '{}'), $6
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) AS t(g, r, i, f, rs)
+            ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
+                firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
+            """);
+        cmd.Parameters.Add(SqlArray.Of(logged.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(logged.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(logged.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(logged.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.Of(logged.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
+
+    private static string Json(IReadOnlySet<ulong> set) => "[" + string.Join(",", set.Select(f => unchecked((long)f))) + "]";
+}

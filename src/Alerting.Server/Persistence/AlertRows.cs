@@ -1,0 +1,68 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Alerting.Persistence;
+
+/// <summary>
+/// The statements that write the alerts table: the ingestion's upsert (<see cref="UpsertCte"/>) and what follows it, the
+/// notification state.
+/// </summary>
+internal static class AlertRows
+{
+    /// <summary>
+    /// The ingestion's write, as a CTE <c>written</c> of its statement, after a CTE <c>merged</c> of the incoming rows
+    /// merged with the stored ones by Alertmanager's rules: new alerts and real changes are written, and an end that only
+    /// moved forward a little (by at most <paramref name="maxLag"/>, and a quarter of the time left) is left as stored.
+    /// Returns the written rows' fingerprint, start and end.
+    /// </summary>
+    /// <param name="now">The statement's parameter holding the time, e.g. "$11".</param>
+    /// <param name="maxLag">The parameter holding the largest lag an end may have (<c>EndsAtLag.MaxLag</c>).</param>
+    public static string UpsertCte(string now, string maxLag) => $"""
+        written AS (
+        INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra, state, state_changed_at)
+        SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, 'pending', {now} FROM merged
+        WHERE is_new OR (ann, starts, gen, timeout, source, extra)
+              IS DISTINCT FROM (s_ann, s_starts, s_gen, s_timeout, s_source, s_extra)
+           OR NOT (ends = s_ends
+                   OR (s_ends > {now} AND ends > s_ends AND ends - s_ends <= {maxLag} AND ends - s_ends <= (ends - {now}) / 4))
+        ON CONFLICT (fingerprint) DO UPDATE SET
+            labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, starts_at = EXCLUDED.starts_at,
+            ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url, updated_at = EXCLUDED.updated_at,
+            timeout = EXCLUDED.timeout, source = EXCLUDED.source, extra = EXCLUDED.extra,
+            -- A resolved alert that fires again starts a new life: pending until its group flushes.
+            state = CASE WHEN a.ends_at <= {now} AND EXCLUDED.ends_at > {now} THEN 'pending' ELSE a.state END,
+            state_changed_at = CASE WHEN a.ends_at <= {now} AND EXCLUDED.ends_at > {now} THEN {now} ELSE a.state_changed_at END
+        RETURNING fingerprint, starts_at, ends_at
+        """;
+
+    /// <summary>Alerts told as firing: pending ones become firing, with their history.</summary>
+    public static NpgsqlBatchCommand MarkNotified(long[] firing, DateTimeOffset now, string groupKey, string detail)
+    {
+        var cmd = new NpgsqlBatchCommand($"""
+            WITH changed AS (
+                -- Told as firing, even if it resolved while the message was on its way: the resolution follows.
+                UPDATE alerts SET state = 'firing', state_changed_at = $2
+                WHERE fingerprint = ANY($1) AND state = 'pending'
+                RETURNING fingerprint)
+            {AlertEvents.InsertInto} SELECT fingerprint, $2, 'firing', $3, $4 FROM changed
+            """);
+        cmd.Parameters.Add(SqlArray.Of(firing, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = detail });
+        return cmd;
+    }
+
+    /// <summary>Sets alerts' states (suppressed, unsuppressed) where they changed.</summary>
+    public static NpgsqlBatchCommand SetStates(long[] fingerprints, string[] states, DateTimeOffset now)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            UPDATE alerts a SET state = t.s, state_changed_at = $3
+            FROM unnest($1::bigint[], $2::text[]) AS t(f, s) WHERE a.fingerprint = t.f AND a.state <> t.s
+            """);
+        cmd.Parameters.Add(SqlArray.Of(fingerprints, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(SqlArray.Of(states, NpgsqlDbType.Text));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
+}
