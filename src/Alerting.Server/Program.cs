@@ -1,3 +1,4 @@
 using Alerting.Cli;
+using Alerting.Hosting;
 
-return await AlertingCli.RunAsync(args);
+return await AlertingCli.RunAsync(args, AlertingServer.RunAsync);

@@ -15,10 +15,10 @@ internal static class AlertsApi
     public static void MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/api/v2/alerts");
-        v2.MapPost("", PostV2).RequireAccess(Access.Send).LimitedAsIngestion();
-        v2.MapGet("", List).RequireAccess(Access.Read);
-        v2.MapGet("/groups", Groups).RequireAccess(Access.Read);
-        app.MapPost("/api/v1/alerts", PostV1).RequireAccess(Access.Send).LimitedAsIngestion();
+        v2.MapPost("", PostV2).RequireAccess(Permission.Send).LimitedAsIngestion();
+        v2.MapGet("", List).RequireAccess(Permission.Read);
+        v2.MapGet("/groups", Groups).RequireAccess(Permission.Read);
+        app.MapPost("/api/v1/alerts", PostV1).RequireAccess(Permission.Send).LimitedAsIngestion();
     }
 
     private static async Task<Results<Ok, BadRequest<string>>> PostV2(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)

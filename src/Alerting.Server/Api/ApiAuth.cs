@@ -5,7 +5,7 @@ using Alerting.Configuration;
 
 namespace Alerting.Api;
 
-internal enum Access
+internal enum Permission
 {
     /// <summary>GET endpoints: alerts, silences, status, history.</summary>
     Read,
@@ -25,7 +25,7 @@ internal enum Access
 /// </summary>
 internal static class ApiAuth
 {
-    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, Access access)
+    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, Permission access)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (ctx, next) =>
         {
@@ -36,7 +36,7 @@ internal static class ApiAuth
         });
 
     /// <summary>Whether the request's credentials (or the absence of any configured) grant <paramref name="access"/>.</summary>
-    public static bool Allowed(HttpRequest request, AuthConfig auth, Access access)
+    public static bool Allowed(HttpRequest request, AuthConfig auth, Permission access)
     {
         if (IsOpen(auth, access))
         {
@@ -50,17 +50,17 @@ internal static class ApiAuth
         // An open role lists no credentials, so Accepts is false for it.
         return access switch
         {
-            Access.Read => Accepts(auth.Read, value) || Accepts(auth.Write, value),
-            Access.Send => Accepts(auth.Send, value) || Accepts(auth.Write, value),
+            Permission.Read => Accepts(auth.Read, value) || Accepts(auth.Write, value),
+            Permission.Send => Accepts(auth.Send, value) || Accepts(auth.Write, value),
             _ => Accepts(auth.Write, value),
         };
     }
 
     /// <summary>True when no credential is needed for <paramref name="access"/>.</summary>
-    public static bool IsOpen(AuthConfig auth, Access access) => access switch
+    public static bool IsOpen(AuthConfig auth, Permission access) => access switch
     {
-        Access.Read => auth.Read.IsOpen,
-        Access.Send => auth.Send.IsOpen && auth.Write.IsOpen,
+        Permission.Read => auth.Read.IsOpen,
+        Permission.Send => auth.Send.IsOpen && auth.Write.IsOpen,
         _ => auth.Write.IsOpen,
     };
 

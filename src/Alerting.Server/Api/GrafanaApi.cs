@@ -158,7 +158,7 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
     /// is set. With only <c>write</c> set it stays open, as it was before the send role existed.
     /// </summary>
     private static bool SendRoleAllows(HttpRequest request, AuthConfig auth) =>
-        auth.Send.IsOpen || ApiAuth.Allowed(request, auth, Access.Send);
+        auth.Send.IsOpen || ApiAuth.Allowed(request, auth, Permission.Send);
 
     /// <summary>Every method a source configures must pass; a source with none configured accepts all.</summary>
     internal static bool Authenticate(GrafanaSource source, HttpRequest request, byte[] body, DateTimeOffset now)

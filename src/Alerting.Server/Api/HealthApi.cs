@@ -11,7 +11,7 @@ internal static class HealthApi
         // Healthy means the process serves HTTP; it does not depend on the database.
         app.MapMethods("/-/healthy", ["GET", "HEAD"], () => TypedResults.Text("OK"));
         app.MapMethods("/-/ready", ["GET", "HEAD"], Ready);
-        app.MapMethods("/-/reload", ["POST", "PUT"], Reload).RequireAccess(Access.Write);
+        app.MapMethods("/-/reload", ["POST", "PUT"], Reload).RequireAccess(Permission.Write);
         app.MapGet("/-/reload", () => TypedResults.Text("Only POST or PUT requests allowed", statusCode: StatusCodes.Status405MethodNotAllowed));
     }
 

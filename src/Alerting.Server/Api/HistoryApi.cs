@@ -17,8 +17,8 @@ internal static class HistoryApi
     public static void MapHistoryApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v2/history");
-        group.MapGet("/alerts/{fingerprint}", ForAlert).RequireAccess(Access.Read);
-        group.MapGet("/groups", ForGroup).RequireAccess(Access.Read);
+        group.MapGet("/alerts/{fingerprint}", ForAlert).RequireAccess(Permission.Read);
+        group.MapGet("/groups", ForGroup).RequireAccess(Permission.Read);
     }
 
     private static async Task<Results<Ok<HistoryResponse>, BadRequest<string>>> ForAlert(string fingerprint, HistoryReader history, CancellationToken ct)

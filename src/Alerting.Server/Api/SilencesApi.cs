@@ -11,11 +11,11 @@ internal static class SilencesApi
 {
     public static void MapSilencesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v2/silences", List).RequireAccess(Access.Read);
-        app.MapPost("/api/v2/silences", Post).RequireAccess(Access.Write);
+        app.MapGet("/api/v2/silences", List).RequireAccess(Permission.Read);
+        app.MapPost("/api/v2/silences", Post).RequireAccess(Permission.Write);
         var one = app.MapGroup("/api/v2/silence");
-        one.MapGet("/{id}", Get).RequireAccess(Access.Read);
-        one.MapDelete("/{id}", Delete).RequireAccess(Access.Write);
+        one.MapGet("/{id}", Get).RequireAccess(Permission.Read);
+        one.MapDelete("/{id}", Delete).RequireAccess(Permission.Write);
     }
 
     private static async Task<Results<Ok<List<GettableSilence>>, BadRequest<string>>> List(

@@ -10,8 +10,8 @@ internal static class StatusApi
     public static void MapStatusApi(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/api/v2");
-        v2.MapGet("/status", Status).RequireAccess(Access.Read);
-        v2.MapGet("/receivers", Receivers).RequireAccess(Access.Read);
+        v2.MapGet("/status", Status).RequireAccess(Permission.Read);
+        v2.MapGet("/receivers", Receivers).RequireAccess(Permission.Read);
     }
 
     private static Ok<StatusResponse> Status(ConfigHolder config, InstanceInfo instance)

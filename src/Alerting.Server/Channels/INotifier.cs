@@ -25,7 +25,7 @@ internal sealed record NotificationRequest(string Receiver, string GroupKey, str
     public Notifications.NotificationData? Data { get; init; }
 
     /// <summary>Signed view, silence and acknowledge links for this group.</summary>
-    public Links.ActionLinks? Links { get; init; }
+    public Templating.ActionLinks? Links { get; init; }
 
     /// <summary>
     /// The same for every attempt at this notification, after a crash too: the webhook's <c>Idempotency-Key</c>

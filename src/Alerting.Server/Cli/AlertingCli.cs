@@ -1,5 +1,4 @@
 using Alerting.Configuration;
-using Alerting.Hosting;
 using Alerting.Persistence.Embedded;
 
 namespace Alerting.Cli;
@@ -7,7 +6,8 @@ namespace Alerting.Cli;
 /// <summary>The <c>alerting</c> command: run the service, or one of its tool subcommands.</summary>
 internal static class AlertingCli
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="serve">Runs the service until it is asked to stop (the composition root's, given by Program).</param>
+    public static async Task<int> RunAsync(string[] args, Func<ServerOptions, Task> serve)
     {
         if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
         {
@@ -20,7 +20,7 @@ internal static class AlertingCli
         }
         if (args.Length > 0 && args[0] == "template")
         {
-            return Templating.TemplateCommand.Run(args[1..], Console.Out, Console.Error);
+            return TemplateCommand.Run(args[1..], Console.Out, Console.Error);
         }
         if (args.Length > 0 && args[0] == "--version")
         {
@@ -28,7 +28,7 @@ internal static class AlertingCli
             return 0;
         }
 
-        CommandLine.Parsed parsed;
+        CommandLine.ParsedArguments parsed;
         try
         {
             parsed = CommandLine.Parse(args);
@@ -45,8 +45,7 @@ internal static class AlertingCli
 
         try
         {
-            await using var server = await AlertingServer.StartAsync(parsed.Options);
-            await server.WaitForShutdownAsync();
+            await serve(parsed.Options);
             return 0;
         }
         catch (ConfigException e)

@@ -1,4 +1,5 @@
-using Alerting.Hosting;
+using System.Net;
+using Alerting.Configuration;
 
 namespace Alerting.Cli;
 
@@ -20,9 +21,9 @@ internal static class CommandLine
         "auto-gomemlimit.ratio", "auto-gomaxprocs",
     };
 
-    public sealed record Parsed(ServerOptions Options, IReadOnlyList<string> Warnings);
+    public sealed record ParsedArguments(ServerOptions Options, IReadOnlyList<string> Warnings);
 
-    public static Parsed Parse(IReadOnlyList<string> args)
+    public static ParsedArguments Parse(IReadOnlyList<string> args)
     {
         var options = new ServerOptions
         {
@@ -74,7 +75,7 @@ internal static class CommandLine
                 _ => throw new UsageException($"unknown flag --{name}"),
             };
         }
-        return new Parsed(options, warnings);
+        return new ParsedArguments(options, warnings);
     }
 
     private static ServerOptions Ignore(string name, string value, List<string> warnings, ServerOptions options)
@@ -112,6 +113,22 @@ internal static class CommandLine
                                          (amqp://user:pass@host:5672/). Also ALERTING_RABBITMQ_URL.
                                          Without it, each instance uses an in-memory bus.
         """;
+
+    /// <summary><c>host:port</c>, <c>:port</c> or <c>[ipv6]:port</c>; the host must be an IP address or localhost.</summary>
+    public static (string? Host, int Port) ParseListenAddress(string address)
+    {
+        var colon = address.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(address[(colon + 1)..], out var port) || port is < 0 or > 65535)
+        {
+            throw new UsageException($"--web.listen-address: \"{address}\" is not host:port (for example :9093 or 127.0.0.1:9093)");
+        }
+        var host = address[..colon].Trim('[', ']');
+        if (host.Length > 0 && host != "localhost" && !IPAddress.TryParse(host, out _))
+        {
+            throw new UsageException($"--web.listen-address: host \"{host}\" must be an IP address or localhost");
+        }
+        return (host.Length == 0 ? null : host, port);
+    }
 }
 
 internal sealed class UsageException(string message) : Exception(message);

@@ -7,7 +7,7 @@ namespace Alerting.Delivery;
 /// <summary>
 /// Sends one outbox row: claims it with a lease (<see cref="OutboxStore"/>), renders its message
 /// (<see cref="MessagePreparer"/>), waits for a place at its destination (<see cref="DestinationGates"/>) and makes
-/// one attempt (<see cref="Attempts"/>, through the destination's Polly pipeline). A retryable failure defers the row
+/// one attempt (<see cref="AttemptRunner"/>, through the destination's Polly pipeline). A retryable failure defers the row
 /// (retries go on until the flush's deadline); success writes the notification log and removes the row in one
 /// transaction. A failed send leaves the notification log alone, so the next flush sends again.
 /// </summary>
@@ -15,7 +15,7 @@ internal sealed class Deliverer(
     OutboxStore store,
     MessagePreparer preparer,
     DestinationGates gates,
-    Attempts attempts,
+    AttemptRunner attempts,
     StoreRetry retry,
     InFlightRows inFlight,
     IHostApplicationLifetime lifetime,
@@ -23,7 +23,7 @@ internal sealed class Deliverer(
 {
     private readonly ConcurrentDictionary<Task, byte> _background = new();
 
-    private enum Outcome
+    private enum Followup
     {
         /// <summary>Sent, failed for good, deferred for a retry, or not ours: nothing more to do now.</summary>
         Done,
@@ -69,7 +69,7 @@ internal sealed class Deliverer(
                         return await SendClaimedAsync(claimed, stopping);
                     }
                     await store.ReleaseAsync(id, CancellationToken.None);
-                    return Outcome.Done;
+                    return Followup.Done;
                 }, CancellationToken.None);
             }
             catch (Exception e)
@@ -110,9 +110,9 @@ internal sealed class Deliverer(
         _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    private async Task RunAsync(long id, Func<Task<Outcome>> work, CancellationToken ct)
+    private async Task RunAsync(long id, Func<Task<Followup>> work, CancellationToken ct)
     {
-        var outcome = Outcome.Done;
+        var outcome = Followup.Done;
         try
         {
             outcome = await work();
@@ -124,18 +124,18 @@ internal sealed class Deliverer(
         }
         finally
         {
-            if (outcome != Outcome.Queued)
+            if (outcome != Followup.Queued)
             {
                 inFlight.Done(id);
             }
         }
-        if (outcome == Outcome.Again)
+        if (outcome == Followup.Again)
         {
             await attempts.PublishAsync(id, ct);
         }
     }
 
-    private async Task<Outcome> ClaimAndSendAsync(long id, CancellationToken ct)
+    private async Task<Followup> ClaimAndSendAsync(long id, CancellationToken ct)
     {
         ClaimedRow? claimed;
         try
@@ -146,14 +146,14 @@ internal sealed class Deliverer(
         {
             // Shutdown cut the claim off; it may have been committed all the same. Hand the row back, unsent.
             await store.ReleaseAsync(id, CancellationToken.None);
-            return Outcome.Done;
+            return Followup.Done;
         }
         return claimed is null
-            ? Outcome.Done // delivered already, or another instance holds it
+            ? Followup.Done // delivered already, or another instance holds it
             : await SendClaimedAsync(claimed, ct);
     }
 
-    private async Task<Outcome> SendClaimedAsync(ClaimedRow claimed, CancellationToken ct)
+    private async Task<Followup> SendClaimedAsync(ClaimedRow claimed, CancellationToken ct)
     {
         var row = claimed.Row;
         Prepared? prepared;
@@ -165,17 +165,17 @@ internal sealed class Deliverer(
         {
             // Shutdown came before the send: the row goes back now, for the next instance, not after its lease.
             await store.ReleaseAsync(row.Id, CancellationToken.None);
-            return Outcome.Done;
+            return Followup.Done;
         }
         catch (Exception e) when (DatabaseOutage.Is(e))
         {
             // Nothing was sent: hand the row back as soon as the database answers, and send it then.
             log.LogWarning("Preparing {Receiver}/{Integration} for {Group} failed, database unavailable: {Error}", row.Receiver, row.Integration, row.GroupKey, e.Message);
-            return await retry.RunAsync(row.Id, () => store.ReleaseAsync(row.Id, CancellationToken.None), ct) ? Outcome.Again : Outcome.Done;
+            return await retry.RunAsync(row.Id, () => store.ReleaseAsync(row.Id, CancellationToken.None), ct) ? Followup.Again : Followup.Done;
         }
         if (prepared is null)
         {
-            return await attempts.DropAsync(row, ct) ? Outcome.Again : Outcome.Done;
+            return await attempts.DropAsync(row, ct) ? Followup.Again : Followup.Done;
         }
 
         var send = new PendingSend(row, prepared);
@@ -183,14 +183,14 @@ internal sealed class Deliverer(
         switch (gates.Enter(send))
         {
             case DestinationGates.Entry.Queued:
-                return Outcome.Queued;
+                return Followup.Queued;
             case DestinationGates.Entry.Refused:
                 await store.ReleaseAsync(row.Id, CancellationToken.None);
-                return Outcome.Done;
+                return Followup.Done;
         }
         try
         {
-            return await attempts.AttemptAsync(send, ct) ? Outcome.Again : Outcome.Done;
+            return await attempts.AttemptAsync(send, ct) ? Followup.Again : Followup.Done;
         }
         finally
         {

@@ -13,8 +13,8 @@ namespace Alerting.Delivery;
 /// a restart, so they are deferred in the outbox (<see cref="Deliverer"/>).
 /// </summary>
 /// <remarks>
-/// After <see cref="Settings.FailureThreshold"/> attempts in a row without an answer (refused, dropped, timed out:
-/// nothing is there) the circuit opens for <see cref="Settings.BreakDuration"/>: attempts then fail at once as
+/// After <see cref="BreakerSettings.FailureThreshold"/> attempts in a row without an answer (refused, dropped, timed out:
+/// nothing is there) the circuit opens for <see cref="BreakerSettings.BreakDuration"/>: attempts then fail at once as
 /// retryable, with the time left as their Retry-After, instead of each holding a place at the destination for a whole
 /// timeout. When the time is up one attempt goes through as a probe; its success closes the circuit, its failure opens
 /// it again. An answer, even an error status, proves the destination is there: it closes the circuit, and the count
@@ -24,12 +24,12 @@ namespace Alerting.Delivery;
 /// </remarks>
 internal sealed class DestinationPipelines : IAsyncDisposable
 {
-    internal sealed record Settings(int FailureThreshold, TimeSpan BreakDuration, TimeSpan AttemptTimeout)
+    internal sealed record BreakerSettings(int FailureThreshold, TimeSpan BreakDuration, TimeSpan AttemptTimeout)
     {
-        public static readonly Settings Default = new(5, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10));
+        public static readonly BreakerSettings Default = new(5, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10));
     }
 
-    private readonly Settings _settings;
+    private readonly BreakerSettings _settings;
     private readonly TimeProvider _time;
     private readonly ResiliencePipelineRegistry<string> _registry = new(new ResiliencePipelineRegistryOptions<string>
     {
@@ -39,11 +39,11 @@ internal sealed class DestinationPipelines : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, Circuit> _circuits = new(StringComparer.OrdinalIgnoreCase);
 
-    public DestinationPipelines(TimeProvider time) : this(time, Settings.Default)
+    public DestinationPipelines(TimeProvider time) : this(time, BreakerSettings.Default)
     {
     }
 
-    internal DestinationPipelines(TimeProvider time, Settings settings)
+    internal DestinationPipelines(TimeProvider time, BreakerSettings settings)
     {
         _time = time;
         _settings = settings;

@@ -1,4 +1,5 @@
 using Alerting.Channels;
+using Alerting.Configuration;
 using Alerting.Hosting;
 using Alerting.Labels;
 using Alerting.Links;

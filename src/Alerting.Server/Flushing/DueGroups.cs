@@ -1,3 +1,4 @@
+using Alerting.Configuration;
 using Alerting.Grouping;
 using Alerting.Hosting;
 using Alerting.Persistence;

@@ -1,3 +1,4 @@
+using Alerting.Configuration;
 using Alerting.Delivery;
 using Alerting.Hosting;
 using Alerting.Metrics;

@@ -99,7 +99,7 @@ internal sealed class FlushWrites(DateTimeOffset now)
         if (handOff)
         {
             commands.Add(OutboxStatements.GrafanaLinks(_sends.SelectMany(s => s.Send.Firing.Concat(s.Send.Resolved)).Select(f => unchecked((long)f))));
-            commands.Add(OutboxStatements.Acknowledgements(_sends.Select(s => s.Group)));
+            commands.Add(OutboxStatements.GroupAcknowledgements(_sends.Select(s => s.Group)));
         }
         if (_logged.Count > 0)
         {

@@ -1,29 +1,30 @@
 using System.Net;
-using Alerting.Api;
-using Alerting.Cli;
 using Alerting.Alerts;
-using Alerting.Configuration;
-using Alerting.Channels;
+using Alerting.Api;
 using Alerting.Channels.Http;
-using Alerting.Grouping;
-using Alerting.Links;
+using Alerting.Channels;
+using Alerting.Cli;
+using Alerting.Configuration;
 using Alerting.Delivery;
 using Alerting.Flushing;
+using Alerting.Grouping;
 using Alerting.Ingestion;
+using Alerting.Links;
+using Alerting.Metrics;
 using Alerting.Notifications;
 using Alerting.Outbox;
-using MassTransit;
-using Alerting.Metrics;
-using Alerting.Persistence;
 using Alerting.Persistence.Embedded;
+using Alerting.Persistence;
+using Alerting.Retention;
 using Alerting.Silences;
 using Alerting.Templating;
 using Alerting.Ui;
-using Microsoft.AspNetCore.Hosting.Server;
+using MassTransit;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Prometheus;
 
@@ -84,7 +85,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         });
         var startLog = loggerFactory.CreateLogger("Alerting");
         var tls = web.Tls is null ? null : TlsListener.Start(web, loggerFactory.CreateLogger<TlsListener>());
-        var (host, port) = ParseListenAddress(options.ListenAddress);
+        var (host, port) = CommandLine.ParseListenAddress(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -117,7 +118,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         string connectionString;
         if (options.DatabaseUrl is { Length: > 0 } url)
         {
-            connectionString = DatabaseUrl.ToConnectionString(url);
+            connectionString = ConnectionUrl.ToConnectionString(url);
         }
         else
         {
@@ -158,7 +159,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
         var instanceName = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
         services.AddSingleton(sp => new InstanceInfo(instanceName, options.ListenAddress, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(PooledConnectionString(connectionString)).Build());
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(DatabaseConnections.Pooled(connectionString)).Build());
         services.AddSingleton(_ => RelaxedDb.Create(connectionString));
         services.AddSingleton(_ => GenericPlanDb.Create(connectionString));
         services.AddPooledDbContextFactory<AlertingDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
@@ -192,15 +193,15 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton<DestinationGates>();
         services.AddSingleton<MessagePreparer>();
         services.AddSingleton<Redelivery>();
-        services.AddSingleton<Attempts>();
+        services.AddSingleton<AttemptRunner>();
         services.AddSingleton<Deliverer>();
         // Before the bus: stopped after it, so the attempts it started from its waiting lines finish first.
         services.AddHostedService(sp => sp.GetRequiredService<Deliverer>());
         services.AddHostedService<OutboxLeases>();
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
-        services.AddSingleton<Retention>();
-        services.AddHostedService(sp => sp.GetRequiredService<Retention>());
+        services.AddSingleton<RetentionCollector>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionCollector>());
         services.AddTemplating();
         services.AddUi();
         services.AddSingleton<DueGroups>();
@@ -250,18 +251,6 @@ internal sealed class AlertingServer : IAsyncDisposable
         app.MapUi();
         app.MapMetrics("/metrics", metrics.Registry);
         return app;
-    }
-
-    /// <summary>
-    /// Nothing here changes session state, so a pooled connection needs no DISCARD ALL (a statement per batch) on
-    /// reuse, and it keeps its prepared statements: the same few statements run on every request, flush and send,
-    /// and re-planning them cost more than running them.
-    /// </summary>
-    internal static string PooledConnectionString(string connectionString, Action<NpgsqlConnectionStringBuilder>? more = null)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 };
-        more?.Invoke(builder);
-        return builder.ConnectionString;
     }
 
     /// <summary>MassTransit carries "deliver outbox row N": in memory by default, RabbitMQ when a URL is given.</summary>
@@ -401,22 +390,14 @@ internal sealed class AlertingServer : IAsyncDisposable
         }
     }
 
-    internal static (string? Host, int Port) ParseListenAddress(string address)
-    {
-        var colon = address.LastIndexOf(':');
-        if (colon < 0 || !int.TryParse(address[(colon + 1)..], out var port) || port is < 0 or > 65535)
-        {
-            throw new UsageException($"--web.listen-address: \"{address}\" is not host:port (for example :9093 or 127.0.0.1:9093)");
-        }
-        var host = address[..colon].Trim('[', ']');
-        if (host.Length > 0 && host != "localhost" && !IPAddress.TryParse(host, out _))
-        {
-            throw new UsageException($"--web.listen-address: host \"{host}\" must be an IP address or localhost");
-        }
-        return (host.Length == 0 ? null : host, port);
-    }
-
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    /// <summary>Runs the service until it is asked to stop (SIGTERM, Ctrl+C).</summary>
+    public static async Task RunAsync(ServerOptions options)
+    {
+        await using var server = await StartAsync(options);
+        await server.WaitForShutdownAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Alerting.Configuration;
 using Alerting.Grouping;
 using Alerting.Hosting;
 using Alerting.Persistence;

@@ -1,10 +1,11 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text;
 using Alerting.Configuration;
 using Alerting.Labels;
+using Alerting.Templating;
 using Npgsql;
 
 namespace Alerting.Links;

@@ -34,4 +34,12 @@ internal sealed class AttemptLog(RelaxedDb relaxed, TimeProvider time, ILogger<A
             log.LogWarning("Recording a send attempt failed: {Error}", e.Message);
         }
     }
+
+    /// <summary>Attempts recorded before the cutoff.</summary>
+    public static NpgsqlBatchCommand DeleteBefore(DateTimeOffset cutoff)
+    {
+        var cmd = new NpgsqlBatchCommand("DELETE FROM notification_attempts WHERE at < $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
 }

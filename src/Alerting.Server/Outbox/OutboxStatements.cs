@@ -76,7 +76,7 @@ internal static class OutboxStatements
     }
 
     /// <summary>...and the groups' acknowledgements, as (group key, receiver, by, at).</summary>
-    public static NpgsqlBatchCommand Acknowledgements(IEnumerable<string> groupKeys)
+    public static NpgsqlBatchCommand GroupAcknowledgements(IEnumerable<string> groupKeys)
     {
         var cmd = new NpgsqlBatchCommand("""
             SELECT group_key, receiver, acknowledged_by, acknowledged_at FROM aggregation_groups

@@ -46,4 +46,12 @@ internal sealed class AlertEvents
         parameters.Add(new NpgsqlParameter { Value = _groups.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         parameters.Add(new NpgsqlParameter { Value = _details.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
+
+    /// <summary>History older than the cutoff.</summary>
+    public static NpgsqlBatchCommand DeleteBefore(DateTimeOffset cutoff)
+    {
+        var cmd = new NpgsqlBatchCommand("DELETE FROM alert_events WHERE at < $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
 }

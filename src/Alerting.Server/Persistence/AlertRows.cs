@@ -65,4 +65,12 @@ internal static class AlertRows
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }
+
+    /// <summary>Resolved alerts that ended before the cutoff and that no group holds any more.</summary>
+    public static NpgsqlBatchCommand DeleteResolvedBefore(DateTimeOffset cutoff)
+    {
+        var cmd = new NpgsqlBatchCommand("DELETE FROM alerts a WHERE a.ends_at < $1 AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.fingerprint = a.fingerprint)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
 }

@@ -26,7 +26,7 @@ internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource Gener
 
     /// <summary>A pool of the service's usual connections with these server settings.</summary>
     internal static NpgsqlDataSource Pool(string connectionString, string options, string applicationName) =>
-        new NpgsqlDataSourceBuilder(Hosting.AlertingServer.PooledConnectionString(connectionString, b =>
+        new NpgsqlDataSourceBuilder(DatabaseConnections.Pooled(connectionString, b =>
         {
             b.Options = options;
             b.ApplicationName = applicationName;

@@ -99,7 +99,7 @@ internal sealed class TemplateRenderer
     /// (null for English). Never throws for a template's fault: it falls back to the default, then to plain text.
     /// </summary>
     public string Render(string name, string? language, TemplateModel model) =>
-        RenderFirst(name, Candidates(name, language), model);
+        RenderFirst(name, InOrder(name, language), model);
 
     /// <summary>
     /// Renders a template given as text (a receiver's own title or text in the config), falling back to
@@ -113,11 +113,11 @@ internal sealed class TemplateRenderer
         }
         // The name is part of the key: it decides how the data is escaped.
         var custom = _custom.GetOrAdd($"{name}\n{source}", _ => TemplateSource.Parse(name, language, "<receiver config>", source, isDefault: false));
-        return RenderFirst(name, [custom, .. Candidates(name, language)], model);
+        return RenderFirst(name, [custom, .. InOrder(name, language)], model);
     }
 
     /// <summary>The template that <see cref="Render"/> tries first: the override if any, else the default.</summary>
-    public TemplateSource? Find(string name, string? language) => Candidates(name, language).FirstOrDefault();
+    public TemplateSource? Find(string name, string? language) => InOrder(name, language).FirstOrDefault();
 
     /// <summary>Renders one template without falling back, for previews: the text, or the error with its line.</summary>
     public TemplateRenderResult TryRender(TemplateSource source, TemplateModel model)
@@ -156,7 +156,7 @@ internal sealed class TemplateRenderer
     /// Overrides before defaults. Within each: the exact language, then its base ("zh" for "zh-CN") or a
     /// sibling ("zh-CN" for "zh-TW"); then a language-neutral override; and for defaults English last.
     /// </summary>
-    private IEnumerable<TemplateSource> Candidates(string name, string? language)
+    private IEnumerable<TemplateSource> InOrder(string name, string? language)
     {
         if (!Names.Contains(name))
         {

@@ -25,7 +25,7 @@ internal sealed class UiAccessFilter : IAsyncPageFilter
         }
         var http = context.HttpContext;
         var sessions = http.RequestServices.GetRequiredService<UiSessions>();
-        var need = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? Access.Read : Access.Write;
+        var need = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? Permission.Read : Permission.Write;
         var have = sessions.AccessOf(http);
         if (UiSessions.Satisfies(have, need))
         {
@@ -33,10 +33,10 @@ internal sealed class UiAccessFilter : IAsyncPageFilter
             return;
         }
         // A POST goes back to the page it came from after login, never replays itself.
-        var back = need == Access.Read
+        var back = need == Permission.Read
             ? (http.Request.PathBase + http.Request.Path + http.Request.QueryString).ToString()
             : (http.Request.PathBase + http.Request.Path).ToString();
-        var query = $"?returnUrl={Uri.EscapeDataString(back)}" + (need == Access.Write && have is not null ? "&need=write" : "");
+        var query = $"?returnUrl={Uri.EscapeDataString(back)}" + (need == Permission.Write && have is not null ? "&need=write" : "");
         context.Result = new RedirectResult(http.Request.PathBase + "/login" + query);
     }
 }

@@ -33,13 +33,13 @@ internal abstract class UiPageModel : PageModel
     }
 
     /// <summary>True when this person may change things (silence, expire, acknowledge, reload).</summary>
-    public bool CanOperate => UiSessions.Satisfies(HttpContext.RequestServices.GetRequiredService<UiSessions>().AccessOf(HttpContext), Access.Write);
+    public bool CanOperate => UiSessions.Satisfies(HttpContext.RequestServices.GetRequiredService<UiSessions>().AccessOf(HttpContext), Permission.Write);
 
     /// <summary>A link inside the UI, under the route prefix.</summary>
     public string Href(string path) => Url.Content("~/" + path.TrimStart('/'));
 
     /// <summary>True when this person may look at the rest of the UI.</summary>
-    public bool CanRead => UiSessions.Satisfies(HttpContext.RequestServices.GetRequiredService<UiSessions>().AccessOf(HttpContext), Access.Read);
+    public bool CanRead => UiSessions.Satisfies(HttpContext.RequestServices.GetRequiredService<UiSessions>().AccessOf(HttpContext), Permission.Read);
 
     public string Time(DateTimeOffset at) => UiFormat.Time(at, Zone);
 

@@ -30,17 +30,17 @@ internal sealed class UiSessions(IDataProtectionProvider dataProtection, ConfigH
     }
 
     /// <summary>Read or Write for this request, or null when it has no access at all.</summary>
-    public Access? AccessOf(HttpContext context)
+    public Permission? AccessOf(HttpContext context)
     {
         if (context.Items.TryGetValue(ItemKey, out var cached))
         {
-            return (Access?)cached;
+            return (Permission?)cached;
         }
         var auth = config.Current.Config.Server.Auth;
-        Access? access = ApiAuth.Allowed(context.Request, auth, Access.Write) ? Access.Write
-            : ApiAuth.Allowed(context.Request, auth, Access.Read) ? Access.Read
+        Permission? access = ApiAuth.Allowed(context.Request, auth, Permission.Write) ? Permission.Write
+            : ApiAuth.Allowed(context.Request, auth, Permission.Read) ? Permission.Read
             : null;
-        if (access != Access.Write && SessionDigest(context) is { } digest && AccessOfDigest(digest) is { } fromSession)
+        if (access != Permission.Write && SessionDigest(context) is { } digest && AccessOfDigest(digest) is { } fromSession)
         {
             access = fromSession;
         }
@@ -50,11 +50,11 @@ internal sealed class UiSessions(IDataProtectionProvider dataProtection, ConfigH
 
     public bool HasSession(HttpContext context) => SessionDigest(context) is not null;
 
-    public static bool Satisfies(Access? have, Access need) =>
-        have == Access.Write || (need == Access.Read && have == Access.Read);
+    public static bool Satisfies(Permission? have, Permission need) =>
+        have == Permission.Write || (need == Permission.Read && have == Permission.Read);
 
     /// <summary>Checks a login form's credential; on success sets the session cookie and returns its access.</summary>
-    public Access? SignIn(HttpContext context, string? username, string? password, string? token)
+    public Permission? SignIn(HttpContext context, string? username, string? password, string? token)
     {
         var digest = token is { Length: > 0 } ? Digest("bearer", token) : Digest("basic", username ?? "", password ?? "");
         if (AccessOfDigest(digest) is not { } access)
@@ -108,14 +108,14 @@ internal sealed class UiSessions(IDataProtectionProvider dataProtection, ConfigH
         }
     }
 
-    private Access? AccessOfDigest(byte[] digest)
+    private Permission? AccessOfDigest(byte[] digest)
     {
         var auth = config.Current.Config.Server.Auth;
         if (Matches(auth.Write, digest))
         {
-            return Access.Write;
+            return Permission.Write;
         }
-        return Matches(auth.Read, digest) ? Access.Read : null;
+        return Matches(auth.Read, digest) ? Permission.Read : null;
     }
 
     private static bool Matches(AccessConfig creds, byte[] digest)

@@ -141,9 +141,9 @@ public sealed class ApiAuthTests
             "wrong" => "Bearer operator",
             _ => "",
         };
-        Assert.Equal(read, ApiAuth.Allowed(request, auth, Access.Read));
-        Assert.Equal(write, ApiAuth.Allowed(request, auth, Access.Write));
-        Assert.Equal(send, ApiAuth.Allowed(request, auth, Access.Send));
+        Assert.Equal(read, ApiAuth.Allowed(request, auth, Permission.Read));
+        Assert.Equal(write, ApiAuth.Allowed(request, auth, Permission.Write));
+        Assert.Equal(send, ApiAuth.Allowed(request, auth, Permission.Send));
     }
 
     private static Task<HttpResponseMessage> Send(AlertingTestHost host, HttpMethod method, string path, AuthenticationHeaderValue auth, string? body = null)

@@ -92,14 +92,14 @@ public sealed class AlertingCliTests
     [InlineData("localhost:80", "localhost", 80)]
     public void Listen_addresses_parse(string address, string? host, int port)
     {
-        Assert.Equal((host, port), AlertingServer.ParseListenAddress(address));
+        Assert.Equal((host, port), CommandLine.ParseListenAddress(address));
     }
 
     [Fact]
     public void Bad_listen_address_is_refused()
     {
-        Assert.Throws<UsageException>(() => AlertingServer.ParseListenAddress("9093"));
-        Assert.Throws<UsageException>(() => AlertingServer.ParseListenAddress("example.com:9093"));
+        Assert.Throws<UsageException>(() => CommandLine.ParseListenAddress("9093"));
+        Assert.Throws<UsageException>(() => CommandLine.ParseListenAddress("example.com:9093"));
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] files)

@@ -10,7 +10,7 @@ public sealed class DestinationPipelinesTests
 {
     private readonly FakeTimeProvider time = new(Now);
 
-    private DestinationPipelines Pipelines(int threshold = 3) => new(time, new DestinationPipelines.Settings(threshold, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10)));
+    private DestinationPipelines Pipelines(int threshold = 3) => new(time, new DestinationPipelines.BreakerSettings(threshold, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10)));
 
     private static SendResult Down(string error) => new(SendOutcome.Retryable, null, error, TimeSpan.Zero);
 

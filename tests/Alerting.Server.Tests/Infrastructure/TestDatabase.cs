@@ -74,7 +74,7 @@ public static class TestDatabase
         if (Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } url)
         {
             // Someone else's server: leave it as we found it.
-            var external = DatabaseUrl.ToConnectionString(url);
+            var external = ConnectionUrl.ToConnectionString(url);
             return new TestServer(UrlVariable, external, () => DropCreatedAsync(external));
         }
 

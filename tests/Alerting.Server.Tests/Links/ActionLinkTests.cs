@@ -1,6 +1,7 @@
 using System.Net;
 using Alerting.Infrastructure;
 using Alerting.Labels;
+using Alerting.Templating;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,3 +1,4 @@
+using Alerting.Cli;
 using Alerting.Infrastructure;
 
 namespace Alerting.Templating;

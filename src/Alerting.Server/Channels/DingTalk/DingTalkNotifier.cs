@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Alerting.Channels.Http;
 using Alerting.Configuration;
 using Alerting.Links;
 using Alerting.Notifications;
+using Alerting.Templating;
 
 namespace Alerting.Channels.DingTalk;
 

@@ -4,6 +4,7 @@ using System.Text;
 using Alerting.Labels;
 using Alerting.Links;
 using Alerting.Notifications;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Email;
 

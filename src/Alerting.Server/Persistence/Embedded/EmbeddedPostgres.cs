@@ -420,7 +420,7 @@ internal sealed class EmbeddedPostgres : IAsyncDisposable
                 "pg_ctl",
                 [
                     "start", "-D", paths.DataDirectory, "-l", paths.LogFile, "-w", "-t", "60",
-                    "-o", ServerOptions(paths, port, serverSettings),
+                    "-o", PostgresOptions(paths, port, serverSettings),
                 ],
                 CommandTimeout,
                 ct);
@@ -452,7 +452,7 @@ internal sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>The postgres command line; pg_ctl hands it to /bin/sh, hence the quoting.</summary>
-    private static string ServerOptions(EmbeddedPostgresPaths paths, int port, IReadOnlyDictionary<string, string> settings)
+    private static string PostgresOptions(EmbeddedPostgresPaths paths, int port, IReadOnlyDictionary<string, string> settings)
     {
         var options = new List<string>
         {

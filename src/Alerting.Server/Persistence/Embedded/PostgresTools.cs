@@ -21,16 +21,16 @@ internal sealed class PostgresTools(string binDirectory, string? runAs, string? 
     }
 
     public Task<ProcessResult> RunAsync(string tool, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken ct) =>
-        Run(CommandLine(Path.Combine(binDirectory, tool), arguments), timeout, ct);
+        Run(Invocation(Path.Combine(binDirectory, tool), arguments), timeout, ct);
 
     public Task<ProcessResult> RunAsOsUserAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken ct) =>
-        Run(CommandLine(fileName, arguments), TimeSpan.FromSeconds(30), ct);
+        Run(Invocation(fileName, arguments), TimeSpan.FromSeconds(30), ct);
 
     /// <summary>The full argv of a PostgreSQL tool run, including the switch to the postgres user.</summary>
     public IReadOnlyList<string> ToolCommandLine(string tool, IReadOnlyList<string> arguments) =>
-        CommandLine(Path.Combine(binDirectory, tool), arguments);
+        Invocation(Path.Combine(binDirectory, tool), arguments);
 
-    private List<string> CommandLine(string fileName, IReadOnlyList<string> arguments) =>
+    private List<string> Invocation(string fileName, IReadOnlyList<string> arguments) =>
         runUser is null ? [fileName, .. arguments] : [runUser, "-u", runAs!, "--", fileName, .. arguments];
 
     private static Task<ProcessResult> Run(List<string> commandLine, TimeSpan timeout, CancellationToken ct) =>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Alerting.Alerts;
 using Alerting.Channels.Http;
 using Alerting.Configuration;
@@ -8,6 +8,7 @@ using Alerting.Infrastructure;
 using Alerting.Labels;
 using Alerting.Links;
 using Alerting.Notifications;
+using Alerting.Templating;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;

@@ -3,6 +3,7 @@ using Alerting.Configuration;
 using Alerting.Labels;
 using Alerting.Links;
 using Alerting.Notifications;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Email;
 

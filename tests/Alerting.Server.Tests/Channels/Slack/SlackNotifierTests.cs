@@ -6,6 +6,7 @@ using Alerting.Infrastructure;
 using Alerting.Labels;
 using Alerting.Links;
 using Alerting.Notifications;
+using Alerting.Templating;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;

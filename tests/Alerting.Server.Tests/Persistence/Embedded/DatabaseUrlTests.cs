@@ -75,8 +75,8 @@ public sealed class DatabaseUrlTests
     [InlineData("postgres://u@h/d?connect_timeout=soon")]
     [InlineData("this is not a connection string")]
     public void Invalid_Throws(string input) =>
-        Assert.Throws<FormatException>(() => DatabaseUrl.ToConnectionString(input));
+        Assert.Throws<FormatException>(() => ConnectionUrl.ToConnectionString(input));
 
     private static NpgsqlConnectionStringBuilder Parse(string input) =>
-        new(DatabaseUrl.ToConnectionString(input));
+        new(ConnectionUrl.ToConnectionString(input));
 }

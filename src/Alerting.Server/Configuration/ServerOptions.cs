@@ -1,4 +1,4 @@
-namespace Alerting.Hosting;
+namespace Alerting.Configuration;
 
 /// <summary>Command-line settings, named as Alertmanager's flags where they mean the same.</summary>
 internal sealed record ServerOptions

@@ -1,8 +1,9 @@
 using Alerting.Infrastructure;
+using Alerting.Retention;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Alerting.Persistence;
+namespace Alerting.Retention;
 
 public sealed class RetentionTests
 {
@@ -28,7 +29,7 @@ public sealed class RetentionTests
         // The resolved alert passes through its group, which lets go of it (nobody was told it fired).
         await Eventually.EqualAsync(0L, () => host.ScalarAsync<long>("SELECT count(*) FROM group_members m JOIN alerts a USING (fingerprint) WHERE a.labels->>'alertname' = 'Old'"));
 
-        var retention = host.Server.Services.GetRequiredService<Retention>();
+        var retention = host.Server.Services.GetRequiredService<RetentionCollector>();
         await retention.CollectAsync(CancellationToken.None);
         Assert.Equal(2L, await host.CountAsync("alerts")); // within the retention: kept
 

@@ -1,14 +1,15 @@
-using Alerting.Hosting;
+using Alerting.Configuration;
+using Alerting.Outbox;
+using Alerting.Persistence;
 using Npgsql;
-using NpgsqlTypes;
 
-namespace Alerting.Persistence;
+namespace Alerting.Retention;
 
 /// <summary>
 /// Garbage collection, as Alertmanager's --data.retention: resolved alerts that no group still holds,
 /// and history (events, send attempts) older than the retention, are deleted.
 /// </summary>
-internal sealed class Retention(NpgsqlDataSource db, ServerOptions options, TimeProvider time, ILogger<Retention> log) : BackgroundService
+internal sealed class RetentionCollector(NpgsqlDataSource db, ServerOptions options, TimeProvider time, ILogger<RetentionCollector> log) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
@@ -37,20 +38,11 @@ internal sealed class Retention(NpgsqlDataSource db, ServerOptions options, Time
     /// <summary>One pass. Returns the number of rows deleted.</summary>
     public async Task<int> CollectAsync(CancellationToken ct)
     {
-        var cutoff = (time.GetUtcNow() - options.Retention).UtcDateTime;
-        string[] statements =
-        [
-            "DELETE FROM alerts a WHERE a.ends_at < $1 AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.fingerprint = a.fingerprint)",
-            "DELETE FROM alert_events WHERE at < $1",
-            "DELETE FROM notification_attempts WHERE at < $1",
-        ];
+        var cutoff = time.GetUtcNow() - options.Retention;
         await using var batch = db.CreateBatch();
-        foreach (var sql in statements)
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter { Value = cutoff, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            batch.BatchCommands.Add(command);
-        }
+        batch.BatchCommands.Add(AlertRows.DeleteResolvedBefore(cutoff));
+        batch.BatchCommands.Add(AlertEvents.DeleteBefore(cutoff));
+        batch.BatchCommands.Add(AttemptLog.DeleteBefore(cutoff));
         return await batch.ExecuteNonQueryAsync(ct);
     }
 }

@@ -7,7 +7,7 @@ namespace Alerting.Persistence.Embedded;
 /// libpq-style URL (<c>postgres://user:pass@host:port/db?sslmode=require</c>) or an Npgsql
 /// connection string, and returns an Npgsql connection string.
 /// </summary>
-internal static class DatabaseUrl
+internal static class ConnectionUrl
 {
     private const int DefaultPort = 5432;
 

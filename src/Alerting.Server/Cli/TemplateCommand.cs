@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Alerting.Metrics;
+using Alerting.Templating;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Alerting.Templating;
+namespace Alerting.Cli;
 
 /// <summary>
 /// <c>alerting template render --template FILE --data alerts.json [--language zh-CN] [--time-zone Asia/Shanghai]</c>:

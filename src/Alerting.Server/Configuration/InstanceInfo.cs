@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Alerting.Hosting;
+namespace Alerting.Configuration;
 
 /// <summary>Who this instance is, for the status API.</summary>
 internal sealed record InstanceInfo(string Name, string Address, DateTimeOffset StartedAt)

@@ -1,4 +1,4 @@
-namespace Alerting.Links;
+namespace Alerting.Templating;
 
 /// <summary>The signed links every message carries: view the group, silence it, acknowledge it.</summary>
 internal sealed record ActionLinks(string View, string Silence1h, string Silence4h, string Silence24h, string Acknowledge)

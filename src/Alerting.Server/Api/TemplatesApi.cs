@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Alerting.Api;
 using Alerting.Configuration;
-using Alerting.Hosting;
 using Alerting.Metrics;
+using Alerting.Templating;
 
-namespace Alerting.Templating;
+namespace Alerting.Api;
 
 /// <param name="Template">Scriban text to try out.</param>
 /// <param name="Name">One of <see cref="TemplateRenderer.Names"/>: the template in use when no text is given; with text, how its data is escaped.</param>
@@ -18,21 +17,7 @@ internal sealed record TemplatePreviewError(string Error, int Line, int Column);
 internal static class TemplatesApi
 {
     public static void MapTemplatesApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v2/templates/render", Render).RequireAccess(Access.Read);
-
-    /// <summary>The renderer, with the config's override files, reloaded whenever the config is.</summary>
-    public static IServiceCollection AddTemplating(this IServiceCollection services) =>
-        services.AddSingleton(sp =>
-        {
-            var config = sp.GetRequiredService<ConfigHolder>();
-            var renderer = new TemplateRenderer(
-                sp.GetRequiredService<AlertingMetrics>(),
-                sp.GetRequiredService<ILogger<TemplateRenderer>>(),
-                sp.GetService<TemplateOptions>());
-            renderer.LoadOverrides(config.Current.Config.Templates);
-            config.Reloaded += next => renderer.LoadOverrides(next.Config.Templates);
-            return renderer;
-        });
+        app.MapPost("/api/v2/templates/render", Render).RequireAccess(Permission.Read);
 
     private static async Task<IResult> Render(HttpRequest request, TemplateRenderer renderer, ServerOptions options, TimeProvider time, CancellationToken ct)
     {

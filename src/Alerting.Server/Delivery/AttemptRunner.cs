@@ -10,7 +10,7 @@ namespace Alerting.Delivery;
 /// The attempt itself is not cut off by shutdown: cutting off a request the receiver may already have acted on would
 /// only cause a duplicate.
 /// </summary>
-internal sealed class Attempts(
+internal sealed class AttemptRunner(
     DestinationPipelines pipelines,
     AttemptLog attemptLog,
     Redelivery redelivery,
@@ -18,7 +18,7 @@ internal sealed class Attempts(
     StoreRetry retry,
     AlertingMetrics metrics,
     TimeProvider time,
-    ILogger<Attempts> log)
+    ILogger<AttemptRunner> log)
 {
     /// <summary>The send is on its way to its destination: it no longer waits there as a deferred retry.</summary>
     public void Sending(PendingSend send) => redelivery.Sending(send.Prepared.Target.Destination, send.Row.Id);
