@@ -94,16 +94,16 @@ internal sealed class FlushWrites(DateTimeOffset now)
         {
             // Not claimable by the sweeper for a while: the publish (or the send) right after commit should win.
             // A send runs on: its lease is renewed while it is in flight (OutboxLeases).
-            commands.Add(OutboxStatements.Insert(_sends, now, now + OutboxPublisher.PublishGrace, handOff ? handOffTo : null));
+            commands.Add(OutboxStore.Insert(_sends, now, now + OutboxPublisher.PublishGrace, handOff ? handOffTo : null));
         }
         if (handOff)
         {
-            commands.Add(OutboxStatements.GrafanaLinks(_sends.SelectMany(s => s.Send.Firing.Concat(s.Send.Resolved)).Select(f => unchecked((long)f))));
-            commands.Add(OutboxStatements.GroupAcknowledgements(_sends.Select(s => s.Group)));
+            commands.Add(OutboxStore.GrafanaLinks(_sends.SelectMany(s => s.Send.Firing.Concat(s.Send.Resolved)).Select(f => unchecked((long)f))));
+            commands.Add(OutboxStore.GroupAcknowledgements(_sends.Select(s => s.Group)));
         }
         if (_logged.Count > 0)
         {
-            commands.Add(OutboxStatements.LogAll(_logged, now));
+            commands.Add(OutboxStore.LogAll(_logged, now));
         }
         if (_removed.Count > 0)
         {
@@ -145,13 +145,13 @@ internal sealed class FlushWrites(DateTimeOffset now)
             }
             return new FlushCommit([], []);
         }
-        var (publish, handed) = await OutboxStatements.ReadInserted(reader, ct);
+        var (publish, handed) = await OutboxStore.ReadInserted(reader, ct);
         var links = new Dictionary<string, Templating.GrafanaLinks>(StringComparer.Ordinal);
         var acks = new Dictionary<(string, string), (string, DateTimeOffset)>();
         if (_handOff)
         {
             await reader.NextResultAsync(ct);
-            links = await OutboxStatements.ReadGrafanaLinksAsync(reader, ct);
+            links = await OutboxStore.ReadGrafanaLinksAsync(reader, ct);
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {

@@ -8,8 +8,25 @@ using NpgsqlTypes;
 namespace Alerting.Grouping;
 
 /// <summary>Keeps the stored groups in line with the running route tree, at start and after every reload.</summary>
-internal sealed class Reconciliation(ConfigHolder config, GroupRouter router, ILogger<Reconciliation> log)
+internal sealed class Reconciliation(ConfigHolder config, GroupRouter router, NpgsqlDataSource db, TimeProvider time, ILogger<Reconciliation> log)
 {
+    /// <summary>Reconciles now, and again after each reload.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await ReconcileAsync(ct);
+        config.Reloaded += next => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ReconcileAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                log.LogError("Regrouping after reload failed; groups follow the new routes from the next restart or reload: {Error}", e.Message);
+            }
+        });
+    }
+
     /// <summary>
     /// Brings memberships in line with the running route tree, after a reload or at start: alerts join
     /// the groups their routes now give, and groups of routes that no longer exist, or now send elsewhere, are dropped.
@@ -27,7 +44,7 @@ internal sealed class Reconciliation(ConfigHolder config, GroupRouter router, IL
     /// alert the acknowledged one did not (a new member clears an acknowledgement, as at ingestion).
     /// </para>
     /// </summary>
-    public async Task ReconcileAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    public async Task ReconcileAsync(CancellationToken ct)
     {
         var runtime = config.Current;
         var now = time.GetUtcNow();

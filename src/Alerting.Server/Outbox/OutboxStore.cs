@@ -7,11 +7,10 @@ using NpgsqlTypes;
 namespace Alerting.Outbox;
 
 /// <summary>
-/// A sender's statements on its outbox rows: claim, defer, wake, release, renew, finish. With
-/// <see cref="OutboxStatements"/> (what a flush writes) and <see cref="AttemptLog"/>, every write to the outbox and
-/// the notification log is here.
+/// Every write to the outbox and the notification log: a sender's statements on its rows (claim, defer, wake,
+/// release, renew, finish) here, and the statements a flush adds to its own batch in the other part.
 /// </summary>
-internal sealed class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed, GenericPlanDb durable, InstanceInfo instance, TimeProvider time)
+internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed, GenericPlanDb durable, InstanceInfo instance, TimeProvider time)
 {
     /// <summary>
     /// How long a claimed row stays ours without renewal. <see cref="OutboxLeases"/> renews the rows in flight every
@@ -72,7 +71,7 @@ internal sealed class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed, Generi
             reader.GetFieldValue<long[]>(5), reader.GetFieldValue<long[]>(6), reader.GetString(7), reader.GetInt32(8),
             reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
         await reader.NextResultAsync(ct);
-        var links = await OutboxStatements.ReadGrafanaLinksAsync(reader, ct);
+        var links = await ReadGrafanaLinksAsync(reader, ct);
         await reader.NextResultAsync(ct);
         (string, DateTimeOffset)? ack = await reader.ReadAsync(ct)
             ? (reader.IsDBNull(0) ? "someone" : reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1))
@@ -170,7 +169,7 @@ internal sealed class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed, Generi
         await using var batch = new NpgsqlBatch(conn);
         if (success)
         {
-            batch.BatchCommands.Add(OutboxStatements.Log(row.GroupKey, row.Receiver, row.Integration, row.Firing, row.Resolved, now));
+            batch.BatchCommands.Add(Log(row.GroupKey, row.Receiver, row.Integration, row.Firing, row.Resolved, now));
             batch.BatchCommands.Add(AlertRows.MarkNotified(row.Firing, now, row.GroupKey, $"notified {row.Receiver}/{row.Integration}"));
         }
         var delete = new NpgsqlBatchCommand("DELETE FROM outbox WHERE id = $1 AND version = $2");

@@ -10,7 +10,7 @@ namespace Alerting.Outbox;
 internal sealed record OutboxSend(string Group, string Receiver, SendDecision Send, OutboxSnapshot Snapshot, DateTimeOffset Deadline);
 
 /// <summary>The statements a flush adds to its own batch: new outbox rows, and log entries written without a send.</summary>
-internal static class OutboxStatements
+internal sealed partial class OutboxStore
 {
     /// <summary>
     /// One pending row per target: a later flush replaces the snapshot of a send still in flight (and does not take
