@@ -78,7 +78,7 @@ internal sealed class AttemptRunner(
     }
 
     /// <summary>A row whose integration is gone from the configuration: it goes, unsent. True when a newer snapshot is left.</summary>
-    public async Task<bool> DropAsync(OutboxRow row, CancellationToken ct)
+    public async Task<bool> DropAsync(OutboxEntry row, CancellationToken ct)
     {
         log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
         var replaced = false;

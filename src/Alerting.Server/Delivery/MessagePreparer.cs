@@ -13,7 +13,7 @@ namespace Alerting.Delivery;
 internal sealed record Prepared(ResolvedNotifier Target, NotificationRequest Request, OutboxSnapshot Snapshot);
 
 /// <summary>A row with its prepared message, on its way to its destination.</summary>
-internal sealed record PendingSend(OutboxRow Row, Prepared Prepared);
+internal sealed record PendingSend(OutboxEntry Row, Prepared Prepared);
 
 /// <summary>Turns a claimed outbox row into the message its integration sends, from the row's snapshot alone.</summary>
 internal sealed class MessagePreparer(Notifiers notifiers, LinkSigner links, ServerOptions options, TimeProvider time)
@@ -56,7 +56,7 @@ internal sealed class MessagePreparer(Notifiers notifiers, LinkSigner links, Ser
     /// and a new row for the same alerts after a failed one all get the same key; a repeat after repeat_interval
     /// follows a recorded send and gets a new one.
     /// </summary>
-    internal static string IdempotencyKey(OutboxRow row, OutboxSnapshot snapshot)
+    internal static string IdempotencyKey(OutboxEntry row, OutboxSnapshot snapshot)
     {
         var text = new System.Text.StringBuilder()
             .Append(row.GroupKey).Append('\n').Append(row.Receiver).Append('\n').Append(row.Integration).Append('\n')

@@ -9,7 +9,7 @@ namespace Alerting.Outbox;
 internal sealed class AttemptLog(RelaxedDb relaxed, TimeProvider time, ILogger<AttemptLog> log)
 {
     /// <summary>Records an attempt; a database that is away costs the record, never the send.</summary>
-    public async Task RecordAsync(OutboxRow row, SendResult result, OutboxSnapshot snapshot, CancellationToken ct)
+    public async Task RecordAsync(OutboxEntry row, SendResult result, OutboxSnapshot snapshot, CancellationToken ct)
     {
         try
         {

@@ -49,10 +49,10 @@ internal sealed partial class OutboxStore
     }
 
     /// <summary>Reads <see cref="Insert"/>'s rows: the ids to publish, and the rows claimed for this instance.</summary>
-    public static async Task<(List<long> Publish, List<OutboxRow> Claimed)> ReadInserted(DbDataReader reader, CancellationToken ct)
+    public static async Task<(List<long> Publish, List<OutboxEntry> Claimed)> ReadInserted(DbDataReader reader, CancellationToken ct)
     {
         var publish = new List<long>();
-        var claimed = new List<OutboxRow>();
+        var claimed = new List<OutboxEntry>();
         while (await reader.ReadAsync(ct))
         {
             if (!reader.GetBoolean(1))
@@ -60,7 +60,7 @@ internal sealed partial class OutboxStore
                 publish.Add(reader.GetInt64(0));
                 continue;
             }
-            claimed.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+            claimed.Add(new OutboxEntry(reader.GetInt64(0), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                 reader.GetFieldValue<long[]>(6), reader.GetFieldValue<long[]>(7), reader.GetString(8), reader.GetInt32(9),
                 reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
         }

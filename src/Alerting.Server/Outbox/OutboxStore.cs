@@ -67,7 +67,7 @@ internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed
         {
             return null;
         }
-        var row = new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        var row = new OutboxEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
             reader.GetFieldValue<long[]>(5), reader.GetFieldValue<long[]>(6), reader.GetString(7), reader.GetInt32(8),
             reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
         await reader.NextResultAsync(ct);
@@ -161,7 +161,7 @@ internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed
     /// Either way the row goes, unless a later flush replaced its snapshot meanwhile: then it is sent next, and
     /// this returns true.
     /// </summary>
-    public async Task<bool> FinishAsync(OutboxRow row, bool success, CancellationToken ct)
+    public async Task<bool> FinishAsync(OutboxEntry row, bool success, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);

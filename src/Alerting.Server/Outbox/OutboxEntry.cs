@@ -1,12 +1,12 @@
 namespace Alerting.Outbox;
 
 /// <summary>An outbox row as its sender holds it.</summary>
-internal sealed record OutboxRow(long Id, string GroupKey, string Receiver, string Integration, string Payload,
+internal sealed record OutboxEntry(long Id, string GroupKey, string Receiver, string Integration, string Payload,
     long[] Firing, long[] Resolved, string Reason, int Version, DateTimeOffset Deadline, int Attempts, DateTimeOffset? LastSentAt);
 
 /// <summary>
 /// A row claimed for this instance and what was read with it: Grafana's links per fingerprint, the group's
 /// acknowledgement and the silences active or pending then.
 /// </summary>
-internal sealed record ClaimedRow(OutboxRow Row, Dictionary<string, Templating.GrafanaLinks> Grafana,
+internal sealed record ClaimedRow(OutboxEntry Row, Dictionary<string, Templating.GrafanaLinks> Grafana,
     (string By, DateTimeOffset At)? Acknowledged, List<Silences.Silence> Silences);
