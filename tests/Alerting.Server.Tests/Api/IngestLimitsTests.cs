@@ -99,7 +99,7 @@ public sealed class IngestLimitsTests(ITestOutputHelper output)
         Assert.NotEmpty(otherStatuses);
         Assert.All(otherStatuses, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.All(readStatuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        Assert.True(await MetricAsync(host, "alerting_ingest_limited_total") >= limited);
+        Assert.True(await TestEnvironment.MetricAsync(host.Client, "alerting_ingest_limited_total") >= limited);
     }
 
     [Fact]
@@ -238,13 +238,6 @@ public sealed class IngestLimitsTests(ITestOutputHelper output)
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("http_requests_in_progress{method=\"POST\"", StringComparison.Ordinal)
             && l.Contains("endpoint=\"/api/v2/alerts/\"", StringComparison.Ordinal));
         return line is null ? 0 : int.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<double> MetricAsync(AlertingTestHost host, string name)
-    {
-        var text = await host.Client.GetStringAsync("metrics");
-        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A body without Content-Length that sends its first byte, then the rest only when told to.</summary>

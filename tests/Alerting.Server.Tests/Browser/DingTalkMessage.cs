@@ -108,7 +108,7 @@ internal sealed class DingTalkMessage : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = TestEnvironment.FreeLoopbackPort();
             try
             {
                 return await AlertingTestHost.StartAsync(config, options: o => o with
@@ -122,13 +122,6 @@ internal sealed class DingTalkMessage : IAsyncDisposable
                 // Another test took the port between our probe and the bind: try another one.
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>The silences the API lists, as a person or amtool would see them.</summary>

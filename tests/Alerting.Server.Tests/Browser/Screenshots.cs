@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
 
+using Alerting.Infrastructure;
+
 namespace Alerting.Browser;
 
 /// <summary>
@@ -17,7 +19,7 @@ internal static class Screenshots
         {
             return;
         }
-        var dir = Path.Combine(RepositoryRoot(), "docs", "images");
+        var dir = Path.Combine(TestEnvironment.RepositoryRoot, "docs", "images");
         Directory.CreateDirectory(dir);
         // The page's content, not the empty rest of a tall phone screen.
         var size = await page.EvaluateAsync<int[]>("() => [document.documentElement.clientWidth, Math.ceil(document.body.getBoundingClientRect().bottom) + 16]");
@@ -28,17 +30,5 @@ internal static class Screenshots
             Clip = new Clip { X = 0, Y = 0, Width = size[0], Height = size[1] },
             Type = ScreenshotType.Png,
         });
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Alerting.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no Alerting.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -58,7 +58,7 @@ public sealed class PrometheusTests(ITestOutputHelper output)
                     - targets: ["{{alerting.Authority}}"]
             """);
 
-        var port = FreePort();
+        var port = TestEnvironment.FreeLoopbackPort();
         var prometheusUrl = new Uri($"http://127.0.0.1:{port}/");
         using var prometheus = StartPrometheus(configFile, Path.Combine(dir.Path, "tsdb"), port, prometheusUrl, out var log);
         using var prom = new HttpClient { BaseAddress = prometheusUrl, Timeout = TimeSpan.FromSeconds(5) };
@@ -171,7 +171,7 @@ public sealed class PrometheusTests(ITestOutputHelper output)
         var overall = Stopwatch.StartNew();
         var budget = TimeSpan.FromSeconds(60);
 
-        var rulesDir = Path.Combine(RepositoryRoot(), "rules");
+        var rulesDir = Path.Combine(TestEnvironment.RepositoryRoot, "rules");
         var ruleFiles = Directory.GetFiles(rulesDir, "*.rules.yml").Order().ToArray();
         Assert.NotEmpty(ruleFiles);
         using var dir = new TempDirectory("prom-stack-");
@@ -190,7 +190,7 @@ public sealed class PrometheusTests(ITestOutputHelper output)
                 static_configs:
                   - targets: ["{{host.BaseAddress.Authority}}"]
             """);
-        var port = FreePort();
+        var port = TestEnvironment.FreeLoopbackPort();
         var prometheusUrl = new Uri($"http://127.0.0.1:{port}/");
         using var prometheus = StartPrometheus(configFile, Path.Combine(dir.Path, "tsdb"), port, prometheusUrl, out var log);
         using var prom = new HttpClient { BaseAddress = prometheusUrl, Timeout = TimeSpan.FromSeconds(5) };
@@ -256,18 +256,6 @@ public sealed class PrometheusTests(ITestOutputHelper output)
     {
         var body = JsonNode.Parse(await prometheus.GetStringAsync("api/v1/query?query=" + Uri.EscapeDataString(query)))!;
         return body["data"]!["result"]!.AsArray();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Alerting.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no Alerting.sln above {AppContext.BaseDirectory}");
     }
 
     /// <summary>A rule that fires at once for two instances, or, switched off, the same rule matching nothing.</summary>
@@ -342,13 +330,6 @@ public sealed class PrometheusTests(ITestOutputHelper output)
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Prometheus's output, collected from two reader threads.</summary>

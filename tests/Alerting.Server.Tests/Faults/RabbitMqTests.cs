@@ -75,8 +75,8 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         load.Start();
         await Task.Delay(TimeSpan.FromSeconds(8));
 
-        var flushes = (await MetricAsync(first, "alerting_dispatcher_flushes_total"), await MetricAsync(second, "alerting_dispatcher_flushes_total"));
-        var sends = (await MetricAsync(first, "alertmanager_notification_requests_total"), await MetricAsync(second, "alertmanager_notification_requests_total"));
+        var flushes = (await TestEnvironment.MetricAsync(first.Client, "alerting_dispatcher_flushes_total"), await TestEnvironment.MetricAsync(second.Client, "alerting_dispatcher_flushes_total"));
+        var sends = (await TestEnvironment.MetricAsync(first.Client, "alertmanager_notification_requests_total"), await TestEnvironment.MetricAsync(second.Client, "alertmanager_notification_requests_total"));
         // Kill the first while it holds an outbox row: a send of its own under way.
         var holding = await WaitAsync(async () => (await Ledger.HeldRowsAsync(db, first.InstanceName)).Count > 0, TimeSpan.FromSeconds(5));
         firstUp.Value = false;
@@ -242,14 +242,5 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
             await Task.Delay(10);
         }
         return false;
-    }
-
-    /// <summary>The sum of a metric's series in the instance's /metrics.</summary>
-    private static async Task<double> MetricAsync(ChildProcessAlerting instance, string name)
-    {
-        var text = await instance.Client.GetStringAsync("metrics");
-        return text.Split('\n')
-            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 }

@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using Alerting.Infrastructure;
+
 namespace Alerting.Infrastructure;
 
 /// <summary>
@@ -49,7 +51,7 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
     /// <summary>Starts the binary on a free loopback port and waits until <c>/-/ready</c> answers 200.</summary>
     public static async Task<ChildProcessAlerting> StartAsync(string configFile, string connectionString, TimeSpan? readyTimeout = null, IEnumerable<string>? arguments = null)
     {
-        var port = FreePort();
+        var port = TestEnvironment.FreeLoopbackPort();
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
             UseShellExecute = false,
@@ -200,12 +202,5 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
             return self;
         }
         return "dotnet";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
+using Alerting.Infrastructure;
+
 namespace Alerting.Infrastructure;
 
 /// <summary>
@@ -16,10 +18,10 @@ public sealed class RabbitMqBroker : IAsyncDisposable
 
     private readonly TempDirectory _dir = new("alerting-rmq-");
     private readonly string _node = $"alerting-test-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}@localhost";
-    private readonly int _distPort = FreePort();
+    private readonly int _distPort = TestEnvironment.FreeLoopbackPort();
     private Process? _process;
 
-    private RabbitMqBroker() => Port = FreePort();
+    private RabbitMqBroker() => Port = TestEnvironment.FreeLoopbackPort();
 
     public int Port { get; }
 
@@ -143,12 +145,5 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

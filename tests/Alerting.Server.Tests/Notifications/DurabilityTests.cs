@@ -61,7 +61,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var flushes = new List<double>();
         foreach (var host in hosts)
         {
-            flushes.Add(await MetricAsync(host, "alerting_dispatcher_flushes_total"));
+            flushes.Add(await TestEnvironment.MetricAsync(host.Client, "alerting_dispatcher_flushes_total"));
         }
         output.WriteLine($"two instances: {Count} posted, {notifications.Count} notifications, {perGroup.Count} groups, "
             + $"flushes {flushes[0]} + {flushes[1]}, {await Sql.QueryAsync(connectionString, "SELECT count(*) FROM notification_log")} log rows; took {clock.Elapsed.TotalSeconds:0.0} s");
@@ -76,12 +76,5 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         Assert.Equal(Count, flushes.Sum());
         Assert.All(flushes, f => Assert.True(f > 0, $"an instance flushed nothing: {flushes[0]} + {flushes[1]}"));
         Assert.Equal(0, int.Parse(await Sql.QueryAsync(connectionString, "SELECT count(*) FROM outbox") ?? "-1", CultureInfo.InvariantCulture));
-    }
-
-    private static async Task<double> MetricAsync(AlertingTestHost host, string name)
-    {
-        var text = await host.Client.GetStringAsync("metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 
+using Alerting.Infrastructure;
+
 namespace Alerting.Ui;
 
 public sealed partial class UiTextTests
@@ -21,7 +23,7 @@ public sealed partial class UiTextTests
     [Fact]
     public void Every_phrase_of_the_pages_is_translated()
     {
-        var root = Path.Combine(RepositoryRoot(), "src", "Alerting.Server", "Ui");
+        var root = Path.Combine(TestEnvironment.RepositoryRoot, "src", "Alerting.Server", "Ui");
         var phrases = Directory.EnumerateFiles(root, "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal))
             .SelectMany(f => Phrase().Matches(File.ReadAllText(f)).SelectMany(m => m.Groups.Cast<Group>().Skip(1).Where(g => g.Success).Select(g => g.Value)))
@@ -33,16 +35,4 @@ public sealed partial class UiTextTests
 
     [GeneratedRegex(@"T\[""((?:[^""\\]|\\.)*)""\]|T\.Format\(""((?:[^""\\]|\\.)*)""|T\.Plural\([^,]+, ""((?:[^""\\]|\\.)*)"", ""((?:[^""\\]|\\.)*)""")]
     private static partial Regex Phrase();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Alerting.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("no Alerting.sln above the test binaries");
-    }
 }

@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Alerting.Infrastructure;
+
+/// <summary>Where the repository is, free ports, and what an instance's /metrics says: shared by every test.</summary>
+public static class TestEnvironment
+{
+    /// <summary>The folder holding Alerting.sln, found upwards from the test binaries.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The sum of a metric's series in the /metrics of the instance <paramref name="client"/> talks to; 0 when it has none.</summary>
+    public static async Task<double> MetricAsync(HttpClient client, string name)
+    {
+        var text = await client.GetStringAsync("metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Alerting.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"no Alerting.sln above {AppContext.BaseDirectory}");
+    }
+}
