@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Alerting.Alerts;
+using Alerting.Auth;
 using Alerting.Configuration;
 using Alerting.Labels;
 using Alerting.Matching;

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text;
 using Alerting.Alerts;
+using Alerting.Auth;
 using Alerting.Configuration;
 using Alerting.Metrics;
 using Alerting.Persistence;

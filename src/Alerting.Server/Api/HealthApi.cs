@@ -1,3 +1,4 @@
+using Alerting.Auth;
 using Alerting.Configuration;
 using Npgsql;
 

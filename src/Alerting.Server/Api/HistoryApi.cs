@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Alerting.Auth;
 using Alerting.Labels;
 using Alerting.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,4 @@
+using Alerting.Auth;
 using Alerting.Labels;
 using Alerting.Matching;
 using Alerting.Persistence;

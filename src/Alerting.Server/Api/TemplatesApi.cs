@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Alerting.Auth;
 using Alerting.Configuration;
 using Alerting.Metrics;
 using Alerting.Templating;

@@ -1,6 +1,7 @@
 using Alerting.Api;
-using Microsoft.AspNetCore.Mvc;
+using Alerting.Auth;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Alerting.Ui;
 

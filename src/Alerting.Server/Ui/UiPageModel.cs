@@ -1,4 +1,5 @@
 using Alerting.Api;
+using Alerting.Auth;
 using Alerting.Configuration;
 using Alerting.Templating;
 using Microsoft.AspNetCore.Mvc.RazorPages;

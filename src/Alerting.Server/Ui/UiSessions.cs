@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Alerting.Api;
+using Alerting.Auth;
 using Alerting.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 

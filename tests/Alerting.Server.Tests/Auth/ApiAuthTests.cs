@@ -1,11 +1,12 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text;
+using Alerting.Auth;
 using Alerting.Configuration;
 using Alerting.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
-namespace Alerting.Api;
+namespace Alerting.Auth;
 
 public sealed class ApiAuthTests
 {

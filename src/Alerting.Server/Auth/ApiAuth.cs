@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Alerting.Configuration;
 
-namespace Alerting.Api;
+namespace Alerting.Auth;
 
 internal enum Permission
 {
