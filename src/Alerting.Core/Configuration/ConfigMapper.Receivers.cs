@@ -48,7 +48,7 @@ internal sealed partial class ConfigMapper
                 EmailConfigs = [.. r.MapList("email_configs").Select(e => ReadEmail(e.Item, global)).OfType<EmailConfig>()],
                 SlackConfigs = [.. r.MapList("slack_configs").Select(e => ReadSlack(e.Item, global))],
                 DingTalkConfigs = [.. r.MapList("dingtalk_configs").Select(e => ReadDingTalk(e.Item, global))],
-                Language = ReadLanguage(r),
+                Language = r.Language("language"),
                 UnsupportedIntegrations = skipped,
                 Line = LoadContext.Line(r.Node),
             });
@@ -57,57 +57,24 @@ internal sealed partial class ConfigMapper
         return (receivers, unsupported);
     }
 
-    private static string? ReadLanguage(MapReader r)
-    {
-        var language = r.String("language");
-        if (language is not null && !LanguageTag().IsMatch(language))
-        {
-            r.Error("language", $"invalid language tag \"{language}\" (want e.g. en or zh-CN)");
-        }
-        return language;
-    }
-
     private WebhookConfig ReadWebhook(MapReader w, GlobalConfig global)
     {
         var config = new WebhookConfig
         {
             SendResolved = w.Bool("send_resolved", true),
             Url = w.Url("url", redact: true),
-            UrlFile = ctx.ResolvePath(w.String("url_file")),
-            HttpConfig = ReadHttpConfig(w.Map("http_config")) ?? global.HttpConfig,
+            UrlFile = w.FilePath("url_file"),
+            HttpConfig = w.HttpConfig("http_config") ?? global.HttpConfig,
             MaxAlerts = w.Int("max_alerts", min: 0) ?? 0,
-            Timeout = PositiveDuration(w, "timeout"),
+            Timeout = w.PositiveDuration("timeout"),
             Line = LoadContext.Line(w.Node),
         };
-        UrlOrFile(w);
+        w.UrlOrFile();
         w.Finish();
         return config;
     }
 
-    private static void UrlOrFile(MapReader r)
-    {
-        var hasUrl = r.Has("url");
-        var hasFile = r.Has("url_file");
-        if (!hasUrl && !hasFile)
-        {
-            r.Error("one of url or url_file must be configured");
-        }
-        else if (hasUrl && hasFile)
-        {
-            r.Error("url_file", "at most one of url & url_file must be configured");
-        }
-    }
 
-    private static TimeSpan? PositiveDuration(MapReader r, string key)
-    {
-        var d = r.Duration(key);
-        if (d is { } value && value <= TimeSpan.Zero)
-        {
-            r.Error(key, $"{key} must be greater than zero");
-            return null;
-        }
-        return d;
-    }
 
     private EmailConfig? ReadEmail(MapReader e, GlobalConfig global)
     {
@@ -128,11 +95,11 @@ internal sealed partial class ConfigMapper
             }
         }
 
-        var smarthost = HostPort(e, "smarthost");
+        var smarthost = e.HostPort("smarthost");
         var from = e.String("from");
         var password = e.String("auth_password");
-        var passwordFile = ctx.ResolvePath(e.String("auth_password_file"));
-        AtMostOne(e, "auth_password", "auth_password_file");
+        var passwordFile = e.FilePath("auth_password_file");
+        e.AtMostOne("auth_password", "auth_password_file");
         var secret = e.String("auth_secret");
         // What this email config sets itself; the globals fill in the rest below.
         var own = new
@@ -142,7 +109,7 @@ internal sealed partial class ConfigMapper
             AuthUsername = e.String("auth_username"),
             AuthIdentity = e.String("auth_identity"),
             RequireTls = e.OptionalBool("require_tls"),
-            TlsConfig = ReadTlsConfig(e.Map("tls_config")),
+            TlsConfig = e.TlsConfig("tls_config"),
             Html = e.String("html"),
             Text = e.String("text"),
         };
@@ -215,8 +182,8 @@ internal sealed partial class ConfigMapper
     private SlackConfig ReadSlack(MapReader s, GlobalConfig global)
     {
         var apiUrl = s.Url("api_url", secret: true);
-        var apiUrlFile = ctx.ResolvePath(s.String("api_url_file"));
-        AtMostOne(s, "api_url", "api_url_file");
+        var apiUrlFile = s.FilePath("api_url_file");
+        s.AtMostOne("api_url", "api_url_file");
         if (apiUrl is null && apiUrlFile is null && !s.Has("api_url"))
         {
             if (global.SlackApiUrl is null && global.SlackApiUrlFile is null)
@@ -256,7 +223,7 @@ internal sealed partial class ConfigMapper
             SendResolved = s.Bool("send_resolved", false),
             ApiUrl = apiUrl,
             ApiUrlFile = apiUrlFile,
-            HttpConfig = ReadHttpConfig(s.Map("http_config")) ?? global.HttpConfig,
+            HttpConfig = s.HttpConfig("http_config") ?? global.HttpConfig,
             Channel = s.String("channel"),
             Username = s.String("username"),
             Color = s.String("color"),
@@ -339,16 +306,12 @@ internal sealed partial class ConfigMapper
                 d.Error("message_type", $"unknown message_type \"{other}\" (want markdown or actionCard)");
                 break;
         }
-        var language = d.String("language");
-        if (language is not null && !LanguageTag().IsMatch(language))
-        {
-            d.Error("language", $"invalid language tag \"{language}\" (want e.g. en or zh-CN)");
-        }
+        var language = d.Language("language");
         var config = new DingTalkConfig
         {
             SendResolved = d.Bool("send_resolved", true),
             Url = d.Url("url", secret: true),
-            UrlFile = ctx.ResolvePath(d.String("url_file")),
+            UrlFile = d.FilePath("url_file"),
             Secret = d.String("secret"),
             MessageType = messageType,
             Keyword = d.String("keyword"),
@@ -358,10 +321,10 @@ internal sealed partial class ConfigMapper
             Title = d.String("title"),
             Text = d.String("text"),
             Language = language,
-            HttpConfig = ReadHttpConfig(d.Map("http_config")) ?? global.HttpConfig,
+            HttpConfig = d.HttpConfig("http_config") ?? global.HttpConfig,
             Line = LoadContext.Line(d.Node),
         };
-        UrlOrFile(d);
+        d.UrlOrFile();
         d.Finish();
         return config;
     }
