@@ -5,7 +5,7 @@ using Alerting.TimeIntervals;
 namespace Alerting.Configuration;
 
 /// <summary>Maps the YAML tree onto the model and applies Alertmanager's validation, collecting every error.</summary>
-internal sealed partial class ConfigMapper(LoadContext ctx)
+internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<ChannelReader> channels)
 {
     private static bool IsTimeZone(string id)
     {
@@ -64,23 +64,13 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
     {
         if (g is null)
         {
-            return GlobalConfig.Default;
+            return GlobalConfig.Default with { ChannelDefaults = ReadChannelDefaults(null) };
         }
         var global = new GlobalConfig
         {
             ResolveTimeout = g.Duration("resolve_timeout") ?? GlobalConfig.Default.ResolveTimeout,
             HttpConfig = g.HttpConfig("http_config") ?? HttpClientConfig.Default,
-            SmtpFrom = g.String("smtp_from"),
-            SmtpHello = g.String("smtp_hello") ?? GlobalConfig.Default.SmtpHello,
-            SmtpSmarthost = g.HostPort("smtp_smarthost"),
-            SmtpAuthUsername = g.String("smtp_auth_username"),
-            SmtpAuthPassword = g.String("smtp_auth_password"),
-            SmtpAuthPasswordFile = g.FilePath("smtp_auth_password_file"),
-            SmtpAuthIdentity = g.String("smtp_auth_identity"),
-            SmtpAuthSecret = g.String("smtp_auth_secret"),
-            SmtpRequireTls = g.Bool("smtp_require_tls", true),
-            SlackApiUrl = g.Url("slack_api_url", secret: true),
-            SlackApiUrlFile = g.FilePath("slack_api_url_file"),
+            ChannelDefaults = ReadChannelDefaults(g),
             Language = g.Language("language"),
             TimeZone = g.String("time_zone"),
             PagerdutyUrl = g.Url("pagerduty_url"),
@@ -92,7 +82,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
         };
         // Settings of integrations we do not implement: accepted so that real configs load.
         foreach (var key in (string[])["opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_secret", "wechat_api_corp_id",
-                     "victorops_api_key", "victorops_api_key_file", "smtp_auth_secret_file"])
+                     "victorops_api_key", "victorops_api_key_file"])
         {
             g.String(key);
         }
@@ -100,13 +90,14 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
         {
             g.Error("time_zone", $"unknown time zone \"{zone}\" (want an IANA name such as Asia/Shanghai or UTC)");
         }
-        g.AtMostOne("slack_api_url", "slack_api_url_file");
-        g.AtMostOne("smtp_auth_password", "smtp_auth_password_file");
         g.AtMostOne("opsgenie_api_key", "opsgenie_api_key_file");
         g.AtMostOne("victorops_api_key", "victorops_api_key_file");
         g.Finish();
         return global;
     }
+
+    private List<object> ReadChannelDefaults(MapReader? g) =>
+        [.. channels.Select(c => c.ReadGlobal(g)).OfType<object>()];
 
     private List<TimeIntervalConfig> ReadTimeIntervals(MapReader top)
     {

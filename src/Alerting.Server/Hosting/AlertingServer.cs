@@ -51,7 +51,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         ServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default, ILoggerProvider? logs = null)
     {
         // Fail on a bad configuration before anything else is started.
-        var config = RuntimeConfig.From(ConfigLoader.LoadFile(options.ConfigFile));
+        var config = RuntimeConfig.From(ConfigLoader.LoadFile(options.ConfigFile, ChannelRegistry.All));
         var web = options.WebConfigFile is { Length: > 0 } webFile ? WebConfigLoader.LoadFile(webFile) : WebConfig.Plain;
         options = options with { Https = web.Tls is not null };
 
@@ -151,7 +151,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<AlertingMetrics>();
-        services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
+        services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, ChannelRegistry.All, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
         var instanceName = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
         services.AddSingleton(sp => new InstanceInfo(instanceName, options.ListenAddress, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(PooledConnectionString(connectionString)).Build());
