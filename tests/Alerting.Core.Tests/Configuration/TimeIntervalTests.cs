@@ -110,7 +110,7 @@ public sealed class TimeIntervalTests
     [Fact]
     public void Named_interval_contains_if_any_entry_does()
     {
-        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml", StubChannels.ForSamples);
+        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml", StubChannel.ForSamples);
         var off = config.FindTimeInterval("offhours")!;
         Assert.True(off.Contains(Utc(2024, 1, 8, 7, 0)));    // Monday early
         Assert.True(off.Contains(Utc(2024, 1, 8, 18, 0)));   // Monday evening

@@ -425,7 +425,7 @@ public sealed class RouteTests
     [Fact]
     public void Routes_keep_their_config_line()
     {
-        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml", StubChannels.ForSamples);
+        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml", StubChannel.ForSamples);
         var tree = Route.Build(config.Route);
         Assert.Equal(config.Route.Routes[1].Line, tree.Routes[1].Line);
         Assert.True(tree.Routes[1].Line > tree.Line);

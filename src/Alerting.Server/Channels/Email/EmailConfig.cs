@@ -188,7 +188,7 @@ internal sealed record EmailDefaults
             AuthSecret = g.String("smtp_auth_secret"),
             RequireTls = g.Bool("smtp_require_tls", true),
         };
-        // Newer than 0.25: accepted so that such configs load, otherwise unused.
+        // Accepted so that real configs load; not used.
         g.String("smtp_auth_secret_file");
         g.AtMostOne("smtp_auth_password", "smtp_auth_password_file");
         return defaults;

@@ -4,10 +4,10 @@ namespace Alerting.Configuration;
 /// Stands in for the host's channels so that the sample files load in Core tests: their receiver entries and
 /// <c>global:</c> keys are accepted unread. The server's tests load the same files with the real channels.
 /// </summary>
-internal sealed class StubChannels(string kind, string globalPrefix) : ChannelReader
+internal sealed class StubChannel(string kind, string globalPrefix) : ChannelReader
 {
     public static readonly IReadOnlyList<ChannelReader> ForSamples =
-        [new StubChannels("webhook", ""), new StubChannels("email", "smtp_"), new StubChannels("slack", "slack_"), new StubChannels("dingtalk", "")];
+        [new StubChannel("webhook", ""), new StubChannel("email", "smtp_"), new StubChannel("slack", "slack_"), new StubChannel("dingtalk", "")];
 
     public override string Kind => kind;
 
