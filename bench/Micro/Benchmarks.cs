@@ -65,7 +65,7 @@ public class RouteBenchmarks
                 """))
             + "receivers:\n  - name: default\n"
             + string.Concat(Enumerable.Range(0, 50).Select(i => $"  - name: team-{i}\n  - name: team-{i}-pager\n"));
-        _root = Route.Build(ConfigLoader.Load(yaml, "bench.yml").Route);
+        _root = Route.Build(ConfigLoader.Load(yaml, "bench.yml", channels: []).Route);
     }
 
     [Benchmark]

@@ -54,31 +54,8 @@ public sealed record GlobalConfig
 
     public TimeSpan ResolveTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Used by webhook, Slack and DingTalk integrations that have no http_config of their own.</summary>
+    /// <summary>Used by the integrations that take an http_config and have none of their own.</summary>
     public HttpClientConfig HttpConfig { get; init; } = HttpClientConfig.Default;
-
-    public string? SmtpFrom { get; init; }
-
-    public string SmtpHello { get; init; } = "localhost";
-
-    /// <summary><c>host:port</c>.</summary>
-    public string? SmtpSmarthost { get; init; }
-
-    public string? SmtpAuthUsername { get; init; }
-
-    public string? SmtpAuthPassword { get; init; }
-
-    public string? SmtpAuthPasswordFile { get; init; }
-
-    public string? SmtpAuthIdentity { get; init; }
-
-    public string? SmtpAuthSecret { get; init; }
-
-    public bool SmtpRequireTls { get; init; } = true;
-
-    public string? SlackApiUrl { get; init; }
-
-    public string? SlackApiUrlFile { get; init; }
 
     /// <summary>Our extension: the language of default notification texts, e.g. "en" or "zh-CN".</summary>
     public string? Language { get; init; }
@@ -98,6 +75,12 @@ public sealed record GlobalConfig
     public string? TelegramApiUrl { get; init; }
 
     public string? WebexApiUrl { get; init; }
+
+    /// <summary>The channels' own <c>global:</c> defaults (smtp_* and the like), as each channel's reader returned them.</summary>
+    public IReadOnlyList<object> ChannelDefaults { get; init; } = [];
+
+    public T? DefaultsOf<T>()
+        where T : class => ChannelDefaults.OfType<T>().FirstOrDefault();
 }
 
 /// <summary>One node of the routing tree as written; <see cref="Routing.Route"/> resolves inheritance.</summary>
@@ -146,13 +129,8 @@ public sealed record ReceiverConfig
 {
     public required string Name { get; init; }
 
-    public IReadOnlyList<WebhookConfig> WebhookConfigs { get; init; } = [];
-
-    public IReadOnlyList<EmailConfig> EmailConfigs { get; init; } = [];
-
-    public IReadOnlyList<SlackConfig> SlackConfigs { get; init; } = [];
-
-    public IReadOnlyList<DingTalkConfig> DingTalkConfigs { get; init; } = [];
+    /// <summary>The integrations that notify: by channel in the order the host lists its channels, each in file order.</summary>
+    public IReadOnlyList<IntegrationConfig> Integrations { get; init; } = [];
 
     /// <summary>Our extension: the language of this receiver's messages (en, zh-CN); global.language otherwise.</summary>
     public string? Language { get; init; }
@@ -163,5 +141,5 @@ public sealed record ReceiverConfig
     public int Line { get; init; }
 
     /// <summary>How many integrations will actually notify.</summary>
-    public int IntegrationCount => WebhookConfigs.Count + EmailConfigs.Count + SlackConfigs.Count + DingTalkConfigs.Count;
+    public int IntegrationCount => Integrations.Count;
 }

@@ -13,7 +13,8 @@ namespace Alerting.Configuration;
 public static class ConfigLoader
 {
     /// <summary>Reads and loads a file; relative template and credential file paths are resolved against its folder.</summary>
-    public static AlertingConfig LoadFile(string path)
+    /// <param name="channels">The channels the host implements: their keys are read, other integrations' are refused or skipped as in Alertmanager.</param>
+    internal static AlertingConfig LoadFile(string path, IReadOnlyList<ChannelReader> channels)
     {
         string text;
         try
@@ -25,13 +26,14 @@ public static class ConfigLoader
             var reason = e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : e.Message;
             throw new ConfigException([new ConfigError(path, 0, "", $"cannot read configuration: {reason}")]);
         }
-        return Load(text, path, Path.GetDirectoryName(Path.GetFullPath(path)));
+        return Load(text, path, Path.GetDirectoryName(Path.GetFullPath(path)), channels);
     }
 
     /// <summary>Loads YAML text; <paramref name="fileName"/> is only used in messages.</summary>
-    public static AlertingConfig Load(string yamlText, string fileName) => Load(yamlText, fileName, null);
+    internal static AlertingConfig Load(string yamlText, string fileName, IReadOnlyList<ChannelReader> channels) =>
+        Load(yamlText, fileName, null, channels);
 
-    private static AlertingConfig Load(string text, string fileName, string? baseDirectory)
+    private static AlertingConfig Load(string text, string fileName, string? baseDirectory, IReadOnlyList<ChannelReader> channels)
     {
         var ctx = new LoadContext(fileName, baseDirectory);
         var stream = Parse(text, fileName);
@@ -45,7 +47,7 @@ public static class ConfigLoader
         AlertingConfig? config = null;
         if (top is not null)
         {
-            config = new ConfigMapper(ctx).Map(top);
+            config = new ConfigMapper(ctx, channels).Map(top);
         }
         if (ctx.Errors.Count > 0 || config is null)
         {
@@ -58,7 +60,7 @@ public static class ConfigLoader
             Original = text,
             Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
             Warnings = [.. ctx.Warnings.OrderBy(w => w.Line).Select(w => w.ToString())],
-            MaskedYaml = SecretMasker.MaskedYaml(stream),
+            MaskedYaml = SecretMasker.MaskedYaml(stream, channels),
         };
     }
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Alerting.Labels;
 using Alerting.Matching;
 using Alerting.TimeIntervals;
@@ -6,7 +5,7 @@ using Alerting.TimeIntervals;
 namespace Alerting.Configuration;
 
 /// <summary>Maps the YAML tree onto the model and applies Alertmanager's validation, collecting every error.</summary>
-internal sealed partial class ConfigMapper(LoadContext ctx)
+internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<ChannelReader> channels)
 {
     private static bool IsTimeZone(string id)
     {
@@ -23,9 +22,6 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
 
     private readonly HashSet<string> _receiverNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _timeIntervalNames = new(StringComparer.Ordinal);
-
-    [GeneratedRegex(@"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\z", RegexOptions.CultureInvariant)]
-    private static partial Regex LanguageTag();
 
     public AlertingConfig? Map(MapReader top)
     {
@@ -68,24 +64,14 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
     {
         if (g is null)
         {
-            return GlobalConfig.Default;
+            return GlobalConfig.Default with { ChannelDefaults = ReadChannelDefaults(null) };
         }
         var global = new GlobalConfig
         {
             ResolveTimeout = g.Duration("resolve_timeout") ?? GlobalConfig.Default.ResolveTimeout,
-            HttpConfig = ReadHttpConfig(g.Map("http_config")) ?? HttpClientConfig.Default,
-            SmtpFrom = g.String("smtp_from"),
-            SmtpHello = g.String("smtp_hello") ?? GlobalConfig.Default.SmtpHello,
-            SmtpSmarthost = HostPort(g, "smtp_smarthost"),
-            SmtpAuthUsername = g.String("smtp_auth_username"),
-            SmtpAuthPassword = g.String("smtp_auth_password"),
-            SmtpAuthPasswordFile = ctx.ResolvePath(g.String("smtp_auth_password_file")),
-            SmtpAuthIdentity = g.String("smtp_auth_identity"),
-            SmtpAuthSecret = g.String("smtp_auth_secret"),
-            SmtpRequireTls = g.Bool("smtp_require_tls", true),
-            SlackApiUrl = g.Url("slack_api_url", secret: true),
-            SlackApiUrlFile = ctx.ResolvePath(g.String("slack_api_url_file")),
-            Language = g.String("language"),
+            HttpConfig = g.HttpConfig("http_config") ?? HttpClientConfig.Default,
+            ChannelDefaults = ReadChannelDefaults(g),
+            Language = g.Language("language"),
             TimeZone = g.String("time_zone"),
             PagerdutyUrl = g.Url("pagerduty_url"),
             OpsgenieApiUrl = g.Url("opsgenie_api_url"),
@@ -96,80 +82,22 @@ internal sealed partial class ConfigMapper(LoadContext ctx)
         };
         // Settings of integrations we do not implement: accepted so that real configs load.
         foreach (var key in (string[])["opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_secret", "wechat_api_corp_id",
-                     "victorops_api_key", "victorops_api_key_file", "smtp_auth_secret_file"])
+                     "victorops_api_key", "victorops_api_key_file"])
         {
             g.String(key);
-        }
-        if (global.Language is { } language && !LanguageTag().IsMatch(language))
-        {
-            g.Error("language", $"invalid language tag \"{language}\" (want e.g. en or zh-CN)");
         }
         if (global.TimeZone is { } zone && !IsTimeZone(zone))
         {
             g.Error("time_zone", $"unknown time zone \"{zone}\" (want an IANA name such as Asia/Shanghai or UTC)");
         }
-        AtMostOne(g, "slack_api_url", "slack_api_url_file");
-        AtMostOne(g, "smtp_auth_password", "smtp_auth_password_file");
-        AtMostOne(g, "opsgenie_api_key", "opsgenie_api_key_file");
-        AtMostOne(g, "victorops_api_key", "victorops_api_key_file");
+        g.AtMostOne("opsgenie_api_key", "opsgenie_api_key_file");
+        g.AtMostOne("victorops_api_key", "victorops_api_key_file");
         g.Finish();
         return global;
     }
 
-    private static void AtMostOne(MapReader r, string a, string b)
-    {
-        if (r.Has(a) && r.Has(b))
-        {
-            r.Error(b, $"at most one of {a} & {b} must be configured");
-        }
-    }
-
-    /// <summary>A <c>host:port</c> as Go's net.SplitHostPort accepts it, with Alertmanager's non-empty port.</summary>
-    private static string? HostPort(MapReader r, string key)
-    {
-        var value = r.String(key);
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-        string port;
-        if (value.StartsWith('['))
-        {
-            var close = value.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0)
-            {
-                r.Error(key, $"address {value}: missing ']' in address");
-                return null;
-            }
-            if (close + 1 >= value.Length || value[close + 1] != ':')
-            {
-                r.Error(key, $"address {value}: missing port in address");
-                return null;
-            }
-            port = value[(close + 2)..];
-        }
-        else
-        {
-            var colon = value.LastIndexOf(':');
-            if (colon < 0)
-            {
-                r.Error(key, $"address {value}: missing port in address");
-                return null;
-            }
-            port = value[(colon + 1)..];
-            if (value[..colon].Contains(':', StringComparison.Ordinal))
-            {
-                r.Error(key, $"address {value}: too many colons in address");
-                return null;
-            }
-        }
-        if (port.Length == 0)
-        {
-            r.Error(key, $"address \"{value}\": port cannot be empty");
-            return null;
-        }
-        return value;
-    }
+    private List<object> ReadChannelDefaults(MapReader? g) =>
+        [.. channels.Select(c => c.ReadGlobal(g)).OfType<object>()];
 
     private List<TimeIntervalConfig> ReadTimeIntervals(MapReader top)
     {

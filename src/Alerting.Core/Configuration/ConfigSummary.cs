@@ -19,10 +19,10 @@ public static class ConfigSummary
         foreach (var r in config.Receivers)
         {
             var parts = new List<string>();
-            Add(parts, "webhook", r.WebhookConfigs.Count);
-            Add(parts, "email", r.EmailConfigs.Count);
-            Add(parts, "slack", r.SlackConfigs.Count);
-            Add(parts, "dingtalk", r.DingTalkConfigs.Count);
+            foreach (var kind in r.Integrations.GroupBy(i => i.Kind))
+            {
+                Add(parts, kind.Key, kind.Count());
+            }
             parts.AddRange(r.UnsupportedIntegrations.Select(u => $"{u} (unsupported)"));
             sb.Append($"   - {r.Name}: {(parts.Count == 0 ? "no integrations" : string.Join(", ", parts))}\n");
         }

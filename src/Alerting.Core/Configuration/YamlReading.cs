@@ -104,6 +104,8 @@ internal sealed class MapReader
 
     public string Path { get; }
 
+    public LoadContext Context => _ctx;
+
     /// <summary>A reader for a mapping node; null (after an error) if the node is something else, null if the node is null.</summary>
     public static MapReader? Of(LoadContext ctx, YamlNode? node, string path)
     {

@@ -14,7 +14,7 @@ public static class NotificationStatus
 /// <summary>One alert as notification templates see it (Alertmanager's template.Alert).</summary>
 /// <param name="EndsAt">
 /// The stored end, also for firing alerts; Alertmanager zeroes it for firing alerts before they reach
-/// templates, and <see cref="WebhookMessage"/> does the same on the wire.
+/// templates, and the webhook channel does the same on the wire.
 /// </param>
 /// <param name="Fingerprint">The label fingerprint as 16 hex digits.</param>
 public sealed record NotificationAlert(

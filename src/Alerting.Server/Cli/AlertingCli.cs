@@ -1,3 +1,4 @@
+using Alerting.Channels;
 using Alerting.Configuration;
 using Alerting.Persistence.Embedded;
 
@@ -74,7 +75,7 @@ internal static class AlertingCli
             stdout.WriteLine($"Checking '{file}'");
             try
             {
-                var config = ConfigLoader.LoadFile(file);
+                var config = ConfigLoader.LoadFile(file, ChannelRegistry.All);
                 stdout.WriteLine("  SUCCESS");
                 stdout.WriteLine(ConfigSummary.Describe(config));
             }

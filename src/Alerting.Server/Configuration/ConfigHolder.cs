@@ -10,6 +10,7 @@ namespace Alerting.Configuration;
 internal sealed class ConfigHolder : IDisposable
 {
     private readonly string _path;
+    private readonly IReadOnlyList<ChannelReader> _channels;
     private readonly AlertingMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigHolder> _log;
@@ -17,9 +18,11 @@ internal sealed class ConfigHolder : IDisposable
     private PosixSignalRegistration? _sighup;
     private RuntimeConfig _current;
 
-    public ConfigHolder(string path, RuntimeConfig initial, AlertingMetrics metrics, TimeProvider time, ILogger<ConfigHolder> log)
+    /// <param name="channels">The channels a reload reads, as the first load did.</param>
+    public ConfigHolder(string path, IReadOnlyList<ChannelReader> channels, RuntimeConfig initial, AlertingMetrics metrics, TimeProvider time, ILogger<ConfigHolder> log)
     {
         _path = path;
+        _channels = channels;
         _current = initial;
         _metrics = metrics;
         _time = time;
@@ -65,7 +68,7 @@ internal sealed class ConfigHolder : IDisposable
             RuntimeConfig next;
             try
             {
-                next = RuntimeConfig.From(ConfigLoader.LoadFile(_path));
+                next = RuntimeConfig.From(ConfigLoader.LoadFile(_path, _channels));
             }
             catch (Exception e) when (e is ConfigException or IOException or UnauthorizedAccessException)
             {

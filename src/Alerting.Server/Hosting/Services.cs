@@ -32,7 +32,7 @@ internal static class Services
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<AlertingMetrics>();
-        services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
+        services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, ChannelRegistry.All, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
         var instanceName = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
         services.AddSingleton(sp => new InstanceInfo(instanceName, options.ListenAddress, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(DatabaseConnections.Pooled(connectionString)).Build());

@@ -3,27 +3,19 @@ using Alerting.Configuration;
 namespace Alerting.Notifications;
 
 /// <summary>One configured integration of a receiver, named as Alertmanager names them in its notification log: <c>webhook[0]</c>.</summary>
-internal sealed record IntegrationRef(string Name, string Kind, int Index, bool SendResolved, IIntegrationConfig Config);
+internal sealed record IntegrationRef(string Name, string Kind, int Index, bool SendResolved, IntegrationConfig Config);
 
 internal static class Integrations
 {
+    /// <summary>In the receiver's order; each integration's index counts within its kind.</summary>
     public static IEnumerable<IntegrationRef> Of(ReceiverConfig receiver)
     {
-        foreach (var (c, i) in receiver.WebhookConfigs.Select((c, i) => (c, i)))
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var c in receiver.Integrations)
         {
-            yield return new IntegrationRef($"webhook[{i}]", "webhook", i, c.SendResolved, c);
-        }
-        foreach (var (c, i) in receiver.EmailConfigs.Select((c, i) => (c, i)))
-        {
-            yield return new IntegrationRef($"email[{i}]", "email", i, c.SendResolved, c);
-        }
-        foreach (var (c, i) in receiver.SlackConfigs.Select((c, i) => (c, i)))
-        {
-            yield return new IntegrationRef($"slack[{i}]", "slack", i, c.SendResolved, c);
-        }
-        foreach (var (c, i) in receiver.DingTalkConfigs.Select((c, i) => (c, i)))
-        {
-            yield return new IntegrationRef($"dingtalk[{i}]", "dingtalk", i, c.SendResolved, c);
+            var i = counts.GetValueOrDefault(c.Kind);
+            counts[c.Kind] = i + 1;
+            yield return new IntegrationRef($"{c.Kind}[{i}]", c.Kind, i, c.SendResolved, c);
         }
     }
 }

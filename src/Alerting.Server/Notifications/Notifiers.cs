@@ -1,9 +1,5 @@
 using Alerting.Channels;
-using Alerting.Channels.DingTalk;
-using Alerting.Channels.Email;
 using Alerting.Channels.Http;
-using Alerting.Channels.Slack;
-using Alerting.Channels.Webhook;
 using Alerting.Configuration;
 using Alerting.Links;
 using Alerting.Templating;
@@ -35,55 +31,21 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         var current = config.Current.Config;
         var r = current.FindReceiver(receiver);
         var target = r is null ? null : Integrations.Of(r).FirstOrDefault(i => i.Name == integration);
-        var resolved = target?.Config switch
+        if (target is null || ChannelRegistry.Find(target.Kind) is not { } channel)
         {
-            WebhookConfig webhook => new ResolvedNotifier(
-                new WebhookNotifier(webhook, clients, time),
-                data => WebhookMessage.Serialize(data, webhook.MaxAlerts)),
-            DingTalkConfig dingtalk => new ResolvedNotifier(
-                new DingTalkNotifier(dingtalk, clients, limiter, (data, links) =>
-                {
-                    var model = Model(data, links, dingtalk.Language ?? r!.Language ?? current.Global.Language, current.Global, extras);
-                    return new DingTalkContent(Render("dingtalk.title", dingtalk.Title, model), Render("dingtalk.markdown", dingtalk.Text, model))
-                    {
-                        Buttons = ButtonTitles.For(model.Language),
-                    };
-                }, time),
-                _ => ""),
-            SlackConfig slack => new ResolvedNotifier(
-                new SlackNotifier(slack, clients, limiter, (data, links) =>
-                {
-                    var model = Model(data, links, r!.Language ?? current.Global.Language, current.Global, extras);
-                    return new SlackContent(Render("slack.title", slack.Title, model), Render("slack.text", slack.Text, model))
-                    {
-                        Buttons = ButtonTitles.For(model.Language),
-                    };
-                }, time),
-                _ => ""),
-            EmailConfig email => new ResolvedNotifier(
-                new EmailNotifier(email, new EmailRenderer((data, links) =>
-                {
-                    var model = Model(data, links, r!.Language ?? current.Global.Language, current.Global, extras);
-                    return (Render("email.subject", email.Headers.GetValueOrDefault("Subject"), model).Trim(),
-                        Render("email.text", email.Text, model),
-                        Render("email.html", email.Html, model));
-                }), time),
-                _ => ""),
-            _ => null,
-        };
-        return resolved is null ? null : resolved with { Destination = DestinationOf(target!.Config) };
+            return null;
+        }
+        var context = new NotifierContext(clients, limiter, time, (data, links, language) =>
+        {
+            var model = Model(data, links, language ?? r!.Language ?? current.Global.Language, current.Global, extras);
+            return new MessageTemplates(model.Language, (name, inline) => Render(name, inline, model));
+        });
+        return channel.Notifier(target.Config, context) with { Destination = DestinationOf(channel, target.Config) };
     }
 
-    private static string DestinationOf(IIntegrationConfig config)
+    private static string DestinationOf(NotificationChannel channel, IntegrationConfig config)
     {
-        var where = config switch
-        {
-            WebhookConfig w => w.Url ?? w.UrlFile,
-            DingTalkConfig d => d.Url ?? d.UrlFile,
-            SlackConfig s => s.ApiUrl ?? s.ApiUrlFile,
-            EmailConfig e => e.Smarthost,
-            _ => null,
-        } ?? "";
+        var where = channel.Destination(config) ?? "";
         return config.GetType().Name + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(where)))[..16];
     }
 

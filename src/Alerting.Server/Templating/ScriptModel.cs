@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text;
+using Alerting.Channels;
 using Alerting.Labels;
 using Scriban.Runtime;
 
@@ -8,8 +8,8 @@ namespace Alerting.Templating;
 /// <summary>
 /// Turns a <see cref="TemplateModel"/> into the objects a Scriban template reads. Names are listed here
 /// rather than reflected, so templates see exactly these snake_case members and nothing else of .NET.
-/// Every string from the alerts passes through the channel's escaper first (HTML for email.html, Slack's
-/// three characters for Slack), so alert data cannot inject markup whatever the template does with it.
+/// Every string from the alerts passes through the escaper the template's channel declares first, so alert
+/// data cannot inject markup whatever the template does with it.
 /// </summary>
 internal static class ScriptModel
 {
@@ -101,50 +101,14 @@ internal static class ScriptModel
     }
 }
 
-/// <summary>How alert data is escaped before a template sees it, by the kind of text the template makes.</summary>
+/// <summary>How alert data is escaped before a template sees it: as the template's channel declares.</summary>
 internal static class TemplateEscaping
 {
-    public static string None(string s) => s;
-
-    public static string Html(string s) => WebUtility.HtmlEncode(s);
-
-    /// <summary>
-    /// Slack's rule: escape <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c>, and nothing else. An <c>&amp;</c> that
-    /// already starts one of those three escapes is kept, so text escaped before (by a channel) is not escaped twice.
-    /// </summary>
-    public static string Slack(string s)
-    {
-        if (s.AsSpan().IndexOfAny("&<>") < 0)
-        {
-            return s;
-        }
-        var sb = new StringBuilder(s.Length + 8);
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            sb.Append(c switch
-            {
-                '&' when IsSlackEscape(s.AsSpan(i)) => "&",
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                _ => c.ToString(),
-            });
-        }
-        return sb.ToString();
-    }
-
-    private static bool IsSlackEscape(ReadOnlySpan<char> s) =>
-        s.StartsWith("&amp;", StringComparison.Ordinal) || s.StartsWith("&lt;", StringComparison.Ordinal) || s.StartsWith("&gt;", StringComparison.Ordinal);
-
-    /// <summary>email.html gets HTML, slack.* gets Slack's escaping, the rest is plain text.</summary>
-    public static Func<string, string> For(string name) =>
-        name.StartsWith("email.html", StringComparison.Ordinal) ? Html
-        : name.StartsWith("slack.", StringComparison.Ordinal) ? Slack
-        : None;
+    /// <summary>The channel's template of that name; unescaped plain text for other names (a preview without one).</summary>
+    public static ChannelTemplate For(string name) => ChannelRegistry.Template(name) ?? new ChannelTemplate(name, ChannelTemplate.Unescaped);
 
     /// <summary>
-    /// <c>html.escape</c> in email.html: the data is escaped already, so escaping again would show
+    /// <c>html.escape</c> in HTML templates: the data is escaped already, so escaping again would show
     /// <c>&amp;lt;</c>. Decoding first makes it idempotent; text the template writes itself is still escaped.
     /// </summary>
     public static string? IdempotentHtmlEscape(string? s) => s is null ? null : WebUtility.HtmlEncode(WebUtility.HtmlDecode(s));

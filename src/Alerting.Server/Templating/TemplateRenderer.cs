@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
+using Alerting.Channels;
 using Alerting.Metrics;
 
 namespace Alerting.Templating;
@@ -28,8 +28,7 @@ internal sealed record TemplateRenderResult(string? Text, TemplateError? Error);
 internal sealed class TemplateRenderer
 {
     /// <summary>The templates the channels render.</summary>
-    public static readonly IReadOnlyList<string> Names =
-        ["dingtalk.title", "dingtalk.markdown", "slack.title", "slack.text", "email.subject", "email.html", "email.text"];
+    public static readonly IReadOnlyList<string> Names = [.. ChannelRegistry.All.SelectMany(c => c.Templates).Select(t => t.Name)];
 
     public const string DefaultLanguage = "en";
 
@@ -243,9 +242,8 @@ internal sealed class TemplateRenderer
         {
             sb.Append($"\n\nView: {links.View}\nSilence 1h: {links.Silence1h}\nAcknowledge: {links.Acknowledge}");
         }
-        var text = sb.ToString();
-        return name == "email.html" ? $"<pre>{WebUtility.HtmlEncode(text)}</pre>"
-            : name.StartsWith("slack.", StringComparison.Ordinal) ? TemplateEscaping.Slack(text)
-            : text;
+        var template = TemplateEscaping.For(name);
+        var text = template.Escape(sb.ToString());
+        return template.IsHtml ? $"<pre>{text}</pre>" : text;
     }
 }

@@ -71,9 +71,9 @@ internal static class TemplateSandbox
     /// <exception cref="TemplateException">The template failed or ran out of time.</exception>
     public static string Render(Template template, string name, TemplateModel model, TimeSpan timeout)
     {
-        var escape = TemplateEscaping.For(name);
-        var globals = ScriptModel.Build(model, escape);
-        if (name.StartsWith("email.html", StringComparison.Ordinal))
+        var escaping = TemplateEscaping.For(name);
+        var globals = ScriptModel.Build(model, escaping.Escape);
+        if (escaping.IsHtml)
         {
             globals["html"] = s_htmlForEscapedData;
         }

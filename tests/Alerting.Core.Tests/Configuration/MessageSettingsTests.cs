@@ -14,7 +14,7 @@ public sealed class MessageSettingsTests
             receivers:
               - name: r
                 language: zh-CN
-            """, "a.yml");
+            """, "a.yml", channels: []);
         Assert.Equal("Asia/Shanghai", config.Global.TimeZone);
         Assert.Equal("zh-CN", config.Receivers[0].Language);
     }
@@ -24,7 +24,7 @@ public sealed class MessageSettingsTests
     [InlineData("route:\n  receiver: r\nreceivers:\n  - name: r\n    language: 'zh CN'\n", "a.yml:5: receivers[0].language: invalid language tag")]
     public void Bad_values_name_file_line_and_field(string yaml, string expected)
     {
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(yaml, "a.yml"));
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(yaml, "a.yml", channels: []));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 }

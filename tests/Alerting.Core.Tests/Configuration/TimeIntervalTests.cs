@@ -8,7 +8,7 @@ public sealed class TimeIntervalTests
     {
         var config = ConfigLoader.Load(
             "route:\n  receiver: r\nreceivers:\n  - name: r\ntime_intervals:\n  - name: t\n    time_intervals:\n      - " + yaml.Replace("\n", "\n        ", StringComparison.Ordinal) + "\n",
-            "t.yml");
+            "t.yml", channels: []);
         return config.TimeIntervals[0].Intervals[0];
     }
 
@@ -110,7 +110,7 @@ public sealed class TimeIntervalTests
     [Fact]
     public void Named_interval_contains_if_any_entry_does()
     {
-        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml");
+        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml", StubChannel.ForSamples);
         var off = config.FindTimeInterval("offhours")!;
         Assert.True(off.Contains(Utc(2024, 1, 8, 7, 0)));    // Monday early
         Assert.True(off.Contains(Utc(2024, 1, 8, 18, 0)));   // Monday evening

@@ -111,7 +111,7 @@ public sealed class RouteTests
         """;
 
     internal static Route Tree(string routeYaml, params string[] receivers) =>
-        Route.Build(ConfigLoader.Load(SampleConfigs.WithRoute(routeYaml, receivers.Length == 0 ? s_receivers : receivers), "routes.yml").Route);
+        Route.Build(ConfigLoader.Load(SampleConfigs.WithRoute(routeYaml, receivers.Length == 0 ? s_receivers : receivers), "routes.yml", channels: []).Route);
 
     private static LabelSet L(params (string, string)[] pairs) => LabelSet.From(pairs);
 
@@ -259,7 +259,7 @@ public sealed class RouteTests
             time_intervals:
               - name: t
                 time_intervals: [{weekdays: [monday]}]
-            """, "a.yml");
+            """, "a.yml", channels: []);
         var tree = Route.Build(config.Route);
         Assert.Equal(["t"], tree.Routes[0].MuteTimeIntervals);
         Assert.Equal(["t"], tree.Routes[0].ActiveTimeIntervals);
@@ -425,7 +425,7 @@ public sealed class RouteTests
     [Fact]
     public void Routes_keep_their_config_line()
     {
-        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml");
+        var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml", StubChannel.ForSamples);
         var tree = Route.Build(config.Route);
         Assert.Equal(config.Route.Routes[1].Line, tree.Routes[1].Line);
         Assert.True(tree.Routes[1].Line > tree.Line);

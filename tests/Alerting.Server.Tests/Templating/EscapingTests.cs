@@ -1,3 +1,4 @@
+using Alerting.Channels.Slack;
 using Alerting.Metrics;
 using static Alerting.Templating.TemplateTestData;
 
@@ -54,8 +55,8 @@ public sealed class EscapingTests
     [InlineData("AT&T &copy; &", "AT&amp;T &amp;copy; &amp;")]
     public void Slack_escaping_is_idempotent(string input, string expected)
     {
-        Assert.Equal(expected, TemplateEscaping.Slack(input));
-        Assert.Equal(expected, TemplateEscaping.Slack(TemplateEscaping.Slack(input)));
+        Assert.Equal(expected, SlackEscaping.Escape(input));
+        Assert.Equal(expected, SlackEscaping.Escape(SlackEscaping.Escape(input)));
     }
 
     [Fact]

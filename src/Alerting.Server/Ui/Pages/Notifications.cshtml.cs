@@ -1,3 +1,4 @@
+using Alerting.Channels;
 using Alerting.Persistence;
 
 namespace Alerting.Ui.Pages;
@@ -7,7 +8,7 @@ internal sealed record AttemptsView(UiText T, NotificationsModel Page, List<Stor
 /// <summary>Who was told what and when: failures first, then every send; and each destination's health.</summary>
 internal sealed class NotificationsModel(UiData data, HistoryReader history) : UiPageModel
 {
-    public static readonly string[] Channels = ["webhook", "email", "slack", "dingtalk"];
+    public static readonly string[] Channels = [.. ChannelRegistry.All.Select(c => c.Kind)];
 
     public string Receiver { get; private set; } = "";
 

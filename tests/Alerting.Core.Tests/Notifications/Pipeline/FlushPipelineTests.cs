@@ -32,7 +32,7 @@ public sealed class FlushPipelineTests
             time_intervals:
               - weekdays: ['monday:friday']
                 times: [{start_time: '09:00', end_time: '17:00'}]
-        """, "t.yml");
+        """, "t.yml", channels: []);
 
     private static readonly Route Root = Route.Build(Config.Route);
 

@@ -1,12 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
+using Alerting.Channels.DingTalk;
+using Alerting.Channels.Email;
+using Alerting.Channels.Slack;
+using Alerting.Channels.Webhook;
+using Alerting.Infrastructure;
 using Alerting.TimeIntervals;
 
 namespace Alerting.Configuration;
 
 public sealed class ConfigLoaderTests
 {
-    private static readonly AlertingConfig s_full = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml");
+    private static readonly AlertingConfig s_full = TestConfig.Load(SampleConfigs.Full, "alerting.yml");
 
     private static int LineOf(string text, string needle) =>
         text[..text.IndexOf(needle, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
@@ -25,14 +30,15 @@ public sealed class ConfigLoaderTests
     public void Full_config_global()
     {
         var g = s_full.Global;
+        var smtp = g.DefaultsOf<EmailDefaults>()!;
         Assert.Equal(TimeSpan.FromMinutes(10), g.ResolveTimeout);
-        Assert.Equal("alertmanager@example.org", g.SmtpFrom);
-        Assert.Equal("localhost", g.SmtpHello);
-        Assert.Equal("smtp.example.org:587", g.SmtpSmarthost);
-        Assert.Equal("alertmanager", g.SmtpAuthUsername);
-        Assert.Equal("smtp-pass-123", g.SmtpAuthPassword);
-        Assert.False(g.SmtpRequireTls);
-        Assert.Equal("https://hooks.slack.com/services/T000/B000/XXXXSECRET", g.SlackApiUrl);
+        Assert.Equal("alertmanager@example.org", smtp.From);
+        Assert.Equal("localhost", smtp.Hello);
+        Assert.Equal("smtp.example.org:587", smtp.Smarthost);
+        Assert.Equal("alertmanager", smtp.AuthUsername);
+        Assert.Equal("smtp-pass-123", smtp.AuthPassword);
+        Assert.False(smtp.RequireTls);
+        Assert.Equal("https://hooks.slack.com/services/T000/B000/XXXXSECRET", g.DefaultsOf<SlackDefaults>()!.ApiUrl);
         Assert.Equal("https://events.pagerduty.com/v2/enqueue", g.PagerdutyUrl);
         Assert.Equal("zh-CN", g.Language);
         Assert.False(g.HttpConfig.FollowRedirects);
@@ -100,7 +106,7 @@ public sealed class ConfigLoaderTests
     {
         Assert.Equal(["default", "db-team", "db-pager", "web-team", "everything"], s_full.Receivers.Select(r => r.Name));
 
-        var hook = Assert.Single(s_full.FindReceiver("default")!.WebhookConfigs);
+        var hook = Assert.Single(s_full.FindReceiver("default")!.Integrations<WebhookConfig>());
         Assert.Equal("http://hooks.example.org/alert?token=abc123", hook.Url);
         Assert.True(hook.SendResolved);
         Assert.Equal(10, hook.MaxAlerts);
@@ -109,7 +115,7 @@ public sealed class ConfigLoaderTests
         Assert.Same(s_full.Global.HttpConfig, hook.HttpConfig);
 
         var db = s_full.FindReceiver("db-team")!;
-        var email = Assert.Single(db.EmailConfigs);
+        var email = Assert.Single(db.Integrations<EmailConfig>());
         Assert.Equal("db@example.org", email.To);
         Assert.Equal("alertmanager@example.org", email.From);
         Assert.Equal("smtp.example.org:587", email.Smarthost);
@@ -121,7 +127,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal("DB alert", email.Headers["Subject"]);
         Assert.Equal("1", email.Headers["X-Priority"]);
 
-        var slack = Assert.Single(db.SlackConfigs);
+        var slack = Assert.Single(db.Integrations<SlackConfig>());
         Assert.Equal("https://hooks.slack.com/services/T000/B000/XXXXSECRET", slack.ApiUrl);
         Assert.Equal("#db", slack.Channel);
         Assert.True(slack.SendResolved);
@@ -132,14 +138,14 @@ public sealed class ConfigLoaderTests
         Assert.Null(slack.Text);
 
         var pager = s_full.FindReceiver("db-pager")!;
-        var pagerHook = Assert.Single(pager.WebhookConfigs);
+        var pagerHook = Assert.Single(pager.Integrations<WebhookConfig>());
         Assert.False(pagerHook.SendResolved);
         Assert.Equal(new BasicAuth("pager", "pager-basic-pass", null), pagerHook.HttpConfig.BasicAuth);
         Assert.True(pagerHook.HttpConfig.FollowRedirects);
         Assert.Equal(["pagerduty_configs"], pager.UnsupportedIntegrations);
 
         var web = s_full.FindReceiver("web-team")!;
-        var dt = Assert.Single(web.DingTalkConfigs);
+        var dt = Assert.Single(web.Integrations<DingTalkConfig>());
         Assert.Equal("https://oapi.dingtalk.com/robot/send?access_token=dt-access-token", dt.Url);
         Assert.Equal("SEC-dingtalk-signing-secret", dt.Secret);
         Assert.Equal(DingTalkMessageType.ActionCard, dt.MessageType);
@@ -148,7 +154,7 @@ public sealed class ConfigLoaderTests
         Assert.False(dt.IsAtAll);
         Assert.True(dt.SendResolved);
         Assert.Equal("en", dt.Language);
-        var webEmail = Assert.Single(web.EmailConfigs);
+        var webEmail = Assert.Single(web.Integrations<EmailConfig>());
         Assert.Equal("web-alerts@example.org", webEmail.From);
         Assert.Equal("mail.example.org:25", webEmail.Smarthost);
         Assert.Equal("web-mail-pass", webEmail.AuthPassword);
@@ -227,19 +233,19 @@ public sealed class ConfigLoaderTests
     public void Ingest_burst_follows_the_rate_unless_given()
     {
         const string Head = "route:\n  receiver: r\nreceivers:\n  - name: r\nserver:\n  limits:\n";
-        var derived = ConfigLoader.Load(Head + "    ingest_requests_per_second: 7\n", "a.yml").Server.Limits;
+        var derived = TestConfig.Load(Head + "    ingest_requests_per_second: 7\n", "a.yml").Server.Limits;
         Assert.Equal((7, 14), (derived.IngestRequestsPerSecond, derived.IngestBurst));
-        var given = ConfigLoader.Load(Head + "    ingest_requests_per_second: 7\n    ingest_burst: 3\n    ingest_concurrency: 0\n", "a.yml").Server.Limits;
+        var given = TestConfig.Load(Head + "    ingest_requests_per_second: 7\n    ingest_burst: 3\n    ingest_concurrency: 0\n", "a.yml").Server.Limits;
         Assert.Equal((7, 3, 0), (given.IngestRequestsPerSecond, given.IngestBurst, given.IngestConcurrency));
     }
 
     [Fact]
     public void Minimal_config_gets_alertmanager_defaults()
     {
-        var config = ConfigLoader.Load("route:\n  receiver: r\nreceivers:\n  - name: r\n", "am.yml");
+        var config = TestConfig.Load("route:\n  receiver: r\nreceivers:\n  - name: r\n", "am.yml");
         Assert.Equal(TimeSpan.FromMinutes(5), config.Global.ResolveTimeout);
-        Assert.Equal("localhost", config.Global.SmtpHello);
-        Assert.True(config.Global.SmtpRequireTls);
+        Assert.Equal("localhost", config.Global.DefaultsOf<EmailDefaults>()!.Hello);
+        Assert.True(config.Global.DefaultsOf<EmailDefaults>()!.RequireTls);
         Assert.True(config.Global.HttpConfig.FollowRedirects);
         Assert.True(config.Global.HttpConfig.EnableHttp2);
         Assert.Null(config.Route.GroupBy);
@@ -260,7 +266,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Integration_defaults_match_alertmanager()
     {
-        var config = ConfigLoader.Load("""
+        var config = TestConfig.Load("""
             global:
               smtp_smarthost: 'localhost:25'
               smtp_from: 'am@example.org'
@@ -275,24 +281,24 @@ public sealed class ConfigLoaderTests
                 dingtalk_configs: [{url_file: /etc/dingtalk-url}]
             """, "am.yml");
         var r = config.Receivers[0];
-        Assert.True(r.WebhookConfigs[0].SendResolved);
-        Assert.Equal(0, r.WebhookConfigs[0].MaxAlerts);
-        Assert.Null(r.WebhookConfigs[0].Timeout);
-        Assert.False(r.EmailConfigs[0].SendResolved);
-        Assert.True(r.EmailConfigs[0].RequireTls);
-        Assert.Equal("localhost", r.EmailConfigs[0].Hello);
-        Assert.False(r.SlackConfigs[0].SendResolved);
-        Assert.Null(r.SlackConfigs[0].ApiUrl);
-        Assert.Equal("/etc/slack-url", r.SlackConfigs[0].ApiUrlFile);
-        Assert.True(r.DingTalkConfigs[0].SendResolved);
-        Assert.Equal(DingTalkMessageType.Markdown, r.DingTalkConfigs[0].MessageType);
-        Assert.Equal("/etc/dingtalk-url", r.DingTalkConfigs[0].UrlFile);
+        Assert.True(r.Integrations<WebhookConfig>()[0].SendResolved);
+        Assert.Equal(0, r.Integrations<WebhookConfig>()[0].MaxAlerts);
+        Assert.Null(r.Integrations<WebhookConfig>()[0].Timeout);
+        Assert.False(r.Integrations<EmailConfig>()[0].SendResolved);
+        Assert.True(r.Integrations<EmailConfig>()[0].RequireTls);
+        Assert.Equal("localhost", r.Integrations<EmailConfig>()[0].Hello);
+        Assert.False(r.Integrations<SlackConfig>()[0].SendResolved);
+        Assert.Null(r.Integrations<SlackConfig>()[0].ApiUrl);
+        Assert.Equal("/etc/slack-url", r.Integrations<SlackConfig>()[0].ApiUrlFile);
+        Assert.True(r.Integrations<DingTalkConfig>()[0].SendResolved);
+        Assert.Equal(DingTalkMessageType.Markdown, r.Integrations<DingTalkConfig>()[0].MessageType);
+        Assert.Equal("/etc/dingtalk-url", r.Integrations<DingTalkConfig>()[0].UrlFile);
     }
 
     [Fact]
     public void Yaml_anchors_and_merge_keys_are_supported()
     {
-        var config = ConfigLoader.Load("""
+        var config = TestConfig.Load("""
             route:
               receiver: a
               routes:
@@ -313,7 +319,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Legacy_mute_time_intervals_and_time_intervals_share_one_namespace()
     {
-        var config = ConfigLoader.Load("""
+        var config = TestConfig.Load("""
             route:
               receiver: r
               routes:
@@ -349,12 +355,12 @@ public sealed class ConfigLoaderTests
                     webhook_configs:
                       - url_file: secrets/url
                 """);
-            var config = ConfigLoader.LoadFile(path);
+            var config = TestConfig.LoadFile(path);
             Assert.Equal(path, config.FileName);
             Assert.Equal(
                 [Path.Join(dir.FullName, "default.tmpl"), Path.Join(dir.FullName, "missing.tmpl"), Path.Join(dir.FullName, "more/*.tmpl")],
                 config.Templates);
-            Assert.Equal(Path.Join(dir.FullName, "secrets/url"), config.Receivers[0].WebhookConfigs[0].UrlFile);
+            Assert.Equal(Path.Join(dir.FullName, "secrets/url"), config.Receivers[0].Integrations<WebhookConfig>()[0].UrlFile);
             var warning = Assert.Single(config.Warnings);
             Assert.Contains("missing.tmpl does not exist", warning, StringComparison.Ordinal);
             Assert.StartsWith($"{path}:1: templates:", warning, StringComparison.Ordinal);
@@ -369,14 +375,14 @@ public sealed class ConfigLoaderTests
     public void LoadFile_of_missing_file_throws_config_exception()
     {
         var path = Path.Join(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.yml");
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(path));
+        var e = Assert.Throws<ConfigException>(() => TestConfig.LoadFile(path));
         Assert.Equal(path + ": cannot read configuration: file not found", e.Message);
     }
 
     [Fact]
     public void Load_without_a_file_does_not_resolve_paths()
     {
-        var config = ConfigLoader.Load("templates: ['x.tmpl']\nroute:\n  receiver: r\nreceivers:\n  - name: r\n", "am.yml");
+        var config = TestConfig.Load("templates: ['x.tmpl']\nroute:\n  receiver: r\nreceivers:\n  - name: r\n", "am.yml");
         Assert.Equal(["x.tmpl"], config.Templates);
         Assert.Empty(config.Warnings);
     }

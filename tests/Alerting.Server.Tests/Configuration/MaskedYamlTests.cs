@@ -1,10 +1,12 @@
+using Alerting.Channels.Slack;
+using Alerting.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace Alerting.Configuration;
 
 public sealed class MaskedYamlTests
 {
-    private static readonly AlertingConfig s_full = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml");
+    private static readonly AlertingConfig s_full = TestConfig.Load(SampleConfigs.Full, "alerting.yml");
 
     private static YamlMappingNode Parse(string yaml)
     {
@@ -71,18 +73,18 @@ public sealed class MaskedYamlTests
     [Fact]
     public void Masked_yaml_loads_again()
     {
-        var reloaded = ConfigLoader.Load(s_full.MaskedYaml, "masked.yml");
+        var reloaded = TestConfig.Load(s_full.MaskedYaml, "masked.yml");
         Assert.Equal(s_full.Receivers.Select(r => r.Name), reloaded.Receivers.Select(r => r.Name));
-        Assert.Equal("<secret>", reloaded.Global.SlackApiUrl);
+        Assert.Equal("<secret>", reloaded.Global.DefaultsOf<SlackDefaults>()!.ApiUrl);
         Assert.Equal(s_full.Route.Routes[0].Matchers.ToString(), reloaded.Route.Routes[0].Matchers.ToString());
         Assert.Same(ServerConfig.Default, reloaded.Server);
-        Assert.Equal(reloaded.MaskedYaml, ConfigLoader.Load(reloaded.MaskedYaml, "again.yml").MaskedYaml);
+        Assert.Equal(reloaded.MaskedYaml, TestConfig.Load(reloaded.MaskedYaml, "again.yml").MaskedYaml);
     }
 
     [Fact]
     public void Aliased_secrets_are_masked_everywhere_and_file_paths_kept()
     {
-        var config = ConfigLoader.Load("""
+        var config = TestConfig.Load("""
             global:
               smtp_auth_password: &pw hunter2
               smtp_auth_password_file: ''
@@ -110,7 +112,7 @@ public sealed class MaskedYamlTests
     [Fact]
     public void Comments_do_not_leak()
     {
-        var config = ConfigLoader.Load("# old password: hunter2\nroute:\n  receiver: r # hunter2\nreceivers:\n  - name: r\n", "a.yml");
+        var config = TestConfig.Load("# old password: hunter2\nroute:\n  receiver: r # hunter2\nreceivers:\n  - name: r\n", "a.yml");
         Assert.DoesNotContain("hunter2", config.MaskedYaml, StringComparison.Ordinal);
         Assert.StartsWith("route:", config.MaskedYaml, StringComparison.Ordinal);
     }

@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Alerting.Alerts;
 using Alerting.Labels;
+using Alerting.Notifications;
 
-namespace Alerting.Notifications;
+namespace Alerting.Channels.Webhook;
 
 public sealed class WebhookMessageTests
 {

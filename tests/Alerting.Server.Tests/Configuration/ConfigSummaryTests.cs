@@ -1,3 +1,5 @@
+using Alerting.Infrastructure;
+
 namespace Alerting.Configuration;
 
 public sealed class ConfigSummaryTests
@@ -5,7 +7,7 @@ public sealed class ConfigSummaryTests
     [Fact]
     public void Describes_the_full_config()
     {
-        var text = ConfigSummary.Describe(ConfigLoader.Load(SampleConfigs.Full, "alerting.yml"));
+        var text = ConfigSummary.Describe(TestConfig.Load(SampleConfigs.Full, "alerting.yml"));
         var lines = text.Split('\n');
         Assert.Equal("Found:", lines[0]);
         Assert.Contains(" - global config", lines);
@@ -27,7 +29,7 @@ public sealed class ConfigSummaryTests
     [Fact]
     public void Describes_a_minimal_config_without_warnings()
     {
-        var text = ConfigSummary.Describe(ConfigLoader.Load("route:\n  receiver: r\nreceivers:\n  - name: r\n", "a.yml"));
+        var text = ConfigSummary.Describe(TestConfig.Load("route:\n  receiver: r\nreceivers:\n  - name: r\n", "a.yml"));
         Assert.Equal(
             "Found:\n - global config\n - route tree: 1 route (root included), depth 1, default receiver \"r\"\n - 0 inhibit rules\n"
             + " - 1 receiver\n   - r: no integrations\n - 0 time intervals\n - 0 templates\n",

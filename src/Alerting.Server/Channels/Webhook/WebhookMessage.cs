@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text;
+using Alerting.Notifications;
 
-namespace Alerting.Notifications;
+namespace Alerting.Channels.Webhook;
 
 /// <summary>
 /// Alertmanager's webhook payload (webhook.Message, version "4"), written as Go's
 /// json.NewEncoder(&amp;buf).Encode(msg) writes it: compact, fields in struct order, map keys sorted,
 /// HTML characters escaped, and a trailing newline.
 /// </summary>
-public static class WebhookMessage
+internal static class WebhookMessage
 {
     public const string Version = "4";
 

@@ -1,9 +1,14 @@
 namespace Alerting.Configuration;
 
-internal sealed partial class ConfigMapper
+/// <summary>prometheus/common's HTTPClientConfig and TLSConfig, with their Validate() rules.</summary>
+internal static class HttpConfigReader
 {
-    /// <summary>prometheus/common's HTTPClientConfig with its Validate() rules.</summary>
-    private HttpClientConfig? ReadHttpConfig(MapReader? h)
+    /// <summary>The <c>http_config</c> under <paramref name="key"/>; null when absent.</summary>
+    public static HttpClientConfig? HttpConfig(this MapReader r, string key) => Read(r.Map(key));
+
+    public static TlsConfig? TlsConfig(this MapReader r, string key) => ReadTlsConfig(r.Map(key));
+
+    private static HttpClientConfig? Read(MapReader? h)
     {
         if (h is null)
         {
@@ -13,7 +18,7 @@ internal sealed partial class ConfigMapper
         BasicAuth? basicAuth = null;
         if (h.Map("basic_auth") is { } b)
         {
-            basicAuth = new BasicAuth(b.String("username") ?? "", b.String("password"), ctx.ResolvePath(b.String("password_file")));
+            basicAuth = new BasicAuth(b.String("username") ?? "", b.String("password"), b.FilePath("password_file"));
             if (!string.IsNullOrEmpty(basicAuth.Password) && !string.IsNullOrEmpty(basicAuth.PasswordFile))
             {
                 b.Error("at most one of basic_auth password & password_file must be configured");
@@ -25,7 +30,7 @@ internal sealed partial class ConfigMapper
         if (h.Map("authorization") is { } a)
         {
             var type = (a.String("type") ?? "").Trim();
-            authorization = new Authorization(type.Length == 0 ? "Bearer" : type, a.String("credentials"), ctx.ResolvePath(a.String("credentials_file")));
+            authorization = new Authorization(type.Length == 0 ? "Bearer" : type, a.String("credentials"), a.FilePath("credentials_file"));
             if (!string.IsNullOrEmpty(authorization.Credentials) && !string.IsNullOrEmpty(authorization.CredentialsFile))
             {
                 a.Error("at most one of authorization credentials & credentials_file must be configured");
@@ -44,7 +49,7 @@ internal sealed partial class ConfigMapper
         }
 
         var bearerToken = h.String("bearer_token");
-        var bearerTokenFile = ctx.ResolvePath(h.String("bearer_token_file"));
+        var bearerTokenFile = h.FilePath("bearer_token_file");
         var hasBearer = !string.IsNullOrEmpty(bearerToken) || !string.IsNullOrEmpty(bearerTokenFile);
         if (!string.IsNullOrEmpty(bearerToken) && !string.IsNullOrEmpty(bearerTokenFile))
         {
@@ -82,7 +87,7 @@ internal sealed partial class ConfigMapper
             BearerTokenFile = bearerTokenFile,
             Authorization = authorization,
             OAuth2 = oauth2,
-            TlsConfig = ReadTlsConfig(h.Map("tls_config")),
+            TlsConfig = h.TlsConfig("tls_config"),
             ProxyUrl = proxyUrl,
             FollowRedirects = h.Bool("follow_redirects", true),
             EnableHttp2 = h.Bool("enable_http2", true),
@@ -91,17 +96,17 @@ internal sealed partial class ConfigMapper
         return config;
     }
 
-    private OAuth2Config ReadOAuth2(MapReader o)
+    private static OAuth2Config ReadOAuth2(MapReader o)
     {
         var config = new OAuth2Config
         {
             ClientId = o.String("client_id") ?? "",
             ClientSecret = o.String("client_secret"),
-            ClientSecretFile = ctx.ResolvePath(o.String("client_secret_file")),
+            ClientSecretFile = o.FilePath("client_secret_file"),
             Scopes = o.StringList("scopes") ?? [],
             TokenUrl = o.String("token_url") ?? "",
             EndpointParams = (o.StringMap("endpoint_params") ?? []).ToDictionary(StringComparer.Ordinal),
-            TlsConfig = ReadTlsConfig(o.Map("tls_config")),
+            TlsConfig = o.TlsConfig("tls_config"),
             ProxyUrl = o.String("proxy_url"),
         };
         if (config.ClientId.Length == 0)
@@ -124,7 +129,7 @@ internal sealed partial class ConfigMapper
         return config;
     }
 
-    private TlsConfig? ReadTlsConfig(MapReader? t)
+    private static TlsConfig? ReadTlsConfig(MapReader? t)
     {
         if (t is null)
         {
@@ -133,9 +138,9 @@ internal sealed partial class ConfigMapper
         // Inline ca/cert/key came with prometheus/common 0.40, after Alertmanager 0.25: files only.
         var config = new TlsConfig
         {
-            CaFile = ctx.ResolvePath(t.String("ca_file")),
-            CertFile = ctx.ResolvePath(t.String("cert_file")),
-            KeyFile = ctx.ResolvePath(t.String("key_file")),
+            CaFile = t.FilePath("ca_file"),
+            CertFile = t.FilePath("cert_file"),
+            KeyFile = t.FilePath("key_file"),
             ServerName = t.String("server_name"),
             InsecureSkipVerify = t.Bool("insecure_skip_verify", false),
             MinVersion = TlsVersion(t, "min_version"),
@@ -144,11 +149,11 @@ internal sealed partial class ConfigMapper
         // Alertmanager 0.25 loads these and fails only when it connects; we say so up front, without refusing.
         if (t.Has("cert_file") && !t.Has("key_file"))
         {
-            ctx.Warn(t.Node, t.Path, "cert_file is set without key_file: client certificate authentication will fail");
+            t.Context.Warn(t.Node, t.Path, "cert_file is set without key_file: client certificate authentication will fail");
         }
         else if (t.Has("key_file") && !t.Has("cert_file"))
         {
-            ctx.Warn(t.Node, t.Path, "key_file is set without cert_file: client certificate authentication will fail");
+            t.Context.Warn(t.Node, t.Path, "key_file is set without cert_file: client certificate authentication will fail");
         }
         t.Finish();
         return config;

@@ -1,10 +1,13 @@
+using Alerting.Channels.Webhook;
+using Alerting.Infrastructure;
+
 namespace Alerting.Configuration;
 
 /// <summary>Alertmanager's validation rules, each with the exact message, line and field we report.</summary>
 public sealed class ConfigValidationTests
 {
     private static ConfigException Fails(string yaml) =>
-        Assert.Throws<ConfigException>(() => ConfigLoader.Load(yaml, "alerting.yml"));
+        Assert.Throws<ConfigException>(() => TestConfig.Load(yaml, "alerting.yml"));
 
     private static void FailsWith(string yaml, string expected)
     {
@@ -171,7 +174,7 @@ public sealed class ConfigValidationTests
     [Fact]
     public void Group_by_wildcard_alone_is_valid()
     {
-        var config = ConfigLoader.Load("route:\n  receiver: r\n  group_by: ['...']\nreceivers:\n  - name: r\n", "a.yml");
+        var config = TestConfig.Load("route:\n  receiver: r\n  group_by: ['...']\nreceivers:\n  - name: r\n", "a.yml");
         Assert.True(config.Route.GroupByAll);
     }
 
@@ -231,11 +234,11 @@ public sealed class ConfigValidationTests
     [Fact]
     public void Half_a_client_certificate_is_a_warning_not_an_error()
     {
-        var config = ConfigLoader.Load("route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: [{url: 'http://a.example', http_config: {tls_config: {cert_file: c}}}]\n", "alerting.yml");
+        var config = TestConfig.Load("route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: [{url: 'http://a.example', http_config: {tls_config: {cert_file: c}}}]\n", "alerting.yml");
         Assert.Equal(
             "alerting.yml:5: receivers[0].webhook_configs[0].http_config.tls_config: cert_file is set without key_file: client certificate authentication will fail",
             Assert.Single(config.Warnings));
-        Assert.Equal("c", config.Receivers[0].WebhookConfigs[0].HttpConfig.TlsConfig!.CertFile);
+        Assert.Equal("c", config.Receivers[0].Integrations<WebhookConfig>()[0].HttpConfig.TlsConfig!.CertFile);
     }
 
     [Fact]
@@ -340,7 +343,7 @@ public sealed class ConfigValidationTests
     [Fact]
     public void Unsupported_integrations_are_never_errors()
     {
-        var config = ConfigLoader.Load("""
+        var config = TestConfig.Load("""
             route:
               receiver: r
             receivers:

@@ -1,0 +1,39 @@
+using Alerting.Configuration;
+using Alerting.Notifications;
+
+namespace Alerting.Channels.DingTalk;
+
+/// <summary>Our extension: DingTalk custom robots, with a title and a markdown text from templates.</summary>
+internal sealed class DingTalkChannel : NotificationChannel
+{
+    public const string Name = "dingtalk";
+
+    public override string Kind => Name;
+
+    public override IReadOnlyDictionary<string, string> SecretKeys { get; } = new Dictionary<string, string> { ["url"] = SecretMasker.Mask };
+
+    public override IReadOnlyList<ChannelTemplate> Templates { get; } =
+    [
+        new("dingtalk.title", ChannelTemplate.Unescaped),
+        new("dingtalk.markdown", ChannelTemplate.Unescaped),
+    ];
+
+    public override IntegrationConfig Read(MapReader entry, GlobalConfig global) => DingTalkConfig.Read(entry, global);
+
+    public override ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context)
+    {
+        var dingtalk = (DingTalkConfig)config;
+        return new ResolvedNotifier(
+            new DingTalkNotifier(dingtalk, context.Clients, context.Limiter, (data, links) =>
+            {
+                var message = context.Templates(data, links, dingtalk.Language);
+                return new DingTalkContent(message.Render("dingtalk.title", dingtalk.Title), message.Render("dingtalk.markdown", dingtalk.Text))
+                {
+                    Buttons = ButtonTitles.For(message.Language),
+                };
+            }, context.Time),
+            _ => "");
+    }
+
+    public override string? Destination(IntegrationConfig config) => config is DingTalkConfig d ? d.Url ?? d.UrlFile : null;
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using Alerting.Configuration;
+using Alerting.Notifications;
+
+namespace Alerting.Channels.Email;
+
+/// <summary>Email over SMTP: a subject, a plain-text and an HTML part, each from its template.</summary>
+internal sealed class EmailChannel : NotificationChannel
+{
+    public const string Name = "email";
+
+    public override string Kind => Name;
+
+    public override IReadOnlyDictionary<string, string> SecretKeys { get; } =
+        new Dictionary<string, string> { ["auth_password"] = SecretMasker.Mask, ["auth_secret"] = SecretMasker.Mask };
+
+    public override IReadOnlyCollection<string> GlobalSecretKeys { get; } = ["smtp_auth_password", "smtp_auth_secret"];
+
+    public override IReadOnlyList<ChannelTemplate> Templates { get; } =
+    [
+        new("email.subject", ChannelTemplate.Unescaped),
+        new("email.html", static s => WebUtility.HtmlEncode(s), IsHtml: true),
+        new("email.text", ChannelTemplate.Unescaped),
+    ];
+
+    public override object ReadGlobal(MapReader? global) => EmailDefaults.Read(global);
+
+    public override IntegrationConfig? Read(MapReader entry, GlobalConfig global) => EmailConfig.Read(entry, global);
+
+    public override ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context)
+    {
+        var email = (EmailConfig)config;
+        var renderer = new EmailRenderer((data, links) =>
+        {
+            var message = context.Templates(data, links);
+            return (message.Render("email.subject", email.Headers.GetValueOrDefault("Subject")).Trim(),
+                message.Render("email.text", email.Text),
+                message.Render("email.html", email.Html));
+        });
+        return new ResolvedNotifier(new EmailNotifier(email, renderer, context.Time), _ => "");
+    }
+
+    public override string? Destination(IntegrationConfig config) => config is EmailConfig e ? e.Smarthost : null;
+}

@@ -1,0 +1,196 @@
+using System.Text;
+using Alerting.Configuration;
+
+namespace Alerting.Channels.Email;
+
+/// <summary><c>email_configs</c>, with smtp_* globals already filled in where the config left them out.</summary>
+internal sealed record EmailConfig : IntegrationConfig
+{
+    public override string Kind => EmailChannel.Name;
+
+    public override bool SendResolved { get; init; }
+
+    public required string To { get; init; }
+
+    public required string From { get; init; }
+
+    public required string Hello { get; init; }
+
+    /// <summary><c>host:port</c>.</summary>
+    public required string Smarthost { get; init; }
+
+    public string? AuthUsername { get; init; }
+
+    public string? AuthPassword { get; init; }
+
+    public string? AuthPasswordFile { get; init; }
+
+    public string? AuthSecret { get; init; }
+
+    public string? AuthIdentity { get; init; }
+
+    public bool RequireTls { get; init; } = true;
+
+    public TlsConfig? TlsConfig { get; init; }
+
+    /// <summary>Header names in Go's canonical title case (<c>Subject</c>, <c>X-Priority</c>).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    public string? Html { get; init; }
+
+    public string? Text { get; init; }
+
+    /// <summary>One entry; null when it lacks to, from or smarthost (the errors say which).</summary>
+    public static EmailConfig? Read(MapReader e, GlobalConfig global)
+    {
+        var defaults = global.DefaultsOf<EmailDefaults>() ?? EmailDefaults.Default;
+        var to = e.String("to");
+        if (string.IsNullOrEmpty(to))
+        {
+            e.Error("to", "missing to address in email config");
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value, keyNode, _) in e.StringMapWithNodes("headers") ?? [])
+        {
+            // Header names are case-insensitive; Alertmanager canonicalises with Go's strings.Title.
+            var normalized = GoTitle(name);
+            if (!headers.TryAdd(normalized, value))
+            {
+                e.Context.Error(keyNode, $"{e.Field("headers")}.{name}", $"duplicate header \"{normalized}\" in email config");
+            }
+        }
+
+        var smarthost = e.HostPort("smarthost");
+        var from = e.String("from");
+        var password = e.String("auth_password");
+        var passwordFile = e.FilePath("auth_password_file");
+        e.AtMostOne("auth_password", "auth_password_file");
+        var secret = e.String("auth_secret");
+        // What this email config sets itself; the globals fill in the rest below.
+        var own = new
+        {
+            SendResolved = e.Bool("send_resolved", false),
+            Hello = e.String("hello"),
+            AuthUsername = e.String("auth_username"),
+            AuthIdentity = e.String("auth_identity"),
+            RequireTls = e.OptionalBool("require_tls"),
+            TlsConfig = e.TlsConfig("tls_config"),
+            Html = e.String("html"),
+            Text = e.String("text"),
+        };
+
+        // Global defaults, filled in as Alertmanager's Config.UnmarshalYAML does.
+        if (string.IsNullOrEmpty(smarthost) && !e.Has("smarthost"))
+        {
+            smarthost = defaults.Smarthost;
+            if (string.IsNullOrEmpty(smarthost))
+            {
+                e.Error("no global SMTP smarthost set");
+            }
+        }
+        if (string.IsNullOrEmpty(from))
+        {
+            from = defaults.From;
+            if (string.IsNullOrEmpty(from))
+            {
+                e.Error("no global SMTP from set");
+            }
+        }
+        if (string.IsNullOrEmpty(password) && string.IsNullOrEmpty(passwordFile))
+        {
+            password = defaults.AuthPassword;
+            passwordFile = defaults.AuthPasswordFile;
+        }
+        e.Finish();
+        if (string.IsNullOrEmpty(to) || string.IsNullOrEmpty(smarthost) || string.IsNullOrEmpty(from))
+        {
+            return null;
+        }
+        return new EmailConfig
+        {
+            SendResolved = own.SendResolved,
+            To = to,
+            From = from,
+            Hello = string.IsNullOrEmpty(own.Hello) ? defaults.Hello : own.Hello,
+            Smarthost = smarthost,
+            AuthUsername = string.IsNullOrEmpty(own.AuthUsername) ? defaults.AuthUsername : own.AuthUsername,
+            AuthPassword = password,
+            AuthPasswordFile = passwordFile,
+            AuthSecret = string.IsNullOrEmpty(secret) ? defaults.AuthSecret : secret,
+            AuthIdentity = string.IsNullOrEmpty(own.AuthIdentity) ? defaults.AuthIdentity : own.AuthIdentity,
+            RequireTls = own.RequireTls ?? defaults.RequireTls,
+            TlsConfig = own.TlsConfig,
+            Headers = headers,
+            Html = own.Html,
+            Text = own.Text,
+            Line = LoadContext.Line(e.Node),
+        };
+    }
+
+    /// <summary>Go's strings.Title: upper-cases the first letter after every separator, leaves the rest.</summary>
+    internal static string GoTitle(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        var prev = ' ';
+        foreach (var c in s)
+        {
+            sb.Append(IsSeparator(prev) ? char.ToUpperInvariant(c) : c);
+            prev = c;
+        }
+        return sb.ToString();
+
+        static bool IsSeparator(char c) => c <= 0x7F
+            ? !(char.IsAsciiLetterOrDigit(c) || c == '_')
+            : !char.IsLetterOrDigit(c) && char.IsWhiteSpace(c);
+    }
+}
+
+/// <summary>The smtp_* settings under <c>global:</c>: defaults for every email config.</summary>
+internal sealed record EmailDefaults
+{
+    public static readonly EmailDefaults Default = new();
+
+    public string? From { get; init; }
+
+    public string Hello { get; init; } = "localhost";
+
+    /// <summary><c>host:port</c>.</summary>
+    public string? Smarthost { get; init; }
+
+    public string? AuthUsername { get; init; }
+
+    public string? AuthPassword { get; init; }
+
+    public string? AuthPasswordFile { get; init; }
+
+    public string? AuthIdentity { get; init; }
+
+    public string? AuthSecret { get; init; }
+
+    public bool RequireTls { get; init; } = true;
+
+    public static EmailDefaults Read(MapReader? g)
+    {
+        if (g is null)
+        {
+            return Default;
+        }
+        var defaults = new EmailDefaults
+        {
+            From = g.String("smtp_from"),
+            Hello = g.String("smtp_hello") ?? Default.Hello,
+            Smarthost = g.HostPort("smtp_smarthost"),
+            AuthUsername = g.String("smtp_auth_username"),
+            AuthPassword = g.String("smtp_auth_password"),
+            AuthPasswordFile = g.FilePath("smtp_auth_password_file"),
+            AuthIdentity = g.String("smtp_auth_identity"),
+            AuthSecret = g.String("smtp_auth_secret"),
+            RequireTls = g.Bool("smtp_require_tls", true),
+        };
+        // Accepted so that real configs load; not used.
+        g.String("smtp_auth_secret_file");
+        g.AtMostOne("smtp_auth_password", "smtp_auth_password_file");
+        return defaults;
+    }
+}

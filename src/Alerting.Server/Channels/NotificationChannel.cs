@@ -1,0 +1,52 @@
+using Alerting.Channels.Http;
+using Alerting.Configuration;
+using Alerting.Links;
+using Alerting.Notifications;
+using Alerting.Templating;
+
+namespace Alerting.Channels;
+
+/// <summary>
+/// One channel the service implements: how its entries and globals read (the <see cref="ChannelReader"/> part),
+/// how its notifier is built, where it sends, and which templates it renders. <see cref="ChannelRegistry"/> lists them.
+/// </summary>
+internal abstract class NotificationChannel : ChannelReader
+{
+    /// <summary>The templates its messages are rendered from, each with how alert data is escaped for it.</summary>
+    public virtual IReadOnlyList<ChannelTemplate> Templates { get; } = [];
+
+    /// <summary>The notifier for one of its configs, with the renderer of the body the engine hands it.</summary>
+    public abstract ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context);
+
+    /// <summary>Where it sends (a URL, the file holding one, a smarthost): hashed into the circuit breaker's key.</summary>
+    public abstract string? Destination(IntegrationConfig config);
+}
+
+/// <summary>A template a channel renders, and how alert data is escaped before the template sees it.</summary>
+/// <param name="IsHtml">HTML output: the plain-text fallback is wrapped in <c>pre</c>, and <c>html.escape</c> does not escape twice.</param>
+internal sealed record ChannelTemplate(string Name, Func<string, string> Escape, bool IsHtml = false)
+{
+    public static string Unescaped(string s) => s;
+}
+
+/// <summary>What a notifier is built with: the shared HTTP clients, rate limiter and clock, and its messages' templates.</summary>
+internal sealed class NotifierContext(
+    HttpClientProvider clients, RateLimiter limiter, TimeProvider time, Func<NotificationData, ActionLinks?, string?, MessageTemplates> templates)
+{
+    public HttpClientProvider Clients => clients;
+
+    public RateLimiter Limiter => limiter;
+
+    public TimeProvider Time => time;
+
+    /// <summary>One message's templates, in <paramref name="language"/> when the integration sets one, else the receiver's.</summary>
+    public MessageTemplates Templates(NotificationData data, ActionLinks? links, string? language = null) => templates(data, links, language);
+}
+
+/// <summary>One message's templates in its language: the receiver's own text when it has one, else the named template.</summary>
+internal sealed class MessageTemplates(string language, Func<string, string?, string> render)
+{
+    public string Language => language;
+
+    public string Render(string name, string? inline) => render(name, inline);
+}

@@ -1,0 +1,208 @@
+using Alerting.Configuration;
+
+namespace Alerting.Channels.Slack;
+
+/// <summary><c>slack_configs</c>; ApiUrl/ApiUrlFile fall back to the globals.</summary>
+internal sealed record SlackConfig : IntegrationConfig
+{
+    public override string Kind => SlackChannel.Name;
+
+    public override bool SendResolved { get; init; }
+
+    public string? ApiUrl { get; init; }
+
+    public string? ApiUrlFile { get; init; }
+
+    public HttpClientConfig HttpConfig { get; init; } = HttpClientConfig.Default;
+
+    public string? Channel { get; init; }
+
+    public string? Username { get; init; }
+
+    public string? Color { get; init; }
+
+    public string? Title { get; init; }
+
+    public string? TitleLink { get; init; }
+
+    public string? Pretext { get; init; }
+
+    public string? Text { get; init; }
+
+    public IReadOnlyList<SlackField> Fields { get; init; } = [];
+
+    public bool ShortFields { get; init; }
+
+    public string? Footer { get; init; }
+
+    public string? Fallback { get; init; }
+
+    public string? CallbackId { get; init; }
+
+    public string? IconEmoji { get; init; }
+
+    public string? IconUrl { get; init; }
+
+    public string? ImageUrl { get; init; }
+
+    public string? ThumbUrl { get; init; }
+
+    public bool LinkNames { get; init; }
+
+    public IReadOnlyList<string> MrkdwnIn { get; init; } = [];
+
+    public IReadOnlyList<SlackAction> Actions { get; init; } = [];
+
+    public static SlackConfig Read(MapReader s, GlobalConfig global)
+    {
+        var defaults = global.DefaultsOf<SlackDefaults>() ?? SlackDefaults.None;
+        var apiUrl = s.Url("api_url", secret: true);
+        var apiUrlFile = s.FilePath("api_url_file");
+        s.AtMostOne("api_url", "api_url_file");
+        if (apiUrl is null && apiUrlFile is null && !s.Has("api_url"))
+        {
+            if (defaults.ApiUrl is null && defaults.ApiUrlFile is null)
+            {
+                s.Error("no global Slack API URL set either inline or in a file");
+            }
+            apiUrl = defaults.ApiUrl;
+            apiUrlFile = defaults.ApiUrlFile;
+        }
+
+        var fields = new List<SlackField>();
+        foreach (var (f, _) in s.MapList("fields"))
+        {
+            var title = f.String("title");
+            var value = f.String("value");
+            var isShort = f.OptionalBool("short");
+            if (string.IsNullOrEmpty(title))
+            {
+                f.Error("title", "missing title in Slack field configuration");
+            }
+            if (string.IsNullOrEmpty(value))
+            {
+                f.Error("value", "missing value in Slack field configuration");
+            }
+            f.Finish();
+            fields.Add(new SlackField(title ?? "", value ?? "", isShort));
+        }
+
+        var actions = new List<SlackAction>();
+        foreach (var (a, _) in s.MapList("actions"))
+        {
+            actions.Add(ReadAction(a));
+        }
+
+        var config = new SlackConfig
+        {
+            SendResolved = s.Bool("send_resolved", false),
+            ApiUrl = apiUrl,
+            ApiUrlFile = apiUrlFile,
+            HttpConfig = s.HttpConfig("http_config") ?? global.HttpConfig,
+            Channel = s.String("channel"),
+            Username = s.String("username"),
+            Color = s.String("color"),
+            Title = s.String("title"),
+            TitleLink = s.String("title_link"),
+            Pretext = s.String("pretext"),
+            Text = s.String("text"),
+            Fields = fields,
+            ShortFields = s.Bool("short_fields", false),
+            Footer = s.String("footer"),
+            Fallback = s.String("fallback"),
+            CallbackId = s.String("callback_id"),
+            IconEmoji = s.String("icon_emoji"),
+            IconUrl = s.String("icon_url"),
+            ImageUrl = s.String("image_url"),
+            ThumbUrl = s.String("thumb_url"),
+            LinkNames = s.Bool("link_names", false),
+            MrkdwnIn = s.StringList("mrkdwn_in") ?? [],
+            Actions = actions,
+            Line = LoadContext.Line(s.Node),
+        };
+        s.Finish();
+        return config;
+    }
+
+    private static SlackAction ReadAction(MapReader a)
+    {
+        var type = a.String("type");
+        var text = a.String("text");
+        var url = a.String("url");
+        var name = a.String("name");
+        if (string.IsNullOrEmpty(type))
+        {
+            a.Error("type", "missing type in Slack action configuration");
+        }
+        if (string.IsNullOrEmpty(text))
+        {
+            a.Error("text", "missing text in Slack action configuration");
+        }
+        if (string.IsNullOrEmpty(url) && string.IsNullOrEmpty(name))
+        {
+            a.Error("missing name or url in Slack action configuration");
+        }
+        SlackConfirmation? confirm = null;
+        if (a.Map("confirm") is { } c)
+        {
+            var confirmText = c.String("text");
+            if (string.IsNullOrEmpty(confirmText))
+            {
+                c.Error("text", "missing text in Slack confirmation configuration");
+            }
+            confirm = new SlackConfirmation(confirmText ?? "", c.String("title"), c.String("ok_text"), c.String("dismiss_text"));
+            c.Finish();
+        }
+        var action = new SlackAction
+        {
+            Type = type ?? "",
+            Text = text ?? "",
+            Url = url,
+            Style = a.String("style"),
+            Name = name,
+            Value = a.String("value"),
+            Confirm = confirm,
+        };
+        a.Finish();
+        return action;
+    }
+}
+
+/// <summary>A Slack attachment field; <see cref="Short"/> null means "use short_fields".</summary>
+internal sealed record SlackField(string Title, string Value, bool? Short);
+
+internal sealed record SlackAction
+{
+    public required string Type { get; init; }
+
+    public required string Text { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? Style { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Value { get; init; }
+
+    public SlackConfirmation? Confirm { get; init; }
+}
+
+internal sealed record SlackConfirmation(string Text, string? Title, string? OkText, string? DismissText);
+
+/// <summary><c>slack_api_url</c> and <c>slack_api_url_file</c> under <c>global:</c>: the default for every Slack config.</summary>
+internal sealed record SlackDefaults(string? ApiUrl, string? ApiUrlFile)
+{
+    public static readonly SlackDefaults None = new(null, null);
+
+    public static SlackDefaults Read(MapReader? g)
+    {
+        if (g is null)
+        {
+            return None;
+        }
+        var defaults = new SlackDefaults(g.Url("slack_api_url", secret: true), g.FilePath("slack_api_url_file"));
+        g.AtMostOne("slack_api_url", "slack_api_url_file");
+        return defaults;
+    }
+}

@@ -1,0 +1,43 @@
+using Alerting.Configuration;
+
+namespace Alerting.Channels.Webhook;
+
+/// <summary>
+/// <c>webhook_configs</c>. <see cref="HttpConfig"/> is the receiver's own or else the global one.
+/// Text fields left unset in the file stay null: the notifier then uses its default template.
+/// </summary>
+internal sealed record WebhookConfig : IntegrationConfig
+{
+    public override string Kind => WebhookChannel.Name;
+
+    public override bool SendResolved { get; init; } = true;
+
+    public string? Url { get; init; }
+
+    public string? UrlFile { get; init; }
+
+    public HttpClientConfig HttpConfig { get; init; } = HttpClientConfig.Default;
+
+    /// <summary>Alerts per message; 0 means no limit.</summary>
+    public long MaxAlerts { get; init; }
+
+    /// <summary>Our extension: request timeout; null leaves it to the notifier.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    public static WebhookConfig Read(MapReader w, GlobalConfig global)
+    {
+        var config = new WebhookConfig
+        {
+            SendResolved = w.Bool("send_resolved", true),
+            Url = w.Url("url", redact: true),
+            UrlFile = w.FilePath("url_file"),
+            HttpConfig = w.HttpConfig("http_config") ?? global.HttpConfig,
+            MaxAlerts = w.Int("max_alerts", min: 0) ?? 0,
+            Timeout = w.PositiveDuration("timeout"),
+            Line = LoadContext.Line(w.Node),
+        };
+        w.UrlOrFile();
+        w.Finish();
+        return config;
+    }
+}
