@@ -108,7 +108,7 @@ public class TemplateBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _renderer = new TemplateRenderer(new AlertingMetrics(), NullLogger<TemplateRenderer>.Instance);
+        _renderer = new TemplateRenderer(new AlertingMetrics(), NullLogger<TemplateRenderer>.Instance, ChannelRegistry.Templates);
         _model = TemplatePreview.Model(null, "en", null, TemplatePreview.ExampleNow, "http://alerting.example.com");
     }
 

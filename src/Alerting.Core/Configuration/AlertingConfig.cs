@@ -8,7 +8,7 @@ public sealed record AlertingConfig
 {
     public required GlobalConfig Global { get; init; }
 
-    public required RouteConfig Route { get; init; }
+    public required RouteConfig RootRoute { get; init; }
 
     public IReadOnlyList<InhibitRuleConfig> InhibitRules { get; init; } = [];
 

@@ -50,7 +50,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             : new AlertingConfig
             {
                 Global = global,
-                Route = route,
+                RootRoute = route,
                 InhibitRules = inhibitRules,
                 Receivers = receivers,
                 TimeIntervals = timeIntervals,

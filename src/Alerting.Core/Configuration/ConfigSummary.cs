@@ -11,8 +11,8 @@ public static class ConfigSummary
         sb.Append("Found:\n");
         sb.Append(" - global config\n");
 
-        var (count, depth) = Measure(config.Route, 1);
-        sb.Append($" - route tree: {count} {Plural(count, "route")} (root included), depth {depth}, default receiver \"{config.Route.Receiver}\"\n");
+        var (count, depth) = Measure(config.RootRoute, 1);
+        sb.Append($" - route tree: {count} {Plural(count, "route")} (root included), depth {depth}, default receiver \"{config.RootRoute.Receiver}\"\n");
         sb.Append($" - {config.InhibitRules.Count} inhibit {Plural(config.InhibitRules.Count, "rule")}\n");
 
         sb.Append($" - {config.Receivers.Count} {Plural(config.Receivers.Count, "receiver")}\n");

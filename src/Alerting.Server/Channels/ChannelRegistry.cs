@@ -2,6 +2,7 @@ using Alerting.Channels.DingTalk;
 using Alerting.Channels.Email;
 using Alerting.Channels.Slack;
 using Alerting.Channels.Webhook;
+using Alerting.Templating;
 
 namespace Alerting.Channels;
 
@@ -21,5 +22,6 @@ internal static class ChannelRegistry
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);
 
-    public static ChannelTemplate? Template(string name) => All.SelectMany(c => c.Templates).FirstOrDefault(t => t.Name == name);
+    /// <summary>Every channel's templates, with their escaping.</summary>
+    public static readonly TemplateCatalog Templates = new(All.SelectMany(c => c.Templates));
 }

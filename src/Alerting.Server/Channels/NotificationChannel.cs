@@ -22,13 +22,6 @@ internal abstract class NotificationChannel : ChannelReader
     public abstract string? Destination(IntegrationConfig config);
 }
 
-/// <summary>A template a channel renders, and how alert data is escaped before the template sees it.</summary>
-/// <param name="IsHtml">HTML output: the plain-text fallback is wrapped in <c>pre</c>, and <c>html.escape</c> does not escape twice.</param>
-internal sealed record ChannelTemplate(string Name, Func<string, string> Escape, bool IsHtml = false)
-{
-    public static string Unescaped(string s) => s;
-}
-
 /// <summary>What a notifier is built with: the shared HTTP clients, rate limiter and clock, and its messages' templates.</summary>
 internal sealed class NotifierContext(
     HttpClientProvider clients, RateLimiter limiter, TimeProvider time, Func<NotificationData, ActionLinks?, string?, MessageTemplates> templates)
@@ -49,4 +42,11 @@ internal sealed class MessageTemplates(string language, Func<string, string?, st
     public string Language => language;
 
     public string Render(string name, string? inline) => render(name, inline);
+}
+
+/// <summary>A notifier with the renderer of its channel's message.</summary>
+/// <param name="Destination">Names where it sends (a hash, so no URL token is kept): the circuit breaker's key.</param>
+internal sealed record ResolvedNotifier(INotifier Notifier, Func<NotificationData, string> Render)
+{
+    public string Destination { get; init; } = "";
 }

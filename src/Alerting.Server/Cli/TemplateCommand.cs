@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Alerting.Channels;
 using Alerting.Metrics;
 using Alerting.Templating;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,22 +50,22 @@ internal static class TemplateCommand
         flags.TryGetValue("language", out var language);
         flags.TryGetValue("name", out var name);
 
-        var renderer = new TemplateRenderer(new AlertingMetrics(), NullLogger<TemplateRenderer>.Instance, options);
+        var renderer = new TemplateRenderer(new AlertingMetrics(), NullLogger<TemplateRenderer>.Instance, ChannelRegistry.Templates, options);
         try
         {
             TemplateSource source;
             if (File.Exists(template))
             {
-                name ??= TemplateFiles.Identify(template)?.Name;
+                name ??= ChannelRegistry.Templates.Identify(template)?.Name;
                 source = TemplatePreview.Source(renderer, File.ReadAllText(template), name, language, template);
             }
-            else if (TemplateRenderer.Names.Contains(template))
+            else if (ChannelRegistry.Templates.Names.Contains(template))
             {
                 source = TemplatePreview.Source(renderer, null, template, language, template);
             }
             else
             {
-                stderr.WriteLine($"alerting template render: {template}: no such file, nor a template name ({string.Join(", ", TemplateRenderer.Names)})");
+                stderr.WriteLine($"alerting template render: {template}: no such file, nor a template name ({string.Join(", ", ChannelRegistry.Templates.Names)})");
                 return 1;
             }
 

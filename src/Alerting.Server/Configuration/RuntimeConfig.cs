@@ -9,6 +9,6 @@ internal sealed record RuntimeConfig(AlertingConfig Config, Route Route, IReadOn
 {
     public static RuntimeConfig From(AlertingConfig config) => new(
         config,
-        Route.Build(config.Route),
+        Route.Build(config.RootRoute),
         [.. config.InhibitRules.Select(r => new InhibitRule(r.SourceMatchers, r.TargetMatchers, r.Equal))]);
 }

@@ -1,10 +1,11 @@
 using Alerting.Alerts;
+using Alerting.Channels;
 using Alerting.Configuration;
 using Alerting.Grouping;
 using Alerting.Inhibition;
 using Alerting.Labels;
-using Alerting.Notifications;
 using Alerting.Notifications.Pipeline;
+using Alerting.Notifications;
 using Alerting.Outbox;
 using Alerting.Persistence;
 using Alerting.Routing;

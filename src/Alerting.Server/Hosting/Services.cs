@@ -78,7 +78,7 @@ internal static class Services
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
         services.AddSingleton<RetentionCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionCollector>());
-        services.AddTemplating();
+        services.AddTemplating(ChannelRegistry.Templates);
         services.AddUi();
         services.AddSingleton<DueGroups>();
         services.AddSingleton<FlushDecisions>();

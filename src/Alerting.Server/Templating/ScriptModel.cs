@@ -1,5 +1,4 @@
 using System.Net;
-using Alerting.Channels;
 using Alerting.Labels;
 using Scriban.Runtime;
 
@@ -104,9 +103,6 @@ internal static class ScriptModel
 /// <summary>How alert data is escaped before a template sees it: as the template's channel declares.</summary>
 internal static class TemplateEscaping
 {
-    /// <summary>The channel's template of that name; unescaped plain text for other names (a preview without one).</summary>
-    public static ChannelTemplate For(string name) => ChannelRegistry.Template(name) ?? new ChannelTemplate(name, ChannelTemplate.Unescaped);
-
     /// <summary>
     /// <c>html.escape</c> in HTML templates: the data is escaped already, so escaping again would show
     /// <c>&amp;lt;</c>. Decoding first makes it idempotent; text the template writes itself is still escaped.

@@ -9,32 +9,6 @@ internal static class TemplateFiles
     public const string Extension = ".sbn";
 
     /// <summary>
-    /// The name and language a file stands for: <c>dingtalk.markdown.zh-CN.sbn</c> is dingtalk.markdown in
-    /// zh-CN, <c>dingtalk.markdown.sbn</c> is dingtalk.markdown in every language. Null for other files.
-    /// </summary>
-    public static (string Name, string? Language)? Identify(string path)
-    {
-        var file = Path.GetFileName(path);
-        if (!file.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-        var stem = file[..^Extension.Length];
-        foreach (var name in TemplateRenderer.Names.OrderByDescending(n => n.Length))
-        {
-            if (stem.Equals(name, StringComparison.OrdinalIgnoreCase))
-            {
-                return (name, null);
-            }
-            if (stem.StartsWith(name + ".", StringComparison.OrdinalIgnoreCase) && stem.Length > name.Length + 1)
-            {
-                return (name, stem[(name.Length + 1)..]);
-            }
-        }
-        return null;
-    }
-
-    /// <summary>
     /// Go's filepath.Glob, as Alertmanager expands <c>templates:</c>: <c>*</c>, <c>?</c> and <c>[...]</c>
     /// within one path element, results sorted. A pattern without them is the file itself, if it exists.
     /// </summary>

@@ -57,9 +57,9 @@ internal static class TemplatePreview
     /// <summary>The template to preview: <paramref name="text"/> when given (as template <paramref name="name"/>, if any), else the one in use for <paramref name="name"/>.</summary>
     public static TemplateSource Source(TemplateRenderer renderer, string? text, string? name, string? language, string path)
     {
-        if (name is not null && !TemplateRenderer.Names.Contains(name))
+        if (name is not null && !renderer.Names.Contains(name))
         {
-            throw new TemplateInputException($"unknown template name \"{name}\"; known: {string.Join(", ", TemplateRenderer.Names)}");
+            throw new TemplateInputException($"unknown template name \"{name}\"; known: {string.Join(", ", renderer.Names)}");
         }
         if (text is not null)
         {

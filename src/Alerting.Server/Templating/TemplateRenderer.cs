@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Alerting.Channels;
 using Alerting.Metrics;
 
 namespace Alerting.Templating;
@@ -28,7 +27,9 @@ internal sealed record TemplateRenderResult(string? Text, TemplateError? Error);
 internal sealed class TemplateRenderer
 {
     /// <summary>The templates the channels render.</summary>
-    public static readonly IReadOnlyList<string> Names = [.. ChannelRegistry.All.SelectMany(c => c.Templates).Select(t => t.Name)];
+    public IReadOnlyList<string> Names => Catalog.Names;
+
+    public TemplateCatalog Catalog { get; }
 
     public const string DefaultLanguage = "en";
 
@@ -41,8 +42,9 @@ internal sealed class TemplateRenderer
     private readonly ConcurrentDictionary<string, TemplateSource> _custom = new(StringComparer.Ordinal);
     private IReadOnlyList<TemplateSource> _overrides = [];
 
-    public TemplateRenderer(AlertingMetrics metrics, ILogger<TemplateRenderer> log, TemplateOptions? options = null)
+    public TemplateRenderer(AlertingMetrics metrics, ILogger<TemplateRenderer> log, TemplateCatalog catalog, TemplateOptions? options = null)
     {
+        Catalog = catalog;
         _metrics = metrics;
         _log = log;
         _options = options ?? TemplateOptions.Default;
@@ -63,7 +65,7 @@ internal sealed class TemplateRenderer
         {
             foreach (var path in TemplateFiles.Expand(glob))
             {
-                if (TemplateFiles.Identify(path) is not { } id)
+                if (Catalog.Identify(path) is not { } id)
                 {
                     // Alertmanager's Go templates (*.tmpl) land here: we cannot run them.
                     _log.LogWarning("Template file {Path} is not one of ours (NAME[.LANGUAGE].sbn with NAME one of {Names}); ignored", path, string.Join(", ", Names));
@@ -127,7 +129,7 @@ internal sealed class TemplateRenderer
         }
         try
         {
-            return new TemplateRenderResult(TemplateSandbox.Render(source.Parsed, source.Name, model, _options.Timeout), null);
+            return new TemplateRenderResult(TemplateSandbox.Render(source.Parsed, Catalog.For(source.Name), model, _options.Timeout), null);
         }
         catch (TemplateException e)
         {
@@ -148,7 +150,7 @@ internal sealed class TemplateRenderer
             _log.LogWarning("Template {Name} from {Path} failed ({Error}); falling back to the {Next}",
                 name, source.Path, result.Error, source.IsDefault ? "plain-text message" : "default template");
         }
-        return PlainText(name, model);
+        return PlainText(Catalog.For(name), model);
     }
 
     /// <summary>
@@ -201,7 +203,7 @@ internal sealed class TemplateRenderer
         var result = new List<TemplateSource>();
         foreach (var path in Directory.EnumerateFiles(directory, "*" + TemplateFiles.Extension).Order(StringComparer.Ordinal))
         {
-            if (TemplateFiles.Identify(path) is not (var name, string language))
+            if (Catalog.Identify(path) is not (var name, string language))
             {
                 continue;
             }
@@ -216,8 +218,9 @@ internal sealed class TemplateRenderer
     }
 
     /// <summary>The last resort when no template renders: a plain message that still says what fires.</summary>
-    internal static string PlainText(string name, TemplateModel model)
+    internal static string PlainText(ChannelTemplate template, TemplateModel model)
     {
+        var name = template.Name;
         var title = model.Status == Notifications.NotificationStatus.Firing
             ? $"[FIRING:{model.FiringCount}] {model.AlertName}"
             : $"[RESOLVED] {model.AlertName}";
@@ -242,7 +245,6 @@ internal sealed class TemplateRenderer
         {
             sb.Append($"\n\nView: {links.View}\nSilence 1h: {links.Silence1h}\nAcknowledge: {links.Acknowledge}");
         }
-        var template = TemplateEscaping.For(name);
         var text = template.Escape(sb.ToString());
         return template.IsHtml ? $"<pre>{text}</pre>" : text;
     }

@@ -67,11 +67,10 @@ internal static class TemplateSandbox
         return (template, null);
     }
 
-    /// <summary>Renders with the model's strings escaped for <paramref name="name"/>; trailing whitespace is trimmed.</summary>
+    /// <summary>Renders with the model's strings escaped as <paramref name="escaping"/> says; trailing whitespace is trimmed.</summary>
     /// <exception cref="TemplateException">The template failed or ran out of time.</exception>
-    public static string Render(Template template, string name, TemplateModel model, TimeSpan timeout)
+    public static string Render(Template template, ChannelTemplate escaping, TemplateModel model, TimeSpan timeout)
     {
-        var escaping = TemplateEscaping.For(name);
         var globals = ScriptModel.Build(model, escaping.Escape);
         if (escaping.IsHtml)
         {

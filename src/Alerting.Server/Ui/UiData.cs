@@ -164,7 +164,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         // Every configured destination is listed, even one that never sent.
         foreach (var receiver in config.Current.Config.Receivers)
         {
-            foreach (var integration in Notifications.Integrations.Of(receiver).Select(i => i.Name))
+            foreach (var integration in Channels.Integrations.Of(receiver).Select(i => i.Name))
             {
                 found.TryAdd((receiver.Name, integration), new UiDestination(receiver.Name, integration, 0, null, null, null, null, 0, null));
             }

@@ -111,7 +111,7 @@ public sealed class RouteTests
         """;
 
     internal static Route Tree(string routeYaml, params string[] receivers) =>
-        Route.Build(ConfigLoader.Load(SampleConfigs.WithRoute(routeYaml, receivers.Length == 0 ? s_receivers : receivers), "routes.yml", channels: []).Route);
+        Route.Build(ConfigLoader.Load(SampleConfigs.WithRoute(routeYaml, receivers.Length == 0 ? s_receivers : receivers), "routes.yml", channels: []).RootRoute);
 
     private static LabelSet L(params (string, string)[] pairs) => LabelSet.From(pairs);
 
@@ -260,7 +260,7 @@ public sealed class RouteTests
               - name: t
                 time_intervals: [{weekdays: [monday]}]
             """, "a.yml", channels: []);
-        var tree = Route.Build(config.Route);
+        var tree = Route.Build(config.RootRoute);
         Assert.Equal(["t"], tree.Routes[0].MuteTimeIntervals);
         Assert.Equal(["t"], tree.Routes[0].ActiveTimeIntervals);
         Assert.Empty(tree.Routes[0].Routes[0].MuteTimeIntervals);
@@ -426,8 +426,8 @@ public sealed class RouteTests
     public void Routes_keep_their_config_line()
     {
         var config = ConfigLoader.Load(SampleConfigs.Full, "alerting.yml", StubChannel.ForSamples);
-        var tree = Route.Build(config.Route);
-        Assert.Equal(config.Route.Routes[1].Line, tree.Routes[1].Line);
+        var tree = Route.Build(config.RootRoute);
+        Assert.Equal(config.RootRoute.Routes[1].Line, tree.Routes[1].Line);
         Assert.True(tree.Routes[1].Line > tree.Line);
         Assert.Equal(TimeSpan.FromSeconds(45), tree.Routes[1].GroupWait);
         Assert.Equal(TimeSpan.FromDays(1), tree.Routes[1].RepeatInterval);

@@ -49,7 +49,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Full_config_route_tree()
     {
-        var root = s_full.Route;
+        var root = s_full.RootRoute;
         Assert.Equal("default", root.Receiver);
         Assert.Equal(["alertname", "cluster"], root.GroupBy);
         Assert.Equal(TimeSpan.FromSeconds(45), root.GroupWait);
@@ -248,8 +248,8 @@ public sealed class ConfigLoaderTests
         Assert.True(config.Global.DefaultsOf<EmailDefaults>()!.RequireTls);
         Assert.True(config.Global.HttpConfig.FollowRedirects);
         Assert.True(config.Global.HttpConfig.EnableHttp2);
-        Assert.Null(config.Route.GroupBy);
-        Assert.Null(config.Route.GroupWait);
+        Assert.Null(config.RootRoute.GroupBy);
+        Assert.Null(config.RootRoute.GroupWait);
         Assert.Empty(config.InhibitRules);
         Assert.Empty(config.TimeIntervals);
         Assert.Empty(config.Templates);
@@ -311,9 +311,9 @@ public sealed class ConfigLoaderTests
               - name: a
               - name: b
             """, "am.yml");
-        Assert.Equal(TimeSpan.FromMinutes(1), config.Route.Routes[1].GroupWait);
-        Assert.Equal("b", config.Route.Routes[1].Receiver);
-        Assert.Equal("{x=\"y\"}", config.Route.Routes[1].Matchers.ToString());
+        Assert.Equal(TimeSpan.FromMinutes(1), config.RootRoute.Routes[1].GroupWait);
+        Assert.Equal("b", config.RootRoute.Routes[1].Receiver);
+        Assert.Equal("{x=\"y\"}", config.RootRoute.Routes[1].Matchers.ToString());
     }
 
     [Fact]

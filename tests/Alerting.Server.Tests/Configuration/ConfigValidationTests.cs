@@ -175,7 +175,7 @@ public sealed class ConfigValidationTests
     public void Group_by_wildcard_alone_is_valid()
     {
         var config = TestConfig.Load("route:\n  receiver: r\n  group_by: ['...']\nreceivers:\n  - name: r\n", "a.yml");
-        Assert.True(config.Route.GroupByAll);
+        Assert.True(config.RootRoute.GroupByAll);
     }
 
     [Theory]

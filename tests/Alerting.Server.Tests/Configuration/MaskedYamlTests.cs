@@ -76,7 +76,7 @@ public sealed class MaskedYamlTests
         var reloaded = TestConfig.Load(s_full.MaskedYaml, "masked.yml");
         Assert.Equal(s_full.Receivers.Select(r => r.Name), reloaded.Receivers.Select(r => r.Name));
         Assert.Equal("<secret>", reloaded.Global.DefaultsOf<SlackDefaults>()!.ApiUrl);
-        Assert.Equal(s_full.Route.Routes[0].Matchers.ToString(), reloaded.Route.Routes[0].Matchers.ToString());
+        Assert.Equal(s_full.RootRoute.Routes[0].Matchers.ToString(), reloaded.RootRoute.Routes[0].Matchers.ToString());
         Assert.Same(ServerConfig.Default, reloaded.Server);
         Assert.Equal(reloaded.MaskedYaml, TestConfig.Load(reloaded.MaskedYaml, "again.yml").MaskedYaml);
     }

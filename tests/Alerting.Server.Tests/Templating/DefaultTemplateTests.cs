@@ -1,3 +1,4 @@
+using Alerting.Channels;
 using Alerting.Metrics;
 using static Alerting.Templating.TemplateTestData;
 
@@ -8,7 +9,7 @@ public sealed class DefaultTemplateTests
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var name in TemplateRenderer.Names)
+        foreach (var name in ChannelRegistry.Templates.Names)
         {
             foreach (var language in new[] { "en", "zh-CN" })
             {
@@ -37,7 +38,7 @@ public sealed class DefaultTemplateTests
         var text = renderer.Render(name, language, model);
 
         Assert.Equal(0, Failures(metrics, name)); // the template itself rendered, not the plain-text fallback
-        Assert.NotEqual(TemplateRenderer.PlainText(name, model), text);
+        Assert.NotEqual(TemplateRenderer.PlainText(ChannelRegistry.Templates.For(name), model), text);
         Assert.Contains("DiskFull", text);
         var (firingWord, resolvedWord) = language == "en" ? ("FIRING", "RESOLVED") : ("告警", "已恢复");
         if (name == "slack.text")

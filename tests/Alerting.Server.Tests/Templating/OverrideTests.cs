@@ -34,7 +34,7 @@ public sealed class OverrideTests : IDisposable
             """);
         _config = new ConfigHolder(configPath, ChannelRegistry.All, RuntimeConfig.From(TestConfig.LoadFile(configPath)), _metrics, new FakeTimeProvider(Now), NullLogger<ConfigHolder>.Instance);
         // The same wiring as the server's.
-        var services = new ServiceCollection().AddLogging().AddSingleton(_metrics).AddSingleton(_config).AddTemplating().BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddSingleton(_metrics).AddSingleton(_config).AddTemplating(Channels.ChannelRegistry.Templates).BuildServiceProvider();
         _renderer = services.GetRequiredService<TemplateRenderer>();
         _plain = Renderer(new AlertingMetrics());
     }
@@ -123,10 +123,10 @@ public sealed class OverrideTests : IDisposable
             TemplateFiles.Expand(Path.Combine(_dir.Path, "t?l/*.sbn")));
         Assert.Equal([Path.Combine(_dir.Path, "tpl/b.sbn")], TemplateFiles.Expand(Path.Combine(_dir.Path, "tpl/[b-c].sbn")));
         Assert.Empty(TemplateFiles.Expand(Path.Combine(_dir.Path, "nowhere/*.sbn")));
-        Assert.Equal(("dingtalk.markdown", "zh-CN"), TemplateFiles.Identify("/x/dingtalk.markdown.zh-CN.sbn"));
-        Assert.Equal(("email.html", (string?)null), TemplateFiles.Identify("email.html.sbn"));
-        Assert.Null(TemplateFiles.Identify("email.tmpl"));
-        Assert.Null(TemplateFiles.Identify("other.sbn"));
+        Assert.Equal(("dingtalk.markdown", "zh-CN"), ChannelRegistry.Templates.Identify("/x/dingtalk.markdown.zh-CN.sbn"));
+        Assert.Equal(("email.html", (string?)null), ChannelRegistry.Templates.Identify("email.html.sbn"));
+        Assert.Null(ChannelRegistry.Templates.Identify("email.tmpl"));
+        Assert.Null(ChannelRegistry.Templates.Identify("other.sbn"));
     }
 
     private async Task<string> ScrapeAsync()

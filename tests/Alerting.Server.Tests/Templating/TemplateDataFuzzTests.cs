@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Alerting.Channels;
 using Alerting.Infrastructure;
 using Alerting.Metrics;
 using Xunit.Abstractions;
@@ -55,7 +56,7 @@ public sealed class TemplateDataFuzzTests(ITestOutputHelper output)
             try
             {
                 var model = TemplatePreview.Model(data, language, zone, TemplatePreview.ExampleNow, TemplateTestData.ExternalUrl);
-                foreach (var name in TemplateRenderer.Names)
+                foreach (var name in ChannelRegistry.Templates.Names)
                 {
                     var result = renderer.TryRender(renderer.Find(name, language)!, model);
                     if (result.Error is { } error)
@@ -79,7 +80,7 @@ public sealed class TemplateDataFuzzTests(ITestOutputHelper output)
             }
         });
         output.WriteLine($"fuzz template data (seed {seed}): {cases} cases, {notJson} not JSON, {refused} refused with TemplateInputException, "
-            + $"{rendered} rendered with all {TemplateRenderer.Names.Count} default templates, {failures.Count} failures, {clock.Elapsed.TotalSeconds:0.0} s");
+            + $"{rendered} rendered with all {ChannelRegistry.Templates.Names.Count} default templates, {failures.Count} failures, {clock.Elapsed.TotalSeconds:0.0} s");
         foreach (var kind in failures.GroupBy(f => f.Split('\n')[0][(f.IndexOf(')', StringComparison.Ordinal) + 1)..]).OrderByDescending(g => g.Count()).Take(20))
         {
             output.WriteLine($"  {kind.Count()} x{kind.Key}");

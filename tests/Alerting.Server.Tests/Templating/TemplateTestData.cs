@@ -60,7 +60,7 @@ internal static class TemplateTestData
         TemplateModel.Create(data, ActionLinks.Placeholder(ExternalUrl), Now, language, TemplateModel.FindTimeZone(timeZone), grafana);
 
     public static TemplateRenderer Renderer(AlertingMetrics metrics, TemplateOptions? options = null) =>
-        new(metrics, NullLogger<TemplateRenderer>.Instance, options);
+        new(metrics, NullLogger<TemplateRenderer>.Instance, Channels.ChannelRegistry.Templates, options);
 
     public static double Failures(AlertingMetrics metrics, string name) => metrics.TemplateFailures.WithLabels(name).Value;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Alerting.Configuration;
 using Alerting.Notifications;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Email;
 

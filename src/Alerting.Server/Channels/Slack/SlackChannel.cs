@@ -1,5 +1,6 @@
 using Alerting.Configuration;
 using Alerting.Notifications;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Slack;
 

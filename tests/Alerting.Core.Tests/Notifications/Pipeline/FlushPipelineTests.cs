@@ -34,7 +34,7 @@ public sealed class FlushPipelineTests
                 times: [{start_time: '09:00', end_time: '17:00'}]
         """, "t.yml", channels: []);
 
-    private static readonly Route Root = Route.Build(Config.Route);
+    private static readonly Route Root = Route.Build(Config.RootRoute);
 
     private static Alert Firing(params (string, string)[] labels) =>
         new(LabelSet.From(labels), LabelSet.Empty, Now.AddMinutes(-5), Now.AddMinutes(5), "", Now, false);

@@ -1,17 +1,11 @@
-using Alerting.Channels;
 using Alerting.Channels.Http;
+using Alerting.Channels;
 using Alerting.Configuration;
 using Alerting.Links;
+using Alerting.Notifications;
 using Alerting.Templating;
 
-namespace Alerting.Notifications;
-
-/// <summary>A notifier with the renderer of its channel's message.</summary>
-/// <param name="Destination">Names where it sends (a hash, so no URL token is kept): the circuit breaker's key.</param>
-internal sealed record ResolvedNotifier(INotifier Notifier, Func<NotificationData, string> Render)
-{
-    public string Destination { get; init; } = "";
-}
+namespace Alerting.Delivery;
 
 /// <summary>What the message can say besides the alerts: Grafana's links per fingerprint, and what people did about the group.</summary>
 internal sealed record MessageExtras(

@@ -1,6 +1,6 @@
 using Alerting.Configuration;
 
-namespace Alerting.Notifications;
+namespace Alerting.Channels;
 
 /// <summary>One configured integration of a receiver, named as Alertmanager names them in its notification log: <c>webhook[0]</c>.</summary>
 internal sealed record IntegrationRef(string Name, string Kind, int Index, bool SendResolved, IntegrationConfig Config);
