@@ -48,4 +48,12 @@ internal static class EmailTestData
         Smarthost = smarthost,
         RequireTls = requireTls,
     };
+
+    public const string Password = "s3cr3t-Pa55word";
+
+    public static void AssertSuccess(SendResult result) => Assert.True(result.Outcome == SendOutcome.Success, $"{result.Outcome}: {result.Error}");
+
+    /// <summary>The notifier as the tests use it: the default renderer, a 5 s timeout unless given.</summary>
+    public static EmailNotifier Notifier(EmailConfig config, TimeSpan? timeout = null, TimeProvider? time = null) =>
+        new(config, EmailRenderer.Default, time ?? TimeProvider.System, timeout ?? TimeSpan.FromSeconds(5));
 }
