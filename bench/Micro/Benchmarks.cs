@@ -1,13 +1,14 @@
-using Alerting.Alerts;
-using Alerting.Configuration;
-using Alerting.Inhibition;
-using Alerting.Labels;
-using Alerting.Matching;
+using Alerting.Channels;
+using Alerting.Core.Alerts;
+using Alerting.Core.Configuration;
+using Alerting.Core.Inhibition;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 using Alerting.Metrics;
 using Alerting.Templating;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
-using Route = Alerting.Routing.Route;
+using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Benchmarks;
 
@@ -65,7 +66,7 @@ public class RouteBenchmarks
                 """))
             + "receivers:\n  - name: default\n"
             + string.Concat(Enumerable.Range(0, 50).Select(i => $"  - name: team-{i}\n  - name: team-{i}-pager\n"));
-        _root = Route.Build(ConfigLoader.Load(yaml, "bench.yml", channels: []).Route);
+        _root = Route.Build(ConfigLoader.Load(yaml, "bench.yml", channels: []).RootRoute);
     }
 
     [Benchmark]

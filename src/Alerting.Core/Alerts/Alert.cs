@@ -1,6 +1,6 @@
-using Alerting.Labels;
+using Alerting.Core.Labels;
 
-namespace Alerting.Alerts;
+namespace Alerting.Core.Alerts;
 
 /// <summary>
 /// An alert as Alertmanager keeps it (types.Alert). <see cref="Timeout"/> is true when the sender gave

@@ -1,6 +1,6 @@
-using Alerting.Labels;
+using Alerting.Core.Labels;
 
-namespace Alerting.Alerts;
+namespace Alerting.Core.Alerts;
 
 /// <summary>Size limits for what senders may post; configurable under <c>server.limits</c>.</summary>
 public sealed record InputLimits(

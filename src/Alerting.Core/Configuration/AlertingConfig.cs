@@ -1,7 +1,7 @@
-using Alerting.Matching;
-using Alerting.TimeIntervals;
+using Alerting.Core.Matching;
+using Alerting.Core.TimeIntervals;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>A loaded and validated configuration: Alertmanager 0.25's alertmanager.yml plus our extensions.</summary>
 public sealed record AlertingConfig

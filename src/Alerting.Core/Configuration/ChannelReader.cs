@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>
 /// What the loader asks of a channel the host implements: its part of <c>global:</c> and its entries under

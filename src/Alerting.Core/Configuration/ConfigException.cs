@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>One problem in a config file: <c>alerting.yml:14: route.routes[2].receiver: receiver "ops" is not defined</c>.</summary>
 public sealed record ConfigError(string File, int Line, string Field, string Message)

@@ -4,7 +4,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>
 /// Loads an unmodified Alertmanager 0.25 alertmanager.yml (plus our extensions) with Alertmanager's

@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 internal sealed partial class ConfigMapper
 {

@@ -1,8 +1,8 @@
-using Alerting.Labels;
-using Alerting.Matching;
-using Alerting.TimeIntervals;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
+using Alerting.Core.TimeIntervals;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>Maps the YAML tree onto the model and applies Alertmanager's validation, collecting every error.</summary>
 internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<ChannelReader> channels)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>What <c>check-config</c> prints: amtool's "Found:" list, with names and warnings.</summary>
 public static class ConfigSummary

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>Reading steps shared by the sections of the file and by the host's channel readers, with Alertmanager's messages.</summary>
 internal static partial class ConfigValues

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>
 /// Prometheus' model.Duration: <c>1d2h30m</c>, <c>500ms</c>, units y w d h m s ms in that order,

@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>Prometheus' common HTTPClientConfig (prometheus/common 0.38, as bundled with Alertmanager 0.25).</summary>
 public sealed record HttpClientConfig

@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>prometheus/common's HTTPClientConfig and TLSConfig, with their Validate() rules.</summary>
 internal static class HttpConfigReader

@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>One entry of a receiver's <c>*_configs</c> lists; the host's channels define the concrete records.</summary>
 public abstract record IntegrationConfig

@@ -1,9 +1,7 @@
-using System.Globalization;
-using Alerting.Matching;
-using YamlDotNet.Core;
+using Alerting.Core.Matching;
 using YamlDotNet.RepresentationModel;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>Typed values of a mapping's keys, each read once and checked, with Alertmanager's messages.</summary>
 internal sealed partial class MapReader

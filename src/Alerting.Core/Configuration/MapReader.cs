@@ -1,9 +1,6 @@
-using System.Globalization;
-using Alerting.Matching;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>
 /// Reads one YAML mapping into typed values. Keys read are remembered; <see cref="Finish"/> reports the

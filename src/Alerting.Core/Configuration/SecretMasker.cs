@@ -1,6 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>
 /// Re-emits a loaded YAML tree with secrets masked and the <c>server:</c> section dropped. Comments are

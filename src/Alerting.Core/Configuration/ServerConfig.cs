@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>Our extension section <c>server:</c>; all defaults when absent. Never shown in MaskedYaml.</summary>
 public sealed record ServerConfig

@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>
 /// The listener's settings from <c>--web.config.file</c>, in the format of Prometheus's exporter-toolkit (as

@@ -1,6 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>
 /// Reads a <c>--web.config.file</c> with the loader's rules: unknown fields are errors, and every error names

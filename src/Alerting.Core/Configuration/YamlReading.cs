@@ -1,9 +1,8 @@
 using System.Globalization;
-using Alerting.Matching;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>Collects errors and warnings of one load, each with file, line and dotted field path.</summary>
 internal sealed class LoadContext(string fileName, string? baseDirectory)

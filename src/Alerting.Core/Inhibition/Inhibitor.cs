@@ -1,7 +1,7 @@
-using Alerting.Alerts;
-using Alerting.Labels;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
 
-namespace Alerting.Inhibition;
+namespace Alerting.Core.Inhibition;
 
 /// <summary>
 /// Decides which alerts are inhibited, indexed by each rule's <c>equal</c> labels: a target looks up

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Alerting.Labels;
+namespace Alerting.Core.Labels;
 
 /// <summary>Prometheus' label-set fingerprint (model.labelSetToFingerprint), byte for byte.</summary>
 public static class Fingerprint

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Alerting.Labels;
+namespace Alerting.Core.Labels;
 
 /// <summary>Go's strconv.Quote, used where Alertmanager prints label values with %q (group keys).</summary>
 internal static class GoQuote

@@ -1,4 +1,4 @@
-namespace Alerting.Labels;
+namespace Alerting.Core.Labels;
 
 /// <summary>Label name and value rules of Alertmanager 0.25 (model.LabelName.IsValid, utf8.ValidString).</summary>
 public static class LabelName

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Text;
 
-namespace Alerting.Labels;
+namespace Alerting.Core.Labels;
 
 /// <summary>
 /// An immutable set of label pairs, sorted by name in UTF-8 byte order (Prometheus' order).

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Alerting.Labels;
+namespace Alerting.Core.Labels;
 
 /// <summary>
 /// Orders strings by their UTF-8 bytes, as Go's string comparison does. Ordinal UTF-16 order

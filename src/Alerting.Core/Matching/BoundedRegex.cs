@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Alerting.Matching;
+namespace Alerting.Core.Matching;
 
 /// <summary>
 /// A fully anchored regex whose evaluations are cut off by a timeout (<see cref="Matcher.RegexTimeout"/> by default).

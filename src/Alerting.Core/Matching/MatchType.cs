@@ -1,4 +1,4 @@
-namespace Alerting.Matching;
+namespace Alerting.Core.Matching;
 
 public enum MatchType
 {

@@ -1,7 +1,7 @@
 using System.Text;
-using Alerting.Labels;
+using Alerting.Core.Labels;
 
-namespace Alerting.Matching;
+namespace Alerting.Core.Matching;
 
 /// <summary>
 /// One label matcher, as Alertmanager's labels.Matcher. Regexes are fully anchored and

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Alerting.Matching;
+namespace Alerting.Core.Matching;
 
 /// <summary>
 /// Alertmanager 0.25's matcher syntax (pkg/labels/parse.go): <c>{a="b", c=~"d.*"}</c>, the bare

@@ -1,7 +1,7 @@
 using System.Collections;
-using Alerting.Labels;
+using Alerting.Core.Labels;
 
-namespace Alerting.Matching;
+namespace Alerting.Core.Matching;
 
 /// <summary>A conjunction of matchers: all must match.</summary>
 public sealed class Matchers(IReadOnlyList<Matcher> items) : IReadOnlyList<Matcher>

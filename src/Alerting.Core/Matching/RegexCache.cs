@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Alerting.Matching;
+namespace Alerting.Core.Matching;
 
 /// <summary>
 /// Compiled, anchored regexes shared by every matcher with the same pattern: silences and routes

@@ -1,6 +1,6 @@
-using Alerting.Alerts;
+using Alerting.Core.Alerts;
 
-namespace Alerting.Notifications;
+namespace Alerting.Core.Notifications;
 
 /// <summary>Alertmanager 0.25's DedupStage: whether a group flush must reach an integration.</summary>
 public static class Dedup

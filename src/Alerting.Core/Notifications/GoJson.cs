@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Alerting.Labels;
+using Alerting.Core.Labels;
 
-namespace Alerting.Notifications;
+namespace Alerting.Core.Notifications;
 
 /// <summary>
 /// The bits of Go's encoding/json output Alertmanager's payloads depend on: string escaping with

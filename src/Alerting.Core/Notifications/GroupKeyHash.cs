@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Alerting.Notifications;
+namespace Alerting.Core.Notifications;
 
 /// <summary>
 /// Alertmanager's notify.Key.Hash: hex SHA-256 of the group key, for integrations whose dedup keys

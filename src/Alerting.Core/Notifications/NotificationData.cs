@@ -1,8 +1,8 @@
 using System.Text;
-using Alerting.Alerts;
-using Alerting.Labels;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
 
-namespace Alerting.Notifications;
+namespace Alerting.Core.Notifications;
 
 /// <summary>Alert and notification states as Alertmanager spells them.</summary>
 public static class NotificationStatus

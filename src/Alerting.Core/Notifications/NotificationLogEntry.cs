@@ -1,4 +1,4 @@
-namespace Alerting.Notifications;
+namespace Alerting.Core.Notifications;
 
 /// <summary>
 /// What was last sent for one group to one integration (Alertmanager's nflogpb.Entry): the alert

@@ -1,4 +1,4 @@
-namespace Alerting.Routing;
+namespace Alerting.Core.Routing;
 
 /// <summary>
 /// Which aggregation group: the route's <see cref="Route.Id"/> and Alertmanager's group key. The key alone is not

@@ -1,8 +1,8 @@
-using Alerting.Configuration;
-using Alerting.Labels;
-using Alerting.Matching;
+using Alerting.Core.Configuration;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 
-namespace Alerting.Routing;
+namespace Alerting.Core.Routing;
 
 /// <summary>
 /// A node of the routing tree with its options resolved by inheritance, as Alertmanager 0.25's

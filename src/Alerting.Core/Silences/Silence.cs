@@ -1,6 +1,6 @@
-using Alerting.Matching;
+using Alerting.Core.Matching;
 
-namespace Alerting.Silences;
+namespace Alerting.Core.Silences;
 
 public enum SilenceState
 {

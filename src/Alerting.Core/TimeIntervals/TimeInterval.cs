@@ -1,4 +1,4 @@
-namespace Alerting.TimeIntervals;
+namespace Alerting.Core.TimeIntervals;
 
 /// <summary>A named time interval (<c>time_intervals</c> or the older <c>mute_time_intervals</c>).</summary>
 public sealed record TimeIntervalConfig(string Name, IReadOnlyList<TimeIntervalSpec> Intervals, int Line = 0)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Alerting.TimeIntervals;
+namespace Alerting.Core.TimeIntervals;
 
 /// <summary>
 /// Parses the parts of a time interval as Alertmanager's timeinterval package does; every method

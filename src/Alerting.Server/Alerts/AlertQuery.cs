@@ -1,10 +1,10 @@
 using Alerting.Configuration;
-using Alerting.Inhibition;
-using Alerting.Labels;
+using Alerting.Core.Alerts;
+using Alerting.Core.Inhibition;
+using Alerting.Core.Labels;
+using Alerting.Core.Silences;
 using Alerting.Persistence;
-using Alerting.Routing;
-using Route = Alerting.Routing.Route;
-using Alerting.Silences;
+using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Alerts;
 

@@ -1,5 +1,5 @@
-using Alerting.Alerts;
-using Alerting.Labels;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
 
 namespace Alerting.Api;
 

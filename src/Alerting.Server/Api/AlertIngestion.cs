@@ -1,8 +1,6 @@
-using System.Text.Json;
-using Alerting.Alerts;
 using Alerting.Configuration;
-using Alerting.Metrics;
 using Alerting.Ingestion;
+using Alerting.Metrics;
 using Alerting.Persistence;
 
 namespace Alerting.Api;

@@ -1,11 +1,7 @@
-using System.Text.Json;
 using Alerting.Alerts;
 using Alerting.Auth;
-using Alerting.Configuration;
-using Alerting.Labels;
-using Alerting.Matching;
-using Alerting.Metrics;
-using Alerting.Persistence;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerting.Api;
@@ -57,7 +53,7 @@ internal static class AlertsApi
         var views = await query.ActiveAsync(ct);
         // A group per route and group labels, as Alertmanager's dispatcher holds them: sibling routes with identical
         // matchers share the group key but list a group each.
-        var groups = new Dictionary<Routing.AggregationGroupId, (string Receiver, LabelSet Labels, List<GettableAlert> Alerts)>();
+        var groups = new Dictionary<Core.Routing.AggregationGroupId, (string Receiver, LabelSet Labels, List<GettableAlert> Alerts)>();
         foreach (var view in views)
         {
             if (!filter.Accepts(view))
@@ -81,7 +77,7 @@ internal static class AlertsApi
                 group.Alerts.Add(gettable);
             }
         }
-        var acks = new Dictionary<Routing.AggregationGroupId, Acknowledgement>();
+        var acks = new Dictionary<Core.Routing.AggregationGroupId, Acknowledgement>();
         await using (var cmd = db.CreateCommand("SELECT route_id, group_key, coalesce(acknowledged_by, ''), acknowledged_at FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"))
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct);

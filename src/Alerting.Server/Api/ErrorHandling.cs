@@ -1,5 +1,5 @@
-using Alerting.Metrics;
 using Alerting.Ingestion;
+using Alerting.Metrics;
 using Microsoft.AspNetCore.Http.Features;
 using Npgsql;
 

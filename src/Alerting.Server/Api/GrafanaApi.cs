@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using System.Text;
-using Alerting.Alerts;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Alerting.Auth;
 using Alerting.Configuration;
-using Alerting.Metrics;
+using Alerting.Core.Alerts;
+using Alerting.Core.Configuration;
 using Alerting.Persistence;
 
 namespace Alerting.Api;
@@ -233,7 +233,7 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
     /// <summary>What <see cref="Extra"/> keeps must be storable text (jsonb cannot hold U+0000).</summary>
     private static bool ExtrasAreText(GrafanaAlert g, GrafanaPayload payload) =>
         new[] { g.Fingerprint, g.SilenceUrl, g.DashboardUrl, g.PanelUrl, g.ValueString, payload.ExternalUrl }
-            .All(s => s is null || Labels.LabelName.IsValidText(s))
+            .All(s => s is null || Core.Labels.LabelName.IsValidText(s))
         && (g.Values is not { } values || IsText(values));
 
     private static bool IsText(JsonElement e)
@@ -242,9 +242,9 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
         {
             return e.ValueKind switch
             {
-                JsonValueKind.String => Labels.LabelName.IsValidText(e.GetString()!),
+                JsonValueKind.String => Core.Labels.LabelName.IsValidText(e.GetString()!),
                 JsonValueKind.Array => e.EnumerateArray().All(IsText),
-                JsonValueKind.Object => e.EnumerateObject().All(p => Labels.LabelName.IsValidText(p.Name) && IsText(p.Value)),
+                JsonValueKind.Object => e.EnumerateObject().All(p => Core.Labels.LabelName.IsValidText(p.Name) && IsText(p.Value)),
                 _ => true,
             };
         }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using Alerting.Auth;
-using Alerting.Labels;
+using Alerting.Core.Labels;
 using Alerting.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 

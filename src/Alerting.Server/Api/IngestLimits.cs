@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using Alerting.Metrics;
 using Microsoft.AspNetCore.RateLimiting;
 

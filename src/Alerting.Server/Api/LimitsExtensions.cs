@@ -1,5 +1,5 @@
-using Alerting.Alerts;
-using Alerting.Configuration;
+using Alerting.Core.Alerts;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Api;
 

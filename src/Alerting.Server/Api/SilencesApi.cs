@@ -1,8 +1,8 @@
 using Alerting.Auth;
-using Alerting.Labels;
-using Alerting.Matching;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
+using Alerting.Core.Silences;
 using Alerting.Persistence;
-using Alerting.Silences;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerting.Api;
@@ -150,7 +150,7 @@ internal static class SilencesApi
         foreach (var f in filters)
         {
             var present = values.TryGetValue(f.Name, out var v);
-            if (f.Value.Length == 0 && (f.Type is Matching.MatchType.NotEqual or Matching.MatchType.NotRegexp ? present : !present))
+            if (f.Value.Length == 0 && (f.Type is Core.Matching.MatchType.NotEqual or Core.Matching.MatchType.NotRegexp ? present : !present))
             {
                 continue;
             }

@@ -1,6 +1,5 @@
 using Alerting.Auth;
 using Alerting.Configuration;
-using Alerting.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerting.Api;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Alerting.Auth;
 using Alerting.Configuration;
-using Alerting.Metrics;
 using Alerting.Templating;
 
 namespace Alerting.Api;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Alerting.Configuration;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Auth;
 

@@ -22,7 +22,7 @@ internal interface INotifier
 internal sealed record NotificationRequest(string Receiver, string GroupKey, string Body, long AlertCount)
 {
     /// <summary>The alerts, for channels that render their own message (DingTalk, Slack, email).</summary>
-    public Notifications.NotificationData? Data { get; init; }
+    public Core.Notifications.NotificationData? Data { get; init; }
 
     /// <summary>Signed view, silence and acknowledge links for this group.</summary>
     public Templating.ActionLinks? Links { get; init; }

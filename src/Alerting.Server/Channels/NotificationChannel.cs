@@ -1,7 +1,6 @@
 using Alerting.Channels.Http;
-using Alerting.Configuration;
-using Alerting.Links;
-using Alerting.Notifications;
+using Alerting.Core.Configuration;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels;

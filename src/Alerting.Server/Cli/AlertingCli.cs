@@ -1,5 +1,6 @@
 using Alerting.Channels;
 using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using Alerting.Persistence.Embedded;
 
 namespace Alerting.Cli;

@@ -85,7 +85,7 @@ internal static class CommandLine
     }
 
     private static TimeSpan ParseDuration(string name, string value) =>
-        Configuration.Duration.TryParse(value, out var d, out var error) && d > TimeSpan.Zero
+        Core.Configuration.Duration.TryParse(value, out var d, out var error) && d > TimeSpan.Zero
             ? d
             : throw new UsageException($"--{name}: \"{value}\" is not a positive duration such as 120h ({error})");
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Alerting.Core.Configuration;
 using Alerting.Metrics;
 
 namespace Alerting.Configuration;

@@ -1,6 +1,6 @@
-using Alerting.Inhibition;
-using Alerting.Routing;
-using Route = Alerting.Routing.Route;
+using Alerting.Core.Configuration;
+using Alerting.Core.Inhibition;
+using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Configuration;
 

@@ -1,11 +1,9 @@
 using Alerting.Channels;
 using Alerting.Configuration;
-using Alerting.Hosting;
-using Alerting.Labels;
+using Alerting.Core.Labels;
+using Alerting.Core.Silences;
 using Alerting.Links;
-using Alerting.Notifications;
 using Alerting.Outbox;
-using Alerting.Silences;
 
 namespace Alerting.Delivery;
 

@@ -1,8 +1,8 @@
-using Alerting.Channels.Http;
 using Alerting.Channels;
+using Alerting.Channels.Http;
 using Alerting.Configuration;
-using Alerting.Links;
-using Alerting.Notifications;
+using Alerting.Core.Configuration;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Delivery;

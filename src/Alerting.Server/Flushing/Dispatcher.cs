@@ -1,6 +1,6 @@
+using Alerting.Core.Silences;
 using Alerting.Grouping;
 using Alerting.Persistence;
-using Alerting.Silences;
 using Npgsql;
 
 namespace Alerting.Flushing;

@@ -1,6 +1,5 @@
 using Alerting.Configuration;
 using Alerting.Grouping;
-using Alerting.Hosting;
 using Alerting.Persistence;
 using Npgsql;
 

@@ -1,10 +1,9 @@
 using Alerting.Configuration;
+using Alerting.Core.Silences;
 using Alerting.Delivery;
-using Alerting.Hosting;
 using Alerting.Metrics;
 using Alerting.Outbox;
 using Alerting.Persistence;
-using Alerting.Silences;
 
 namespace Alerting.Flushing;
 

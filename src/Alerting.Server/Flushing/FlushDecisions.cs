@@ -1,18 +1,18 @@
-using Alerting.Alerts;
 using Alerting.Channels;
 using Alerting.Configuration;
+using Alerting.Core.Alerts;
+using Alerting.Core.Inhibition;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications;
+using Alerting.Core.Notifications.Pipeline;
+using Alerting.Core.Routing;
+using Alerting.Core.Silences;
 using Alerting.Grouping;
-using Alerting.Inhibition;
-using Alerting.Labels;
-using Alerting.Notifications.Pipeline;
-using Alerting.Notifications;
 using Alerting.Outbox;
 using Alerting.Persistence;
-using Alerting.Routing;
-using Alerting.Silences;
 using Npgsql;
 using NpgsqlTypes;
-using Route = Alerting.Routing.Route;
+using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Flushing;
 

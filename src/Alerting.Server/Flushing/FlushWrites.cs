@@ -1,9 +1,9 @@
+using Alerting.Core.Notifications.Pipeline;
+using Alerting.Core.Routing;
+using Alerting.Core.Silences;
 using Alerting.Grouping;
-using Alerting.Notifications.Pipeline;
 using Alerting.Outbox;
 using Alerting.Persistence;
-using Alerting.Routing;
-using Alerting.Silences;
 using Npgsql;
 
 namespace Alerting.Flushing;

@@ -1,10 +1,9 @@
 using Alerting.Configuration;
-using Alerting.Labels;
+using Alerting.Core.Labels;
 using Alerting.Persistence;
-using Alerting.Routing;
 using Npgsql;
 using NpgsqlTypes;
-using Route = Alerting.Routing.Route;
+using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Grouping;
 

@@ -1,8 +1,8 @@
-using Alerting.Alerts;
-using Alerting.Labels;
-using Alerting.Notifications;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications;
+using Alerting.Core.Routing;
 using Alerting.Persistence;
-using Alerting.Routing;
 using Npgsql;
 using NpgsqlTypes;
 

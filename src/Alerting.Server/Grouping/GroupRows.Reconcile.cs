@@ -1,8 +1,7 @@
 using Alerting.Persistence;
-using Alerting.Routing;
-using Route = Alerting.Routing.Route;
 using Npgsql;
 using NpgsqlTypes;
+using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Grouping;
 

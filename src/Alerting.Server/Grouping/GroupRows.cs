@@ -1,4 +1,4 @@
-using Alerting.Routing;
+using Alerting.Core.Routing;
 using Npgsql;
 using NpgsqlTypes;
 using static Alerting.Persistence.SqlArray;

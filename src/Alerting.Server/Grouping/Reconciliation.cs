@@ -1,7 +1,7 @@
 using Alerting.Configuration;
-using Alerting.Labels;
+using Alerting.Core.Labels;
+using Alerting.Core.Routing;
 using Alerting.Persistence;
-using Alerting.Routing;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,32 +1,13 @@
 using System.Net;
-using Alerting.Alerts;
-using Alerting.Api;
-using Alerting.Channels.Http;
 using Alerting.Channels;
 using Alerting.Cli;
 using Alerting.Configuration;
-using Alerting.Delivery;
-using Alerting.Flushing;
+using Alerting.Core.Configuration;
 using Alerting.Grouping;
-using Alerting.Ingestion;
-using Alerting.Links;
-using Alerting.Metrics;
-using Alerting.Notifications;
-using Alerting.Outbox;
-using Alerting.Persistence.Embedded;
 using Alerting.Persistence;
-using Alerting.Retention;
-using Alerting.Silences;
-using Alerting.Templating;
-using Alerting.Ui;
-using MassTransit;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Alerting.Persistence.Embedded;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using Prometheus;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Alerting.Hosting;
 

@@ -1,5 +1,6 @@
 using Alerting.Api;
 using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using Alerting.Metrics;
 using Alerting.Ui;
 using Prometheus;

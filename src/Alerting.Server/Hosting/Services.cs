@@ -9,7 +9,6 @@ using Alerting.Grouping;
 using Alerting.Ingestion;
 using Alerting.Links;
 using Alerting.Metrics;
-using Alerting.Notifications;
 using Alerting.Outbox;
 using Alerting.Persistence;
 using Alerting.Retention;

@@ -1,7 +1,7 @@
 using Alerting.Alerts;
+using Alerting.Core.Silences;
 using Alerting.Metrics;
 using Alerting.Persistence;
-using Alerting.Silences;
 using Npgsql;
 
 namespace Alerting.Hosting;

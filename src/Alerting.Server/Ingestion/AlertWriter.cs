@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Alerting.Configuration;
 using Alerting.Grouping;
-using Alerting.Hosting;
 using Alerting.Persistence;
 using Npgsql;
 

@@ -1,9 +1,8 @@
 using Alerting.Configuration;
+using Alerting.Core.Silences;
 using Alerting.Flushing;
 using Alerting.Grouping;
-using Alerting.Hosting;
 using Alerting.Persistence;
-using Alerting.Silences;
 using Npgsql;
 
 namespace Alerting.Ingestion;

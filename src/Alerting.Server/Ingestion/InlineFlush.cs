@@ -1,6 +1,6 @@
+using Alerting.Core.Silences;
 using Alerting.Flushing;
 using Alerting.Grouping;
-using Alerting.Silences;
 using Npgsql;
 
 namespace Alerting.Ingestion;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
-using Alerting.Alerts;
 using Alerting.Persistence;
 
 namespace Alerting.Ingestion;

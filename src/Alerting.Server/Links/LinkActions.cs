@@ -1,8 +1,8 @@
-using Alerting.Labels;
-using Alerting.Matching;
-using Alerting.Persistence;
-using Alerting.Silences;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
+using Alerting.Core.Silences;
 using Alerting.Grouping;
+using Alerting.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -40,7 +40,7 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ac
     public async Task<Guid> SilenceAsync(LinkClaims claims, string name, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var matchers = new Matchers([.. claims.GroupLabels.Select(kv => Matcher.Create(Matching.MatchType.Equal, kv.Key, kv.Value))]);
+        var matchers = new Matchers([.. claims.GroupLabels.Select(kv => Matcher.Create(Core.Matching.MatchType.Equal, kv.Key, kv.Value))]);
         var duration = TimeSpan.FromSeconds(claims.SilenceSeconds ?? 3600);
         var result = await silences.SetAsync(null, matchers, now, now + duration, name, $"Silenced from a notification link for group {claims.GroupKey}", ct);
         var id = result.Id!.Value;

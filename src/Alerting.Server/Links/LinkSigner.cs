@@ -1,10 +1,10 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Alerting.Configuration;
-using Alerting.Labels;
+using Alerting.Core.Labels;
 using Alerting.Templating;
 using Npgsql;
 

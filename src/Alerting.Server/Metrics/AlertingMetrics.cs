@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using Prometheus;
 
 namespace Alerting.Metrics;
@@ -37,7 +37,7 @@ internal sealed class AlertingMetrics
         OutboxDepth = Factory.CreateGauge("alerting_outbox_depth", "Notifications decided but not yet delivered.");
         OutboxOldestAge = Factory.CreateGauge("alerting_outbox_oldest_age_seconds", "Age of the oldest undelivered notification.");
         TemplateFailures = Factory.CreateCounter("alerting_template_failures_total", "Templates that failed to parse or render; the message fell back to the default.", ["template"]);
-        Registry.AddBeforeCollectCallback(() => RegexTimeouts.IncTo(Matching.Matcher.RegexTimeouts));
+        Registry.AddBeforeCollectCallback(() => RegexTimeouts.IncTo(Core.Matching.Matcher.RegexTimeouts));
         // Alertmanager exports both label values from the start.
         AlertsReceived.WithLabels("firing");
         AlertsReceived.WithLabels("resolved");

@@ -25,7 +25,7 @@ internal sealed class AttemptLog(RelaxedDb relaxed, TimeProvider time, ILogger<A
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)result.StatusCode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)result.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             cmd.Parameters.Add(new NpgsqlParameter { Value = result.Latency.TotalMilliseconds });
-            cmd.Parameters.Add(SqlArray.Of(snapshot.Alerts.Select(a => unchecked((long)Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray(), NpgsqlDbType.Bigint));
+            cmd.Parameters.Add(SqlArray.Of(snapshot.Alerts.Select(a => unchecked((long)Core.Labels.LabelSet.From(a.Labels).Fingerprint)).ToArray(), NpgsqlDbType.Bigint));
             cmd.Parameters.Add(new NpgsqlParameter { Value = row.Reason });
             await cmd.ExecuteNonQueryAsync(ct);
         }

@@ -9,4 +9,4 @@ internal sealed record OutboxEntry(long Id, string GroupKey, string Receiver, st
 /// acknowledgement and the silences active or pending then.
 /// </summary>
 internal sealed record ClaimedRow(OutboxEntry Row, Dictionary<string, Templating.GrafanaLinks> Grafana,
-    (string By, DateTimeOffset At)? Acknowledged, List<Silences.Silence> Silences);
+    (string By, DateTimeOffset At)? Acknowledged, List<Core.Silences.Silence> Silences);

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Alerting.Alerts;
-using Alerting.Labels;
-using Alerting.Notifications;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications;
 
 namespace Alerting.Outbox;
 

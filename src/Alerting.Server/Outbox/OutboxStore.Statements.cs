@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Alerting.Notifications.Pipeline;
+using Alerting.Core.Notifications.Pipeline;
 using Alerting.Persistence;
 using Npgsql;
 using NpgsqlTypes;
@@ -94,7 +94,7 @@ internal sealed partial class OutboxStore
         {
             if (Templating.GrafanaLinks.FromExtra(reader.GetString(1)) is { } found)
             {
-                links[Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = found;
+                links[Core.Labels.Fingerprint.Format(unchecked((ulong)reader.GetInt64(0)))] = found;
             }
         }
         return links;

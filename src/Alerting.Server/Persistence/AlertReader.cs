@@ -1,4 +1,4 @@
-using Alerting.Alerts;
+using Alerting.Core.Alerts;
 using Npgsql;
 
 namespace Alerting.Persistence;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Alerting.Labels;
-using Alerting.Matching;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 
 namespace Alerting.Persistence;
 

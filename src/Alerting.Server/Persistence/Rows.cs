@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Alerting.Persistence;
 
 // The tables as EF Core maps them, for the migrations and the few reads and writes through EF; most SQL is by hand.

@@ -1,6 +1,6 @@
 using System.Data;
-using Alerting.Matching;
-using Alerting.Silences;
+using Alerting.Core.Matching;
+using Alerting.Core.Silences;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alerting.Persistence;

@@ -1,5 +1,5 @@
 using System.Net;
-using Alerting.Labels;
+using Alerting.Core.Labels;
 using Scriban.Runtime;
 
 namespace Alerting.Templating;

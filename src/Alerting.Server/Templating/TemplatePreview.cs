@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Alerting.Labels;
-using Alerting.Links;
-using Alerting.Notifications;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications;
 
 namespace Alerting.Templating;
 

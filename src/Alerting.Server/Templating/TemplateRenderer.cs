@@ -221,7 +221,7 @@ internal sealed class TemplateRenderer
     internal static string PlainText(ChannelTemplate template, TemplateModel model)
     {
         var name = template.Name;
-        var title = model.Status == Notifications.NotificationStatus.Firing
+        var title = model.Status == Core.Notifications.NotificationStatus.Firing
             ? $"[FIRING:{model.FiringCount}] {model.AlertName}"
             : $"[RESOLVED] {model.AlertName}";
         if (name.EndsWith(".title", StringComparison.Ordinal) || name.EndsWith(".subject", StringComparison.Ordinal))

@@ -1,7 +1,6 @@
-using Alerting.Api;
 using Alerting.Auth;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Alerting.Ui;
 

@@ -1,9 +1,9 @@
 using Alerting.Alerts;
 using Alerting.Configuration;
-using Alerting.Inhibition;
-using Alerting.Labels;
+using Alerting.Core.Alerts;
+using Alerting.Core.Inhibition;
+using Alerting.Core.Silences;
 using Alerting.Persistence;
-using Alerting.Silences;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,7 +12,7 @@ namespace Alerting.Ui;
 /// <summary>An alert as the alerts page shows it: what the store says plus what the running configuration says now.</summary>
 internal sealed record UiAlert(
     StoredAlert Stored,
-    IReadOnlyList<Routing.Route> Routes,
+    IReadOnlyList<Core.Routing.Route> Routes,
     string State,
     IReadOnlyList<Silence> SilencedBy,
     IReadOnlyList<(string Fingerprint, string Name)> InhibitedBy,

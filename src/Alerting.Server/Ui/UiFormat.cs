@@ -1,5 +1,5 @@
 using System.Globalization;
-using Alerting.Matching;
+using Alerting.Core.Matching;
 
 namespace Alerting.Ui;
 
@@ -29,7 +29,7 @@ internal static class UiFormat
         "{" + string.Join(", ", labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Label(kv.Key, kv.Value))) + "}";
 
     /// <summary>A label as an equality matcher: <c>name="value"</c>, quoted as Alertmanager quotes it.</summary>
-    public static string Label(string name, string value) => Matcher.Create(Matching.MatchType.Equal, name, value).ToString();
+    public static string Label(string name, string value) => Matcher.Create(Core.Matching.MatchType.Equal, name, value).ToString();
 
     /// <summary>A short stable id for a group, usable as an HTML id.</summary>
     public static string DomId(string key) => "g" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..12];

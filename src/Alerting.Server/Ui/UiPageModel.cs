@@ -1,4 +1,3 @@
-using Alerting.Api;
 using Alerting.Auth;
 using Alerting.Configuration;
 using Alerting.Templating;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Alerting.Api;
 using Alerting.Auth;
 using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Alerting.Ui;

@@ -1,6 +1,6 @@
-using Alerting.Labels;
+using Alerting.Core.Labels;
 
-namespace Alerting.Alerts;
+namespace Alerting.Core.Alerts;
 
 public sealed class AlertTests
 {

@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>Config texts shared by the configuration and routing tests.</summary>
 internal static class SampleConfigs

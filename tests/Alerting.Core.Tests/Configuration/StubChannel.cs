@@ -1,4 +1,4 @@
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 /// <summary>
 /// Stands in for the host's channels so that the sample files load in Core tests: their receiver entries and

@@ -1,6 +1,6 @@
-using Alerting.TimeIntervals;
+using Alerting.Core.TimeIntervals;
 
-namespace Alerting.Configuration;
+namespace Alerting.Core.Configuration;
 
 public sealed class TimeIntervalTests
 {

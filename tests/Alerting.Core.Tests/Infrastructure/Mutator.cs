@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Alerting.Infrastructure;
+namespace Alerting.Core.Infrastructure;
 
 /// <summary>
 /// Seeded, reproducible mutation of valid inputs for the fuzz tests. Case <c>i</c> of a run with seed <c>s</c>

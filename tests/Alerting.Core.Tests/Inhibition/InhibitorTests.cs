@@ -1,8 +1,8 @@
-using Alerting.Alerts;
-using Alerting.Labels;
-using Alerting.Matching;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 
-namespace Alerting.Inhibition;
+namespace Alerting.Core.Inhibition;
 
 public sealed class InhibitorTests
 {

@@ -1,6 +1,4 @@
-using Alerting.Labels;
-
-namespace Alerting.Labels;
+namespace Alerting.Core.Labels;
 
 public sealed class FingerprintTests
 {

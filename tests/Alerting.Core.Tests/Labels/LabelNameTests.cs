@@ -1,4 +1,4 @@
-namespace Alerting.Labels;
+namespace Alerting.Core.Labels;
 
 public sealed class LabelNameTests
 {

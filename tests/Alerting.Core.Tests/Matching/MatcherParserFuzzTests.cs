@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Alerting.Infrastructure;
+using Alerting.Core.Infrastructure;
 using Xunit.Abstractions;
 
-namespace Alerting.Matching;
+namespace Alerting.Core.Matching;
 
 /// <summary>
 /// Mutated matcher lists (the <c>filter=</c> query parameter and amtool's syntax): the parser either refuses with

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Alerting.Labels;
+using Alerting.Core.Labels;
 
-namespace Alerting.Matching;
+namespace Alerting.Core.Matching;
 
 public sealed class MatcherTests
 {

@@ -1,7 +1,7 @@
-using Alerting.Alerts;
-using Alerting.Labels;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
 
-namespace Alerting.Notifications;
+namespace Alerting.Core.Notifications;
 
 public sealed class AlertOrderTests
 {

@@ -1,4 +1,4 @@
-namespace Alerting.Notifications;
+namespace Alerting.Core.Notifications;
 
 public sealed class GroupKeyHashTests
 {

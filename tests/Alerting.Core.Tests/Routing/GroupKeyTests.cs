@@ -1,7 +1,7 @@
-using Alerting.Configuration;
-using Alerting.Labels;
+using Alerting.Core.Configuration;
+using Alerting.Core.Labels;
 
-namespace Alerting.Routing;
+namespace Alerting.Core.Routing;
 
 /// <summary>Group keys, group labels and route ids, as Alertmanager computes them; trees built with <see cref="RouteTests.Tree"/>.</summary>
 public sealed class GroupKeyTests

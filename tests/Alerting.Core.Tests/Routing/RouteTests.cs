@@ -1,7 +1,7 @@
-using Alerting.Configuration;
-using Alerting.Labels;
+using Alerting.Core.Configuration;
+using Alerting.Core.Labels;
 
-namespace Alerting.Routing;
+namespace Alerting.Core.Routing;
 
 /// <summary>The essence of Alertmanager's dispatch/route_test.go, with the same expectations.</summary>
 public sealed class RouteTests

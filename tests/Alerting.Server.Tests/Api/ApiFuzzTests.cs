@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Alerting.Core.Infrastructure;
 using Alerting.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;

@@ -27,7 +27,7 @@ public sealed class HistoryApiTests
         await host.PostJsonAsync("api/v2/alerts", $$"""[{"labels":{"alertname":"Hist"},"endsAt":"{{DateTimeOffset.UtcNow.AddSeconds(-1):O}}"}]""");
         await sink.WaitForAsync(2);
 
-        var fp = Labels.LabelSet.From(("alertname", "Hist")).FingerprintHex;
+        var fp = Core.Labels.LabelSet.From(("alertname", "Hist")).FingerprintHex;
         await Eventually.EqualAsync(true, async () =>
             (await host.GetObjectAsync($"api/v2/history/alerts/{fp}"))["notifications"]!.AsArray().Count == 2);
         var history = await host.GetObjectAsync($"api/v2/history/alerts/{fp}");
@@ -56,7 +56,7 @@ public sealed class HistoryApiTests
     {
         await using var host = await AlertingTestHost.StartAsync();
         await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Long"}}]""");
-        var fp = Labels.LabelSet.From(("alertname", "Long")).Fingerprint;
+        var fp = Core.Labels.LabelSet.From(("alertname", "Long")).Fingerprint;
         // 1,200 more events, a second apart, an hour from now: the newest of them must be shown, in order.
         await host.ScalarAsync<long>($"""
             WITH x AS (INSERT INTO alert_events (fingerprint, at, event, group_key, detail)
@@ -65,7 +65,7 @@ public sealed class HistoryApiTests
             SELECT count(*) FROM x
             """);
 
-        var events = (await host.GetObjectAsync($"api/v2/history/alerts/{Labels.Fingerprint.Format(fp)}"))["events"]!.AsArray();
+        var events = (await host.GetObjectAsync($"api/v2/history/alerts/{Core.Labels.Fingerprint.Format(fp)}"))["events"]!.AsArray();
 
         Assert.Equal(1000, events.Count);
         Assert.Equal("n201", (string)events[0]!["detail"]!);

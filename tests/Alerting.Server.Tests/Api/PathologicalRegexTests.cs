@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text.Json.Nodes;
 using Alerting.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,8 +1,7 @@
-using System.Net.Http.Headers;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
-using Alerting.Auth;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using Alerting.Infrastructure;
 using Microsoft.AspNetCore.Http;
 

@@ -1,6 +1,5 @@
-using Microsoft.Playwright;
-
 using Alerting.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Alerting.Browser;
 

@@ -114,7 +114,7 @@ public sealed class ChannelEndToEndTests
         Assert.Contains("告警", first); // the receiver's language
 
         var links = await host.Server.Services.GetRequiredService<Links.LinkSigner>()
-            .ForGroupAsync("{}:{alertname=\"Ack\"}", "chat", Labels.LabelSet.From(("alertname", "Ack")), host.BaseAddress.ToString(), CancellationToken.None);
+            .ForGroupAsync("{}:{alertname=\"Ack\"}", "chat", Core.Labels.LabelSet.From(("alertname", "Ack")), host.BaseAddress.ToString(), CancellationToken.None);
         await host.Client.PostAsync(new Uri(links.Acknowledge).PathAndQuery.TrimStart('/'), new FormUrlEncodedContent([new("name", "小王")]));
         await host.PostJsonAsync("api/v2/alerts", $$"""[{"labels":{"alertname":"Ack"},"endsAt":"{{DateTimeOffset.UtcNow.AddSeconds(-1):O}}"}]""");
         await Eventually.EqualAsync(2, () => Task.FromResult(server.LogEntries.Count()), TimeSpan.FromSeconds(15));

@@ -1,6 +1,6 @@
 using Alerting.Channels.Http;
 using Alerting.Channels.Webhook;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;

@@ -1,6 +1,6 @@
 using Alerting.Channels.Http;
 using Alerting.Channels.Webhook;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Channels;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Alerting.Channels.Http;
 using Alerting.Channels.Webhook;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using Alerting.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using WireMock;

@@ -1,5 +1,3 @@
-using Alerting.Hosting;
-
 namespace Alerting.Cli;
 
 public sealed class AlertingCliTests

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Alerting.Core.Configuration;
 using Alerting.Infrastructure;
 
 namespace Alerting.Configuration;

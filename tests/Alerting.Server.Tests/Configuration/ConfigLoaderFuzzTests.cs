@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Alerting.Core.Configuration;
+using Alerting.Core.Infrastructure;
 using Alerting.Infrastructure;
 using Xunit.Abstractions;
 

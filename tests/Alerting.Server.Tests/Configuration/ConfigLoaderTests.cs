@@ -4,8 +4,9 @@ using Alerting.Channels.DingTalk;
 using Alerting.Channels.Email;
 using Alerting.Channels.Slack;
 using Alerting.Channels.Webhook;
+using Alerting.Core.Configuration;
+using Alerting.Core.TimeIntervals;
 using Alerting.Infrastructure;
-using Alerting.TimeIntervals;
 
 namespace Alerting.Configuration;
 
@@ -76,13 +77,13 @@ public sealed class ConfigLoaderTests
         Assert.Equal("{env=~\"^(?:prod|staging)$\",service=\"web\"}", web.Matchers.ToString());
         Assert.Equal(TimeSpan.FromDays(1), web.RepeatInterval);
         Assert.Equal(["business-hours"], web.ActiveTimeIntervals);
-        Assert.True(web.Matchers.Matches(Labels.LabelSet.From(("service", "web"), ("env", "prod"))));
-        Assert.False(web.Matchers.Matches(Labels.LabelSet.From(("service", "web"), ("env", "production"))));
+        Assert.True(web.Matchers.Matches(Core.Labels.LabelSet.From(("service", "web"), ("env", "prod"))));
+        Assert.False(web.Matchers.Matches(Core.Labels.LabelSet.From(("service", "web"), ("env", "production"))));
 
         var all = root.Routes[2];
         Assert.True(all.GroupByAll);
         Assert.Null(all.GroupBy);
-        Assert.Equal(Matching.MatchType.Regexp, Assert.Single(all.Matchers).Type);
+        Assert.Equal(Core.Matching.MatchType.Regexp, Assert.Single(all.Matchers).Type);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Alerting.Core.Configuration;
 using Alerting.Infrastructure;
 
 namespace Alerting.Configuration;

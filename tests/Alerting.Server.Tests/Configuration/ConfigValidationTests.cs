@@ -1,4 +1,5 @@
 using Alerting.Channels.Webhook;
+using Alerting.Core.Configuration;
 using Alerting.Infrastructure;
 
 namespace Alerting.Configuration;

@@ -1,4 +1,5 @@
 using Alerting.Channels.Slack;
+using Alerting.Core.Configuration;
 using Alerting.Infrastructure;
 using YamlDotNet.RepresentationModel;
 

@@ -1,7 +1,7 @@
-using Alerting.Alerts;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications.Pipeline;
 using Alerting.Infrastructure;
-using Alerting.Labels;
-using Alerting.Notifications.Pipeline;
 using Alerting.Outbox;
 using Alerting.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Alerting.Core.Labels;
 using Alerting.Infrastructure;
-using Alerting.Labels;
 using Alerting.Links;
 using Microsoft.Extensions.DependencyInjection;
 

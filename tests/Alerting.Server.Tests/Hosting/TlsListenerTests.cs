@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using Alerting.Infrastructure;
 
 namespace Alerting.Hosting;

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
-
-using Alerting.Infrastructure;
 
 namespace Alerting.Infrastructure;
 

@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-using Alerting.Infrastructure;
-
 namespace Alerting.Infrastructure;
 
 /// <summary>

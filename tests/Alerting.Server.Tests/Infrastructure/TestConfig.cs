@@ -1,5 +1,5 @@
 using Alerting.Channels;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Infrastructure;
 

@@ -102,7 +102,7 @@ public sealed class AlertWriterTests
 
     /// <summary>Labels of alerts in the given writer's share, for tests that need a request spread over both.</summary>
     private static IEnumerable<string> NamesInShard(string prefix, int shard) => Enumerable.Range(0, 1000).Select(i => $"{prefix}{i}")
-        .Where(n => AlertWriter.ShardOf(Labels.LabelSet.From(("alertname", n)).Fingerprint) == shard);
+        .Where(n => AlertWriter.ShardOf(Core.Labels.LabelSet.From(("alertname", n)).Fingerprint) == shard);
 
     [Fact]
     public async Task A_request_spread_over_both_writers_is_answered_once_every_share_is_stored()

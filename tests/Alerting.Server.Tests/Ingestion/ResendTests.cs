@@ -1,6 +1,6 @@
-using Alerting.Alerts;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
 using Alerting.Infrastructure;
-using Alerting.Labels;
 using Alerting.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,6 @@
 using System.Net;
+using Alerting.Core.Labels;
 using Alerting.Infrastructure;
-using Alerting.Labels;
 using Alerting.Templating;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,5 @@
+using Alerting.Core.Labels;
 using Alerting.Infrastructure;
-using Alerting.Labels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;

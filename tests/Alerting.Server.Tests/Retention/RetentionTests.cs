@@ -1,5 +1,4 @@
 using Alerting.Infrastructure;
-using Alerting.Retention;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

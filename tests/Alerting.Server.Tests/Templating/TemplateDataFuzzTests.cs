@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Alerting.Channels;
+using Alerting.Core.Infrastructure;
 using Alerting.Infrastructure;
 using Alerting.Metrics;
 using Xunit.Abstractions;

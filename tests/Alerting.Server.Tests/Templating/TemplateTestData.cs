@@ -1,7 +1,6 @@
-using Alerting.Labels;
-using Alerting.Links;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications;
 using Alerting.Metrics;
-using Alerting.Notifications;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Alerting.Templating;

@@ -83,7 +83,7 @@ public sealed class UiPagesTests
             {"matchers":[{"name":"alertname","value":"Noisy","isRegex":false}],"startsAt":"{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}",
              "endsAt":"{{DateTimeOffset.UtcNow.AddHours(1):O}}","createdBy":"Bo","comment":"known noise"}
             """)).StatusCode);
-        var disk = Labels.LabelSet.From(("alertname", "DiskFull"), ("severity", "critical"), ("cluster", "eu1")).FingerprintHex;
+        var disk = Core.Labels.LabelSet.From(("alertname", "DiskFull"), ("severity", "critical"), ("cluster", "eu1")).FingerprintHex;
         await Eventually.EqualAsync(1L, () => host.ScalarAsync<long>($"SELECT count(*) FROM group_members WHERE fingerprint = x'{disk}'::bigint"));
         await host.ScalarAsync<int>($"""
             WITH acked AS (UPDATE aggregation_groups SET acknowledged_at = now(), acknowledged_by = 'Ann'
@@ -93,7 +93,7 @@ public sealed class UiPagesTests
         using var ui = new UiClient(host);
         async Task<string> PageAsync(params (string Name, string Value)[] labels)
         {
-            var (status, html) = await ui.GetAsync($"alerts/{Labels.LabelSet.From(labels).FingerprintHex}");
+            var (status, html) = await ui.GetAsync($"alerts/{Core.Labels.LabelSet.From(labels).FingerprintHex}");
             Assert.Equal(HttpStatusCode.OK, status);
             return html;
         }

@@ -1,11 +1,11 @@
-using Alerting.Alerts;
-using Alerting.Inhibition;
-using Alerting.Labels;
-using Alerting.Routing;
-using Alerting.Silences;
-using Alerting.TimeIntervals;
+using Alerting.Core.Alerts;
+using Alerting.Core.Inhibition;
+using Alerting.Core.Labels;
+using Alerting.Core.Routing;
+using Alerting.Core.Silences;
+using Alerting.Core.TimeIntervals;
 
-namespace Alerting.Notifications.Pipeline;
+namespace Alerting.Core.Notifications.Pipeline;
 
 /// <summary>What one integration of the group's receiver was last told, and whether it sends resolved alerts.</summary>
 public sealed record IntegrationState(string Name, bool SendResolved, NotificationLogEntry? LastSent);

@@ -1,5 +1,4 @@
-using Alerting.Configuration;
-using Alerting.Notifications;
+using Alerting.Core.Configuration;
 using Alerting.Templating;
 
 namespace Alerting.Channels.DingTalk;

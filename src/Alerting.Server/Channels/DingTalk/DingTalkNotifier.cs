@@ -1,13 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Alerting.Channels.Http;
-using Alerting.Configuration;
-using Alerting.Links;
-using Alerting.Notifications;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.DingTalk;

@@ -1,6 +1,5 @@
 using System.Net;
-using Alerting.Configuration;
-using Alerting.Notifications;
+using Alerting.Core.Configuration;
 using Alerting.Templating;
 
 namespace Alerting.Channels.Email;

@@ -1,5 +1,4 @@
 using System.Text;
-using Alerting.Configuration;
 using MimeKit;
 using MimeKit.Utils;
 

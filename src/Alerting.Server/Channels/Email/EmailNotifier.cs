@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Alerting.Channels.Http;
-using Alerting.Configuration;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Alerting.Labels;
-using Alerting.Links;
-using Alerting.Notifications;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.Email;

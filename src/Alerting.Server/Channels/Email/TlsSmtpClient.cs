@@ -1,6 +1,6 @@
 using System.Net.Security;
 using Alerting.Channels.Http;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 using MailKit.Net.Smtp;
 
 namespace Alerting.Channels.Email;

@@ -1,5 +1,5 @@
 using System.Text;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Channels.Http;
 

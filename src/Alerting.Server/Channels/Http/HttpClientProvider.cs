@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Channels.Http;
 

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Channels.Http;
 

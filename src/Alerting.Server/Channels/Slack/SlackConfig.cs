@@ -1,4 +1,4 @@
-using Alerting.Configuration;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Channels.Slack;
 

@@ -1,10 +1,8 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using Alerting.Channels.Http;
-using Alerting.Configuration;
-using Alerting.Links;
-using Alerting.Notifications;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.Slack;

@@ -1,5 +1,4 @@
-using Alerting.Configuration;
-using Alerting.Notifications;
+using Alerting.Core.Configuration;
 
 namespace Alerting.Channels.Webhook;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Alerting.Notifications;
+using Alerting.Core.Notifications;
 
 namespace Alerting.Channels.Webhook;
 

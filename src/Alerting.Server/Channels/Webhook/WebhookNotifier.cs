@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using Alerting.Channels.Http;
-using Alerting.Configuration;
 
 namespace Alerting.Channels.Webhook;
 

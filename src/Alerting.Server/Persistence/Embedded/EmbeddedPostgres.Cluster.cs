@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Alerting.Persistence.Embedded;
 

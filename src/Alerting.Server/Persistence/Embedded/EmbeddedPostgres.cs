@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Alerting.Persistence.Embedded;

@@ -1,8 +1,7 @@
 using Alerting.Grouping;
-using Alerting.Labels;
 using Alerting.Persistence;
-using Route = Alerting.Routing.Route;
 using Microsoft.AspNetCore.Mvc;
+using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Ui.Pages;
 
@@ -45,11 +44,11 @@ internal sealed class AlertModel(UiData data, HistoryReader history, Acknowledge
 
     private async Task<bool> LoadAsync(string fingerprint, CancellationToken ct)
     {
-        if (!Labels.Fingerprint.TryParse(fingerprint, out var fp))
+        if (!Core.Labels.Fingerprint.TryParse(fingerprint, out var fp))
         {
             return false;
         }
-        Fingerprint = Labels.Fingerprint.Format(fp);
+        Fingerprint = Core.Labels.Fingerprint.Format(fp);
         Alert = await data.AlertAsync(fp, ct);
         if (Alert is null)
         {

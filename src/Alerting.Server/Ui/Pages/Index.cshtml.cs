@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Alerting.Labels;
-using Alerting.Matching;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 using Alerting.Templating;
 
 namespace Alerting.Ui.Pages;
@@ -73,7 +73,7 @@ internal sealed class IndexModel(UiData data) : UiPageModel
 
     private void Build(List<UiAlert> alerts, Matchers matchers)
     {
-        var groups = new Dictionary<Routing.AggregationGroupId, UiGroup>();
+        var groups = new Dictionary<Core.Routing.AggregationGroupId, UiGroup>();
         var seen = new HashSet<ulong>();
         foreach (var alert in alerts)
         {

@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
-using Alerting.Configuration;
-using Alerting.Inhibition;
-using Alerting.Labels;
-using Alerting.Matching;
+using Alerting.Core.Configuration;
+using Alerting.Core.Inhibition;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
+using Alerting.Core.Silences;
 using Alerting.Persistence;
-using Alerting.Silences;
-using Route = Alerting.Routing.Route;
+using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Ui.Pages;
 
@@ -52,7 +52,7 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageM
             Fail(e.Message);
             return;
         }
-        if (parsed.FirstOrDefault(m => m.Type != Matching.MatchType.Equal) is { } notEqual)
+        if (parsed.FirstOrDefault(m => m.Type != Core.Matching.MatchType.Equal) is { } notEqual)
         {
             Fail(T.Format("Give labels as name=\"value\"; {0} is a matcher, not a label.", notEqual));
             return;

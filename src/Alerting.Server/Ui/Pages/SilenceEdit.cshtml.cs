@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Alerting.Matching;
+using Alerting.Core.Matching;
+using Alerting.Core.Silences;
 using Alerting.Persistence;
-using Alerting.Silences;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Alerting.Ui.Pages;

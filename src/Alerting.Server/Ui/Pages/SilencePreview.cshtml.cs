@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Alerting.Matching;
+using Alerting.Core.Matching;
 
 namespace Alerting.Ui.Pages;
 

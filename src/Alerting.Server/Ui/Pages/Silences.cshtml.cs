@@ -1,5 +1,5 @@
+using Alerting.Core.Silences;
 using Alerting.Persistence;
-using Alerting.Silences;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Alerting.Ui.Pages;

@@ -1,5 +1,4 @@
 using Alerting.Configuration;
-using Alerting.Hosting;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Alerting.Ui.Pages;

@@ -1,12 +1,12 @@
-using Alerting.Alerts;
-using Alerting.Configuration;
-using Alerting.Inhibition;
-using Alerting.Labels;
-using Alerting.Matching;
-using Alerting.Routing;
-using Alerting.Silences;
+using Alerting.Core.Alerts;
+using Alerting.Core.Configuration;
+using Alerting.Core.Inhibition;
+using Alerting.Core.Labels;
+using Alerting.Core.Matching;
+using Alerting.Core.Routing;
+using Alerting.Core.Silences;
 
-namespace Alerting.Notifications.Pipeline;
+namespace Alerting.Core.Notifications.Pipeline;
 
 /// <summary>The flush pipeline with a fixed clock: each stage decides what Alertmanager's would.</summary>
 public sealed class FlushPipelineTests

@@ -1,15 +1,9 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Alerting.Configuration;
+using Alerting.Core.Labels;
 using Alerting.Infrastructure;
-using Alerting.Labels;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
-using SmtpServer.Protocol;
 using static Alerting.Channels.Email.EmailTestData;
 
 namespace Alerting.Channels.Email;

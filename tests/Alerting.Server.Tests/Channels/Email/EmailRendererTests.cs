@@ -1,4 +1,4 @@
-using Alerting.Labels;
+using Alerting.Core.Labels;
 using static Alerting.Channels.Email.EmailTestData;
 
 namespace Alerting.Channels.Email;

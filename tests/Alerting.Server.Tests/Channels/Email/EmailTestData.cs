@@ -1,8 +1,6 @@
-using Alerting.Alerts;
-using Alerting.Configuration;
-using Alerting.Labels;
-using Alerting.Links;
-using Alerting.Notifications;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.Email;

@@ -6,7 +6,6 @@ using System.Threading.Channels;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Authentication;
-using SmtpServer.ComponentModel;
 using SmtpServer.Mail;
 using SmtpServer.Net;
 using SmtpServer.Protocol;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Alerting.Alerts;
-using Alerting.Labels;
-using Alerting.Notifications;
+using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
+using Alerting.Core.Notifications;
 
 namespace Alerting.Channels.Webhook;
 

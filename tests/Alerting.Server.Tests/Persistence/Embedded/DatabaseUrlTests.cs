@@ -1,4 +1,3 @@
-using Alerting.Persistence.Embedded;
 using Npgsql;
 
 namespace Alerting.Persistence.Embedded;
