@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Alerting.Channels.Http;
 using Alerting.Channels;
 using Alerting.Infrastructure;
 using WireMock.RequestBuilders;

@@ -30,20 +30,8 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
         Retry,
     }
 
-    private static string Config(FaultyReceiver receiver) => $$"""
-        global:
-          resolve_timeout: 5m
-        route:
-          receiver: hook
-          group_by: [grp]
-          group_wait: 1s
-          group_interval: 2s
-          repeat_interval: 1h
-        receivers:
-          - name: hook
-            webhook_configs:
-              - url: {{receiver.Url("/hook")}}
-        """;
+    private static string Config(FaultyReceiver receiver) =>
+        TestConfig.Webhook(receiver.Url("/hook"), groupBy: "[grp]", groupWait: "1s", groupInterval: "2s");
 
     [Fact]
     public async Task Twenty_kill_9s_under_load_lose_nothing_and_repeat_only_in_the_documented_window()

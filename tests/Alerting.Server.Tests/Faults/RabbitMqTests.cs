@@ -17,18 +17,8 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
 
     private void Log(string line) => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:0.00}s] {line}"));
 
-    private static string Config(FaultyReceiver receiver) => $$"""
-        route:
-          receiver: hook
-          group_by: [grp]
-          group_wait: 1s
-          group_interval: 2s
-          repeat_interval: 1h
-        receivers:
-          - name: hook
-            webhook_configs:
-              - url: {{receiver.Url("/hook")}}
-        """;
+    private static string Config(FaultyReceiver receiver) =>
+        TestConfig.Webhook(receiver.Url("/hook"), groupBy: "[grp]", groupWait: "1s", groupInterval: "2s", resolveTimeout: null);
 
     [RequiresToolFact("rabbitmq-server")]
     public async Task Two_instances_share_the_work_and_one_killed_mid_run_loses_and_repeats_nothing()

@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text;
+using Alerting.Channels.Http;
 using Alerting.Channels;
 using Alerting.Infrastructure;
 using WireMock.RequestBuilders;

@@ -13,4 +13,29 @@ internal static class TestConfig
     /// <summary>A receiver's integrations of one channel, in file order.</summary>
     public static IReadOnlyList<T> Integrations<T>(this ReceiverConfig receiver)
         where T : IntegrationConfig => [.. receiver.Integrations.OfType<T>()];
+
+    /// <summary>
+    /// The configuration most tests need: everything routed to one receiver, <c>hook</c>, with one webhook, and the
+    /// timers given. <paramref name="routes"/> (indented list items) become the root's child routes; <paramref name="extra"/>
+    /// is appended as top-level YAML; a null <paramref name="resolveTimeout"/> leaves out the <c>global:</c> section.
+    /// </summary>
+    public static string Webhook(string url, string groupBy = "[alertname]", string groupWait = "0s", string groupInterval = "1s",
+        string? repeat = "1h", string? resolveTimeout = "5m", string routes = "", string extra = "")
+    {
+        var global = resolveTimeout is null ? "" : $"global:\n  resolve_timeout: {resolveTimeout}\n";
+        var repeatLine = repeat is null ? "" : $"\n  repeat_interval: {repeat}";
+        var children = routes.Length == 0 ? "" : $"\n  routes:\n{routes.TrimEnd()}";
+        return $"""
+            {global}route:
+              receiver: hook
+              group_by: {groupBy}
+              group_wait: {groupWait}
+              group_interval: {groupInterval}{repeatLine}{children}
+            receivers:
+              - name: hook
+                webhook_configs:
+                  - url: {url}
+            {extra}
+            """;
+    }
 }

@@ -9,19 +9,8 @@ namespace Alerting.Links;
 
 public sealed class ActionLinkTests
 {
-    private static string Config(WebhookSink sink, string extra = "") => $$"""
-        route:
-          receiver: hook
-          group_by: [alertname]
-          group_wait: 0s
-          group_interval: 1s
-          repeat_interval: 2s
-        receivers:
-          - name: hook
-            webhook_configs:
-              - url: {{sink.Url()}}
-        {{extra}}
-        """;
+    private static string Config(WebhookSink sink, string extra = "") =>
+        TestConfig.Webhook(sink.Url(), repeat: "2s", resolveTimeout: null, extra: extra);
 
     private const string GroupKey = "{}:{alertname=\"Linked\"}";
     private static readonly LabelSet GroupLabels = LabelSet.From(("alertname", "Linked"));

@@ -13,7 +13,7 @@ using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace Alerting.Channels;
+namespace Alerting.Channels.Webhook;
 
 public sealed class WebhookNotifierTests : IDisposable
 {

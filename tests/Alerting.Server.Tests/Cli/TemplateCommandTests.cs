@@ -1,7 +1,7 @@
 using Alerting.Cli;
 using Alerting.Infrastructure;
 
-namespace Alerting.Templating;
+namespace Alerting.Cli;
 
 public sealed class TemplateCommandTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Alerting.Infrastructure;
 
-namespace Alerting.Notifications;
+namespace Alerting.EndToEnd;
 
 /// <summary>
 /// Alertmanager's acceptance scenarios, in real time with short intervals (as Alertmanager's own

@@ -2,7 +2,7 @@ using Alerting.Channels.Http;
 using Alerting.Channels.Webhook;
 using Alerting.Core.Configuration;
 
-namespace Alerting.Channels;
+namespace Alerting.Channels.Http;
 
 /// <summary>tls_config against a Kestrel receiver whose certificate comes from a throwaway CA.</summary>
 public sealed class TlsTests : IDisposable

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Alerting.Infrastructure;
 using Xunit.Abstractions;
 
-namespace Alerting.Notifications;
+namespace Alerting.Flushing;
 
 /// <summary>
 /// Concurrency against real PostgreSQL: two instances sharing one database. The kill -9 crash loop under load,
@@ -12,20 +12,8 @@ namespace Alerting.Notifications;
 /// </summary>
 public sealed class DurabilityTests(ITestOutputHelper output)
 {
-    private static string Config(WebhookSink sink, string groupWait, string groupInterval) => $$"""
-        global:
-          resolve_timeout: 5m
-        route:
-          receiver: hook
-          group_by: [alertname]
-          group_wait: {{groupWait}}
-          group_interval: {{groupInterval}}
-          repeat_interval: 1h
-        receivers:
-          - name: hook
-            webhook_configs:
-              - url: {{sink.Url()}}
-        """;
+    private static string Config(WebhookSink sink, string groupWait, string groupInterval) =>
+        TestConfig.Webhook(sink.Url(), groupWait: groupWait, groupInterval: groupInterval);
 
     private static string Alerts(IEnumerable<string> names) =>
         "[" + string.Join(",", names.Select(n => $$$"""{"labels":{"alertname":"{{{n}}}","job":"durability"}}""")) + "]";

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Alerting.Infrastructure;
 
-namespace Alerting.Channels;
+namespace Alerting.Channels.Http;
 
 /// <summary>
 /// A throwaway CA, a server certificate it signed for <see cref="ServerName"/> (and nothing else: not

@@ -1,6 +1,7 @@
+using Alerting.Core.Configuration;
 using Alerting.Core.TimeIntervals;
 
-namespace Alerting.Core.Configuration;
+namespace Alerting.Core.TimeIntervals;
 
 public sealed class TimeIntervalTests
 {

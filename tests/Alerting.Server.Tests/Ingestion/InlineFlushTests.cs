@@ -1,7 +1,7 @@
 using System.Net;
 using Alerting.Infrastructure;
 
-namespace Alerting.Notifications;
+namespace Alerting.Ingestion;
 
 /// <summary>
 /// A group that an alert makes due at once (group_wait 0) is claimed and flushed in the transaction that stores the
@@ -40,18 +40,9 @@ public sealed class InlineFlushTests
         Assert.Equal(0L, await host.CountAsync("outbox"));
     }
 
-    private static string Config(FaultyReceiver receiver) => $$"""
-        route:
-          receiver: hook
-          group_by: [alertname]
-          group_wait: 0s
-          group_interval: 1m
-          routes:
-            - matchers: [wait="long"]
-              group_wait: 1h
-        receivers:
-          - name: hook
-            webhook_configs:
-              - url: {{receiver.Url("/hook")}}
-        """;
+    private static string Config(FaultyReceiver receiver) =>
+        TestConfig.Webhook(receiver.Url("/hook"), groupInterval: "1m", repeat: null, resolveTimeout: null, routes: """
+                - matchers: [wait="long"]
+                  group_wait: 1h
+            """);
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Alerting.Channels;
+namespace Alerting.Channels.Http;
 
 /// <summary>What the receiver saw of one request.</summary>
 internal sealed record ReceivedRequest(string Path, string Protocol, string Body, X509Certificate2? ClientCertificate);

@@ -4,7 +4,7 @@ using WireMock.Logging;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace Alerting.Channels;
+namespace Alerting.Channels.Http;
 
 /// <summary>WireMock.Net bound to 127.0.0.1 only (its default binds every interface), on a free port.</summary>
 internal static class LoopbackWireMock

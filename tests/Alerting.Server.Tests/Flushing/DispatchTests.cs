@@ -1,25 +1,12 @@
 using System.Net;
 using Alerting.Infrastructure;
 
-namespace Alerting.Notifications;
+namespace Alerting.Flushing;
 
 public sealed class DispatchTests
 {
-    private static string Config(WebhookSink sink, string groupWait = "0s", string groupInterval = "1s", string repeat = "1h", string extra = "") => $$"""
-        global:
-          resolve_timeout: 5m
-        route:
-          receiver: hook
-          group_by: [alertname]
-          group_wait: {{groupWait}}
-          group_interval: {{groupInterval}}
-          repeat_interval: {{repeat}}
-        receivers:
-          - name: hook
-            webhook_configs:
-              - url: {{sink.Url()}}
-        {{extra}}
-        """;
+    private static string Config(WebhookSink sink, string groupWait = "0s", string groupInterval = "1s", string repeat = "1h", string extra = "") =>
+        TestConfig.Webhook(sink.Url(), groupWait: groupWait, groupInterval: groupInterval, repeat: repeat, extra: extra);
 
     [Fact]
     public async Task Alert_reaches_the_webhook_with_Alertmanagers_payload_and_resolves()

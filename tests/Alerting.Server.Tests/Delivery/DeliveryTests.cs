@@ -2,7 +2,7 @@ using System.Net;
 using Alerting.Infrastructure;
 using Npgsql;
 
-namespace Alerting.Notifications;
+namespace Alerting.Delivery;
 
 public sealed class DeliveryTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using Alerting.Infrastructure;
 
-namespace Alerting.Notifications;
+namespace Alerting.Delivery;
 
 /// <summary>
 /// Every attempt at one notification carries the same <c>Idempotency-Key</c>; the next notification gets another.
@@ -44,18 +44,8 @@ public sealed class IdempotencyKeyTests
         Assert.NotEqual(first.IdempotencyKey, repeat.IdempotencyKey);
     }
 
-    private static string Config(FaultyReceiver receiver, string repeat) => $$"""
-        route:
-          receiver: hook
-          group_by: [alertname]
-          group_wait: 0s
-          group_interval: 1s
-          repeat_interval: {{repeat}}
-        receivers:
-          - name: hook
-            webhook_configs:
-              - url: {{receiver.Url("/hook")}}
-        """;
+    private static string Config(FaultyReceiver receiver, string repeat) =>
+        TestConfig.Webhook(receiver.Url("/hook"), repeat: repeat, resolveTimeout: null);
 
     private static async Task WaitAsync(Func<bool> condition)
     {

@@ -1,6 +1,6 @@
 using Alerting.Channels.Http;
 
-namespace Alerting.Channels;
+namespace Alerting.Channels.Http;
 
 public sealed class UrlRedactorTests
 {

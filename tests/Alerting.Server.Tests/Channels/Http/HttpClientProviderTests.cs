@@ -5,7 +5,7 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 
-namespace Alerting.Channels;
+namespace Alerting.Channels.Http;
 
 public sealed class HttpClientProviderTests : IDisposable
 {
