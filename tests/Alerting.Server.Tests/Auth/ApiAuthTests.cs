@@ -9,17 +9,7 @@ namespace Alerting.Auth;
 
 public sealed class ApiAuthTests
 {
-    private const string Config = AlertingTestHost.DefaultConfig + """
-
-        server:
-          auth:
-            read:
-              bearer_tokens: [reader-token]
-            write:
-              basic:
-                - username: operator
-                  password: op-pass
-        """;
+    private const string Config = AlertingTestHost.AuthConfig;
 
     [Fact]
     public async Task Auth_is_off_by_default()

@@ -35,6 +35,19 @@ internal sealed class AlertingTestHost : IAsyncDisposable
             equal: [cluster]
         """;
 
+    /// <summary><see cref="DefaultConfig"/> with authentication on: readers with a token, operators with a password.</summary>
+    public const string AuthConfig = DefaultConfig + """
+
+        server:
+          auth:
+            read:
+              bearer_tokens: [reader-token]
+            write:
+              basic:
+                - username: operator
+                  password: op-pass
+        """;
+
     private AlertingTestHost(AlertingServer server, string configPath, string connectionString, FakeTimeProvider? time)
     {
         Server = server;

@@ -9,18 +9,7 @@ namespace Alerting.Ui;
 /// <summary>The UI over plain HTTP, as a browser without JavaScript sees it.</summary>
 public sealed class UiPagesTests
 {
-    /// <summary>Readers with a token, operators with a password.</summary>
-    private const string AuthConfig = AlertingTestHost.DefaultConfig + """
-
-        server:
-          auth:
-            read:
-              bearer_tokens: [reader-token]
-            write:
-              basic:
-                - username: operator
-                  password: op-pass
-        """;
+    private const string AuthConfig = AlertingTestHost.AuthConfig;
 
     private const string Alerts = """
         [{"labels":{"alertname":"DiskFull","team":"db","severity":"critical","cluster":"eu1"},"annotations":{"summary":"Disk <b>97%</b> full","runbook_url":"https://runbooks.example.com/disk"},"generatorURL":"javascript:alert(1)"},
