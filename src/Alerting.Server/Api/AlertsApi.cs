@@ -2,6 +2,7 @@ using Alerting.Alerts;
 using Alerting.Auth;
 using Alerting.Core.Labels;
 using Alerting.Core.Matching;
+using Alerting.Grouping;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerting.Api;
@@ -44,7 +45,7 @@ internal static class AlertsApi
     }
 
     private static async Task<Results<Ok<List<AlertGroup>>, BadRequest<string>>> Groups(
-        HttpRequest request, AlertQuery query, Npgsql.NpgsqlDataSource db, CancellationToken ct)
+        HttpRequest request, AlertQuery query, Acknowledgements acknowledgements, CancellationToken ct)
     {
         if (!TryParseFilters(request, out var filter, out var error))
         {
@@ -77,22 +78,14 @@ internal static class AlertsApi
                 group.Alerts.Add(gettable);
             }
         }
-        var acks = new Dictionary<Core.Routing.AggregationGroupId, Acknowledgement>();
-        await using (var cmd = db.CreateCommand("SELECT route_id, group_key, coalesce(acknowledged_by, ''), acknowledged_at FROM aggregation_groups WHERE acknowledged_at IS NOT NULL"))
-        {
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                acks[new(reader.GetString(0), reader.GetString(1))] = new Acknowledgement(reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
-            }
-        }
+        var acks = await acknowledgements.AllAsync(ct);
         var result = groups
             .OrderBy(g => g.Value.Labels.ToString(), StringComparer.Ordinal)
             .ThenBy(g => g.Value.Receiver, StringComparer.Ordinal)
             .ThenBy(g => g.Key.RouteId, StringComparer.Ordinal)
             .Select(g => new AlertGroup(g.Value.Alerts, ToDictionary(g.Value.Labels), new ReceiverName(g.Value.Receiver))
             {
-                Acknowledgement = acks.GetValueOrDefault(g.Key),
+                Acknowledgement = acks.TryGetValue(g.Key, out var ack) ? new Acknowledgement(ack.By ?? "", ack.At) : null,
             })
             .ToList();
         return TypedResults.Ok(result);

@@ -1,3 +1,4 @@
+using Alerting.Core.Routing;
 using Npgsql;
 
 namespace Alerting.Grouping;
@@ -35,5 +36,18 @@ internal sealed class Acknowledgements(NpgsqlDataSource db, TimeProvider time)
         }
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>Every acknowledged group, by its id: who (null when nobody said) and when.</summary>
+    public async Task<Dictionary<AggregationGroupId, (string? By, DateTimeOffset At)>> AllAsync(CancellationToken ct)
+    {
+        var acks = new Dictionary<AggregationGroupId, (string?, DateTimeOffset)>();
+        await using var cmd = db.CreateCommand("SELECT route_id, group_key, acknowledged_by, acknowledged_at FROM aggregation_groups WHERE acknowledged_at IS NOT NULL");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            acks[new(reader.GetString(0), reader.GetString(1))] = (reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+        }
+        return acks;
     }
 }
