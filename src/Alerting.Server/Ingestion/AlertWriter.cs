@@ -3,6 +3,8 @@ using Alerting.Configuration;
 using Alerting.Grouping;
 using Alerting.Persistence;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Alerting.Ingestion;
 
@@ -33,6 +35,8 @@ internal sealed class AlertWriter(BatchWriter batches, GenericPlanDb writerDb, G
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
 
     internal static int ShardOf(ulong fingerprint) => (int)(fingerprint % Shards);
+
+    private readonly ResiliencePipeline _deadlockRetry = DeadlockRetry(log);
 
     /// <summary>Stores the alerts; completes once they are committed. Throws when the database is unavailable.</summary>
     public async Task WriteAsync(IReadOnlyList<StoredAlert> alerts, CancellationToken ct)
@@ -213,21 +217,41 @@ internal sealed class AlertWriter(BatchWriter batches, GenericPlanDb writerDb, G
     private static bool Deadlocked(Exception e) =>
         (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.DeadlockDetected;
 
+    private static readonly ResiliencePropertyKey<int> BatchSize = new("alerting.batch-size");
+
+    /// <summary>A batch rolled back to end a deadlock is written once more, at once.</summary>
+    private static ResiliencePipeline DeadlockRetry(ILogger log) => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(Deadlocked),
+            MaxRetryAttempts = 1,
+            Delay = TimeSpan.Zero,
+            OnRetry = args =>
+            {
+                log.LogInformation("Storing {Count} alerts met a deadlock and was rolled back; writing them again",
+                    args.Context.Properties.GetValue(BatchSize, 0));
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
     /// <summary>Writes a batch and answers each of its requests.</summary>
     private async Task StoreAsync(List<WriteRequest> batch, int count, CancellationToken ct)
     {
         try
         {
+            // PostgreSQL may choose this transaction to end a deadlock (with the other writer over acknowledged groups,
+            // or with a dispatcher pass) and roll it back: nothing of it is stored, and once more will do (Polly).
+            var context = ResilienceContextPool.Shared.Get(ct);
+            context.Properties.Set(BatchSize, count);
             try
             {
-                await batches.WriteAsync(batch, HoldOwner, ct);
+                await _deadlockRetry.ExecuteAsync(async (_, state) => await state.batches.WriteAsync(state.batch, state.owner, state.ct),
+                    context, (batches, batch, owner: HoldOwner, ct));
             }
-            catch (Exception e) when (Deadlocked(e))
+            finally
             {
-                // PostgreSQL chose this transaction to end a deadlock (with the other writer over acknowledged groups,
-                // or with a dispatcher pass) and rolled it back: nothing of it is stored, and once more will do.
-                log.LogInformation("Storing {Count} alerts met a deadlock and was rolled back; writing them again", count);
-                await batches.WriteAsync(batch, HoldOwner, ct);
+                ResilienceContextPool.Shared.Return(context);
             }
             foreach (var r in batch)
             {

@@ -1,5 +1,7 @@
 using Alerting.Configuration;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Alerting.Ingestion;
 
@@ -15,53 +17,60 @@ internal sealed class StoredAlertListener(NpgsqlDataSource db, StoredAlertCache 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        // Listens until the connection fails, then again after a short wait, for as long as the service runs (Polly).
+        var reconnect = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && !(e is OperationCanceledException && stoppingToken.IsCancellationRequested)),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Constant,
+                Delay = Retry,
+                UseJitter = false,
+                OnRetry = args =>
+                {
+                    log.LogWarning("Listening for other instances' alert writes failed, every alert goes to the database until it is back: {Error}",
+                        args.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        try
         {
-            try
+            await reconnect.ExecuteAsync(ListenAsync, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Listens on one connection until it fails or the service stops.</summary>
+    private async ValueTask ListenAsync(CancellationToken stoppingToken)
+    {
+        await using var conn = await db.OpenConnectionAsync(stoppingToken);
+        conn.Notification += (_, e) =>
+        {
+            if (e.Payload != instance.Name)
             {
-                await using var conn = await db.OpenConnectionAsync(stoppingToken);
-                conn.Notification += (_, e) =>
-                {
-                    if (e.Payload != instance.Name)
-                    {
-                        cache.Clear();
-                    }
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {BatchWriter.WrittenChannel}", conn))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                cache.SetEnabled(true);
-                try
-                {
-                    while (true)
-                    {
-                        await conn.WaitAsync(stoppingToken);
-                    }
-                }
-                finally
-                {
-                    // Pooled connections are not reset on return (NoResetOnClose): do not hand one back still listening.
-                    cache.SetEnabled(false);
-                    await UnlistenAsync(conn);
-                }
+                cache.Clear();
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        };
+        await using (var listen = new NpgsqlCommand($"LISTEN {BatchWriter.WrittenChannel}", conn))
+        {
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        }
+        cache.SetEnabled(true);
+        try
+        {
+            while (true)
             {
-                break;
+                await conn.WaitAsync(stoppingToken);
             }
-            catch (Exception e)
-            {
-                log.LogWarning("Listening for other instances' alert writes failed, every alert goes to the database until it is back: {Error}", e.Message);
-            }
-            try
-            {
-                await Task.Delay(Retry, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+        }
+        finally
+        {
+            // Pooled connections are not reset on return (NoResetOnClose): do not hand one back still listening.
+            cache.SetEnabled(false);
+            await UnlistenAsync(conn);
         }
     }
 

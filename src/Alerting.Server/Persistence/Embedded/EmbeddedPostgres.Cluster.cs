@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Polly;
+using Polly.Retry;
 
 namespace Alerting.Persistence.Embedded;
 
@@ -227,44 +229,72 @@ internal sealed partial class EmbeddedPostgres
         ILogger logger,
         CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // Someone may take the port between our probe and postgres binding it, and backends of a killed server may
+        // still hold its shared memory: both pass with another try, on another port (Polly).
+        var retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<TransientStartException>(),
+                MaxRetryAttempts = StartAttempts - 1,
+                BackoffType = DelayBackoffType.Constant,
+                Delay = TimeSpan.FromSeconds(1),
+                UseJitter = false,
+                OnRetry = args =>
+                {
+                    logger.LogWarning("PostgreSQL did not start on port {Port}; trying again", ((TransientStartException)args.Outcome.Exception!).Port);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        try
         {
-            var port = FreeLoopbackPort();
-            var logStart = LogLength(paths.LogFile);
-            logger.LogInformation("Starting PostgreSQL on 127.0.0.1:{Port}", port);
-            var result = await tools.RunAsync(
-                "pg_ctl",
-                [
-                    "start", "-D", paths.DataDirectory, "-l", paths.LogFile, "-w", "-t", "60",
-                    "-o", PostgresOptions(paths, port, serverSettings),
-                ],
-                CommandTimeout,
-                ct);
-            if (result.Succeeded)
-            {
-                return port;
-            }
-
-            // A timed-out start may leave a half-started server behind.
-            await tools.RunAsync("pg_ctl", ["stop", "-D", paths.DataDirectory, "-m", "immediate", "-w"], CommandTimeout, ct);
-
-            // Someone may take the port between our probe and postgres binding it, and backends of a killed
-            // server may still hold its shared memory: both pass with another try.
-            var newLog = ReadLog(paths.LogFile, logStart);
-            var transient = newLog.Contains("could not bind", StringComparison.OrdinalIgnoreCase)
-                || newLog.Contains("could not create any TCP/IP sockets", StringComparison.OrdinalIgnoreCase)
-                || newLog.Contains("is still in use", StringComparison.OrdinalIgnoreCase);
-            if (transient && attempt < StartAttempts)
-            {
-                logger.LogWarning("PostgreSQL did not start on port {Port}; trying again", port);
-                await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, ct);
-                continue;
-            }
-
-            throw new EmbeddedPostgresException(
-                $"Starting PostgreSQL failed: `{result.Command}` exited with code {result.ExitCode}:"
-                + $"{Environment.NewLine}{result.Output}{LogTail(paths.LogFile)}");
+            return await retry.ExecuteAsync(async token => await StartOnceAsync(tools, paths, serverSettings, logger, token), ct);
         }
+        catch (TransientStartException e)
+        {
+            throw new EmbeddedPostgresException(e.Message);
+        }
+    }
+
+    private static async Task<int> StartOnceAsync(
+        PostgresTools tools,
+        EmbeddedPostgresPaths paths,
+        IReadOnlyDictionary<string, string> serverSettings,
+        ILogger logger,
+        CancellationToken ct)
+    {
+        var port = FreeLoopbackPort();
+        var logStart = LogLength(paths.LogFile);
+        logger.LogInformation("Starting PostgreSQL on 127.0.0.1:{Port}", port);
+        var result = await tools.RunAsync(
+            "pg_ctl",
+            [
+                "start", "-D", paths.DataDirectory, "-l", paths.LogFile, "-w", "-t", "60",
+                "-o", PostgresOptions(paths, port, serverSettings),
+            ],
+            CommandTimeout,
+            ct);
+        if (result.Succeeded)
+        {
+            return port;
+        }
+
+        // A timed-out start may leave a half-started server behind.
+        await tools.RunAsync("pg_ctl", ["stop", "-D", paths.DataDirectory, "-m", "immediate", "-w"], CommandTimeout, ct);
+
+        var newLog = ReadLog(paths.LogFile, logStart);
+        var message = $"Starting PostgreSQL failed: `{result.Command}` exited with code {result.ExitCode}:"
+            + $"{Environment.NewLine}{result.Output}{LogTail(paths.LogFile)}";
+        var transient = newLog.Contains("could not bind", StringComparison.OrdinalIgnoreCase)
+            || newLog.Contains("could not create any TCP/IP sockets", StringComparison.OrdinalIgnoreCase)
+            || newLog.Contains("is still in use", StringComparison.OrdinalIgnoreCase);
+        throw transient ? new TransientStartException(message, port) : new EmbeddedPostgresException(message);
+    }
+
+    /// <summary>A start that failed for a reason another try may not meet (the port taken, old shared memory).</summary>
+    private sealed class TransientStartException(string message, int port) : Exception(message)
+    {
+        public int Port { get; } = port;
     }
 
     /// <summary>The postgres command line; pg_ctl hands it to /bin/sh, hence the quoting.</summary>
