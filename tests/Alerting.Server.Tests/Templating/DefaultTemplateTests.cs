@@ -165,7 +165,7 @@ public sealed class DefaultTemplateTests
     public void Template_sees_snake_case_members()
     {
         var renderer = Renderer(new AlertingMetrics());
-        var source = TemplateSource.Parse("email.text", "en", "test", """
+        var source = ScribanSource.Parse("email.text", "en", "test", """
             {{ receiver }}|{{ status }}|{{ alerts.size }}|{{ firing.size }}|{{ resolved.size }}|{{ group_labels.alertname }}|{{ common_labels.cluster }}|{{ external_url }}|{{ group_key }}|{{ truncated_alerts }}|{{ language }}|{{ time_zone }}|{{ count }}|{{ severity }}
             {{ a = alerts[0] }}{{ a.status }}|{{ a.labels.instance }}|{{ a.annotations.summary }}|{{ a.starts_at | date.to_string '%F %T' }}|{{ a.ends_at == null }}|{{ a.generator_url }}|{{ a.fingerprint }}|{{ a.dashboard_url == null }}
             {{ links.view }}|{{ links.silence_1h }}|{{ links.silence_4h }}|{{ links.silence_24h }}|{{ links.acknowledge }}
