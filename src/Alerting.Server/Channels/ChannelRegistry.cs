@@ -18,6 +18,7 @@ internal static class ChannelRegistry
         new EmailChannel(),
         new SlackChannel(),
         new DingTalkChannel(),
+        new WeCom.WeComChannel(),
     ];
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);
