@@ -19,6 +19,7 @@ internal static class ChannelRegistry
         new SlackChannel(),
         new DingTalkChannel(),
         new WeCom.WeComChannel(),
+        new Feishu.FeishuChannel(),
     ];
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);
