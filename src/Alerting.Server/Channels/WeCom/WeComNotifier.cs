@@ -36,7 +36,7 @@ internal sealed class WeComNotifier(
     public const string MentionedListKey = "wecom_mentioned_list";
     public const string MentionedMobileListKey = "wecom_mentioned_mobile_list";
 
-    internal static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Integration => WeComChannel.Name;
 
@@ -147,7 +147,7 @@ internal sealed class WeComNotifier(
         var body = markdown
             ? new JsonObject { ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = text } }
             : new JsonObject { ["msgtype"] = "text", ["text"] = Text(text, users, mobiles) };
-        return body.ToJsonString(Json);
+        return body.ToJsonString(s_json);
     }
 
     private static JsonObject Text(string content, List<string> users, List<string> mobiles)
