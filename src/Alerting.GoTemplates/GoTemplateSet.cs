@@ -90,9 +90,9 @@ public sealed class GoTemplateSet
         {
             return "";
         }
-        var compiled = Compile(text, html);
         try
         {
+            var compiled = Compile(text, html);
             return compiled.Runtime.Execute(compiled.Root, new DataValue(data));
         }
         catch (ExecException e)
@@ -119,7 +119,7 @@ public sealed class GoTemplateSet
         var root = inline[""];
         if (html)
         {
-            root = HtmlEscaper.Escape(templates, root);
+            root = Escaper.Escape(templates, root);
         }
         compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits), root);
         if (cache.Count < MaxCachedTexts)
