@@ -42,10 +42,19 @@ internal sealed class NotifierContext(
     public MessageTemplates Templates(NotificationData data, ActionLinks? links, string? language = null) => templates(data, links, language);
 }
 
-/// <summary>One message's templates in its language: the receiver's own text when it has one, else the named template.</summary>
+/// <summary>
+/// One message's templates in its language. <see cref="Render"/>: the receiver's own field, a Go template,
+/// when it has one (falling back to the named template if it fails), else the named Scriban template.
+/// </summary>
 internal sealed class MessageTemplates(string language, Func<string, string?, string> render)
 {
     public string Language => language;
+
+    /// <summary>The message's Go template fields, over the running configuration's Go templates.</summary>
+    public required GoFields Go { get; init; }
+
+    /// <summary>Whether the <c>templates:</c> globs hold a Scriban file of that template name (<c>slack.text.sbn</c>).</summary>
+    public Func<string, bool> HasOverride { get; init; } = _ => false;
 
     public string Render(string name, string? inline) => render(name, inline);
 }

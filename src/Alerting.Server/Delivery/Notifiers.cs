@@ -3,6 +3,7 @@ using Alerting.Channels.Http;
 using Alerting.Configuration;
 using Alerting.Core.Configuration;
 using Alerting.Core.Notifications;
+using Alerting.Metrics;
 using Alerting.Templating;
 
 namespace Alerting.Delivery;
@@ -33,7 +34,8 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         var context = new NotifierContext(clients, limiter, time, (data, links, language) =>
         {
             var model = Model(data, links, language ?? r!.Language ?? current.Global.Language, current.Global, extras);
-            return new MessageTemplates(model.Language, (name, inline) => Render(name, inline, model));
+            var go = new GoFields(running.GoTemplates, data, (field, e) => TemplateFailed(field, receiver, integration, e));
+            return new MessageTemplates(model.Language, (name, inline) => Render(name, inline, model, go)) { Go = go, HasOverride = Templates.HasOverride };
         })
         {
             GoTemplates = running.GoTemplates,
@@ -50,11 +52,26 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
     private TemplateRenderer Templates => services.GetRequiredService<TemplateRenderer>();
 
     /// <summary>
-    /// A receiver's own title or text (a Scriban template in its config) when it has one, else the named
-    /// template. Either falls back to the default if it fails, so a template bug never loses a message.
+    /// A receiver's own title or text (a Go template in its config, as in Alertmanager) when it has one, else
+    /// the named Scriban template. The Go template falls back to the Scriban one if it fails, and that to the
+    /// default, so a template bug never loses a message.
     /// </summary>
-    private string Render(string name, string? inline, TemplateModel model) =>
-        inline is { Length: > 0 } source ? Templates.RenderCustom(source, name, model.Language, model) : Templates.Render(name, model.Language, model);
+    private string Render(string name, string? inline, TemplateModel model, GoFields go)
+    {
+        if (inline is not { Length: > 0 } source)
+        {
+            return Templates.Render(name, model.Language, model);
+        }
+        string Fallback() => Templates.Render(name, model.Language, model);
+        return Templates.Catalog.For(name).IsHtml ? go.Html(name, source, Fallback) : go.Text(name, source, Fallback);
+    }
+
+    private void TemplateFailed(string field, string receiver, string integration, Exception e)
+    {
+        services.GetRequiredService<AlertingMetrics>().TemplateFailures.WithLabels(field).Inc();
+        services.GetRequiredService<ILogger<Notifiers>>().LogWarning(
+            "Go template {Field} of {Receiver}/{Integration} failed ({Error}); its fallback is sent instead", field, receiver, integration, e.Message);
+    }
 
     private TemplateModel Model(NotificationData data, ActionLinks? links, string? language, GlobalConfig global, MessageExtras extras)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Alerting.Configuration;
 using Alerting.Metrics;
@@ -34,13 +33,10 @@ internal sealed class TemplateRenderer
 
     public const string DefaultLanguage = "en";
 
-    private const int MaxCustomCached = 256;
-
     private readonly AlertingMetrics _metrics;
     private readonly ILogger<TemplateRenderer> _log;
     private readonly TemplateOptions _options;
     private readonly IReadOnlyList<ScribanSource> _defaults;
-    private readonly ConcurrentDictionary<string, ScribanSource> _custom = new(StringComparer.Ordinal);
     private IReadOnlyList<ScribanSource> _overrides = [];
 
     public TemplateRenderer(AlertingMetrics metrics, ILogger<TemplateRenderer> log, TemplateCatalog catalog, TemplateOptions? options = null)
@@ -93,7 +89,6 @@ internal sealed class TemplateRenderer
             }
         }
         Volatile.Write(ref _overrides, loaded);
-        _custom.Clear();
     }
 
     /// <summary>
@@ -103,20 +98,8 @@ internal sealed class TemplateRenderer
     public string Render(string name, string? language, TemplateModel model) =>
         RenderFirst(name, InOrder(name, language), model);
 
-    /// <summary>
-    /// Renders a template given as text (a receiver's own title or text in the config), falling back to
-    /// <paramref name="name"/>'s template when it fails.
-    /// </summary>
-    public string RenderCustom(string source, string name, string? language, TemplateModel model)
-    {
-        if (_custom.Count > MaxCustomCached)
-        {
-            _custom.Clear();
-        }
-        // The name is part of the key: it decides how the data is escaped.
-        var custom = _custom.GetOrAdd($"{name}\n{source}", _ => ScribanSource.Parse(name, language, "<receiver config>", source, isDefault: false));
-        return RenderFirst(name, [custom, .. InOrder(name, language)], model);
-    }
+    /// <summary>Whether an override file of that name (in any language) is loaded.</summary>
+    public bool HasOverride(string name) => Volatile.Read(ref _overrides).Any(s => s.Name == name);
 
     /// <summary>The template that <see cref="Render"/> tries first: the override if any, else the default.</summary>
     public ScribanSource? Find(string name, string? language) => InOrder(name, language).FirstOrDefault();

@@ -8,7 +8,7 @@ using WireMock.Settings;
 
 namespace Alerting.Channels;
 
-/// <summary>An alert posted to the API reaches DingTalk and Slack through the engine, rendered by the default templates.</summary>
+/// <summary>An alert posted to the API reaches DingTalk, Slack and email through the engine, rendered by the default templates.</summary>
 public sealed class ChannelEndToEndTests
 {
     [Fact]
@@ -44,11 +44,14 @@ public sealed class ChannelEndToEndTests
         Assert.Contains("磁盘 <满了> & 快", text);
         Assert.Contains(card["btns"]!.AsArray(), b => ((string)b!["actionURL"]!).Contains("/action/", StringComparison.Ordinal));
 
+        // Slack sends Alertmanager's message: its default title, its empty default text, no buttons.
         var slack = JsonNode.Parse(server.LogEntries.Single(e => e.RequestMessage.Path == "/slack/hook").RequestMessage.Body!)!;
         var attachment = slack["attachments"]![0]!;
         Assert.Equal("danger", (string)attachment["color"]!);
-        Assert.Contains("&lt;满了&gt; &amp; 快", (string)attachment["text"]!); // Slack's control characters escaped once
-        Assert.DoesNotContain("&amp;lt;", (string)attachment["text"]!);
+        Assert.Equal("[FIRING:1] DiskFull (db-1 critical)", (string)attachment["title"]!);
+        Assert.Equal("", (string)attachment["text"]!);
+        Assert.Null(attachment["actions"]);
+        Assert.Equal("Alertmanager", (string)slack["username"]!);
 
         // Following the acknowledge link from the rendered DingTalk message acknowledges the group.
         // Buttons speak the message's language.
@@ -82,10 +85,11 @@ public sealed class ChannelEndToEndTests
         var mail = await smtp.NextAsync(TimeSpan.FromSeconds(15));
         var message = mail.Message;
         Assert.Equal("oncall@example.com", message.To.Mailboxes.Single().Address);
-        Assert.Contains("DiskFull", message.Subject, StringComparison.Ordinal);
-        Assert.Contains("disk full", message.TextBody, StringComparison.Ordinal);
+        Assert.Equal("[FIRING:1] DiskFull (<script>x</script>)", message.Subject); // Alertmanager's email.default.subject
+        Assert.Null(message.TextBody); // no text part unless text is set, as in Alertmanager
+        Assert.Contains("summary = disk full", message.HtmlBody, StringComparison.Ordinal); // email.default.html
+        Assert.Contains("instance = &lt;script&gt;x&lt;/script&gt;", message.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", message.HtmlBody, StringComparison.Ordinal);
-        Assert.Contains("/action/", message.HtmlBody, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,7 +127,7 @@ public sealed class ChannelEndToEndTests
     }
 
     [Fact]
-    public async Task Inline_titles_render_as_templates_and_Alertmanager_go_templates_fall_back_to_the_default()
+    public async Task Inline_titles_are_Go_templates_and_one_that_fails_falls_back_to_the_default()
     {
         using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
         server.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithBody("ok"));
@@ -136,17 +140,18 @@ public sealed class ChannelEndToEndTests
               - name: chat
                 slack_configs:
                   - api_url: {{{server.Url}}}/a
-                    title: 'Custom {{ alertname }} ({{ count }})'
+                    title: 'Custom {{ .GroupLabels.alertname }} ({{ len .Alerts }})'
                   - api_url: {{{server.Url}}}/b
                     title: '{{ template "slack.default.title" . }}'
+                  - api_url: {{{server.Url}}}/c
+                    title: '{{ template "not.defined" . }}'
             """);
         await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Inline"}}]""");
-        await Eventually.EqualAsync(2, () => Task.FromResult(server.LogEntries.Count()), TimeSpan.FromSeconds(15));
+        await Eventually.EqualAsync(3, () => Task.FromResult(server.LogEntries.Count()), TimeSpan.FromSeconds(15));
         string Title(string path) => (string)JsonNode.Parse(server.LogEntries.Single(e => e.RequestMessage.Path == path).RequestMessage.Body!)!["attachments"]![0]!["title"]!;
         Assert.Equal("Custom Inline (1)", Title("/a"));
-        var fallback = Title("/b");
-        Assert.Contains("Inline", fallback);
-        Assert.DoesNotContain("{{", fallback);
+        Assert.Equal("[FIRING:1] Inline ", Title("/b")); // Alertmanager's __subject, trailing space and all
+        Assert.Equal("[FIRING:1] Inline ", Title("/c"));
         Assert.Contains("alerting_template_failures_total{template=\"slack.title\"} 1", await host.Client.GetStringAsync("metrics"));
     }
 }

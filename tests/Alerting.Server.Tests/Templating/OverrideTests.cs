@@ -102,14 +102,17 @@ public sealed class OverrideTests : IDisposable
     }
 
     [Fact]
-    public void A_receivers_own_template_text_renders_and_falls_back_when_broken()
+    public async Task An_override_is_known_by_its_name_in_any_language_until_it_is_removed()
     {
-        var model = Model(Firing());
-        Assert.Equal("[2] DiskFull", _renderer.RenderCustom("[{{ count }}] {{ alertname }}", "dingtalk.title", "en", model));
-        Assert.Equal(0, Failures(_metrics, "dingtalk.title"));
+        Assert.False(_renderer.HasOverride("slack.text"));
+        Write("tpl/slack.text.zh-CN.sbn", "{{ alertname }}");
+        await ReloadAsync();
+        Assert.True(_renderer.HasOverride("slack.text"));
+        Assert.False(_renderer.HasOverride("slack.title"));
 
-        Assert.Equal(_plain.Render("dingtalk.title", "en", model), _renderer.RenderCustom("{{ for }}", "dingtalk.title", "en", model));
-        Assert.Equal(1, Failures(_metrics, "dingtalk.title"));
+        File.Delete(Path.Combine(_dir.Path, "tpl/slack.text.zh-CN.sbn"));
+        await ReloadAsync();
+        Assert.False(_renderer.HasOverride("slack.text"));
     }
 
     [Fact]

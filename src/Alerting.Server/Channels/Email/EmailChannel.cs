@@ -4,7 +4,10 @@ using Alerting.Templating;
 
 namespace Alerting.Channels.Email;
 
-/// <summary>Email over SMTP: a subject, a plain-text and an HTML part, each from its template.</summary>
+/// <summary>
+/// Email over SMTP: Alertmanager's message (its email.default.html and subject, headers and text as configured),
+/// or ours from the Scriban templates when an <c>email.*.sbn</c> file is among the <c>templates:</c>.
+/// </summary>
 internal sealed class EmailChannel : NotificationChannel
 {
     public const string Name = "email";
@@ -33,9 +36,7 @@ internal sealed class EmailChannel : NotificationChannel
         var renderer = new EmailRenderer((data, links) =>
         {
             var message = context.Templates(data, links);
-            return (message.Render("email.subject", email.Headers.GetValueOrDefault("Subject")).Trim(),
-                message.Render("email.text", email.Text),
-                message.Render("email.html", email.Html));
+            return EmailMessages.IsOurs(message) ? EmailMessages.Ours(email, message) : EmailMessages.Alertmanager(email, message.Go, links);
         });
         return new ResolvedNotifier(new EmailNotifier(email, renderer, context.Time), _ => "");
     }

@@ -26,24 +26,30 @@ internal static class EmailComposer
     // Like Go's net/mail: an address needs a domain. Otherwise MimeKit's usual leniency.
     private static readonly ParserOptions s_addresses = CreateParserOptions();
 
-    public static EmailEnvelope Compose(EmailConfig config, string subject, string text, string html, DateTimeOffset now, string? idempotencyKey = null)
+    /// <summary>A message from the config's headers as written (a value holding a template is left out) and these texts.</summary>
+    public static EmailEnvelope Compose(EmailConfig config, string subject, string text, string html, DateTimeOffset now, string? idempotencyKey = null) =>
+        Compose(config, new EmailContent(subject, text, html), now, idempotencyKey);
+
+    public static EmailEnvelope Compose(EmailConfig config, EmailContent content, DateTimeOffset now, string? idempotencyKey = null)
     {
-        var sender = ParseMailbox(config.From, "from");
-        var recipients = ParseList(config.To, "to").Mailboxes.ToList();
+        var sender = ParseMailbox(content.From ?? config.From, "from");
+        var to = content.To ?? config.To;
+        var recipients = ParseList(to, "to").Mailboxes.ToList();
         if (recipients.Count == 0)
         {
             throw new EmailComposeException("parse 'to' addresses: no address");
         }
+        var headers = content.Headers ?? config.Headers.Where(h => !h.Value.Contains("{{", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
 
         var message = new MimeMessage();
-        message.From.Add(Header(config, "From") is { } fromHeader ? ParseMailbox(fromHeader, "From header") : sender);
-        message.To.AddRange(Header(config, "To") is { } toHeader ? ParseList(toHeader, "To header") : ParseList(config.To, "to"));
-        message.Subject = OneLine(Header(config, "Subject") ?? subject);
+        message.From.Add(Header(headers, "From") is { } fromHeader ? ParseMailbox(fromHeader, "From header") : sender);
+        message.To.AddRange(Header(headers, "To") is { } toHeader ? ParseList(toHeader, "To header") : ParseList(to, "to"));
+        message.Subject = OneLine(Header(headers, "Subject") ?? content.Subject);
         message.Date = now;
         var domain = string.IsNullOrEmpty(sender.Domain) ? config.Hello : sender.Domain;
         // A resend of the same notification keeps its Message-Id: mail stores and clients fold such copies.
         message.MessageId = idempotencyKey is null ? MimeUtils.GenerateMessageId(domain) : $"{idempotencyKey}@{domain}";
-        foreach (var (name, value) in config.Headers)
+        foreach (var (name, value) in headers)
         {
             if (name is "To" or "From" or "Subject" || s_structural.Contains(name))
             {
@@ -59,22 +65,30 @@ internal static class EmailComposer
             }
         }
 
-        var plain = new TextPart(MimeKit.Text.TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
-        plain.SetText(Encoding.UTF8, text);
-        var rich = new TextPart(MimeKit.Text.TextFormat.Html) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
-        rich.SetText(Encoding.UTF8, html);
-        message.Body = new MultipartAlternative { plain, rich };
+        // Alertmanager's structure: multipart/alternative, the text part (when there is one) before the HTML part.
+        var body = new MultipartAlternative();
+        if (content.Text is { } text)
+        {
+            body.Add(Part(MimeKit.Text.TextFormat.Plain, text));
+        }
+        if (content.Html is { } html)
+        {
+            body.Add(Part(MimeKit.Text.TextFormat.Html, html));
+        }
+        message.Body = body;
         return new EmailEnvelope(message, sender, recipients);
     }
 
-    /// <summary>
-    /// A configured header value. One that still holds a Go template (<c>{{ template "email.default.subject" . }}</c>,
-    /// Alertmanager's usual Subject) is left to the renderer until templates apply to headers.
-    /// </summary>
-    private static string? Header(EmailConfig config, string name) =>
-        config.Headers.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) && !value.Contains("{{", StringComparison.Ordinal)
-            ? value
-            : null;
+    private static TextPart Part(MimeKit.Text.TextFormat format, string text)
+    {
+        var part = new TextPart(format) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.SetText(Encoding.UTF8, text);
+        part.ContentType.Charset = "UTF-8"; // as Alertmanager spells it
+        return part;
+    }
+
+    private static string? Header(IReadOnlyDictionary<string, string> headers, string name) =>
+        headers.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
 
     private static MailboxAddress ParseMailbox(string value, string what)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using Alerting.Core.Configuration;
 
 namespace Alerting.Channels.Email;
@@ -44,25 +43,26 @@ internal sealed record EmailConfig : IntegrationConfig
     public static EmailConfig? Read(MapReader e, GlobalConfig global)
     {
         var defaults = global.DefaultsOf<EmailDefaults>() ?? EmailDefaults.Default;
-        var to = e.String("to");
+        var to = e.Template("to");
         if (string.IsNullOrEmpty(to))
         {
             e.Error("to", "missing to address in email config");
         }
 
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value, keyNode, _) in e.StringMapWithNodes("headers") ?? [])
+        foreach (var (name, value, keyNode, valueNode) in e.StringMapWithNodes("headers") ?? [])
         {
-            // Header names are case-insensitive; Alertmanager canonicalises with Go's strings.Title.
-            var normalized = GoTitle(name);
+            // Header names are case-insensitive; Alertmanager 0.25 canonicalises with textproto.CanonicalMIMEHeaderKey.
+            var normalized = CanonicalHeaderKey(name);
             if (!headers.TryAdd(normalized, value))
             {
                 e.Context.Error(keyNode, $"{e.Field("headers")}.{name}", $"duplicate header \"{normalized}\" in email config");
             }
+            TemplateFields.Check(e.Context, valueNode, $"{e.Field("headers")}.{name}", value);
         }
 
         var smarthost = e.HostPort("smarthost");
-        var from = e.String("from");
+        var from = e.Template("from");
         var password = e.String("auth_password");
         var passwordFile = e.FilePath("auth_password_file");
         e.AtMostOne("auth_password", "auth_password_file");
@@ -76,8 +76,8 @@ internal sealed record EmailConfig : IntegrationConfig
             AuthIdentity = e.String("auth_identity"),
             RequireTls = e.OptionalBool("require_tls"),
             TlsConfig = e.TlsConfig("tls_config"),
-            Html = e.String("html"),
-            Text = e.String("text"),
+            Html = e.Template("html"),
+            Text = e.Template("text"),
         };
 
         // Global defaults, filled in as Alertmanager's Config.UnmarshalYAML does.
@@ -128,21 +128,26 @@ internal sealed record EmailConfig : IntegrationConfig
         };
     }
 
-    /// <summary>Go's strings.Title: upper-cases the first letter after every separator, leaves the rest.</summary>
-    internal static string GoTitle(string s)
+    /// <summary>
+    /// Go's textproto.CanonicalMIMEHeaderKey: the first letter and every letter after a hyphen upper case, the
+    /// rest lower case; a name with a byte that cannot be in a header name (a space, non-ASCII) is left as it is.
+    /// </summary>
+    internal static string CanonicalHeaderKey(string s)
     {
-        var sb = new StringBuilder(s.Length);
-        var prev = ' ';
-        foreach (var c in s)
+        if (!s.All(IsTokenChar))
         {
-            sb.Append(IsSeparator(prev) ? char.ToUpperInvariant(c) : c);
-            prev = c;
+            return s;
         }
-        return sb.ToString();
+        var chars = s.ToCharArray();
+        var upper = true;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = upper ? char.ToUpperInvariant(chars[i]) : char.ToLowerInvariant(chars[i]);
+            upper = chars[i] == '-';
+        }
+        return new string(chars);
 
-        static bool IsSeparator(char c) => c <= 0x7F
-            ? !(char.IsAsciiLetterOrDigit(c) || c == '_')
-            : !char.IsLetterOrDigit(c) && char.IsWhiteSpace(c);
+        static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
     }
 }
 

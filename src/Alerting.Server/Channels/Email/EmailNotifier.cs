@@ -1,10 +1,14 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using Alerting.Core.Notifications;
+using Alerting.Templating;
 using Alerting.Channels.Http;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using MimeKit;
 
 namespace Alerting.Channels.Email;
 
@@ -29,7 +33,7 @@ internal sealed class EmailNotifier(
     EmailConfig config,
     EmailRenderer renderer,
     TimeProvider time,
-    TimeSpan? timeout = null) : INotifier
+    TimeSpan? timeout = null) : INotifier, IMessagePreview
 {
     /// <summary>How long one attempt (connect, TLS, auth and the whole SMTP conversation) may take.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
@@ -52,8 +56,7 @@ internal sealed class EmailNotifier(
         EmailEnvelope envelope;
         try
         {
-            var (subject, text, html) = renderer.Render(request.Data, request.Links);
-            envelope = EmailComposer.Compose(config, subject, text, html, time.GetUtcNow(), request.IdempotencyKey);
+            envelope = EmailComposer.Compose(config, renderer.Render(request.Data, request.Links), time.GetUtcNow(), request.IdempotencyKey);
         }
         catch (EmailComposeException e)
         {
@@ -95,6 +98,30 @@ internal sealed class EmailNotifier(
         {
             conversation.Dispose();
         }
+    }
+
+    /// <summary>The headers and parts the message would have, decoded; or why it cannot be built.</summary>
+    public string Preview(NotificationData data, ActionLinks? links)
+    {
+        MimeMessage message;
+        try
+        {
+            message = EmailComposer.Compose(config, renderer.Render(data, links), time.GetUtcNow()).Message;
+        }
+        catch (EmailComposeException e)
+        {
+            return $"(the message cannot be built: {e.Message})";
+        }
+        var sb = new StringBuilder();
+        foreach (var header in message.Headers.Where(h => h.Id is not (HeaderId.Date or HeaderId.MessageId or HeaderId.MimeVersion or HeaderId.ContentType)))
+        {
+            sb.Append(header.Field).Append(": ").Append(header.Id is HeaderId.Subject ? message.Subject : header.Value.Trim()).Append('\n');
+        }
+        foreach (var part in message.BodyParts.OfType<TextPart>())
+        {
+            sb.Append("\n--- ").Append(part.ContentType.MimeType).Append(" ---\n").Append(part.Text).Append('\n');
+        }
+        return sb.ToString();
     }
 
     private sealed record Failure(SendOutcome Outcome, int? StatusCode, string Message);

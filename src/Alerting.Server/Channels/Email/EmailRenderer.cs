@@ -14,37 +14,20 @@ namespace Alerting.Channels.Email;
 /// from an alert is HTML-escaped in the HTML part. The templating engine replaces this with the channel's
 /// templates; this stays as the fallback that cannot fail.
 /// </summary>
-internal sealed class EmailRenderer(Func<NotificationData, ActionLinks?, (string Subject, string Text, string Html)>? templates = null)
+internal sealed class EmailRenderer(Func<NotificationData, ActionLinks?, EmailContent>? templates = null)
 {
     public static readonly EmailRenderer Default = new();
 
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss 'UTC'";
 
     /// <summary>The configured templates when there are any (they fall back on their own), else the built-in message.</summary>
-    public (string Subject, string Text, string Html) Render(NotificationData data, ActionLinks? links) =>
-        templates?.Invoke(data, links) ?? (Subject(data), Text(data, links), Html(data, links));
+    public EmailContent Render(NotificationData data, ActionLinks? links) =>
+        templates?.Invoke(data, links) ?? new EmailContent(Subject(data), Text(data, links), Html(data, links));
 
-    /// <summary>
-    /// Alertmanager's <c>__subject</c>: status (with the firing count), the group label values, and in
-    /// parentheses the common label values that are not group labels, all in label-name order.
-    /// </summary>
-    public static string Subject(NotificationData data)
-    {
-        var sb = new StringBuilder("[").Append(data.Status.ToUpperInvariant());
-        if (data.Status == NotificationStatus.Firing)
-        {
-            sb.Append(':').Append(data.Firing.Count().ToString(CultureInfo.InvariantCulture));
-        }
-        sb.Append("] ").Append(string.Join(' ', data.GroupLabels.Values));
-        var extra = data.CommonLabels.Where(p => !data.GroupLabels.ContainsKey(p.Key)).Select(p => p.Value).ToList();
-        if (extra.Count > 0)
-        {
-            sb.Append(" (").Append(string.Join(' ', extra)).Append(')');
-        }
-        return OneLine(sb.ToString().Trim());
-    }
+    /// <summary>Alertmanager's <c>__subject</c>, in C#.</summary>
+    public static string Subject(NotificationData data) => PlainText.Subject(data);
 
-    private static string Text(NotificationData data, ActionLinks? links)
+    internal static string Text(NotificationData data, ActionLinks? links)
     {
         var sb = new StringBuilder();
         sb.Append(Headline(data)).Append("\n\n");
@@ -101,7 +84,7 @@ internal sealed class EmailRenderer(Func<NotificationData, ActionLinks?, (string
         }
     }
 
-    private static string Html(NotificationData data, ActionLinks? links)
+    internal static string Html(NotificationData data, ActionLinks? links)
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"UTF-8\">\n<meta name=\"viewport\" content=\"width=device-width\">\n");

@@ -3,7 +3,10 @@ using Alerting.Templating;
 
 namespace Alerting.Channels.Slack;
 
-/// <summary>Slack incoming webhooks: a title and a text from templates, rate limited per URL.</summary>
+/// <summary>
+/// Slack incoming webhooks and chat.postMessage, rate limited per URL: Alertmanager's message, or ours from the
+/// Scriban templates when a <c>slack.*.sbn</c> file is among the <c>templates:</c>.
+/// </summary>
 internal sealed class SlackChannel : NotificationChannel
 {
     public const string Name = "slack";
@@ -31,13 +34,21 @@ internal sealed class SlackChannel : NotificationChannel
             new SlackNotifier(slack, context.Clients, context.Limiter, (data, links) =>
             {
                 var message = context.Templates(data, links);
-                return new SlackContent(message.Render("slack.title", slack.Title), message.Render("slack.text", slack.Text))
+                if (!IsOurs(message))
+                {
+                    return SlackPayload.Alertmanager(slack, message.Go);
+                }
+                var content = new SlackContent(message.Render("slack.title", slack.Title), message.Render("slack.text", slack.Text))
                 {
                     Buttons = ButtonTitles.For(message.Language),
                 };
+                return SlackPayload.Ours(slack, message.Go, content, links);
             }, context.Time),
             _ => "");
     }
+
+    /// <summary>Our Scriban message instead of Alertmanager's: the <c>templates:</c> globs hold a <c>slack.title</c> or <c>slack.text</c> file.</summary>
+    internal static bool IsOurs(MessageTemplates message) => message.HasOverride("slack.title") || message.HasOverride("slack.text");
 
     public override string? Destination(IntegrationConfig config) => config is SlackConfig s ? s.ApiUrl ?? s.ApiUrlFile : null;
 }

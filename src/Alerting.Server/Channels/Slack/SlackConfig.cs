@@ -29,6 +29,9 @@ internal sealed record SlackConfig : IntegrationConfig
 
     public string? Text { get; init; }
 
+    /// <summary>The message's own text, outside the attachment (Alertmanager 0.27's <c>message_text</c>).</summary>
+    public string? MessageText { get; init; }
+
     public IReadOnlyList<SlackField> Fields { get; init; } = [];
 
     public bool ShortFields { get; init; }
@@ -72,8 +75,8 @@ internal sealed record SlackConfig : IntegrationConfig
         var fields = new List<SlackField>();
         foreach (var (f, _) in s.MapList("fields"))
         {
-            var title = f.String("title");
-            var value = f.String("value");
+            var title = f.Template("title");
+            var value = f.Template("value");
             var isShort = f.OptionalBool("short");
             if (string.IsNullOrEmpty(title))
             {
@@ -99,22 +102,23 @@ internal sealed record SlackConfig : IntegrationConfig
             ApiUrl = apiUrl,
             ApiUrlFile = apiUrlFile,
             HttpConfig = s.HttpConfig("http_config") ?? global.HttpConfig,
-            Channel = s.String("channel"),
-            Username = s.String("username"),
-            Color = s.String("color"),
-            Title = s.String("title"),
-            TitleLink = s.String("title_link"),
-            Pretext = s.String("pretext"),
-            Text = s.String("text"),
+            Channel = s.Template("channel"),
+            Username = s.Template("username"),
+            Color = s.Template("color"),
+            Title = s.Template("title"),
+            TitleLink = s.Template("title_link"),
+            Pretext = s.Template("pretext"),
+            Text = s.Template("text"),
+            MessageText = s.Template("message_text"),
             Fields = fields,
             ShortFields = s.Bool("short_fields", false),
-            Footer = s.String("footer"),
-            Fallback = s.String("fallback"),
-            CallbackId = s.String("callback_id"),
-            IconEmoji = s.String("icon_emoji"),
-            IconUrl = s.String("icon_url"),
-            ImageUrl = s.String("image_url"),
-            ThumbUrl = s.String("thumb_url"),
+            Footer = s.Template("footer"),
+            Fallback = s.Template("fallback"),
+            CallbackId = s.Template("callback_id"),
+            IconEmoji = s.Template("icon_emoji"),
+            IconUrl = s.Template("icon_url"),
+            ImageUrl = s.Template("image_url"),
+            ThumbUrl = s.Template("thumb_url"),
             LinkNames = s.Bool("link_names", false),
             MrkdwnIn = s.StringList("mrkdwn_in") ?? [],
             Actions = actions,
@@ -126,10 +130,10 @@ internal sealed record SlackConfig : IntegrationConfig
 
     private static SlackAction ReadAction(MapReader a)
     {
-        var type = a.String("type");
-        var text = a.String("text");
-        var url = a.String("url");
-        var name = a.String("name");
+        var type = a.Template("type");
+        var text = a.Template("text");
+        var url = a.Template("url");
+        var name = a.Template("name");
         if (string.IsNullOrEmpty(type))
         {
             a.Error("type", "missing type in Slack action configuration");
@@ -145,12 +149,12 @@ internal sealed record SlackConfig : IntegrationConfig
         SlackConfirmation? confirm = null;
         if (a.Map("confirm") is { } c)
         {
-            var confirmText = c.String("text");
+            var confirmText = c.Template("text");
             if (string.IsNullOrEmpty(confirmText))
             {
                 c.Error("text", "missing text in Slack confirmation configuration");
             }
-            confirm = new SlackConfirmation(confirmText ?? "", c.String("title"), c.String("ok_text"), c.String("dismiss_text"));
+            confirm = new SlackConfirmation(confirmText ?? "", c.Template("title"), c.Template("ok_text"), c.Template("dismiss_text"));
             c.Finish();
         }
         var action = new SlackAction
@@ -158,13 +162,14 @@ internal sealed record SlackConfig : IntegrationConfig
             Type = type ?? "",
             Text = text ?? "",
             Url = url,
-            Style = a.String("style"),
+            Style = a.Template("style"),
             Name = name,
-            Value = a.String("value"),
+            Value = a.Template("value"),
             Confirm = confirm,
         };
         a.Finish();
-        return action;
+        // Alertmanager's rule: a URL button is a link, so the message-action fields are dropped.
+        return string.IsNullOrEmpty(url) ? action with { Url = null } : action with { Name = null, Value = null, Confirm = null };
     }
 }
 

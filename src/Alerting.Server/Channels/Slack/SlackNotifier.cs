@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alerting.Channels.Http;
@@ -7,7 +8,7 @@ using Alerting.Templating;
 
 namespace Alerting.Channels.Slack;
 
-/// <summary>The title and text of one Slack message, already in Slack's mrkdwn.</summary>
+/// <summary>The title and text of our Slack message, already in Slack's mrkdwn.</summary>
 internal sealed record SlackContent(string Title, string Text)
 {
     public ButtonTitles Buttons { get; init; } = ButtonTitles.English;
@@ -15,20 +16,19 @@ internal sealed record SlackContent(string Title, string Text)
 
 /// <summary>
 /// Slack (<c>slack_configs</c>): an incoming webhook, or <c>chat.postMessage</c> with a token in
-/// http_config. One attachment with title, text, colour by status, fields and link buttons
-/// (view, silence, acknowledge). At most one message a second per webhook, across instances.
+/// http_config. The body is built by <paramref name="body"/> (Alertmanager's message, or ours: see
+/// <see cref="SlackPayload"/>). At most one message a second per webhook, across instances.
 /// </summary>
 internal sealed class SlackNotifier(
     SlackConfig config,
     HttpClientProvider clients,
     RateLimiter limiter,
-    Func<NotificationData, ActionLinks?, SlackContent> render,
-    TimeProvider time) : INotifier
+    Func<NotificationData, ActionLinks?, string> body,
+    TimeProvider time) : INotifier, IMessagePreview
 {
-    /// <summary>Slack truncates attachment text beyond this; cut it ourselves, at a line.</summary>
-    public const int MaxTextLength = 3000;
-    public const int MaxTitleLength = 250;
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private static readonly ProductInfoHeaderValue s_userAgent = new("Alertmanager", "0.25.0");
 
     public string Integration => "slack";
 
@@ -47,8 +47,13 @@ internal sealed class SlackNotifier(
             return new SendResult(SendOutcome.Retryable, null, "rate limit: one message a second per Slack webhook", time.GetElapsedTime(started), wait);
         }
 
-        var body = BuildBody(request.Data ?? throw new InvalidOperationException("Slack needs the notification data"), request.Links);
-        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var json = BuildBody(request.Data ?? throw new InvalidOperationException("Slack needs the notification data"), request.Links);
+        // Alertmanager's headers: Content-Type without a charset, and its User-Agent.
+        using var message = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(json, Encoding.UTF8) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        message.Headers.UserAgent.Add(s_userAgent);
         if (!url.AbsolutePath.EndsWith("/chat.postMessage", StringComparison.Ordinal))
         {
             var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
@@ -102,83 +107,11 @@ internal sealed class SlackNotifier(
         }
     }
 
-    internal string BuildBody(NotificationData data, ActionLinks? links)
-    {
-        var content = render(data, links);
-        var firing = data.Status == NotificationStatus.Firing;
-        var attachment = new JsonObject
-        {
-            // config.Title and config.Text are templates, already rendered into the content.
-            ["title"] = Cut(content.Title, MaxTitleLength),
-            ["text"] = Cut(content.Text, MaxTextLength),
-            ["fallback"] = Cut(config.Fallback ?? content.Title, MaxTitleLength),
-            ["color"] = config.Color ?? (firing ? "danger" : "good"),
-            ["mrkdwn_in"] = new JsonArray("fallback", "pretext", "text"),
-        };
-        if (config.TitleLink is { Length: > 0 } titleLink)
-        {
-            attachment["title_link"] = titleLink;
-        }
-        else if (links is not null)
-        {
-            attachment["title_link"] = links.View;
-        }
-        if (config.Pretext is { Length: > 0 } pretext)
-        {
-            attachment["pretext"] = pretext;
-        }
-        if (config.Footer is { Length: > 0 } footer)
-        {
-            attachment["footer"] = footer;
-        }
-        if (config.Fields.Count > 0)
-        {
-            attachment["fields"] = new JsonArray([.. config.Fields.Select(f => (JsonNode)new JsonObject
-            {
-                ["title"] = f.Title,
-                ["value"] = f.Value,
-                ["short"] = f.Short ?? config.ShortFields,
-            })]);
-        }
-        if (links is not null)
-        {
-            // Link buttons: Slack opens the URL, our confirmation page does the rest.
-            attachment["actions"] = new JsonArray(
-                Button(content.Buttons.View, links.View), Button(content.Buttons.Silence1h, links.Silence1h),
-                Button(content.Buttons.Silence24h, links.Silence24h), Button(content.Buttons.Acknowledge, links.Acknowledge));
-        }
-        var message = new JsonObject { ["attachments"] = new JsonArray(attachment) };
-        if (config.Channel is { Length: > 0 } channel)
-        {
-            message["channel"] = channel;
-        }
-        if (config.Username is { Length: > 0 } username)
-        {
-            message["username"] = username;
-        }
-        if (config.IconEmoji is { Length: > 0 } emoji)
-        {
-            message["icon_emoji"] = emoji;
-        }
-        if (config.IconUrl is { Length: > 0 } icon)
-        {
-            message["icon_url"] = icon;
-        }
-        return message.ToJsonString();
-    }
+    /// <summary>The request body it sends for this data (the route tester shows it too).</summary>
+    internal string BuildBody(NotificationData data, ActionLinks? links) => body(data, links);
 
-    private static JsonObject Button(string text, string url) => new() { ["type"] = "button", ["text"] = text, ["url"] = url };
+    public string Preview(NotificationData data, ActionLinks? links) => BuildBody(data, links);
 
     /// <summary>Slack's control characters in user data: &amp;, &lt; and &gt; must be escaped, or they become links and mentions.</summary>
     public static string Escape(string s) => s.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
-
-    private static string Cut(string s, int max)
-    {
-        if (s.Length <= max)
-        {
-            return s;
-        }
-        var cut = s.LastIndexOf('\n', max - 1);
-        return (cut > max / 2 ? s[..cut] : s[..(max - 1)]) + "…";
-    }
 }

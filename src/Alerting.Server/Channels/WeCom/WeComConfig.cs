@@ -38,7 +38,7 @@ internal sealed record WeComConfig : IntegrationConfig
     /// <summary>Phone numbers to @-mention: text messages only, WeCom's markdown cannot.</summary>
     public IReadOnlyList<string> MentionedMobileList { get; init; } = [];
 
-    /// <summary>An inline template for the message content, instead of wecom.markdown or wecom.text.</summary>
+    /// <summary>An inline Go template for the message content, instead of the wecom.markdown or wecom.text Scriban template.</summary>
     public string? Content { get; init; }
 
     /// <summary>Overrides the receiver's and global.language for this robot.</summary>
@@ -71,7 +71,7 @@ internal sealed record WeComConfig : IntegrationConfig
             MessageType = messageType,
             MentionedList = w.StringList("mentioned_list") ?? [],
             MentionedMobileList = w.StringList("mentioned_mobile_list") ?? [],
-            Content = w.String("content"),
+            Content = w.Template("content"),
             Language = w.Language("language"),
             HttpConfig = w.HttpConfig("http_config") ?? global.HttpConfig,
             Line = LoadContext.Line(w.Node),

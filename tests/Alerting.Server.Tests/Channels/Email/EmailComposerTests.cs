@@ -69,7 +69,7 @@ public sealed class EmailComposerTests
         var body = Assert.IsType<MultipartAlternative>(message.Body);
         var parts = body.OfType<TextPart>().ToList();
         Assert.Equal(["text/plain", "text/html"], parts.Select(p => p.ContentType.MimeType));
-        Assert.All(parts, p => Assert.Equal("utf-8", p.ContentType.Charset));
+        Assert.All(parts, p => Assert.Equal("UTF-8", p.ContentType.Charset)); // as Alertmanager spells it
         Assert.All(parts, p => Assert.Equal(ContentEncoding.QuotedPrintable, p.ContentTransferEncoding));
         Assert.Equal("Text ✓", message.TextBody);
         Assert.Equal("<p>HTML ✓</p>", message.HtmlBody);

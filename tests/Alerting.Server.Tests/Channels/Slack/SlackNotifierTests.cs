@@ -3,6 +3,7 @@ using Alerting.Channels.Http;
 using Alerting.Core.Alerts;
 using Alerting.Core.Labels;
 using Alerting.Core.Notifications;
+using Alerting.GoTemplates;
 using Alerting.Infrastructure;
 using Alerting.Templating;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,8 +42,8 @@ public sealed class SlackNotifierTests : IAsyncLifetime
         config with { ApiUrl = _slack.Url + path },
         _host.Server.Services.GetRequiredService<HttpClientProvider>(),
         _host.Server.Services.GetRequiredService<RateLimiter>(),
-        (data, links) => new SlackContent($"[{data.Status}] {data.GroupLabels.Get("alertname")}",
-            string.Join("\n", data.Alerts.Select(a => $"• {a.Labels.Get("alertname")}: {a.Annotations.Get("summary")}"))),
+        (data, links) => SlackPayload.Ours(config, new GoFields(GoTemplateSet.Default, data), new SlackContent($"[{data.Status}] {data.GroupLabels.Get("alertname")}",
+            string.Join("\n", data.Alerts.Select(a => $"• {a.Labels.Get("alertname")}: {a.Annotations.Get("summary")}"))), links),
         time ?? new FakeTimeProvider(Now));
 
     private static NotificationRequest Request(string summary = "disk full", bool resolved = false)
@@ -82,12 +83,23 @@ public sealed class SlackNotifierTests : IAsyncLifetime
         Assert.Equal("a &amp; b &lt;@U123&gt;", SlackNotifier.Escape("a & b <@U123>"));
 
     [Fact]
-    public void Long_text_is_cut_within_Slacks_limits()
+    public void Our_long_text_is_cut_within_Slacks_limits()
     {
         var body = Notifier(new SlackConfig()).BuildBody(Request(summary: string.Join("\n", Enumerable.Repeat(new string('y', 100), 100))).Data!, null);
         var text = (string)JsonNode.Parse(body)!["attachments"]![0]!["text"]!;
-        Assert.True(text.Length <= SlackNotifier.MaxTextLength);
+        Assert.True(text.Length <= SlackPayload.MaxOurTextLength);
         Assert.EndsWith("…", text);
+    }
+
+    [Fact]
+    public async Task The_request_has_Alertmanagers_content_type_and_user_agent()
+    {
+        Answer(200);
+        await Notifier(new SlackConfig()).SendAsync(Request(), CancellationToken.None);
+        var request = _slack.LogEntries.Last().RequestMessage;
+        Assert.Equal("application/json", request.Headers!["Content-Type"].Single());
+        Assert.Equal("Alertmanager/0.25.0", request.Headers["User-Agent"].Single());
+        Assert.EndsWith("\n", request.Body, StringComparison.Ordinal);
     }
 
     [Theory]
