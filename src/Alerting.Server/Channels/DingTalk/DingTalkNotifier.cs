@@ -26,7 +26,7 @@ internal sealed class DingTalkNotifier(
     HttpClientProvider clients,
     RateLimiter limiter,
     Func<NotificationData, ActionLinks?, DingTalkContent> render,
-    TimeProvider time) : INotifier
+    TimeProvider time) : INotifier, IMessagePreview
 {
     public const int MaxBodyBytes = 20_000;
     public const int MessagesPerMinute = 20;
@@ -126,6 +126,8 @@ internal sealed class DingTalkNotifier(
     }
 
     /// <summary>The request body, kept under 20,000 bytes by dropping whole alerts ("and N more").</summary>
+    public string Preview(NotificationData data, ActionLinks? links) => BuildBody(data, links);
+
     internal string BuildBody(NotificationData data, ActionLinks? links)
     {
         var (mobiles, userIds) = Mentions(data);

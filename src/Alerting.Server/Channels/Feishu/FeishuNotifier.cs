@@ -29,7 +29,7 @@ internal sealed class FeishuNotifier(
     HttpClientProvider clients,
     RateLimiter limiter,
     Func<NotificationData, ActionLinks?, FeishuContent> render,
-    TimeProvider time) : INotifier
+    TimeProvider time) : INotifier, IMessagePreview
 {
     /// <summary>Feishu refuses a body over 20 KB; count it as 20,000 bytes to be safe either way.</summary>
     public const int MaxBodyBytes = 20_000;
@@ -165,6 +165,8 @@ internal sealed class FeishuNotifier(
     /// The request body, at most 20,000 bytes: whole alerts are dropped first ("and N more"); if one alert is
     /// still too long, the markdown is cut at a line with a marker. The title and buttons are always kept.
     /// </summary>
+    public string Preview(NotificationData data, ActionLinks? links) => BuildBody(data, links, null);
+
     internal string BuildBody(NotificationData data, ActionLinks? links, (string Timestamp, string Sign)? signature)
     {
         FeishuContent content;

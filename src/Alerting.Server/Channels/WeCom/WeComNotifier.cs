@@ -25,7 +25,7 @@ internal sealed class WeComNotifier(
     HttpClientProvider clients,
     RateLimiter limiter,
     Func<NotificationData, ActionLinks?, WeComContent> render,
-    TimeProvider time) : INotifier
+    TimeProvider time) : INotifier, IMessagePreview
 {
     public const int MaxMarkdownBytes = 4096;
     public const int MaxTextBytes = 2048;
@@ -122,6 +122,8 @@ internal sealed class WeComNotifier(
     /// The request body. Content over WeCom's cap first loses whole alerts ("and N more"); if one alert is
     /// still too long, it is cut at a line with a marker. Mentions are never cut.
     /// </summary>
+    public string Preview(NotificationData data, ActionLinks? links) => BuildBody(data, links);
+
     internal string BuildBody(NotificationData data, ActionLinks? links)
     {
         var markdown = config.MessageType == WeComMessageType.Markdown;
