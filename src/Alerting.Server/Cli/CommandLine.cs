@@ -96,6 +96,7 @@ internal static class CommandLine
     public const string Usage = """
         usage: alerting [<flags>]
                alerting check-config <file>...
+               alerting template render <flags>    (alerting template render --help)
 
         Flags:
           --config.file=alerting.yml     Alertmanager configuration file.

@@ -8,12 +8,15 @@ namespace Alerting.Cli;
 
 /// <summary>
 /// <c>alerting template render --template FILE --data alerts.json [--language zh-CN] [--time-zone Asia/Shanghai]</c>:
-/// prints what a template makes of sample data, or where it fails.
+/// prints what a Scriban template makes of sample data, or where it fails. With amtool's flags
+/// (<c>--template.text</c>, ...) it renders a Go template instead, as <c>amtool template render</c> does (<see cref="GoTemplateRender"/>).
 /// </summary>
 internal static class TemplateCommand
 {
     public const string Usage = """
         usage: alerting template render --template FILE|NAME [--data FILE] [--name NAME] [--language LANG] [--time-zone ZONE]
+
+        Renders a Scriban template (ours: DingTalk, WeCom, Feishu, and Slack and email when you opt in):
 
           --template   a Scriban template file, or the name of a shipped template (dingtalk.markdown, email.html, ...)
           --data       an Alertmanager webhook payload (version 4) or a JSON list of alerts; example data when omitted
@@ -26,8 +29,17 @@ internal static class TemplateCommand
     {
         if (args.Length == 0 || args[0] != "render")
         {
-            stderr.WriteLine(Usage);
+            stderr.WriteLine($"{GoTemplateRender.Usage}\n{Usage}");
             return 2;
+        }
+        if (args.Length == 2 && args[1] is "--help" or "-h")
+        {
+            stdout.WriteLine($"{GoTemplateRender.Usage}\n{Usage}");
+            return 0;
+        }
+        if (GoTemplateRender.Applies(args[1..]))
+        {
+            return GoTemplateRender.Run(args[1..], stdout, stderr);
         }
         var flags = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i++)
