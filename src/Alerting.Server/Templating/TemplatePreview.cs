@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Alerting.Core.Labels;
 using Alerting.Core.Notifications;
+using Alerting.GoTemplates;
 
 namespace Alerting.Templating;
 
@@ -12,7 +14,7 @@ internal sealed class TemplateInputException(string message) : Exception(message
 /// What the CLI and the HTTP preview share: sample data (an Alertmanager webhook payload, version 4, or a
 /// bare list of alerts) turned into a <see cref="TemplateModel"/>, and the template to render.
 /// </summary>
-internal static class TemplatePreview
+internal static partial class TemplatePreview
 {
     /// <summary>Used when no data is given: one firing and one resolved alert, one of them from Grafana.</summary>
     public const string ExamplePayload = """
@@ -84,6 +86,33 @@ internal static class TemplatePreview
         {
             throw new TemplateInputException($"unknown time zone \"{timeZone}\" (use an IANA name such as Asia/Shanghai)");
         }
+        var (notification, grafana) = ParseOrExample(data, ref now, externalUrl);
+        return TemplateModel.Create(notification, ActionLinks.Placeholder(notification.ExternalUrl), now, language, zone, grafana);
+    }
+
+    /// <summary>The sample data as Alertmanager's template data, for a Go template: the data given, else the example.</summary>
+    public static NotificationData Data(JsonElement? data, DateTimeOffset now, string externalUrl) => ParseOrExample(data, ref now, externalUrl).Data;
+
+    /// <summary>
+    /// A Go template over the running configuration's templates, without falling back, as amtool renders it: the
+    /// text, or Go's error with the line and column it names.
+    /// </summary>
+    public static TemplateRenderResult RenderGo(GoTemplateSet templates, string text, bool html, NotificationData data)
+    {
+        try
+        {
+            return new TemplateRenderResult(html ? templates.ExecuteHtml(text, data) : templates.ExecuteText(text, data), null);
+        }
+        catch (GoTemplateException e)
+        {
+            var where = GoPosition().Match(e.Message);
+            int Number(int group) => where.Groups[group].Success ? int.Parse(where.Groups[group].ValueSpan, CultureInfo.InvariantCulture) : 0;
+            return new TemplateRenderResult(null, new TemplateError(e.Message, Number(1), Number(2)));
+        }
+    }
+
+    private static (NotificationData Data, IReadOnlyDictionary<string, GrafanaLinks> Grafana) ParseOrExample(JsonElement? data, ref DateTimeOffset now, string externalUrl)
+    {
         JsonElement json;
         if (data is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given)
         {
@@ -96,19 +125,20 @@ internal static class TemplatePreview
             // The example always renders the same: its firing alert has fired for 25 minutes.
             now = ExampleNow;
         }
-        NotificationData notification;
-        IReadOnlyDictionary<string, GrafanaLinks> grafana;
         try
         {
-            (notification, grafana) = Parse(json, now, externalUrl);
+            return Parse(json, now, externalUrl);
         }
         catch (InvalidOperationException)
         {
             // JsonElement refuses to read an escaped lone surrogate ("\ud800") as a string.
             throw new TemplateInputException("data holds text that is not valid UTF-16 (an unpaired surrogate escape)");
         }
-        return TemplateModel.Create(notification, ActionLinks.Placeholder(notification.ExternalUrl), now, language, zone, grafana);
     }
+
+    /// <summary>Go's "template: NAME:LINE:COL: ..." or "template: NAME:LINE: ...".</summary>
+    [GeneratedRegex(@"^template: [^:]*:(\d+)(?::(\d+))?:")]
+    private static partial Regex GoPosition();
 
     /// <summary>Reads a webhook payload or a list of alerts; fields that are missing are derived as Alertmanager would.</summary>
     internal static (NotificationData Data, IReadOnlyDictionary<string, GrafanaLinks> Grafana) Parse(JsonElement json, DateTimeOffset now, string externalUrl)

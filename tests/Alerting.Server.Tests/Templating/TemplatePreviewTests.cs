@@ -99,4 +99,38 @@ public sealed class TemplatePreviewTests
         Assert.Equal(1, (int)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["line"]!);
         dir.Delete(recursive: true);
     }
+
+    [Fact]
+    public async Task Http_preview_renders_Go_templates_with_the_configurations_files_as_amtool_would()
+    {
+        var dir = Directory.CreateTempSubdirectory("alerting-gotpl-");
+        await File.WriteAllTextAsync(Path.Combine(dir.FullName, "mine.tmpl"), """{{ define "mine" }}<{{ .CommonLabels.alertname }}>{{ end }}""");
+        await using var host = await AlertingTestHost.StartAsync(AlertingTestHost.DefaultConfig + $"\ntemplates: ['{dir.FullName}/*.tmpl']\n");
+        async Task<(HttpStatusCode Status, string Body)> PostAsync(string json)
+        {
+            var response = await host.PostJsonAsync("api/v2/templates/render", json);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        // A list of alerts has no group labels: Alertmanager's subject shows them all as common labels.
+        Assert.Equal((HttpStatusCode.OK, "[RESOLVED]  (HighLatency checkout warning)/ <HighLatency>"),
+            await PostAsync($$$"""{"engine": "go", "template": "{{ template \"slack.default.title\" . }}/ {{ template \"mine\" . }}", "data": {{{Alerts}}}}"""));
+        // html/template: the value escaped, and a literal "<" in text too, as Go does.
+        Assert.Equal((HttpStatusCode.OK, "&lt;HighLatency> p99 &lt;above&gt; 2s"),
+            await PostAsync($$$"""{"engine": "go", "type": "html", "template": "{{ template \"mine\" . }} {{ .CommonAnnotations.summary }}", "data": {{{Alerts}}}}"""));
+        // No data: the example, whose group is DiskFull.
+        Assert.Equal((HttpStatusCode.OK, "DiskFull 2"), await PostAsync("""{"engine": "go", "template": "{{ .GroupLabels.alertname }} {{ len .Alerts }}"}"""));
+
+        var (status, body) = await PostAsync("""{"engine": "go", "template": "ok\n{{ .Nope }}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = JsonNode.Parse(body)!;
+        Assert.Equal("template: :2:3: executing \"\" at <.Nope>: can't evaluate field Nope in type template.Data", (string)error["error"]!);
+        Assert.Equal((2, 3), ((int)error["line"]!, (int)error["column"]!));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("""{"engine": "go", "template": "{{ if }}"}""")).Status);
+        Assert.Contains("engine must be", (await PostAsync("""{"engine": "jinja", "template": "x"}""")).Body);
+        Assert.Contains("type must be", (await PostAsync("""{"engine": "go", "type": "md", "template": "x"}""")).Body);
+        Assert.Contains("a Go preview needs", (await PostAsync("""{"engine": "go", "name": "slack.title"}""")).Body);
+        dir.Delete(recursive: true);
+    }
 }
