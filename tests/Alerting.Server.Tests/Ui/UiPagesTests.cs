@@ -166,6 +166,33 @@ public sealed class UiPagesTests
     }
 
     [Fact]
+    public async Task The_route_tester_shows_what_each_integration_would_send_with_its_templates()
+    {
+        await using var host = await AlertingTestHost.StartAsync("""
+            route:
+              receiver: chat
+              group_by: [alertname]
+            receivers:
+              - name: chat
+                webhook_configs:
+                  - url: http://127.0.0.1:1/hook
+                slack_configs:
+                  - api_url: http://127.0.0.1:1/slack
+                    text: '{{ range .Alerts }}{{ .Labels.instance }} <{{ .Labels.severity }}>{{ end }}'
+            """);
+        using var ui = new UiClient(host);
+
+        var (status, html) = await ui.GetAsync("routing?labels=" + Uri.EscapeDataString("alertname=\"DiskFull\", instance=\"db-1\", severity=\"critical\""));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("<summary><code>webhook[0]</code></summary>", html);
+        Assert.Contains("<summary><code>slack[0]</code></summary>", html);
+        Assert.Contains(WebUtility.HtmlEncode("\"title\": \"[FIRING:1] DiskFull (db-1 critical)\""), html); // Alertmanager's default title
+        Assert.Contains(WebUtility.HtmlEncode("\"text\": \"db-1 <critical>\""), html); // the receiver's Go template
+        Assert.Contains(WebUtility.HtmlEncode("\"receiver\": \"chat\""), html); // the webhook's payload
+    }
+
+    [Fact]
     public async Task Nothing_changes_on_GET_and_no_form_acts_without_its_anti_forgery_token()
     {
         await using var host = await AlertingTestHost.StartAsync();

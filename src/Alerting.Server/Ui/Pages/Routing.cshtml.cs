@@ -1,22 +1,33 @@
 using System.Text.RegularExpressions;
+using Alerting.Configuration;
+using Alerting.Core.Alerts;
 using Alerting.Core.Configuration;
 using Alerting.Core.Inhibition;
 using Alerting.Core.Labels;
 using Alerting.Core.Matching;
+using Alerting.Core.Notifications;
 using Alerting.Core.Silences;
+using Alerting.Delivery;
 using Alerting.Persistence;
+using Alerting.Templating;
 using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Ui.Pages;
 
-/// <summary>A route a tested label set matches, with the group it would join and the time intervals that apply to it.</summary>
-internal sealed record RouteResult(Route Route, LabelSet GroupLabels, string GroupKey, IReadOnlyList<(string Name, string Kind, bool InEffectNow)> TimeIntervals);
+/// <summary>
+/// A route a tested label set matches, with the group it would join, the time intervals that apply to it, and what
+/// each of its receiver's integrations would send (its templates rendered: Go or Scriban, as for a real message).
+/// </summary>
+internal sealed record RouteResult(Route Route, LabelSet GroupLabels, string GroupKey, IReadOnlyList<(string Name, string Kind, bool InEffectNow)> TimeIntervals)
+{
+    public IReadOnlyList<MessagePreview> Messages { get; init; } = [];
+}
 
 /// <summary>An inhibit rule whose target side matches the tested labels.</summary>
 internal sealed record InhibitResult(InhibitRuleConfig Rule, string? InhibitedNowBy);
 
 /// <summary>The route tree of the running configuration, and a tester: which routes, receivers, groups, timers, inhibit rules and silences apply to some labels.</summary>
-internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageModel
+internal sealed class RoutingModel(UiData data, SilenceStore silences, Notifiers notifiers, ServerOptions options) : UiPageModel
 {
     public string Labels { get; private set; } = "";
 
@@ -68,7 +79,10 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageM
                 var intervals = route.MuteTimeIntervals.Select(n => (n, "mute", InEffect(runtime.Config, n)))
                     .Concat(route.ActiveTimeIntervals.Select(n => (n, "active", InEffect(runtime.Config, n))))
                     .ToList();
-                Matches.Add(new RouteResult(route, groupLabels, route.GroupKey(groupLabels), intervals));
+                Matches.Add(new RouteResult(route, groupLabels, route.GroupKey(groupLabels), intervals)
+                {
+                    Messages = Messages(runtime.Config, route, set, groupLabels),
+                });
                 Matched.Add(route);
                 for (var r = route.Parent; r is not null; r = r.Parent)
                 {
@@ -94,6 +108,19 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageM
     /// <summary>Who the receiver notifies, as the notification log names them: <c>wecom[0], feishu[0]</c>.</summary>
     public string IntegrationsOf(string receiver) =>
         Runtime.Config.FindReceiver(receiver) is { } r ? string.Join(", ", Channels.Integrations.Of(r).Select(i => i.Name)) : "";
+
+    /// <summary>The tested labels as one alert firing since now, sent to the route's receiver with placeholder action links.</summary>
+    private IReadOnlyList<MessagePreview> Messages(AlertingConfig config, Route route, LabelSet labels, LabelSet groupLabels)
+    {
+        if (config.FindReceiver(route.Receiver) is not { } receiver)
+        {
+            return [];
+        }
+        var externalUrl = options.EffectiveExternalUrl();
+        var alert = new Alert(labels, LabelSet.Empty, Now, Now.AddMinutes(5), "", Now, false);
+        var notification = NotificationData.Create(receiver.Name, route.GroupKey(groupLabels), groupLabels, [alert], externalUrl, Now);
+        return MessagePreviews.For(notifiers, receiver, notification, ActionLinks.Placeholder(externalUrl));
+    }
 
     private bool InEffect(AlertingConfig config, string name) => config.FindTimeInterval(name)?.Contains(Now) == true;
 
