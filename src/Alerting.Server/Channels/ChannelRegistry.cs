@@ -18,6 +18,8 @@ internal static class ChannelRegistry
         new EmailChannel(),
         new SlackChannel(),
         new DingTalkChannel(),
+        new WeCom.WeComChannel(),
+        new Feishu.FeishuChannel(),
     ];
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);
