@@ -60,7 +60,7 @@ public sealed class GoTemplateSet
         foreach (var bundled in BundledTemplates.All)
         {
             // Alertmanager parses its own files into the unnamed root template.
-            Associate(templates, Parse("", bundled.Path, bundled.Text, funcs));
+            Associate(templates, Parse("", bundled.Name, bundled.Text, funcs));
         }
         foreach (var file in files)
         {
@@ -121,7 +121,7 @@ public sealed class GoTemplateSet
         {
             root = Escaper.Escape(templates, root);
         }
-        compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits), root);
+        compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits.TimeBudget, Limits.MaxOutputBytes), root);
         if (cache.Count < MaxCachedTexts)
         {
             cache.TryAdd(text, compiled);
