@@ -103,6 +103,12 @@ public sealed class GoTemplateSet
         {
             throw new GoTemplateException(e.Message, e);
         }
+        catch (Exception e) when (e is InvalidOperationException or InvalidCastException or NullReferenceException
+            or ArgumentException or IndexOutOfRangeException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // An engine bug must not escape as anything but a template failure.
+            throw new GoTemplateException("template: internal error: " + e.Message, e);
+        }
     }
 
     private Compiled Compile(string text, bool html)

@@ -94,6 +94,21 @@ public sealed class GoTemplateSetTests
     }
 
     [Fact]
+    public void DeepNestingFailsInsteadOfEndingTheStack()
+    {
+        var deep = string.Concat(Enumerable.Repeat("{{ if true }}", 20000)) + "x" + string.Concat(Enumerable.Repeat("{{ end }}", 20000));
+        Assert.Equal("template: :1: max expression depth exceeded", Assert.Throws<GoTemplateParseException>(() => GoTemplateSet.Default.Check(deep)).Message);
+        var parens = "{{ " + new string('(', 20000) + "1" + new string(')', 20000) + " }}";
+        Assert.Throws<GoTemplateParseException>(() => GoTemplateSet.Default.ExecuteHtml(parens, Data));
+    }
+
+    [Fact]
+    public void AFunctionsPanicIsAnError() =>
+        Assert.EndsWith(
+            "error calling In: time: missing Location in call to Time.In",
+            Assert.Throws<GoTemplateException>(() => GoTemplateSet.Default.ExecuteText("{{ (index .Alerts 0).StartsAt.In nil }}", Data)).Message);
+
+    [Fact]
     public void InlineDefinitionsStayInTheirText()
     {
         Assert.Equal("inline", GoTemplateSet.Default.ExecuteText("{{ define \"__alertmanager\" }}inline{{ end }}{{ template \"__alertmanager\" }}", Data));

@@ -108,6 +108,8 @@ internal sealed partial class ExecState
                     PrintValue(action, val);
                 }
                 return Flow.Normal;
+            case BranchNode when !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack():
+                throw Errorf("max expression depth exceeded");
             case BranchNode { Kind: ControlKind.Range } range:
                 return WalkRange(dot, range);
             case BranchNode branch:
@@ -228,7 +230,8 @@ internal sealed partial class ExecState
         {
             throw Errorf($"template {GoQuote.Quote(t.Name)} not defined");
         }
-        if (_depth == MaxExecDepth)
+        // The CLR stack may end before Go's depth would: stop while there is room to report it.
+        if (_depth == MaxExecDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Errorf(string.Create(CultureInfo.InvariantCulture, $"exceeded maximum template depth ({MaxExecDepth})"));
         }

@@ -17,7 +17,7 @@ internal sealed partial class GoTime
             .Method("UnixNano", GoSignature.Of(), (r, _) => I64(unchecked((T(r).Unix * 1_000_000_000) + T(r).Nanos)))
             .Method("UTC", GoSignature.Of(), (r, _) => T(r).In(GoLocation.Utc))
             .Method("Local", GoSignature.Of(), (r, _) => T(r).In(GoLocation.Local))
-            .Method("In", GoSignature.Of(loc), (r, a) => T(r).In((GoLocation)a[0]!))
+            .Method("In", GoSignature.Of(loc), (r, a) => T(r).In(a[0] as GoLocation ?? throw new GoCallException("time: missing Location in call to Time.In")))
             .Method("Location", GoSignature.Of(), (r, _) => T(r).Location)
             .Method("Add", GoSignature.Of(d), (r, a) => T(r).AddNanos(((GoInt)a[0]!).Value))
             .Method("Sub", GoSignature.Of(t), (r, a) => GoDuration.Of(T(r).Sub(T(a[0]!))))
