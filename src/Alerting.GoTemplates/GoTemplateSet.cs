@@ -84,8 +84,14 @@ public sealed class GoTemplateSet
 
     private string Execute(string text, NotificationData data, bool html)
     {
-        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(data);
+        return Execute(text, new DataValue(data), html);
+    }
+
+    /// <summary>Runs a text over data already in the template model (one per message, see TemplateExpander).</summary>
+    internal string Execute(string text, DataValue data, bool html)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0)
         {
             return "";
@@ -93,7 +99,7 @@ public sealed class GoTemplateSet
         try
         {
             var compiled = Compile(text, html);
-            return compiled.Runtime.Execute(compiled.Root, new DataValue(data));
+            return compiled.Runtime.Execute(compiled.Root, data);
         }
         catch (ExecException e)
         {
