@@ -23,7 +23,7 @@ internal static class TemplatesApi
     {
         var body = await ApiJson.ReadAsync<TemplatePreviewRequest>(request, ct)
             ?? throw new BadInputException("body must be a JSON object with \"template\" or \"name\"");
-        TemplateSource source;
+        ScribanSource source;
         TemplateModel model;
         try
         {

@@ -30,6 +30,8 @@ internal static class ChannelRegistry
         new WebexChannel(),
         new MsTeamsV1Channel(),
         new MsTeamsV2Channel(),
+        new WeCom.WeComChannel(),
+        new Feishu.FeishuChannel(),
     ];
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);

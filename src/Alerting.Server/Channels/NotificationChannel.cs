@@ -1,6 +1,7 @@
 using Alerting.Channels.Http;
 using Alerting.Core.Configuration;
 using Alerting.Core.Notifications;
+using Alerting.GoTemplates;
 using Alerting.Templating;
 
 namespace Alerting.Channels;
@@ -30,6 +31,12 @@ internal sealed class NotifierContext(
     public RateLimiter Limiter => limiter;
 
     public TimeProvider Time => time;
+
+    /// <summary>
+    /// The running configuration's Go templates (Alertmanager's and the <c>templates:</c> files): a notifier
+    /// expands its fields with <c>new TemplateExpander(GoTemplates, data)</c> where Alertmanager calls tmpl().
+    /// </summary>
+    public GoTemplateSet GoTemplates { get; init; } = GoTemplateSet.Default;
 
     /// <summary>One message's templates, in <paramref name="language"/> when the integration sets one, else the receiver's.</summary>
     public MessageTemplates Templates(NotificationData data, ActionLinks? links, string? language = null) => templates(data, links, language);

@@ -77,6 +77,8 @@ internal static class AlertingCli
             try
             {
                 var config = ConfigLoader.LoadFile(file, ChannelRegistry.All);
+                // Builds what a start builds from it, the Go template files included, so their errors show here.
+                _ = RuntimeConfig.From(config);
                 stdout.WriteLine("  SUCCESS");
                 stdout.WriteLine(ConfigSummary.Describe(config));
             }

@@ -53,7 +53,7 @@ internal static class TemplateCommand
         var renderer = new TemplateRenderer(new AlertingMetrics(), NullLogger<TemplateRenderer>.Instance, ChannelRegistry.Templates, options);
         try
         {
-            TemplateSource source;
+            ScribanSource source;
             if (File.Exists(template))
             {
                 name ??= ChannelRegistry.Templates.Identify(template)?.Name;

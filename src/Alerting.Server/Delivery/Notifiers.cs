@@ -22,7 +22,8 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
     public ResolvedNotifier? Find(string receiver, string integration, MessageExtras? extras = null)
     {
         extras ??= MessageExtras.None;
-        var current = config.Current.Config;
+        var running = config.Current;
+        var current = running.Config;
         var r = current.FindReceiver(receiver);
         var target = r is null ? null : Integrations.Of(r).FirstOrDefault(i => i.Name == integration);
         if (target is null || ChannelRegistry.Find(target.Kind) is not { } channel)
@@ -33,7 +34,10 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         {
             var model = Model(data, links, language ?? r!.Language ?? current.Global.Language, current.Global, extras);
             return new MessageTemplates(model.Language, (name, inline) => Render(name, inline, model));
-        });
+        })
+        {
+            GoTemplates = running.GoTemplates,
+        };
         return channel.Notifier(target.Config, context) with { Destination = DestinationOf(channel, target.Config) };
     }
 

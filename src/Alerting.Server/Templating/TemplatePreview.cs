@@ -54,7 +54,7 @@ internal static class TemplatePreview
     public static readonly DateTimeOffset ExampleNow = new(2025, 5, 1, 12, 25, 0, TimeSpan.Zero);
 
     /// <summary>The template to preview: <paramref name="text"/> when given (as template <paramref name="name"/>, if any), else the one in use for <paramref name="name"/>.</summary>
-    public static TemplateSource Source(TemplateRenderer renderer, string? text, string? name, string? language, string path)
+    public static ScribanSource Source(TemplateRenderer renderer, string? text, string? name, string? language, string path)
     {
         if (name is not null && !renderer.Names.Contains(name))
         {
@@ -63,7 +63,7 @@ internal static class TemplatePreview
         if (text is not null)
         {
             // The name decides the escaping (HTML for email.html, Slack's for slack.*); plain text without one.
-            return TemplateSource.Parse(name ?? "preview", language, path, text, isDefault: false);
+            return ScribanSource.Parse(name ?? "preview", language, path, text, isDefault: false);
         }
         if (name is null)
         {

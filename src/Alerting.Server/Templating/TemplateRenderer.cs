@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Alerting.Configuration;
 using Alerting.Metrics;
 
 namespace Alerting.Templating;
@@ -38,9 +39,9 @@ internal sealed class TemplateRenderer
     private readonly AlertingMetrics _metrics;
     private readonly ILogger<TemplateRenderer> _log;
     private readonly TemplateOptions _options;
-    private readonly IReadOnlyList<TemplateSource> _defaults;
-    private readonly ConcurrentDictionary<string, TemplateSource> _custom = new(StringComparer.Ordinal);
-    private IReadOnlyList<TemplateSource> _overrides = [];
+    private readonly IReadOnlyList<ScribanSource> _defaults;
+    private readonly ConcurrentDictionary<string, ScribanSource> _custom = new(StringComparer.Ordinal);
+    private IReadOnlyList<ScribanSource> _overrides = [];
 
     public TemplateRenderer(AlertingMetrics metrics, ILogger<TemplateRenderer> log, TemplateCatalog catalog, TemplateOptions? options = null)
     {
@@ -60,22 +61,22 @@ internal sealed class TemplateRenderer
     /// </summary>
     public void LoadOverrides(IEnumerable<string> globs)
     {
-        var loaded = new List<TemplateSource>();
+        var loaded = new List<ScribanSource>();
         foreach (var glob in globs)
         {
-            foreach (var path in TemplateFiles.Expand(glob))
+            // Other files are Go templates, loaded with the configuration (GoTemplateFiles).
+            foreach (var path in TemplateGlobs.Expand(glob).Where(p => p.EndsWith(TemplateFiles.Extension, StringComparison.OrdinalIgnoreCase)))
             {
                 if (Catalog.Identify(path) is not { } id)
                 {
-                    // Alertmanager's Go templates (*.tmpl) land here: we cannot run them.
                     _log.LogWarning("Template file {Path} is not one of ours (NAME[.LANGUAGE].sbn with NAME one of {Names}); ignored", path, string.Join(", ", Names));
                     continue;
                 }
                 var (name, language) = id;
-                TemplateSource source;
+                ScribanSource source;
                 try
                 {
-                    source = TemplateSource.Parse(name, language, path, File.ReadAllText(path), isDefault: false);
+                    source = ScribanSource.Parse(name, language, path, File.ReadAllText(path), isDefault: false);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -113,15 +114,15 @@ internal sealed class TemplateRenderer
             _custom.Clear();
         }
         // The name is part of the key: it decides how the data is escaped.
-        var custom = _custom.GetOrAdd($"{name}\n{source}", _ => TemplateSource.Parse(name, language, "<receiver config>", source, isDefault: false));
+        var custom = _custom.GetOrAdd($"{name}\n{source}", _ => ScribanSource.Parse(name, language, "<receiver config>", source, isDefault: false));
         return RenderFirst(name, [custom, .. InOrder(name, language)], model);
     }
 
     /// <summary>The template that <see cref="Render"/> tries first: the override if any, else the default.</summary>
-    public TemplateSource? Find(string name, string? language) => InOrder(name, language).FirstOrDefault();
+    public ScribanSource? Find(string name, string? language) => InOrder(name, language).FirstOrDefault();
 
     /// <summary>Renders one template without falling back, for previews: the text, or the error with its line.</summary>
-    public TemplateRenderResult TryRender(TemplateSource source, TemplateModel model)
+    public TemplateRenderResult TryRender(ScribanSource source, TemplateModel model)
     {
         if (source.Parsed is null)
         {
@@ -137,7 +138,7 @@ internal sealed class TemplateRenderer
         }
     }
 
-    private string RenderFirst(string name, IEnumerable<TemplateSource> candidates, TemplateModel model)
+    private string RenderFirst(string name, IEnumerable<ScribanSource> candidates, TemplateModel model)
     {
         foreach (var source in candidates)
         {
@@ -157,7 +158,7 @@ internal sealed class TemplateRenderer
     /// Overrides before defaults. Within each: the exact language, then its base ("zh" for "zh-CN") or a
     /// sibling ("zh-CN" for "zh-TW"); then a language-neutral override; and for defaults English last.
     /// </summary>
-    private IEnumerable<TemplateSource> InOrder(string name, string? language)
+    private IEnumerable<ScribanSource> InOrder(string name, string? language)
     {
         if (!Names.Contains(name))
         {
@@ -166,8 +167,8 @@ internal sealed class TemplateRenderer
         language = string.IsNullOrWhiteSpace(language) ? DefaultLanguage : language;
         var overrides = Volatile.Read(ref _overrides).Where(s => s.Name == name).ToList();
         var defaults = _defaults.Where(s => s.Name == name).ToList();
-        var seen = new HashSet<TemplateSource>(ReferenceEqualityComparer.Instance);
-        IEnumerable<TemplateSource?> ordered =
+        var seen = new HashSet<ScribanSource>(ReferenceEqualityComparer.Instance);
+        IEnumerable<ScribanSource?> ordered =
         [
             ByLanguage(overrides, language),
             overrides.FirstOrDefault(s => s.Language is null),
@@ -183,7 +184,7 @@ internal sealed class TemplateRenderer
         }
     }
 
-    private static TemplateSource? ByLanguage(List<TemplateSource> sources, string language)
+    private static ScribanSource? ByLanguage(List<ScribanSource> sources, string language)
     {
         var bare = BaseOf(language);
         return sources.FirstOrDefault(s => string.Equals(s.Language, language, StringComparison.OrdinalIgnoreCase))
@@ -193,21 +194,21 @@ internal sealed class TemplateRenderer
 
     private static string BaseOf(string language) => language.Split('-', 2)[0];
 
-    private IReadOnlyList<TemplateSource> LoadDefaults(string directory)
+    private IReadOnlyList<ScribanSource> LoadDefaults(string directory)
     {
         if (!Directory.Exists(directory))
         {
             _log.LogError("Default templates not found in {Directory}; messages fall back to plain text", directory);
             return [];
         }
-        var result = new List<TemplateSource>();
+        var result = new List<ScribanSource>();
         foreach (var path in Directory.EnumerateFiles(directory, "*" + TemplateFiles.Extension).Order(StringComparer.Ordinal))
         {
             if (Catalog.Identify(path) is not (var name, string language))
             {
                 continue;
             }
-            var source = TemplateSource.Parse(name, language, path, File.ReadAllText(path), isDefault: true);
+            var source = ScribanSource.Parse(name, language, path, File.ReadAllText(path), isDefault: true);
             if (source.Error is { } error)
             {
                 _log.LogError("Default template {Path} does not parse: {Error}", path, error);

@@ -20,12 +20,12 @@ internal sealed class TemplateException(TemplateError error) : Exception(error.T
 
 /// <summary>One template text, parsed; <see cref="Error"/> is set when it does not parse.</summary>
 /// <param name="Language">The file's language, or null for a language-neutral override (<c>dingtalk.markdown.sbn</c>).</param>
-internal sealed record TemplateSource(string Name, string? Language, string Path, Template? Parsed, TemplateError? Error, bool IsDefault)
+internal sealed record ScribanSource(string Name, string? Language, string Path, Template? Parsed, TemplateError? Error, bool IsDefault)
 {
-    public static TemplateSource Parse(string name, string? language, string path, string text, bool isDefault)
+    public static ScribanSource Parse(string name, string? language, string path, string text, bool isDefault)
     {
         var (parsed, error) = TemplateSandbox.Parse(text, path);
-        return new TemplateSource(name, language, path, parsed, error, isDefault);
+        return new ScribanSource(name, language, path, parsed, error, isDefault);
     }
 }
 

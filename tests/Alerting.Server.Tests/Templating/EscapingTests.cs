@@ -31,7 +31,7 @@ public sealed class EscapingTests
     public void A_user_html_template_cannot_let_data_through_and_html_escape_does_not_double_escape()
     {
         var renderer = Renderer(new AlertingMetrics());
-        var raw = TemplateSource.Parse("email.html", "en", "user.sbn",
+        var raw = ScribanSource.Parse("email.html", "en", "user.sbn",
             "<p>{{ alerts[0].annotations.summary }}</p><p>{{ alerts[0].labels.team | html.escape }}</p><p>{{ '<b>' | html.escape }}</p>{{ x = '<i>' + summary + '</i>' }}{{ x }}", isDefault: false);
         var text = renderer.TryRender(raw, Hostile()).Text!;
         Assert.Equal(

@@ -120,9 +120,9 @@ public sealed class OverrideTests : IDisposable
         Write("tpl/c.txt", "");
         Assert.Equal(
             [Path.Combine(_dir.Path, "tpl/a.sbn"), Path.Combine(_dir.Path, "tpl/b.sbn")],
-            TemplateFiles.Expand(Path.Combine(_dir.Path, "t?l/*.sbn")));
-        Assert.Equal([Path.Combine(_dir.Path, "tpl/b.sbn")], TemplateFiles.Expand(Path.Combine(_dir.Path, "tpl/[b-c].sbn")));
-        Assert.Empty(TemplateFiles.Expand(Path.Combine(_dir.Path, "nowhere/*.sbn")));
+            TemplateGlobs.Expand(Path.Combine(_dir.Path, "t?l/*.sbn")));
+        Assert.Equal([Path.Combine(_dir.Path, "tpl/b.sbn")], TemplateGlobs.Expand(Path.Combine(_dir.Path, "tpl/[b-c].sbn")));
+        Assert.Empty(TemplateGlobs.Expand(Path.Combine(_dir.Path, "nowhere/*.sbn")));
         Assert.Equal(("dingtalk.markdown", "zh-CN"), ChannelRegistry.Templates.Identify("/x/dingtalk.markdown.zh-CN.sbn"));
         Assert.Equal(("email.html", (string?)null), ChannelRegistry.Templates.Identify("email.html.sbn"));
         Assert.Null(ChannelRegistry.Templates.Identify("email.tmpl"));

@@ -9,7 +9,7 @@ namespace Alerting.Templating;
 public sealed class SandboxTests
 {
     private static TemplateRenderResult Try(string text, string name = "email.text", TemplateOptions? options = null) =>
-        Renderer(new AlertingMetrics(), options).TryRender(TemplateSource.Parse(name, "en", "test.sbn", text, isDefault: false), Model(Firing()));
+        Renderer(new AlertingMetrics(), options).TryRender(ScribanSource.Parse(name, "en", "test.sbn", text, isDefault: false), Model(Firing()));
 
     [Fact]
     public void An_endless_loop_is_cut_off_quickly()

@@ -1,5 +1,4 @@
 using Alerting.Core.Configuration;
-using Alerting.GoTemplates;
 
 namespace Alerting.Channels.Discord;
 
@@ -15,7 +14,7 @@ internal sealed class DiscordChannel : NotificationChannel
     public override IntegrationConfig Read(MapReader entry, GlobalConfig global) => DiscordConfig.Read(entry, global);
 
     public override ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context) =>
-        new(new DiscordNotifier((DiscordConfig)config, context.Clients, GoTemplateSet.Default, context.Time), _ => "");
+        new(new DiscordNotifier((DiscordConfig)config, context.Clients, context.GoTemplates, context.Time), _ => "");
 
     public override string? Destination(IntegrationConfig config) => config is DiscordConfig d ? d.Url ?? d.UrlFile : null;
 }

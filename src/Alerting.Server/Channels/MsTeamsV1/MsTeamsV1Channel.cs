@@ -1,5 +1,4 @@
 using Alerting.Core.Configuration;
-using Alerting.GoTemplates;
 
 namespace Alerting.Channels.MsTeamsV1;
 
@@ -15,7 +14,7 @@ internal sealed class MsTeamsV1Channel : NotificationChannel
     public override IntegrationConfig Read(MapReader entry, GlobalConfig global) => MsTeamsV1Config.Read(entry, global);
 
     public override ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context) =>
-        new(new MsTeamsV1Notifier((MsTeamsV1Config)config, context.Clients, GoTemplateSet.Default, context.Time), _ => "");
+        new(new MsTeamsV1Notifier((MsTeamsV1Config)config, context.Clients, context.GoTemplates, context.Time), _ => "");
 
     public override string? Destination(IntegrationConfig config) => config is MsTeamsV1Config m ? m.Url ?? m.UrlFile : null;
 }

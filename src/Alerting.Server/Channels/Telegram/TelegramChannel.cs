@@ -1,5 +1,4 @@
 using Alerting.Core.Configuration;
-using Alerting.GoTemplates;
 
 namespace Alerting.Channels.Telegram;
 
@@ -19,7 +18,7 @@ internal sealed class TelegramChannel : NotificationChannel
     public override IntegrationConfig Read(MapReader entry, GlobalConfig global) => TelegramConfig.Read(entry, global);
 
     public override ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context) =>
-        new(new TelegramNotifier((TelegramConfig)config, context.Clients, GoTemplateSet.Default, context.Time), _ => "");
+        new(new TelegramNotifier((TelegramConfig)config, context.Clients, context.GoTemplates, context.Time), _ => "");
 
     public override string? Destination(IntegrationConfig config) => config is TelegramConfig t ? $"{t.ApiUrl}|{t.ChatId}|{t.ChatIdFile}" : null;
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Alerting.Core.Configuration;
-using Alerting.GoTemplates;
 
 namespace Alerting.Channels.WeChat;
 
@@ -25,7 +24,7 @@ internal sealed class WeChatChannel : NotificationChannel
     public override ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context)
     {
         var wechat = (WeChatConfig)config;
-        return new(new WeChatNotifier(wechat, _tokens.GetOrCreateValue(wechat), context.Clients, GoTemplateSet.Default, context.Time), _ => "");
+        return new(new WeChatNotifier(wechat, _tokens.GetOrCreateValue(wechat), context.Clients, context.GoTemplates, context.Time), _ => "");
     }
 
     public override string? Destination(IntegrationConfig config) => config is WeChatConfig w ? $"{w.ApiUrl}|{w.CorpId}|{w.AgentId}" : null;

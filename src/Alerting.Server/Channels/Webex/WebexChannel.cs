@@ -1,5 +1,4 @@
 using Alerting.Core.Configuration;
-using Alerting.GoTemplates;
 
 namespace Alerting.Channels.Webex;
 
@@ -15,7 +14,7 @@ internal sealed class WebexChannel : NotificationChannel
     public override IntegrationConfig Read(MapReader entry, GlobalConfig global) => WebexConfig.Read(entry, global);
 
     public override ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context) =>
-        new(new WebexNotifier((WebexConfig)config, context.Clients, GoTemplateSet.Default, context.Time), _ => "");
+        new(new WebexNotifier((WebexConfig)config, context.Clients, context.GoTemplates, context.Time), _ => "");
 
     public override string? Destination(IntegrationConfig config) => config is WebexConfig w ? $"{w.ApiUrl}|{w.RoomId}" : null;
 }
