@@ -19,6 +19,9 @@ public sealed class MsTeamsV1NotifierTests : IDisposable
     private const string FiringBody = """{"@context":"http://schema.org/extensions","type":"MessageCard","title":"[FIRING:2] HighRequestLatency (msteams api-server api warning payments)","summary":"[FIRING:2] HighRequestLatency (msteams api-server api warning payments)","text":"\n\n# Alerts Firing:\n\nLabels:\n  - alertname = HighRequestLatency\n  - instance = api-1.example.org:9090\n  - integration = msteams\n  - job = api-server\n  - service = api\n  - severity = warning\n  - team = payments\n\nAnnotations:\n  - description = p99 latency of api-1 is above 500ms for 10 minutes.\n  - runbook_url = https://runbooks.example.org/HighRequestLatency\n  - summary = High request latency on the API\n\nSource: http://prometheus.example.org:9090/graph?g0.expr=latency\u0026g0.tab=1\n\nLabels:\n  - alertname = HighRequestLatency\n  - instance = api-2.example.org:9090\n  - integration = msteams\n  - job = api-server\n  - service = api\n  - severity = warning\n  - team = payments\n\nAnnotations:\n  - description = p99 latency of api-2 is above 500ms for 10 minutes.\n  - runbook_url = https://runbooks.example.org/HighRequestLatency\n  - summary = High request latency on the API\n\nSource: http://prometheus.example.org:9090/graph?g0.expr=latency\u0026g0.tab=1\n\n\n\n\n","themeColor":"8C1A1A"}""" + "\n";
     private const string ResolvedBody = """{"@context":"http://schema.org/extensions","type":"MessageCard","title":"[RESOLVED] HighRequestLatency (msteams api-server api warning payments)","summary":"[RESOLVED] HighRequestLatency (msteams api-server api warning payments)","text":"\n\n\n# Alerts Resolved:\n\nLabels:\n  - alertname = HighRequestLatency\n  - instance = api-1.example.org:9090\n  - integration = msteams\n  - job = api-server\n  - service = api\n  - severity = warning\n  - team = payments\n\nAnnotations:\n  - description = p99 latency of api-1 is above 500ms for 10 minutes.\n  - runbook_url = https://runbooks.example.org/HighRequestLatency\n  - summary = High request latency on the API\n\nSource: http://prometheus.example.org:9090/graph?g0.expr=latency\u0026g0.tab=1\n\nLabels:\n  - alertname = HighRequestLatency\n  - instance = api-2.example.org:9090\n  - integration = msteams\n  - job = api-server\n  - service = api\n  - severity = warning\n  - team = payments\n\nAnnotations:\n  - description = p99 latency of api-2 is above 500ms for 10 minutes.\n  - runbook_url = https://runbooks.example.org/HighRequestLatency\n  - summary = High request latency on the API\n\nSource: http://prometheus.example.org:9090/graph?g0.expr=latency\u0026g0.tab=1\n\n\n\n","themeColor":"2DC72D"}""" + "\n";
 
+    // Alertmanager's default.tmpl since 0.26 defines the Teams texts; the bundled one is 0.25's.
+    private static readonly GoTemplateSet s_templates = GoTemplateSet.Load([new TemplateSource("teams.tmpl", NewestDefaultTemplates.Teams)]);
+
     private readonly WireMockServer _server = LoopbackWireMock.Start();
     private readonly HttpClientProvider _clients = new();
 
@@ -41,7 +44,7 @@ public sealed class MsTeamsV1NotifierTests : IDisposable
             {extra}
             """, "alerting.yml").FindReceiver("r")!.Integrations<MsTeamsV1Config>()[0];
 
-    private MsTeamsV1Notifier Notifier(MsTeamsV1Config config) => new(config, _clients, GoTemplateSet.Default, new FakeTimeProvider());
+    private MsTeamsV1Notifier Notifier(MsTeamsV1Config config) => new(config, _clients, s_templates, new FakeTimeProvider());
 
     private static NotificationRequest Request(bool resolved = false)
     {
