@@ -77,7 +77,7 @@ internal sealed record TelegramConfig : IntegrationConfig
             BotTokenFile = botTokenFile,
             ChatId = chatId,
             ChatIdFile = chatIdFile,
-            MessageThreadId = t.Int("message_thread_id", int.MinValue, int.MaxValue) ?? 0,
+            MessageThreadId = t.Int("message_thread_id") ?? 0,
             Message = t.StringOr("message", DefaultMessage),
             DisableNotifications = t.BoolOr("disable_notifications", false),
             ParseMode = parseMode,
