@@ -8,13 +8,13 @@ namespace Alerting.GoTemplates;
 /// </summary>
 internal static class BundledTemplates
 {
-    public static IReadOnlyList<TemplateSource> All { get; } = [Read("default.tmpl"), Read("after-0.25.tmpl"), Read("email.tmpl")];
+    public static IReadOnlyList<(string Name, string Text)> All { get; } = [Read("default.tmpl"), Read("after-0.25.tmpl"), Read("email.tmpl")];
 
-    private static TemplateSource Read(string name)
+    private static (string Name, string Text) Read(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Alerting.GoTemplates.Bundled." + name)
             ?? throw new InvalidOperationException("missing embedded template " + name);
         using var reader = new StreamReader(stream);
-        return new TemplateSource(name, reader.ReadToEnd());
+        return (name, reader.ReadToEnd());
     }
 }
