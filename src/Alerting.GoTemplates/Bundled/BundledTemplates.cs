@@ -2,10 +2,13 @@ using System.Reflection;
 
 namespace Alerting.GoTemplates;
 
-/// <summary>Alertmanager 0.25's default.tmpl and email.tmpl, embedded byte for byte (see NOTICE).</summary>
+/// <summary>
+/// Alertmanager 0.25's default.tmpl and email.tmpl, embedded byte for byte, and the definitions default.tmpl gained
+/// up to 0.34 for the receivers added since (Teams, Jira, Rocket.Chat, Mattermost; see NOTICE).
+/// </summary>
 internal static class BundledTemplates
 {
-    public static IReadOnlyList<(string Name, string Text)> All { get; } = [Read("default.tmpl"), Read("email.tmpl")];
+    public static IReadOnlyList<(string Name, string Text)> All { get; } = [Read("default.tmpl"), Read("after-0.25.tmpl"), Read("email.tmpl")];
 
     private static (string Name, string Text) Read(string name)
     {
