@@ -102,7 +102,7 @@ internal static class AlertsApi
             a.StartsAt,
             new AlertStatus(view.InhibitedBy, view.SilencedBy, view.State),
             a.UpdatedAt,
-            a.GeneratorUrl,
+            a.GeneratorUrl.Length > 0 ? a.GeneratorUrl : null,
             ToDictionary(a.Labels));
     }
 

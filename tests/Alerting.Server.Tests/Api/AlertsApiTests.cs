@@ -32,6 +32,7 @@ public sealed class AlertsApiTests
         var db = alerts.Single(a => (string)a!["labels"]!["alertname"]! == "DbDown")!;
         Assert.Equal("db", (string)db["receivers"]![0]!["name"]!);
         Assert.Null(db["labels"]!["empty"]); // empty-valued labels are dropped
+        Assert.False(db.AsObject().ContainsKey("generatorURL")); // omitted when empty, as Alertmanager's omitempty does
     }
 
     [Fact]
@@ -161,6 +162,7 @@ public sealed class AlertsApiTests
         Assert.Equal(2, g["alerts"]!.AsArray().Count);
         var h = groups.Single(x => (string)x!["receiver"]!["name"]! == "db")!;
         Assert.Single(h["alerts"]!.AsArray());
+        Assert.All(groups.SelectMany(x => x!["alerts"]!.AsArray()), a => Assert.False(a!.AsObject().ContainsKey("generatorURL")));
     }
 
     [Fact]
