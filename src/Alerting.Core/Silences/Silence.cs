@@ -31,14 +31,15 @@ public sealed record Silence(
         {
             return "at least one matcher required";
         }
-        foreach (var m in matchers)
+        for (var i = 0; i < matchers.Count; i++)
         {
-            if (!Labels.LabelName.IsValid(m.Name))
+            if (!Labels.LabelName.IsValid(matchers[i].Name))
             {
-                return $"invalid label name \"{m.Name}\"";
+                return $"invalid label matcher {i}: invalid label name {Labels.GoQuote.Quote(matchers[i].Name)}";
             }
         }
-        if (matchers.All(m => m.Matches("")))
+        // Alertmanager's matchesEmpty: only = and =~ count; a negative matcher never does, even a!="x".
+        if (matchers.All(m => m.Type is Matching.MatchType.Equal or Matching.MatchType.Regexp && m.Matches("")))
         {
             return "at least one matcher must not match the empty string";
         }

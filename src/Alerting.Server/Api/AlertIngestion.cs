@@ -11,11 +11,18 @@ namespace Alerting.Api;
 /// </summary>
 internal sealed class AlertIngestion(AlertWriter writer, ConfigHolder config, AlertingMetrics metrics, TimeProvider time)
 {
-    /// <summary>Returns null when every alert was stored, otherwise the errors of the rejected ones.</summary>
-    public async Task<string?> IngestAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>
+    /// Returns null when every alert was stored, otherwise the errors of the rejected ones. <paramref name="v2"/>
+    /// applies API v2's spec first (422, nothing stored); v1 had none.
+    /// </summary>
+    public async Task<string?> IngestAsync(HttpRequest request, bool v2, CancellationToken ct)
     {
         var posted = await ApiJson.ReadAsync<List<PostableAlert?>>(request, ct)
             ?? throw new BadInputException("request body must be a JSON array of alerts, not null");
+        if (v2)
+        {
+            ApiSpec.CheckAlerts(posted);
+        }
         var runtime = config.Current;
         var limits = runtime.Config.Server.Limits.ToInputLimits();
         if (posted.Count > limits.MaxAlertsPerRequest)

@@ -21,13 +21,13 @@ internal static class AlertsApi
 
     private static async Task<Results<Ok, BadRequest<string>>> PostV2(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)
     {
-        var errors = await ingestion.IngestAsync(request, ct);
+        var errors = await ingestion.IngestAsync(request, v2: true, ct);
         return errors is null ? TypedResults.Ok() : TypedResults.BadRequest(errors);
     }
 
     private static async Task<IResult> PostV1(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)
     {
-        var errors = await ingestion.IngestAsync(request, ct);
+        var errors = await ingestion.IngestAsync(request, v2: false, ct);
         return errors is null
             ? TypedResults.Ok(new { status = "success" })
             : TypedResults.BadRequest(new { status = "error", errorType = "bad_data", error = errors });
@@ -128,7 +128,7 @@ internal static class AlertsApi
             }
         }
         BoundedRegex? receiver = null;
-        if (q["receiver"].FirstOrDefault() is { Length: > 0 } r)
+        if (ApiSpec.Last(q, "receiver") is { Length: > 0 } r)
         {
             try
             {
@@ -140,29 +140,10 @@ internal static class AlertsApi
                 return false;
             }
         }
-        if (!TryBool(q, "active", out var active, ref error) || !TryBool(q, "silenced", out var silenced, ref error)
-            || !TryBool(q, "inhibited", out var inhibited, ref error) || !TryBool(q, "unprocessed", out _, ref error))
-        {
-            return false;
-        }
-        filter = new AlertFilter(new Matchers(matchers), receiver, active, silenced, inhibited);
+        // Every state flag defaults to true; unprocessed alerts do not exist here, so that flag changes nothing.
+        filter = new AlertFilter(new Matchers(matchers), receiver, ApiSpec.Bool(q, "active", true), ApiSpec.Bool(q, "silenced", true),
+            ApiSpec.Bool(q, "inhibited", true));
         return true;
-    }
-
-    private static bool TryBool(IQueryCollection q, string name, out bool value, ref string error)
-    {
-        value = true; // Alertmanager's default for every state flag.
-        var raw = q[name].FirstOrDefault();
-        if (string.IsNullOrEmpty(raw))
-        {
-            return true;
-        }
-        if (bool.TryParse(raw, out value))
-        {
-            return true;
-        }
-        error = $"{name}: invalid boolean \"{raw}\"";
-        return false;
     }
 
     private sealed record AlertFilter(Matchers Matchers, BoundedRegex? Receiver, bool Active, bool Silenced, bool Inhibited)

@@ -48,7 +48,7 @@ internal sealed record Acknowledgement(
 internal sealed record MatcherDto(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("value")] string? Value,
-    [property: JsonPropertyName("isRegex")] bool IsRegex,
+    [property: JsonPropertyName("isRegex")] bool? IsRegex,
     [property: JsonPropertyName("isEqual")] bool? IsEqual);
 
 internal sealed record PostableSilence(

@@ -25,6 +25,12 @@ public sealed class SilenceTests
         Assert.Equal("at least one matcher must not match the empty string",
             Silence.Validate(MatcherParser.ParseList("a=~\".*\""), Now, Now.AddHours(1)));
         Assert.Null(Silence.Validate(MatcherParser.ParseList("a=~\".*\",b=x"), Now, Now.AddHours(1)));
+        Assert.Equal("at least one matcher must not match the empty string", Silence.Validate(MatcherParser.ParseList("a=\"\""), Now, Now.AddHours(1)));
+        // Alertmanager counts only = and =~ as matching the empty string: a lone negative matcher is a valid silence.
+        Assert.Null(Silence.Validate(MatcherParser.ParseList("a!=x"), Now, Now.AddHours(1)));
+        Assert.Null(Silence.Validate(MatcherParser.ParseList("a!~x"), Now, Now.AddHours(1)));
+        Assert.Equal("invalid label matcher 1: invalid label name \"\"",
+            Silence.Validate(new Matchers([Matcher.Create(Core.Matching.MatchType.Equal, "a", "x"), Matcher.Create(Core.Matching.MatchType.Equal, "", "x")]), Now, Now.AddHours(1)));
         Assert.Equal("at least one matcher required", Silence.Validate(Matchers.None, Now, Now.AddHours(1)));
         Assert.Equal("start time must be before end time", Silence.Validate(M, Now, Now));
     }

@@ -4,7 +4,7 @@ using Alerting.Infrastructure;
 
 namespace Alerting.Api;
 
-/// <summary>A corpus of bad payloads: each gets 400 or 413 with a message, never a 5xx, and the store does not change.</summary>
+/// <summary>A corpus of bad payloads: each gets 400, 413 or 422 with a message, never a 5xx, and the store does not change.</summary>
 public sealed class MalformedInputTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Config = AlertingTestHost.DefaultConfig + """
@@ -74,14 +74,14 @@ public sealed class MalformedInputTests(Xunit.Abstractions.ITestOutputHelper out
             "", "{", "null", "[]", "1", "{\"matchers\":\"a=b\"}", "{\"matchers\":[{\"name\":1}]}", "{\"matchers\":[null]}",
             "{\"matchers\":[],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
             "{\"matchers\":[{\"name\":\"a\",\"value\":\"(\",\"isRegex\":true}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
-            "{\"matchers\":[{\"name\":\"a\",\"value\":\"\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
-            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2020-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
-            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"comment\":\"c\"}",
-            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\"}",
-            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\"}],\"startsAt\":\"bad\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"\",\"isRegex\":false}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\",\"isRegex\":false}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2020-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\",\"isRegex\":false}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"comment\":\"c\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\",\"isRegex\":false}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\",\"isRegex\":false}],\"startsAt\":\"bad\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
             "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\",\"isRegex\":\"yes\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
-            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\\u0000\"}",
-            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\\u0000\"}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\",\"isRegex\":false}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\\u0000\"}",
+            "{\"matchers\":[{\"name\":\"a\",\"value\":\"b\\u0000\",\"isRegex\":false}],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"createdBy\":\"a\",\"comment\":\"c\"}",
         ];
         foreach (var body in badSilences)
         {
@@ -112,7 +112,7 @@ public sealed class MalformedInputTests(Xunit.Abstractions.ITestOutputHelper out
             var response = await host.Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
             var text = await response.Content.ReadAsStringAsync();
             var status = (int)response.StatusCode;
-            if (status is not (400 or 413) || text.Trim('"', ' ').Length == 0)
+            if (status is not (400 or 413 or 422) || text.Trim('"', ' ').Length == 0)
             {
                 failures.Add($"{path} {Shorten(body)} -> {status} {Shorten(text)}");
             }
