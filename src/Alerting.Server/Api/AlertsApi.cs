@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerting.Api;
 
-/// <summary>Alerts in Alertmanager's API v2 (and the v1 POST that older senders still use).</summary>
+/// <summary>Alerts in Alertmanager's API v2 (v1 is <see cref="V1Api"/>).</summary>
 internal static class AlertsApi
 {
     public static void MapAlertsApi(this IEndpointRouteBuilder app)
@@ -16,21 +16,12 @@ internal static class AlertsApi
         v2.MapPost("", PostV2).RequireAccess(Permission.Send).LimitedAsIngestion();
         v2.MapGet("", List).RequireAccess(Permission.Read);
         v2.MapGet("/groups", Groups).RequireAccess(Permission.Read);
-        app.MapPost("/api/v1/alerts", PostV1).RequireAccess(Permission.Send).LimitedAsIngestion();
     }
 
     private static async Task<Results<Ok, BadRequest<string>>> PostV2(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)
     {
         var errors = await ingestion.IngestAsync(request, v2: true, ct);
         return errors is null ? TypedResults.Ok() : TypedResults.BadRequest(errors);
-    }
-
-    private static async Task<IResult> PostV1(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)
-    {
-        var errors = await ingestion.IngestAsync(request, v2: false, ct);
-        return errors is null
-            ? TypedResults.Ok(new { status = "success" })
-            : TypedResults.BadRequest(new { status = "error", errorType = "bad_data", error = errors });
     }
 
     private static async Task<Results<Ok<List<GettableAlert>>, BadRequest<string>>> List(

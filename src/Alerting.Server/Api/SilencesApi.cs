@@ -143,7 +143,7 @@ internal static class SilencesApi
         s.StartsAt);
 
     /// <summary>Alertmanager's filter on silences: the filter matches the silence's own matcher values.</summary>
-    private static bool MatchesFilter(Silence silence, List<Matcher> filters)
+    internal static bool MatchesFilter(Silence silence, IReadOnlyCollection<Matcher> filters)
     {
         if (filters.Count == 0)
         {
@@ -154,6 +154,12 @@ internal static class SilencesApi
         {
             values[m.Name] = m.Value;
         }
+        return MatchesFilter(values, filters);
+    }
+
+    /// <summary>Alertmanager's matchFilterLabels: a matcher on the empty value is skipped where it would only test absence.</summary>
+    internal static bool MatchesFilter(IReadOnlyDictionary<string, string> values, IEnumerable<Matcher> filters)
+    {
         foreach (var f in filters)
         {
             var present = values.TryGetValue(f.Name, out var v);
