@@ -251,6 +251,12 @@ internal sealed partial class MapReader
                 _ctx.Error(keyNode, $"{Field(key)}.{name}", $"invalid label name \"{name}\"");
                 continue;
             }
+            if (regex && valueNode is YamlScalarNode scalar && Yaml.IsNull(scalar))
+            {
+                // Go leaves a null regexp unset, and Alertmanager refuses it; "" is a regexp (matching the empty value).
+                _ctx.Error(valueNode, $"{Field(key)}.{name}", $"invalid regexp value for {Labels.GoQuote.Quote(name)}");
+                continue;
+            }
             try
             {
                 // Alertmanager keeps the compiled regexp's String(), so route keys show ^(?:...)$.

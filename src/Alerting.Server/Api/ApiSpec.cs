@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Alerting.Core.Configuration;
 using Alerting.Core.Labels;
 
 namespace Alerting.Api;
@@ -23,7 +24,7 @@ internal static partial class ApiSpec
             {
                 continue;
             }
-            if (!string.IsNullOrEmpty(a.GeneratorUrl) && !GoRequestUri.IsValid(a.GeneratorUrl))
+            if (!string.IsNullOrEmpty(a.GeneratorUrl) && !GoUrl.IsRequestUri(a.GeneratorUrl))
             {
                 throw Format($"{i}.generatorURL", "body", "uri", a.GeneratorUrl);
             }
