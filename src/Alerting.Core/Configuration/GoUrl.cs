@@ -20,11 +20,11 @@ public static class GoUrl
     public static string? ParseError(string s)
     {
         var hash = s.IndexOf('#', StringComparison.Ordinal);
-        var error = hash < 0 ? Parse(s, viaRequest: false) : Parse(s[..hash], viaRequest: false) ?? Unescape(s[(hash + 1)..], Mode.Other);
+        var error = hash < 0 ? Parse(s, viaRequest: false) : Parse(s[..hash], viaRequest: false) ?? Unescape(s[(hash + 1)..], Escaping.Other);
         return Wrap(s, error);
     }
 
-    private enum Mode
+    private enum Escaping
     {
         Other,
         Host,
@@ -83,7 +83,7 @@ public static class GoUrl
                 return error;
             }
         }
-        return Unescape(rest, Mode.Other);
+        return Unescape(rest, Escaping.Other);
     }
 
     private static bool TrySplitScheme(string s, out bool hasScheme, out string rest)
@@ -132,7 +132,7 @@ public static class GoUrl
         }
         var userinfo = authority[..at];
         return userinfo.All(c => char.IsAsciiLetterOrDigit(c) || "-._:~!$&'()*+,;=%@".Contains(c))
-            ? Unescape(userinfo, Mode.Other)
+            ? Unescape(userinfo, Escaping.Other)
             : "net/url: invalid userinfo";
     }
 
@@ -155,20 +155,20 @@ public static class GoUrl
             if (zone >= 0 && zone < close)
             {
                 // An IPv6 zone may escape what a host may hold bare, and spaces (Windows).
-                return Unescape(host[..zone], Mode.Host) ?? Unescape(host[zone..close], Mode.Zone) ?? Unescape(host[close..], Mode.Host);
+                return Unescape(host[..zone], Escaping.Host) ?? Unescape(host[zone..close], Escaping.Zone) ?? Unescape(host[close..], Escaping.Host);
             }
         }
         else if (host.LastIndexOf(':') is var colon and >= 0 && !ValidPort(port = host[colon..]))
         {
             return $"invalid port {GoQuote.Quote(port)} after host";
         }
-        return Unescape(host, Mode.Host);
+        return Unescape(host, Escaping.Host);
     }
 
     private static bool ValidPort(string port) => port.Length == 0 || (port[0] == ':' && port[1..].All(char.IsAsciiDigit));
 
     /// <summary>Go's unescape: every '%' starts two hex digits; in a host, only a few ASCII characters may stand bare.</summary>
-    private static string? Unescape(string s, Mode mode)
+    private static string? Unescape(string s, Escaping mode)
     {
         for (var i = 0; i < s.Length; i++)
         {
@@ -182,14 +182,14 @@ public static class GoUrl
                 var escaped = s.Substring(i, 3);
                 var value = Convert.ToByte(s.Substring(i + 1, 2), 16);
                 // A host may escape only non-ASCII bytes; a zone only what a host may hold bare, and spaces.
-                if ((mode == Mode.Host && value < 0x80 && escaped != "%25")
-                    || (mode == Mode.Zone && escaped != "%25" && value != ' ' && (value >= 0x80 || !HostMayHold((char)value))))
+                if ((mode == Escaping.Host && value < 0x80 && escaped != "%25")
+                    || (mode == Escaping.Zone && escaped != "%25" && value != ' ' && (value >= 0x80 || !HostMayHold((char)value))))
                 {
                     return $"invalid URL escape {GoQuote.Quote(escaped)}";
                 }
                 i += 2;
             }
-            else if (mode != Mode.Other && c < 0x80 && !HostMayHold(c))
+            else if (mode != Escaping.Other && c < 0x80 && !HostMayHold(c))
             {
                 return $"invalid character {GoQuote.Quote(c.ToString())} in host name";
             }
