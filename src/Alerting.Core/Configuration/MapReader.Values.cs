@@ -225,7 +225,8 @@ internal sealed partial class MapReader
             }
             try
             {
-                result.AddRange(MatcherParser.ParseList(s.Value ?? ""));
+                // Alertmanager's compat.Matchers(line, "config"); its fallback warnings get this line and field.
+                result.AddRange(_ctx.Syntax.WarningTo(w => _ctx.Warn(item, path, w)).ParseMatchers(s.Value ?? "", "config"));
             }
             catch (MatcherException e)
             {

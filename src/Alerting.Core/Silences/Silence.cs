@@ -24,8 +24,8 @@ public sealed record Silence(
         : StartsAt > now ? SilenceState.Pending
         : SilenceState.Active;
 
-    /// <summary>Validation shared by the API and the store; returns the first problem, or null.</summary>
-    public static string? Validate(Matchers matchers, DateTimeOffset startsAt, DateTimeOffset endsAt)
+    /// <summary>Validation shared by the API and the UI; returns the first problem, or null. Names follow <paramref name="syntax"/>'s mode.</summary>
+    public static string? Validate(Matchers matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, MatcherSyntax syntax)
     {
         if (matchers.Count == 0)
         {
@@ -33,7 +33,7 @@ public sealed record Silence(
         }
         for (var i = 0; i < matchers.Count; i++)
         {
-            if (!Labels.LabelName.IsValid(matchers[i].Name))
+            if (!syntax.IsValidLabelName(matchers[i].Name))
             {
                 return $"invalid label matcher {i}: invalid label name {Labels.GoQuote.Quote(matchers[i].Name)}";
             }

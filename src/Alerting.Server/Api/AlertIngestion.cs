@@ -1,4 +1,5 @@
 using Alerting.Configuration;
+using Alerting.Core.Matching;
 using Alerting.Ingestion;
 using Alerting.Metrics;
 using Alerting.Persistence;
@@ -9,7 +10,7 @@ namespace Alerting.Api;
 /// The write path of <c>POST /api/v2/alerts</c>: parse the whole body first (a malformed body stores
 /// nothing), validate each alert, store the valid ones durably, and report the invalid ones.
 /// </summary>
-internal sealed class AlertIngestion(AlertWriter writer, ConfigHolder config, AlertingMetrics metrics, TimeProvider time)
+internal sealed class AlertIngestion(AlertWriter writer, ConfigHolder config, AlertingMetrics metrics, TimeProvider time, MatcherSyntax syntax)
 {
     /// <summary>
     /// Returns null when every alert was stored, otherwise the errors of the rejected ones. <paramref name="v2"/>
@@ -39,7 +40,7 @@ internal sealed class AlertIngestion(AlertWriter writer, ConfigHolder config, Al
             var problems = new List<string>();
             var alert = p is null
                 ? null
-                : AlertConversion.ToAlert(p.Labels, p.Annotations, p.StartsAt, p.EndsAt, p.GeneratorUrl, now, runtime.Config.Global.ResolveTimeout, limits, problems);
+                : AlertConversion.ToAlert(p.Labels, p.Annotations, p.StartsAt, p.EndsAt, p.GeneratorUrl, now, runtime.Config.Global.ResolveTimeout, limits, syntax, problems);
             if (alert is null)
             {
                 if (p is null)
@@ -54,6 +55,9 @@ internal sealed class AlertIngestion(AlertWriter writer, ConfigHolder config, Al
 
         return await StoreAsync(valid, errors, now, ct);
     }
+
+    /// <summary>Which label names are valid (--enable-feature's mode), for the other senders' endpoints.</summary>
+    public MatcherSyntax Syntax => syntax;
 
     /// <summary>
     /// Stores the valid alerts durably and counts what was received; shared by every sender's endpoint.

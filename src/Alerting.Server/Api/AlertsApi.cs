@@ -25,9 +25,9 @@ internal static class AlertsApi
     }
 
     private static async Task<Results<Ok<List<GettableAlert>>, BadRequest<string>>> List(
-        HttpRequest request, AlertQuery query, CancellationToken ct)
+        HttpRequest request, AlertQuery query, MatcherSyntax syntax, CancellationToken ct)
     {
-        if (!TryParseFilters(request, out var filter, out var error))
+        if (!TryParseFilters(request, syntax, out var filter, out var error))
         {
             return TypedResults.BadRequest(error);
         }
@@ -36,9 +36,9 @@ internal static class AlertsApi
     }
 
     private static async Task<Results<Ok<List<AlertGroup>>, BadRequest<string>>> Groups(
-        HttpRequest request, AlertQuery query, Acknowledgements acknowledgements, CancellationToken ct)
+        HttpRequest request, AlertQuery query, Acknowledgements acknowledgements, MatcherSyntax syntax, CancellationToken ct)
     {
-        if (!TryParseFilters(request, out var filter, out var error))
+        if (!TryParseFilters(request, syntax, out var filter, out var error))
         {
             return TypedResults.BadRequest(error);
         }
@@ -100,7 +100,8 @@ internal static class AlertsApi
     internal static Dictionary<string, string> ToDictionary(LabelSet labels) =>
         labels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 
-    private static bool TryParseFilters(HttpRequest request, out AlertFilter filter, out string error)
+    /// <summary>Each <c>filter</c> is one matcher, parsed as Alertmanager's API parses it (compat.Matcher).</summary>
+    private static bool TryParseFilters(HttpRequest request, MatcherSyntax syntax, out AlertFilter filter, out string error)
     {
         filter = null!;
         error = "";
@@ -110,7 +111,7 @@ internal static class AlertsApi
         {
             try
             {
-                matchers.AddRange(MatcherParser.ParseList(f ?? ""));
+                matchers.Add(syntax.ParseMatcher(f ?? "", "api"));
             }
             catch (MatcherException e)
             {

@@ -20,14 +20,14 @@ internal static class SilencesApi
     }
 
     private static async Task<Results<Ok<List<GettableSilence>>, BadRequest<string>>> List(
-        HttpRequest request, SilenceStore store, TimeProvider time, CancellationToken ct)
+        HttpRequest request, SilenceStore store, TimeProvider time, MatcherSyntax syntax, CancellationToken ct)
     {
         var filters = new List<Matcher>();
         foreach (var f in request.Query["filter"])
         {
             try
             {
-                filters.AddRange(MatcherParser.ParseList(f ?? ""));
+                filters.Add(syntax.ParseMatcher(f ?? "", "api"));
             }
             catch (MatcherException e)
             {
@@ -64,7 +64,7 @@ internal static class SilencesApi
         Guid.TryParseExact(id, "D", out var guid) && string.Equals(guid.ToString(), id, StringComparison.Ordinal) ? guid : null;
 
     private static async Task<Results<Ok<SilenceCreated>, BadRequest<string>, NotFound<string>>> Post(
-        HttpRequest request, SilenceStore store, TimeProvider time, CancellationToken ct)
+        HttpRequest request, SilenceStore store, TimeProvider time, MatcherSyntax syntax, CancellationToken ct)
     {
         var posted = await ApiJson.ReadAsync<PostableSilence>(request, ct);
         ApiSpec.CheckSilence(posted);
@@ -98,7 +98,7 @@ internal static class SilencesApi
         {
             return TypedResults.BadRequest("Failed to create silence: end time can't be in the past");
         }
-        if (Silence.Validate(new Matchers(matchers), startsAt, endsAt) is { } invalid)
+        if (Silence.Validate(new Matchers(matchers), startsAt, endsAt, syntax) is { } invalid)
         {
             return TypedResults.BadRequest($"silence invalid: {invalid}");
         }

@@ -48,7 +48,7 @@ internal static partial class V1Api
         return Success(null);
     }
 
-    private static async Task<IResult> PostSilence(HttpRequest request, SilenceStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PostSilence(HttpRequest request, SilenceStore store, TimeProvider time, MatcherSyntax syntax, CancellationToken ct)
     {
         V1Silence? posted;
         try
@@ -88,7 +88,7 @@ internal static partial class V1Api
         {
             return BadData("end time can't be in the past");
         }
-        if (Silence.Validate(new Matchers(matchers), startsAt, endsAt) is { } invalid)
+        if (Silence.Validate(new Matchers(matchers), startsAt, endsAt, syntax) is { } invalid)
         {
             return BadData("silence invalid: " + (endsAt < startsAt && startsAt != default && endsAt != default ? "end time must not be before start time" : invalid));
         }

@@ -41,10 +41,10 @@ public sealed class MalformedInputTests(Xunit.Abstractions.ITestOutputHelper out
         string[] invalidAlerts =
         [
             "[{}]", "[null]", "[{\"labels\":{}}]", "[{\"labels\":null}]", "[{\"labels\":{\"a\":\"\"}}]", "[{\"labels\":{\"a\":null}}]",
-            "[{\"labels\":{\"1a\":\"b\"}}]", "[{\"labels\":{\"a-b\":\"c\"}}]", "[{\"labels\":{\"a b\":\"c\"}}]", "[{\"labels\":{\"a:b\":\"c\"}}]",
-            "[{\"labels\":{\"\":\"c\"}}]", "[{\"labels\":{\"é\":\"c\"}}]", "[{\"labels\":{\"a.b\":\"c\"}}]", "[{\"labels\":{\"a\\nb\":\"c\"}}]",
+            // Names like 1a, a-b, a.b or é are valid UTF-8 names (Alertmanager 0.27+'s default); empty, NUL or broken UTF-8 ones never are.
+            "[{\"labels\":{\"\":\"c\"}}]", "[{\"labels\":{\"a\\u0000b\":\"c\"}}]", "[{\"labels\":{\"\\ud800\":\"c\"}}]",
             "[{\"labels\":{\"a\":\"\\ud800\"}}]", "[{\"labels\":{\"a\":\"x\\udc00\"}}]",
-            "[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"bad-name\":\"x\"}}]", "[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"s\":\"\\ud800\"}}]",
+            "[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"\":\"x\"}}]", "[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"s\":\"\\ud800\"}}]",
             // NUL: PostgreSQL cannot store it; before validation refused it, the write failed as a 503 (found by fuzzing).
             "[{\"labels\":{\"a\":\"\\u0000\"}}]", "[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"s\":\"x\\u0000\"}}]",
             "[{\"labels\":{\"a\":\"b\"},\"generatorURL\":\"http://x/\\u0000\"}]", "[{\"labels\":{\"a\":\"b\"},\"generatorURL\":\"\\ud800\"}]",
