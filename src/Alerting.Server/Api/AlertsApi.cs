@@ -89,7 +89,8 @@ internal static class AlertsApi
             ToDictionary(a.Annotations),
             a.EndsAt,
             a.Labels.FingerprintHex,
-            [.. view.Receivers.Select(r => new ReceiverName(r))],
+            // One per matching route, as Alertmanager lists them: a receiver twice when two routes (continue) reach it.
+            [.. view.Routes.Select(r => new ReceiverName(r.Receiver))],
             a.StartsAt,
             new AlertStatus(view.InhibitedBy, view.SilencedBy, view.State),
             a.UpdatedAt,

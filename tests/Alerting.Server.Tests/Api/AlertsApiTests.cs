@@ -166,6 +166,25 @@ public sealed class AlertsApiTests
     }
 
     [Fact]
+    public async Task Receivers_are_listed_once_per_matching_route_as_Alertmanager_does()
+    {
+        await using var host = await AlertingTestHost.StartAsync("""
+            route:
+              receiver: default
+              routes:
+                - {receiver: default, matchers: [a="1"], continue: true}
+                - {receiver: default, matchers: [b="2"]}
+            receivers:
+              - name: default
+            """);
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"a":"1","b":"2"}}]""");
+        // Captured from Alertmanager 0.25 with the same tree: [{"name":"default"},{"name":"default"}], and v1 ["default","default"].
+        var alert = (await host.GetArrayAsync("api/v2/alerts")).Single()!;
+        Assert.Equal(["default", "default"], alert["receivers"]!.AsArray().Select(r => (string)r!["name"]!));
+        Assert.Equal(["default", "default"], (await host.GetObjectAsync("api/v1/alerts"))["data"]![0]!["receivers"]!.AsArray().Select(r => (string)r!));
+    }
+
+    [Fact]
     public async Task V1_post_is_accepted()
     {
         await using var host = await AlertingTestHost.StartAsync();
