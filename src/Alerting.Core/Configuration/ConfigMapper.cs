@@ -204,7 +204,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             r.Error("receiver", $"receiver \"{receiver}\" is not defined");
         }
 
-        var (groupBy, groupByAll) = ReadGroupBy(r);
+        var (groupBy, groupByAll) = ReadGroupBy(r, ctx.Syntax);
 
         var matchers = new List<Matcher>();
         matchers.AddRange(r.LegacyMatchers("match", regex: false) ?? []);
@@ -278,7 +278,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         return route;
     }
 
-    private static (IReadOnlyList<string>? GroupBy, bool All) ReadGroupBy(MapReader r)
+    private static (IReadOnlyList<string>? GroupBy, bool All) ReadGroupBy(MapReader r, MatcherSyntax syntax)
     {
         var items = r.StringList("group_by");
         if (items is null)
@@ -293,9 +293,9 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             {
                 all = true;
             }
-            else if (!LabelName.IsValid(l))
+            else if (!syntax.IsValidLabelName(l))
             {
-                r.Error("group_by", $"invalid label name \"{l}\" in group_by list");
+                r.Error("group_by", $"invalid label name {GoQuote.Quote(l)} in group_by list");
             }
             else if (labels.Contains(l))
             {
@@ -314,7 +314,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         return (labels.Count > 0 ? labels : null, all);
     }
 
-    private static InhibitRuleConfig ReadInhibitRule(MapReader r)
+    private InhibitRuleConfig ReadInhibitRule(MapReader r)
     {
         var source = new List<Matcher>();
         source.AddRange(r.LegacyMatchers("source_match", regex: false) ?? []);
@@ -328,9 +328,9 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         var equal = r.StringList("equal") ?? [];
         foreach (var name in equal)
         {
-            if (!LabelName.IsValid(name))
+            if (!ctx.Syntax.IsValidLabelName(name))
             {
-                r.Error("equal", $"invalid label name \"{name}\" in equal list");
+                r.Error("equal", $"invalid label name {GoQuote.Quote(name)} in equal list");
             }
         }
         r.Finish();
