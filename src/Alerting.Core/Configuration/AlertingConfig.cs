@@ -64,13 +64,7 @@ public sealed record GlobalConfig
     public string? TimeZone { get; init; }
 
     // Globals of integrations we do not implement: accepted and validated as URLs, otherwise unused.
-    public string? PagerdutyUrl { get; init; }
-
-    public string? OpsgenieApiUrl { get; init; }
-
     public string? WechatApiUrl { get; init; }
-
-    public string? VictoropsApiUrl { get; init; }
 
     public string? TelegramApiUrl { get; init; }
 

@@ -28,7 +28,8 @@ internal sealed partial class ConfigMapper
             }
 
             var skipped = new List<string>();
-            foreach (var key in UnsupportedIntegrationKeys)
+            // A key that a channel reads is supported: the list shrinks as channels are added.
+            foreach (var key in UnsupportedIntegrationKeys.Where(k => !channels.Any(c => c.ConfigKey == k)))
             {
                 if (r.Take(key) is { } node)
                 {

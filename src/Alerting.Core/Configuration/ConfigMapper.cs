@@ -73,16 +73,12 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             ChannelDefaults = ReadChannelDefaults(g),
             Language = g.Language("language"),
             TimeZone = g.String("time_zone"),
-            PagerdutyUrl = g.Url("pagerduty_url"),
-            OpsgenieApiUrl = g.Url("opsgenie_api_url"),
             WechatApiUrl = g.Url("wechat_api_url"),
-            VictoropsApiUrl = g.Url("victorops_api_url"),
             TelegramApiUrl = g.Url("telegram_api_url"),
             WebexApiUrl = g.Url("webex_api_url"),
         };
         // Settings of integrations we do not implement: accepted so that real configs load.
-        foreach (var key in (string[])["opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_secret", "wechat_api_corp_id",
-                     "victorops_api_key", "victorops_api_key_file"])
+        foreach (var key in (string[])["wechat_api_secret", "wechat_api_corp_id"])
         {
             g.String(key);
         }
@@ -90,8 +86,6 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         {
             g.Error("time_zone", $"unknown time zone \"{zone}\" (want an IANA name such as Asia/Shanghai or UTC)");
         }
-        g.AtMostOne("opsgenie_api_key", "opsgenie_api_key_file");
-        g.AtMostOne("victorops_api_key", "victorops_api_key_file");
         g.Finish();
         return global;
     }

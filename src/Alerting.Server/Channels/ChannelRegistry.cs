@@ -1,6 +1,11 @@
 using Alerting.Channels.DingTalk;
 using Alerting.Channels.Email;
+using Alerting.Channels.Opsgenie;
+using Alerting.Channels.PagerDuty;
+using Alerting.Channels.Pushover;
 using Alerting.Channels.Slack;
+using Alerting.Channels.Sns;
+using Alerting.Channels.VictorOps;
 using Alerting.Channels.Webhook;
 using Alerting.Templating;
 
@@ -16,7 +21,12 @@ internal static class ChannelRegistry
     [
         new WebhookChannel(),
         new EmailChannel(),
+        new PagerDutyChannel(),
+        new OpsgenieChannel(),
         new SlackChannel(),
+        new VictorOpsChannel(),
+        new PushoverChannel(),
+        new SnsChannel(),
         new DingTalkChannel(),
     ];
 
