@@ -24,10 +24,10 @@ internal static class ChannelRegistry
         new PagerDutyChannel(),
         new OpsgenieChannel(),
         new SlackChannel(),
+        new DingTalkChannel(),
         new VictorOpsChannel(),
         new PushoverChannel(),
         new SnsChannel(),
-        new DingTalkChannel(),
     ];
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);

@@ -3,32 +3,38 @@ using System.Text;
 namespace Alerting.Channels.Http;
 
 /// <summary>
-/// Alertmanager's notify.TruncateInRunes and TruncateInBytes: the limits receivers document, counted as they
-/// count them (a rune is a Unicode code point, so an emoji counts one), marked with "…".
+/// Alertmanager's notify.TruncateInRunes and notify.TruncateInBytes: a cut text ends with its marker "…".
+/// A rune is a Unicode code point (an emoji counts one, not two UTF-16 units); bytes are UTF-8 bytes.
 /// </summary>
 internal static class Truncation
 {
     public const string Marker = "…";
 
-    /// <summary>At most <paramref name="n"/> runes; a cut text ends with the marker (n &gt; 3) and the flag says it was cut.</summary>
+    /// <summary>At most <paramref name="n"/> runes; when cut, the last of them is the marker (none when n ≤ 3).</summary>
     public static (string Text, bool Truncated) TruncateInRunes(string s, int n)
     {
-        // Cheap exits: UTF-16 length bounds the rune count from above.
-        if (s.Length <= n)
+        // Most texts are short: no need to count runes when even the UTF-16 length fits.
+        if (s.Length <= n || CountRunes(s) <= n)
         {
             return (s, false);
         }
-        var runes = Runes(s);
-        if (runes.Count <= n)
+        var keep = n <= 3 ? n : n - 1;
+        var sb = new StringBuilder(s.Length);
+        var count = 0;
+        foreach (var rune in s.EnumerateRunes())
         {
-            return (s, false);
+            if (count++ == keep)
+            {
+                break;
+            }
+            sb.Append(rune.ToString());
         }
-        return n <= 3 ? (Join(runes, n), true) : (Join(runes, n - 1) + Marker, true);
+        return (n <= 3 ? sb.ToString() : sb.Append(Marker).ToString(), true);
     }
 
     /// <summary>
-    /// At most <paramref name="n"/> UTF-8 bytes, never splitting a rune; the 3-byte marker counts within the limit,
-    /// and below 4 bytes the result is the marker alone (3) or dots.
+    /// At most <paramref name="n"/> UTF-8 bytes, never splitting a rune: the longest prefix that fits in n − 3
+    /// bytes, then the marker (3 bytes); for n ≤ 3 the marker alone, or n dots.
     /// </summary>
     public static (string Text, bool Truncated) TruncateInBytes(string s, int n)
     {
@@ -41,11 +47,13 @@ internal static class Truncation
             return (n == 3 ? Marker : new string('.', Math.Max(n, 0)), true);
         }
         var target = n - 3;
-        var sb = new StringBuilder(target);
+        var sb = new StringBuilder();
         var bytes = 0;
+        var runes = 0;
         foreach (var rune in s.EnumerateRunes())
         {
-            if (bytes + rune.Utf8SequenceLength > target)
+            // Go first takes n − 3 runes, then drops runes until the bytes fit: the same as this prefix.
+            if (runes++ == target || bytes + rune.Utf8SequenceLength > target)
             {
                 break;
             }
@@ -55,8 +63,7 @@ internal static class Truncation
         return (sb.Append(Marker).ToString(), true);
     }
 
-    /// <summary>The number of runes, as Go's utf8.RuneCountInString (a lone surrogate counts one, as U+FFFD).</summary>
-    public static int RuneCount(string s)
+    private static int CountRunes(string s)
     {
         var count = 0;
         foreach (var _ in s.EnumerateRunes())
@@ -64,25 +71,5 @@ internal static class Truncation
             count++;
         }
         return count;
-    }
-
-    private static List<Rune> Runes(string s)
-    {
-        var runes = new List<Rune>(s.Length);
-        foreach (var rune in s.EnumerateRunes())
-        {
-            runes.Add(rune);
-        }
-        return runes;
-    }
-
-    private static string Join(List<Rune> runes, int count)
-    {
-        var sb = new StringBuilder(count + 8);
-        for (var i = 0; i < count; i++)
-        {
-            sb.Append(runes[i].ToString());
-        }
-        return sb.ToString();
     }
 }
