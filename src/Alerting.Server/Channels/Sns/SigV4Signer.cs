@@ -15,14 +15,13 @@ internal static class SigV4Signer
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
 
-    /// <summary>The headers to add to the request: X-Amz-Date, X-Amz-Security-Token (if any) and Authorization.</summary>
+    /// <summary>The headers to add to a request with a body: X-Amz-Date, X-Amz-Security-Token (if any) and Authorization.</summary>
     /// <param name="host">The Host header as sent: the port only when it is not the scheme's default.</param>
     public static IReadOnlyList<KeyValuePair<string, string>> Sign(
         string method, Uri url, string host, string contentType, byte[] body, AwsCredentials credentials, string region, string service, DateTimeOffset now)
     {
         var amzDate = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var date = amzDate[..8];
-        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var headers = new Dictionary<string, string>
         {
             ["content-length"] = body.Length.ToString(CultureInfo.InvariantCulture),
             ["content-type"] = contentType,
@@ -33,12 +32,28 @@ internal static class SigV4Signer
         {
             headers["x-amz-security-token"] = credentials.SessionToken;
         }
-        var signedHeaders = string.Join(';', headers.Keys);
+        var result = new List<KeyValuePair<string, string>> { new("X-Amz-Date", amzDate) };
+        if (!string.IsNullOrEmpty(credentials.SessionToken))
+        {
+            result.Add(new("X-Amz-Security-Token", credentials.SessionToken));
+        }
+        result.Add(new("Authorization", Authorization(method, url, headers, body, credentials, region, service)));
+        return result;
+    }
+
+    /// <summary>The Authorization header for <paramref name="headers"/> (lower-case names, x-amz-date among them), all signed.</summary>
+    public static string Authorization(
+        string method, Uri url, IReadOnlyDictionary<string, string> headers, byte[] body, AwsCredentials credentials, string region, string service)
+    {
+        var amzDate = headers["x-amz-date"];
+        var date = amzDate[..8];
+        var sorted = headers.OrderBy(h => h.Key, StringComparer.Ordinal).ToList();
+        var signedHeaders = string.Join(';', sorted.Select(h => h.Key));
         var canonicalRequest = string.Join('\n',
             method,
             CanonicalPath(url),
             CanonicalQuery(url),
-            string.Concat(headers.Select(h => $"{h.Key}:{Collapse(h.Value)}\n")),
+            string.Concat(sorted.Select(h => $"{h.Key}:{Collapse(h.Value)}\n")),
             signedHeaders,
             Hex(SHA256.HashData(body)));
         var scope = $"{date}/{region}/{service}/aws4_request";
@@ -47,15 +62,7 @@ internal static class SigV4Signer
         key = Hmac(key, region);
         key = Hmac(key, service);
         key = Hmac(key, "aws4_request");
-        var signature = Hex(Hmac(key, stringToSign));
-
-        var result = new List<KeyValuePair<string, string>> { new("X-Amz-Date", amzDate) };
-        if (!string.IsNullOrEmpty(credentials.SessionToken))
-        {
-            result.Add(new("X-Amz-Security-Token", credentials.SessionToken));
-        }
-        result.Add(new("Authorization", $"{Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}"));
-        return result;
+        return $"{Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={Hex(Hmac(key, stringToSign))}";
     }
 
     /// <summary>The escaped path escaped once more (the SDK's rule for every service but S3); "/" when empty.</summary>
