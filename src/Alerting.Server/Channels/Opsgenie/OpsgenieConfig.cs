@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Alerting.Channels.Http;
 using Alerting.Core.Configuration;
+using Alerting.GoTemplates;
 
 namespace Alerting.Channels.Opsgenie;
 
@@ -123,8 +124,20 @@ internal sealed partial record OpsgenieConfig : IntegrationConfig
                 o.ItemError("responders", i, $"opsGenieConfig responder {r.GoString()} has to have at least one of id, username or name specified");
                 return false;
             }
-            // A templated type is only known at send time (Alertmanager checks that it parses).
-            if (!r.Type.Contains("{{", StringComparison.Ordinal) && !TypePattern().IsMatch(r.Type.ToLowerInvariant()))
+            // A templated type is only known at send time; Alertmanager checks that it parses.
+            if (r.Type.Contains("{{", StringComparison.Ordinal))
+            {
+                try
+                {
+                    GoTemplateSet.Default.Check(r.Type);
+                }
+                catch (GoTemplateException e)
+                {
+                    o.ItemError("responders", i, $"opsGenieConfig responder {r.GoString()} type contains invalid template syntax: {e.Message}");
+                    return false;
+                }
+            }
+            else if (!TypePattern().IsMatch(r.Type.ToLowerInvariant()))
             {
                 o.ItemError("responders", i, $"opsGenieConfig responder {r.GoString()} type does not match valid options {ValidTypes}");
                 return false;
