@@ -73,15 +73,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             ChannelDefaults = ReadChannelDefaults(g),
             Language = g.Language("language"),
             TimeZone = g.String("time_zone"),
-            WechatApiUrl = g.Url("wechat_api_url"),
-            TelegramApiUrl = g.Url("telegram_api_url"),
-            WebexApiUrl = g.Url("webex_api_url"),
         };
-        // Settings of integrations we do not implement: accepted so that real configs load.
-        foreach (var key in (string[])["wechat_api_secret", "wechat_api_corp_id"])
-        {
-            g.String(key);
-        }
         if (global.TimeZone is { } zone && !IsTimeZone(zone))
         {
             g.Error("time_zone", $"unknown time zone \"{zone}\" (want an IANA name such as Asia/Shanghai or UTC)");

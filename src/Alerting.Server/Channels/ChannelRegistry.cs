@@ -1,11 +1,17 @@
 using Alerting.Channels.DingTalk;
+using Alerting.Channels.Discord;
 using Alerting.Channels.Email;
+using Alerting.Channels.MsTeamsV1;
+using Alerting.Channels.MsTeamsV2;
 using Alerting.Channels.Opsgenie;
 using Alerting.Channels.PagerDuty;
 using Alerting.Channels.Pushover;
 using Alerting.Channels.Slack;
 using Alerting.Channels.Sns;
+using Alerting.Channels.Telegram;
 using Alerting.Channels.VictorOps;
+using Alerting.Channels.WeChat;
+using Alerting.Channels.Webex;
 using Alerting.Channels.Webhook;
 using Alerting.Templating;
 
@@ -23,11 +29,19 @@ internal static class ChannelRegistry
         new EmailChannel(),
         new PagerDutyChannel(),
         new OpsgenieChannel(),
+        new WeChatChannel(),
         new SlackChannel(),
         new DingTalkChannel(),
         new VictorOpsChannel(),
         new PushoverChannel(),
         new SnsChannel(),
+        new TelegramChannel(),
+        new DiscordChannel(),
+        new WebexChannel(),
+        new MsTeamsV1Channel(),
+        new MsTeamsV2Channel(),
+        new WeCom.WeComChannel(),
+        new Feishu.FeishuChannel(),
     ];
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);

@@ -349,15 +349,14 @@ public sealed class ConfigValidationTests
               receiver: r
             receivers:
               - name: r
-                wechat_configs: [{}]
-                telegram_configs: [{chat_id: 1}]
-                discord_configs: [{webhook_url: 'http://d.example'}]
-                webex_configs: [{room_id: x}]
-                msteams_configs: [{webhook_url: 'http://m.example'}]
+                jira_configs: [{project: x}]
+                rocketchat_configs: [{channel: x}]
+                mattermost_configs: [{channel: x}]
+                incidentio_configs: [{url: 'http://i.example'}]
             """, "alerting.yml");
-        Assert.Equal(5, config.UnsupportedIntegrations.Count);
-        Assert.Equal(5, config.Warnings.Count);
+        Assert.Equal(4, config.UnsupportedIntegrations.Count);
+        Assert.Equal(4, config.Warnings.Count);
         Assert.All(config.UnsupportedIntegrations, u => Assert.Equal("r", u.Receiver));
-        Assert.Contains(config.UnsupportedIntegrations, u => u.Integration == "msteams_configs" && u.Line == 9);
+        Assert.Contains(config.UnsupportedIntegrations, u => u.Integration == "incidentio_configs" && u.Line == 8);
     }
 }
