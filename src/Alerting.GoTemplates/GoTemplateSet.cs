@@ -60,7 +60,7 @@ public sealed class GoTemplateSet
         foreach (var bundled in BundledTemplates.All)
         {
             // Alertmanager parses its own files into the unnamed root template.
-            Associate(templates, Parse("", bundled.Path, bundled.Text, funcs));
+            Associate(templates, Parse("", bundled.Name, bundled.Text, funcs));
         }
         foreach (var file in files)
         {
@@ -90,9 +90,9 @@ public sealed class GoTemplateSet
         {
             return "";
         }
-        var compiled = Compile(text, html);
         try
         {
+            var compiled = Compile(text, html);
             return compiled.Runtime.Execute(compiled.Root, new DataValue(data));
         }
         catch (ExecException e)
@@ -119,9 +119,9 @@ public sealed class GoTemplateSet
         var root = inline[""];
         if (html)
         {
-            root = HtmlEscaper.Escape(templates, root);
+            root = Escaper.Escape(templates, root);
         }
-        compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits), root);
+        compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits.TimeBudget, Limits.MaxOutputBytes), root);
         if (cache.Count < MaxCachedTexts)
         {
             cache.TryAdd(text, compiled);
