@@ -14,7 +14,6 @@ internal sealed class OpsgenieNotifier(OpsgenieConfig config, HttpClientProvider
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static readonly ProductInfoHeaderValue UserAgent = new("Alertmanager", "0.25.0");
     private static readonly Retrier Retrier = new([429]);
 
     public string Integration => "opsgenie";
@@ -58,7 +57,7 @@ internal sealed class OpsgenieNotifier(OpsgenieConfig config, HttpClientProvider
             {
                 Content = new StringContent(r.Body, Encoding.UTF8) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
             };
-            message.Headers.UserAgent.Add(UserAgent);
+            message.Headers.UserAgent.Add(AlertmanagerHttp.UserAgent);
             message.Headers.TryAddWithoutValidation("Authorization", $"GenieKey {apiKey}");
             result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier);
             if (result.Outcome != SendOutcome.Success)

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
@@ -15,8 +13,6 @@ namespace Alerting.Channels.PagerDuty;
 internal sealed class PagerDutyNotifier(PagerDutyConfig config, HttpClientProvider clients, GoTemplateSet templates, ILogger logger, TimeProvider time) : INotifier
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
-
-    private static readonly ProductInfoHeaderValue UserAgent = new("Alertmanager", "0.25.0");
 
     /// <summary>Where v1 events go: PagerDuty's fixed endpoint (tests point it elsewhere, as Alertmanager's own do).</summary>
     internal string V1Url { get; init; } = PagerDutyMessage.V1Url;
@@ -76,11 +72,7 @@ internal sealed class PagerDutyNotifier(PagerDutyConfig config, HttpClientProvid
                 PagerDutyMessage.MetricBytes(pagerDutyEvent.OversizeBytes), PagerDutyMessage.MetricBytes(PagerDutyMessage.MaxEventSize));
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, v1 ? V1Url : config.Url)
-        {
-            Content = new StringContent(pagerDutyEvent.Body, Encoding.UTF8) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        };
-        message.Headers.UserAgent.Add(UserAgent);
+        using var message = AlertmanagerHttp.PostJson(new Uri(v1 ? V1Url : config.Url), pagerDutyEvent.Body);
         var retrier = new Retrier(v1 ? [403] : [429], ErrorDetails);
         var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, retrier);
         return result with { Latency = time.GetElapsedTime(started) };

@@ -12,8 +12,6 @@ internal sealed class PushoverNotifier(PushoverConfig config, HttpClientProvider
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static readonly ProductInfoHeaderValue UserAgent = new("Alertmanager", "0.25.0");
-
     /// <summary>Pushover's API (tests point it elsewhere, as Alertmanager's own do).</summary>
     internal string ApiUrl { get; init; } = PushoverMessage.ApiUrl;
 
@@ -60,7 +58,7 @@ internal sealed class PushoverNotifier(PushoverConfig config, HttpClientProvider
         {
             Content = new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue("text/plain") } },
         };
-        message.Headers.UserAgent.Add(UserAgent);
+        message.Headers.UserAgent.Add(AlertmanagerHttp.UserAgent);
         var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
         return result with { Latency = time.GetElapsedTime(started) };
     }

@@ -45,6 +45,13 @@ internal static class VictorOpsMessage
         return new(new GoJsonWriter().StringMap(fields).ToEncoderOutput(), truncated);
     }
 
-    /// <summary>The API URL with the API key and the templated routing key appended to its path.</summary>
-    public static string Url(VictorOpsConfig config, string apiKey, string routingKey) => UrlPaths.Append(config.ApiUrl, $"{apiKey}/{routingKey}");
+    /// <summary>
+    /// The API URL with the API key and the templated routing key appended to its path (Go's <c>Path +=</c>: a
+    /// '%', '?' or '#' in them stays part of the path).
+    /// </summary>
+    public static string Url(VictorOpsConfig config, string apiKey, string routingKey) =>
+        UrlPaths.Append(config.ApiUrl, PathPart($"{apiKey}/{routingKey}"));
+
+    private static string PathPart(string s) =>
+        s.Replace("%", "%25", StringComparison.Ordinal).Replace("?", "%3F", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal);
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Alerting.Channels.Http;
 using Alerting.GoTemplates;
 
@@ -12,8 +10,6 @@ namespace Alerting.Channels.VictorOps;
 internal sealed class VictorOpsNotifier(VictorOpsConfig config, HttpClientProvider clients, GoTemplateSet templates, ILogger logger, TimeProvider time) : INotifier
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
-    private static readonly ProductInfoHeaderValue UserAgent = new("Alertmanager", "0.25.0");
 
     public string Integration => "victorops";
 
@@ -51,11 +47,7 @@ internal sealed class VictorOpsNotifier(VictorOpsConfig config, HttpClientProvid
             return new SendResult(SendOutcome.Retryable, null, $"templating error: {error.Message}", time.GetElapsedTime(started));
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = new StringContent(alert.Body, Encoding.UTF8) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        };
-        message.Headers.UserAgent.Add(UserAgent);
+        using var message = AlertmanagerHttp.PostJson(new Uri(url), alert.Body);
         var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
         // notify.RedactURL: the path holds the API key.
         var redacted = apiKey.Length > 0 ? result.Error?.Replace(apiKey, UrlRedactor.Mask, StringComparison.Ordinal) : result.Error;

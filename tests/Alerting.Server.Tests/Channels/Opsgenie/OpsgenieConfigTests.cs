@@ -72,6 +72,7 @@ public sealed class OpsgenieConfigTests
     [InlineData("api_key: a\napi_key_file: /b", "", "alerting.yml:7: receivers[0].opsgenie_configs[0].api_key_file: at most one of api_key & api_key_file must be configured")]
     [InlineData("api_key: a\nresponders: [{type: team}]", "", "alerting.yml:7: receivers[0].opsgenie_configs[0].responders[0]: opsGenieConfig responder {   team} has to have at least one of id, username or name specified")]
     [InlineData("api_key: a\nresponders: [{name: x, type: group}]", "", "alerting.yml:7: receivers[0].opsgenie_configs[0].responders[0]: opsGenieConfig responder { x  group} type does not match valid options ^(team|teams|user|escalation|schedule)$")]
+    [InlineData("api_key: a\nresponders: [{name: x, type: '{{ .Kind '}]", "", "alerting.yml:7: receivers[0].opsgenie_configs[0].responders[0]: opsGenieConfig responder { x  {{ .Kind } type contains invalid template syntax: template: :1: unclosed action")]
     [InlineData("api_key: a\napi_url: 'nope'", "", "alerting.yml:7: receivers[0].opsgenie_configs[0].api_url: unsupported scheme \"\" for URL")]
     [InlineData("api_key: a", "opsgenie_api_key: x\nopsgenie_api_key_file: /y", "alerting.yml:9: global.opsgenie_api_key_file: at most one of opsgenie_api_key & opsgenie_api_key_file must be configured")]
     public void Errors_name_file_line_and_field(string entry, string global, string error)

@@ -85,6 +85,15 @@ public sealed class VictorOpsNotifierTests : IDisposable
             sent.RequestMessage.Body);
     }
 
+    [Fact]
+    public async Task A_routing_key_with_url_characters_stays_in_the_path()
+    {
+        Answer(200);
+        await Notifier(Load(Plain) with { RoutingKey = "team a?x#1" }).SendAsync(Request(), CancellationToken.None);
+        Assert.Equal("/integrations/generic/20131114/alert/vo-key/team a?x#1", Uri.UnescapeDataString(_server.Requests()[0].RequestMessage.AbsolutePath));
+        Assert.Empty(_server.Requests()[0].RequestMessage.RawQuery?.TrimStart('?') ?? "");
+    }
+
     [Theory]
     [InlineData(500, "Retryable")]
     [InlineData(503, "Retryable")]
