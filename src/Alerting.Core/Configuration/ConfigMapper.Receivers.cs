@@ -5,8 +5,7 @@ internal sealed partial class ConfigMapper
     /// <summary>Alertmanager integrations we do not implement: they load with a warning, never an error.</summary>
     internal static readonly string[] UnsupportedIntegrationKeys =
     [
-        "pagerduty_configs", "opsgenie_configs", "pushover_configs", "victorops_configs", "sns_configs",
-        // Newer than 0.25, accepted the same way so that configs written for later versions load too.
+        // Newer than 0.25, accepted so that configs written for later versions load.
         "jira_configs", "rocketchat_configs", "mattermost_configs", "incidentio_configs",
     ];
 

@@ -73,21 +73,11 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             ChannelDefaults = ReadChannelDefaults(g),
             Language = g.Language("language"),
             TimeZone = g.String("time_zone"),
-            PagerdutyUrl = g.Url("pagerduty_url"),
-            OpsgenieApiUrl = g.Url("opsgenie_api_url"),
-            VictoropsApiUrl = g.Url("victorops_api_url"),
         };
-        // Settings of integrations we do not implement: accepted so that real configs load.
-        foreach (var key in (string[])["opsgenie_api_key", "opsgenie_api_key_file", "victorops_api_key", "victorops_api_key_file"])
-        {
-            g.String(key);
-        }
         if (global.TimeZone is { } zone && !IsTimeZone(zone))
         {
             g.Error("time_zone", $"unknown time zone \"{zone}\" (want an IANA name such as Asia/Shanghai or UTC)");
         }
-        g.AtMostOne("opsgenie_api_key", "opsgenie_api_key_file");
-        g.AtMostOne("victorops_api_key", "victorops_api_key_file");
         g.Finish();
         return global;
     }

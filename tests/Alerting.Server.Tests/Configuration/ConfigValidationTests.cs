@@ -353,15 +353,14 @@ public sealed class ConfigValidationTests
               receiver: r
             receivers:
               - name: r
-                pagerduty_configs: [{service_key: x}]
-                opsgenie_configs: [{api_key: x}]
-                pushover_configs: [{user_key: a, token: b}]
-                victorops_configs: [{routing_key: x}]
-                sns_configs: [{topic_arn: x}]
+                jira_configs: [{project: x}]
+                rocketchat_configs: [{channel: x}]
+                mattermost_configs: [{channel: x}]
+                incidentio_configs: [{url: 'http://i.example'}]
             """, "alerting.yml");
-        Assert.Equal(5, config.UnsupportedIntegrations.Count);
-        Assert.Equal(5, config.Warnings.Count);
+        Assert.Equal(4, config.UnsupportedIntegrations.Count);
+        Assert.Equal(4, config.Warnings.Count);
         Assert.All(config.UnsupportedIntegrations, u => Assert.Equal("r", u.Receiver));
-        Assert.Contains(config.UnsupportedIntegrations, u => u.Integration == "sns_configs" && u.Line == 9);
+        Assert.Contains(config.UnsupportedIntegrations, u => u.Integration == "incidentio_configs" && u.Line == 8);
     }
 }
