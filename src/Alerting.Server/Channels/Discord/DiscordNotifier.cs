@@ -31,7 +31,7 @@ internal sealed class DiscordNotifier(DiscordConfig config, HttpClientProvider c
             return HttpDelivery.Permanent(problem!, time.GetElapsedTime(started));
         }
         using var message = AlertmanagerHttp.PostJson(url, body);
-        var result = AlertmanagerHttp.Retrier(await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct));
+        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
         // The webhook's token is the last segment of its path: keep it out of errors and history.
         return result.Error is { } e && url.AbsolutePath.Length > 1
             ? result with { Error = e.Replace(url.AbsolutePath, "/<secret>", StringComparison.Ordinal), Latency = time.GetElapsedTime(started) }

@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 namespace Alerting.Channels.Http;
 
 /// <summary>
-/// Requests as Alertmanager's notify.PostJSON and notify.Get make them, and notify.Retrier's verdict on the
-/// answer, for the receivers that copy Alertmanager's requests.
+/// Requests as Alertmanager's notify.PostJSON and notify.Get make them, for the receivers that copy
+/// Alertmanager's requests (its notify.Retrier is <see cref="Retrier"/>).
 /// </summary>
 internal static class AlertmanagerHttp
 {
@@ -30,22 +30,5 @@ internal static class AlertmanagerHttp
         var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.UserAgent.Add(UserAgent);
         return request;
-    }
-
-    /// <summary>
-    /// notify.Retrier.Check over <see cref="HttpDelivery"/>'s result: 2xx succeeds, 5xx and
-    /// <paramref name="retryCodes"/> are retried, any other status is permanent (429 too, unless listed).
-    /// Failures without a status (network, timeout) stay retryable, as Alertmanager retries them.
-    /// </summary>
-    public static SendResult Retrier(SendResult result, params int[] retryCodes)
-    {
-        if (result.StatusCode is not { } status || result.Outcome == SendOutcome.Success)
-        {
-            return result;
-        }
-        var retry = status / 100 == 5 || retryCodes.Contains(status);
-        return retry
-            ? result with { Outcome = SendOutcome.Retryable }
-            : result with { Outcome = SendOutcome.Permanent, RetryAfter = null };
     }
 }

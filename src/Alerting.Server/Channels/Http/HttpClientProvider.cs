@@ -42,8 +42,8 @@ internal sealed class HttpClientProvider : IDisposable
         {
             PooledConnectionLifetime = PooledConnectionLifetime,
             AllowAutoRedirect = false, // RedirectHandler follows them, when asked to
-            // Go's transport asks for gzip and decodes it; error bodies stay readable either way.
-            AutomaticDecompression = DecompressionMethods.GZip,
+            // prometheus/common's client disables compression, so Alertmanager sends no Accept-Encoding.
+            AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             // prometheus/common 0.38 ignores the proxy environment variables: only proxy_url counts.
             UseProxy = config.ProxyUrl is not null,

@@ -31,7 +31,7 @@ internal sealed class MsTeamsV1Notifier(MsTeamsV1Config config, HttpClientProvid
             return HttpDelivery.Permanent(problem!, time.GetElapsedTime(started));
         }
         using var message = AlertmanagerHttp.PostJson(url, body);
-        var result = AlertmanagerHttp.Retrier(await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct));
+        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
         // A connector's URL is its secret, path included.
         return result.Error is { } e && url.AbsolutePath.Length > 1
             ? result with { Error = e.Replace(url.AbsolutePath, "/<secret>", StringComparison.Ordinal), Latency = time.GetElapsedTime(started) }

@@ -30,7 +30,7 @@ internal sealed class WebexNotifier(WebexConfig config, HttpClientProvider clien
             return HttpDelivery.Permanent("webex api_url is not a valid URL", time.GetElapsedTime(started));
         }
         using var message = AlertmanagerHttp.PostJson(url, body);
-        var result = AlertmanagerHttp.Retrier(await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct));
+        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
         return result with { Latency = time.GetElapsedTime(started) };
     }
 
