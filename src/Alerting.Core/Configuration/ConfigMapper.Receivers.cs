@@ -28,7 +28,7 @@ internal sealed partial class ConfigMapper
             }
 
             var skipped = new List<string>();
-            foreach (var key in UnsupportedIntegrationKeys)
+            foreach (var key in UnsupportedIntegrationKeys.Where(k => channels.All(c => c.ConfigKey != k)))
             {
                 if (r.Take(key) is { } node)
                 {

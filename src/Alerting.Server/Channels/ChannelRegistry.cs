@@ -1,5 +1,9 @@
 using Alerting.Channels.DingTalk;
 using Alerting.Channels.Email;
+using Alerting.Channels.Incidentio;
+using Alerting.Channels.Jira;
+using Alerting.Channels.Mattermost;
+using Alerting.Channels.RocketChat;
 using Alerting.Channels.Slack;
 using Alerting.Channels.Webhook;
 using Alerting.Templating;
@@ -18,6 +22,10 @@ internal static class ChannelRegistry
         new EmailChannel(),
         new SlackChannel(),
         new DingTalkChannel(),
+        new JiraChannel(),
+        new RocketChatChannel(),
+        new MattermostChannel(),
+        new IncidentioChannel(),
     ];
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);
