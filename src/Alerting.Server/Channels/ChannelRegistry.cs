@@ -1,9 +1,5 @@
 using Alerting.Channels.DingTalk;
 using Alerting.Channels.Email;
-using Alerting.Channels.Incidentio;
-using Alerting.Channels.Jira;
-using Alerting.Channels.Mattermost;
-using Alerting.Channels.RocketChat;
 using Alerting.Channels.Slack;
 using Alerting.Channels.Webhook;
 using Alerting.Templating;
@@ -21,11 +17,13 @@ internal static class ChannelRegistry
         new WebhookChannel(),
         new EmailChannel(),
         new SlackChannel(),
+        new Jira.JiraChannel(),
+        new Incidentio.IncidentioChannel(),
+        new RocketChat.RocketChatChannel(),
+        new Mattermost.MattermostChannel(),
         new DingTalkChannel(),
-        new JiraChannel(),
-        new RocketChatChannel(),
-        new MattermostChannel(),
-        new IncidentioChannel(),
+        new WeCom.WeComChannel(),
+        new Feishu.FeishuChannel(),
     ];
 
     public static NotificationChannel? Find(string kind) => All.FirstOrDefault(c => c.Kind == kind);

@@ -91,6 +91,10 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageM
         }
     }
 
+    /// <summary>Who the receiver notifies, as the notification log names them: <c>wecom[0], feishu[0]</c>.</summary>
+    public string IntegrationsOf(string receiver) =>
+        Runtime.Config.FindReceiver(receiver) is { } r ? string.Join(", ", Channels.Integrations.Of(r).Select(i => i.Name)) : "";
+
     private bool InEffect(AlertingConfig config, string name) => config.FindTimeInterval(name)?.Contains(Now) == true;
 
     private void Fail(string message)
