@@ -243,4 +243,30 @@ public sealed class JiraNotifierTests : IDisposable
         Assert.Equal(SendOutcome.Permanent, result.Outcome);
         Assert.Equal("can't find transition Done for issue OPS-7", result.Error);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Alertmanagers_default_templates_give_summary_description_and_priority(bool resolved)
+    {
+        Answer("POST", "/rest/api/2/search", 200, resolved ? OpenIssue : """{"issues":[]}""");
+        Answer("POST", "/rest/api/2/issue", 201, "{}");
+        Answer("PUT", "/rest/api/2/issue/OPS-7", 204);
+        var config = AlertSamples.Single<JiraConfig>($"    jira_configs:\n      - {{api_url: '{server.At("rest/api/2/")}', project: OPS, issue_type: Bug}}\n");
+        var data = AlertSamples.Data(resolved);
+
+        var result = await new JiraNotifier(config, clients, Alertmanager034Templates.Set, new FakeTimeProvider(AlertSamples.Now))
+            .SendAsync(AlertSamples.Request(data), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Success, result.Outcome);
+        var description = new System.Text.StringBuilder();
+        Core.Notifications.GoJson.WriteString(description, Alertmanager34Description(data));
+        // Both alerts' severities give High: critical wins over warning, firing or (when none fires) resolved.
+        Assert.Equal(
+            (resolved ? "PUT /rest/api/2/issue/OPS-7 " : "POST /rest/api/2/issue ") + """{"fields":{"description":""" + description
+            + $$""","issuetype":{"name":"Bug"},"labels":["{{Label}}"],"priority":{"name":"High"},"project":{"key":"OPS"},"summary":"[{{(resolved ? "RESOLVED" : "FIRING:2")}}] DiskFull """ + "\"}}",
+            Sent()[1]);
+    }
+
+    private static string Alertmanager34Description(Core.Notifications.NotificationData data) => Alertmanager034Templates.AlertsMarkdown(data);
 }

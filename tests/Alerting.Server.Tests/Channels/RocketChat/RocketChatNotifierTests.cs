@@ -163,4 +163,16 @@ public sealed class RocketChatNotifierTests : IDisposable
         Assert.Equal(SendOutcome.Permanent, result.Outcome);
         Assert.Empty(server.Requests());
     }
+
+    [Theory]
+    [InlineData(false, """{"attachments":[{"title":"[FIRING:2] DiskFull ","title_link":"http://am.example/#/alerts?receiver=team-x","color":"red"}]}""")]
+    [InlineData(true, """{"attachments":[{"title":"[RESOLVED] DiskFull ","title_link":"http://am.example/#/alerts?receiver=team-x","color":"green"}]}""")]
+    public async Task Alertmanagers_default_templates_give_title_link_and_colour(bool resolved, string expected)
+    {
+        Answer(200);
+        var config = AlertSamples.Single<RocketChatConfig>($"    rocketchat_configs:\n      - {{api_url: '{server.Url}/', token: t, token_id: i}}\n");
+        await new RocketChatNotifier(config, clients, Alertmanager034Templates.Set, new FakeTimeProvider(AlertSamples.Now))
+            .SendAsync(AlertSamples.Request(AlertSamples.Data(resolved)), CancellationToken.None);
+        Assert.Equal(expected + "\n", server.Requests().Single().RequestMessage.Body);
+    }
 }
