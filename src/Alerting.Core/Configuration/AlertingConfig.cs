@@ -68,13 +68,7 @@ public sealed record GlobalConfig
 
     public string? OpsgenieApiUrl { get; init; }
 
-    public string? WechatApiUrl { get; init; }
-
     public string? VictoropsApiUrl { get; init; }
-
-    public string? TelegramApiUrl { get; init; }
-
-    public string? WebexApiUrl { get; init; }
 
     /// <summary>The channels' own <c>global:</c> defaults (smtp_* and the like), as each channel's reader returned them.</summary>
     public IReadOnlyList<object> ChannelDefaults { get; init; } = [];

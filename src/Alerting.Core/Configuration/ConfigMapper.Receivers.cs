@@ -5,10 +5,7 @@ internal sealed partial class ConfigMapper
     /// <summary>Alertmanager integrations we do not implement: they load with a warning, never an error.</summary>
     internal static readonly string[] UnsupportedIntegrationKeys =
     [
-        "pagerduty_configs", "opsgenie_configs", "wechat_configs", "pushover_configs", "victorops_configs",
-        "sns_configs", "telegram_configs", "discord_configs", "webex_configs", "msteams_configs",
-        // Newer than 0.25, accepted the same way so that configs written for later versions load too.
-        "msteamsv2_configs", "jira_configs", "rocketchat_configs", "mattermost_configs", "incidentio_configs",
+        "pagerduty_configs", "opsgenie_configs", "pushover_configs", "victorops_configs", "sns_configs",
     ];
 
     private (List<ReceiverConfig>, List<UnsupportedIntegration>) ReadReceivers(MapReader top, GlobalConfig global)
@@ -28,7 +25,7 @@ internal sealed partial class ConfigMapper
             }
 
             var skipped = new List<string>();
-            foreach (var key in UnsupportedIntegrationKeys.Where(k => channels.All(c => c.ConfigKey != k)))
+            foreach (var key in UnsupportedIntegrationKeys)
             {
                 if (r.Take(key) is { } node)
                 {

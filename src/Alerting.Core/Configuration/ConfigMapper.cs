@@ -75,14 +75,10 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             TimeZone = g.String("time_zone"),
             PagerdutyUrl = g.Url("pagerduty_url"),
             OpsgenieApiUrl = g.Url("opsgenie_api_url"),
-            WechatApiUrl = g.Url("wechat_api_url"),
             VictoropsApiUrl = g.Url("victorops_api_url"),
-            TelegramApiUrl = g.Url("telegram_api_url"),
-            WebexApiUrl = g.Url("webex_api_url"),
         };
         // Settings of integrations we do not implement: accepted so that real configs load.
-        foreach (var key in (string[])["opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_secret", "wechat_api_corp_id",
-                     "victorops_api_key", "victorops_api_key_file"])
+        foreach (var key in (string[])["opsgenie_api_key", "opsgenie_api_key_file", "victorops_api_key", "victorops_api_key_file"])
         {
             g.String(key);
         }

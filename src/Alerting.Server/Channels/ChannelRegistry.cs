@@ -1,6 +1,12 @@
 using Alerting.Channels.DingTalk;
+using Alerting.Channels.Discord;
 using Alerting.Channels.Email;
+using Alerting.Channels.MsTeamsV1;
+using Alerting.Channels.MsTeamsV2;
 using Alerting.Channels.Slack;
+using Alerting.Channels.Telegram;
+using Alerting.Channels.WeChat;
+using Alerting.Channels.Webex;
 using Alerting.Channels.Webhook;
 using Alerting.Templating;
 
@@ -16,12 +22,18 @@ internal static class ChannelRegistry
     [
         new WebhookChannel(),
         new EmailChannel(),
+        new WeChatChannel(),
         new SlackChannel(),
         new Jira.JiraChannel(),
         new Incidentio.IncidentioChannel(),
         new RocketChat.RocketChatChannel(),
         new Mattermost.MattermostChannel(),
         new DingTalkChannel(),
+        new TelegramChannel(),
+        new DiscordChannel(),
+        new WebexChannel(),
+        new MsTeamsV1Channel(),
+        new MsTeamsV2Channel(),
         new WeCom.WeComChannel(),
         new Feishu.FeishuChannel(),
     ];

@@ -7,7 +7,7 @@ namespace Alerting.Core.Configuration;
 internal sealed class StubChannel(string kind, string globalPrefix) : ChannelReader
 {
     public static readonly IReadOnlyList<ChannelReader> ForSamples =
-        [new StubChannel("webhook", ""), new StubChannel("email", "smtp_"), new StubChannel("slack", "slack_"), new StubChannel("dingtalk", "")];
+        [new StubChannel("webhook", ""), new StubChannel("email", "smtp_"), new StubChannel("slack", "slack_"), new StubChannel("dingtalk", ""), new StubChannel("telegram", "telegram_")];
 
     public override string Kind => kind;
 

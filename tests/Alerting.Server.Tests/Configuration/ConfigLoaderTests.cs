@@ -163,16 +163,16 @@ public sealed class ConfigLoaderTests
         Assert.Equal("<b>{{ .Status }}</b>", webEmail.Html);
         Assert.Equal(2, web.IntegrationCount);
 
-        Assert.Equal(0, s_full.FindReceiver("everything")!.IntegrationCount);
+        Assert.Equal(1, s_full.FindReceiver("everything")!.IntegrationCount); // telegram
     }
 
     [Fact]
     public void Unsupported_integrations_load_with_warnings()
     {
         Assert.Equal(
-            [("db-pager", "pagerduty_configs"), ("everything", "opsgenie_configs"), ("everything", "telegram_configs")],
+            [("db-pager", "pagerduty_configs"), ("everything", "opsgenie_configs")],
             s_full.UnsupportedIntegrations.Select(u => (u.Receiver, u.Integration)));
-        Assert.Equal(3, s_full.Warnings.Count);
+        Assert.Equal(2, s_full.Warnings.Count);
         var line = LineOf(SampleConfigs.Full, "    pagerduty_configs:");
         Assert.Equal(
             $"alerting.yml:{line}: receivers[2].pagerduty_configs: pagerduty_configs is not supported: receiver \"db-pager\" loads, but will not notify through it",

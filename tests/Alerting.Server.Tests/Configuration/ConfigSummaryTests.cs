@@ -19,12 +19,12 @@ public sealed class ConfigSummaryTests
         Assert.Contains("   - db-team: email, slack", lines);
         Assert.Contains("   - db-pager: webhook, pagerduty_configs (unsupported)", lines);
         Assert.Contains("   - web-team: email, dingtalk", lines);
-        Assert.Contains("   - everything: opsgenie_configs (unsupported), telegram_configs (unsupported)", lines);
+        Assert.Contains("   - everything: telegram, opsgenie_configs (unsupported)", lines);
         Assert.Contains(" - 3 time intervals: offhours, business-hours, year-end", lines);
         Assert.Contains(" - 1 template", lines);
         Assert.Contains("   - /etc/alertmanager/templates/*.tmpl", lines);
-        Assert.Contains("Warnings (3):", lines);
-        Assert.Contains(lines, l => l.StartsWith(" - alerting.yml:", StringComparison.Ordinal) && l.Contains("telegram_configs is not supported", StringComparison.Ordinal));
+        Assert.Contains("Warnings (2):", lines);
+        Assert.Contains(lines, l => l.StartsWith(" - alerting.yml:", StringComparison.Ordinal) && l.Contains("opsgenie_configs is not supported", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -351,18 +351,13 @@ public sealed class ConfigValidationTests
               - name: r
                 pagerduty_configs: [{service_key: x}]
                 opsgenie_configs: [{api_key: x}]
-                wechat_configs: [{}]
                 pushover_configs: [{user_key: a, token: b}]
                 victorops_configs: [{routing_key: x}]
                 sns_configs: [{topic_arn: x}]
-                telegram_configs: [{chat_id: 1}]
-                discord_configs: [{webhook_url: 'http://d.example'}]
-                webex_configs: [{room_id: x}]
-                msteams_configs: [{webhook_url: 'http://m.example'}]
             """, "alerting.yml");
-        Assert.Equal(10, config.UnsupportedIntegrations.Count);
-        Assert.Equal(10, config.Warnings.Count);
+        Assert.Equal(5, config.UnsupportedIntegrations.Count);
+        Assert.Equal(5, config.Warnings.Count);
         Assert.All(config.UnsupportedIntegrations, u => Assert.Equal("r", u.Receiver));
-        Assert.Contains(config.UnsupportedIntegrations, u => u.Integration == "msteams_configs" && u.Line == 14);
+        Assert.Contains(config.UnsupportedIntegrations, u => u.Integration == "sns_configs" && u.Line == 9);
     }
 }

@@ -2,32 +2,40 @@ using System.Text;
 
 namespace Alerting.Channels.Http;
 
-/// <summary>Alertmanager's notify.TruncateInRunes and TruncateInBytes, with its marker "…".</summary>
+/// <summary>
+/// Alertmanager's notify.TruncateInRunes and notify.TruncateInBytes: a cut text ends with its marker "…".
+/// A rune is a Unicode code point (an emoji counts one, not two UTF-16 units); bytes are UTF-8 bytes.
+/// </summary>
 internal static class Truncation
 {
     public const string Marker = "…";
 
-    /// <summary>At most <paramref name="n"/> runes (Unicode scalar values, as Go's []rune counts); the last one the marker.</summary>
+    /// <summary>At most <paramref name="n"/> runes; when cut, the last of them is the marker (none when n ≤ 3).</summary>
     public static (string Text, bool Truncated) TruncateInRunes(string s, int n)
     {
-        // Fast path: never more runes than UTF-16 units.
-        if (s.Length <= n)
+        // Most texts are short: no need to count runes when even the UTF-16 length fits.
+        if (s.Length <= n || CountRunes(s) <= n)
         {
             return (s, false);
         }
-        var runes = new List<Rune>(s.Length);
+        var keep = n <= 3 ? n : n - 1;
+        var sb = new StringBuilder(s.Length);
+        var count = 0;
         foreach (var rune in s.EnumerateRunes())
         {
-            runes.Add(rune);
+            if (count++ == keep)
+            {
+                break;
+            }
+            sb.Append(rune.ToString());
         }
-        if (runes.Count <= n)
-        {
-            return (s, false);
-        }
-        return n <= 3 ? (Join(runes, n), true) : (Join(runes, n - 1) + Marker, true);
+        return (n <= 3 ? sb.ToString() : sb.Append(Marker).ToString(), true);
     }
 
-    /// <summary>At most <paramref name="n"/> UTF-8 bytes, cut at a rune boundary; the marker takes three of them.</summary>
+    /// <summary>
+    /// At most <paramref name="n"/> UTF-8 bytes, never splitting a rune: the longest prefix that fits in n − 3
+    /// bytes, then the marker (3 bytes); for n ≤ 3 the marker alone, or n dots.
+    /// </summary>
     public static (string Text, bool Truncated) TruncateInBytes(string s, int n)
     {
         if (Encoding.UTF8.GetByteCount(s) <= n)
@@ -38,28 +46,30 @@ internal static class Truncation
         {
             return (n == 3 ? Marker : new string('.', Math.Max(n, 0)), true);
         }
-        var budget = n - 3;
+        var target = n - 3;
         var sb = new StringBuilder();
-        var used = 0;
+        var bytes = 0;
+        var runes = 0;
         foreach (var rune in s.EnumerateRunes())
         {
-            if (used + rune.Utf8SequenceLength > budget)
+            // Go first takes n − 3 runes, then drops runes until the bytes fit: the same as this prefix.
+            if (runes++ == target || bytes + rune.Utf8SequenceLength > target)
             {
                 break;
             }
-            used += rune.Utf8SequenceLength;
+            bytes += rune.Utf8SequenceLength;
             sb.Append(rune.ToString());
         }
         return (sb.Append(Marker).ToString(), true);
     }
 
-    private static string Join(List<Rune> runes, int count)
+    private static int CountRunes(string s)
     {
-        var sb = new StringBuilder(count + 1);
-        for (var i = 0; i < count; i++)
+        var count = 0;
+        foreach (var _ in s.EnumerateRunes())
         {
-            sb.Append(runes[i].ToString());
+            count++;
         }
-        return sb.ToString();
+        return count;
     }
 }

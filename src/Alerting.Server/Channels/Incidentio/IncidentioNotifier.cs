@@ -14,7 +14,6 @@ internal sealed class IncidentioNotifier(IncidentioConfig config, HttpClientProv
     /// <summary>Without a timeout of its own Alertmanager bounds an attempt by the notification's deadline, at least 10 s.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    private static readonly ProductInfoHeaderValue s_userAgent = new("Alertmanager", "0.34.0");
     private static readonly int[] s_retryCodes = [429];
 
     public string Integration => IncidentioChannel.Name;
@@ -33,9 +32,7 @@ internal sealed class IncidentioNotifier(IncidentioConfig config, HttpClientProv
         {
             return HttpDelivery.Permanent(problem!, time.GetElapsedTime(started));
         }
-        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body) };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.UserAgent.Add(s_userAgent);
+        using var message = AlertmanagerHttp.PostJson(url, body);
         var (token, tokenError) = await TokenAsync(ct);
         if (tokenError is not null)
         {

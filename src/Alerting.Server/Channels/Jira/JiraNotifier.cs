@@ -142,7 +142,7 @@ internal sealed class JiraNotifier(JiraConfig config, HttpClientProvider clients
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         message.Headers.TryAddWithoutValidation("Accept-Language", "en");
         // Alertmanager's Jira requests carry Go's default user agent.
-        message.Headers.TryAddWithoutValidation("User-Agent", "Go-http-client/1.1");
+        message.Headers.UserAgent.Add(AlertmanagerHttp.GoUserAgent);
         var (answer, failure) = await HttpExchange.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
         if (answer is null)
         {

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
@@ -17,7 +16,6 @@ internal sealed class MattermostNotifier(MattermostConfig config, HttpClientProv
     /// <summary>Alertmanager bounds an attempt only by the notification's deadline, at least 10 s.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    internal static readonly ProductInfoHeaderValue UserAgent = new("Alertmanager", "0.34.0");
 
     public string Integration => MattermostChannel.Name;
 
@@ -37,15 +35,12 @@ internal sealed class MattermostNotifier(MattermostConfig config, HttpClientProv
             return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body) };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.UserAgent.Add(UserAgent);
-        var (answer, failure) = await HttpExchange.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);
-        var result = answer is null
-            ? failure!
-            : HttpExchange.Check(answer, url, time.GetElapsedTime(started), []) is { } failed
-                ? failed with { Error = $"channel \"{channel}\": {failed.Error}" }
-                : new SendResult(SendOutcome.Success, answer.Status, null, time.GetElapsedTime(started));
+        using var message = AlertmanagerHttp.PostJson(url, body);
+        var result = AlertmanagerHttp.Retrier(await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct));
+        if (result is { Outcome: not SendOutcome.Success, StatusCode: not null })
+        {
+            result = result with { Error = $"channel \"{channel}\": {result.Error}" };
+        }
         // The webhook's key is its path: keep it out of errors and history.
         return result.Error is { } text && url.AbsolutePath.Length > 1
             ? result with { Error = text.Replace(url.AbsolutePath, "/<secret>", StringComparison.Ordinal) }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
@@ -18,7 +17,6 @@ internal sealed class RocketChatNotifier(RocketChatConfig config, HttpClientProv
     /// <summary>Alertmanager bounds an attempt only by the notification's deadline, at least 10 s.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static readonly ProductInfoHeaderValue s_userAgent = new("Alertmanager", "0.34.0");
 
     public string Integration => RocketChatChannel.Name;
 
@@ -39,9 +37,7 @@ internal sealed class RocketChatNotifier(RocketChatConfig config, HttpClientProv
             return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
         }
         var url = new Uri(GoUrl.JoinPath(config.ApiUrl, "api/v1/chat.postMessage"));
-        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body) };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.UserAgent.Add(s_userAgent);
+        using var message = AlertmanagerHttp.PostJson(url, body);
         message.Headers.TryAddWithoutValidation("X-Auth-Token", token);
         message.Headers.TryAddWithoutValidation("X-User-Id", tokenId);
         var (answer, failure) = await HttpExchange.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);

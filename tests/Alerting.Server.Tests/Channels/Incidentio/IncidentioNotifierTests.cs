@@ -55,7 +55,7 @@ public sealed class IncidentioNotifierTests : IDisposable
         var request = server.Requests().Single();
         Assert.Equal("Bearer tok", request.Header("Authorization"));
         Assert.Equal("application/json", request.Header("Content-Type"));
-        Assert.Equal("Alertmanager/0.34.0", request.Header("User-Agent"));
+        Assert.Equal("Alertmanager/0.25.0", request.Header("User-Agent"));
         Assert.Equal(
             """{"receiver":"team-x","status":"firing","alerts":[""" + Alert(data.Alerts[0], "critical", "0001-01-01T00:00:00Z") + "," + Alert(data.Alerts[1], "warning", "0001-01-01T00:00:00Z")
             + """],"notification_reason":"first notification","groupLabels":{"alertname":"DiskFull"},"commonLabels":{"alertname":"DiskFull"},"commonAnnotations":{"summary":"Disk \u003cfull\u003e \u0026 more"},"routeLabels":{},"externalURL":"http://am.example","version":"1","groupKey":"{}:{alertname=\"DiskFull\"}","truncatedAlerts":0}""" + "\n",

@@ -68,7 +68,7 @@ public sealed class MattermostNotifierTests : IDisposable
             LastBody());
         var request = server.Requests().Last();
         Assert.Equal("application/json", request.Header("Content-Type"));
-        Assert.Equal("Alertmanager/0.34.0", request.Header("User-Agent"));
+        Assert.Equal("Alertmanager/0.25.0", request.Header("User-Agent"));
     }
 
     [Fact]

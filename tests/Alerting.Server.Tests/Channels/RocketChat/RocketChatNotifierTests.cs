@@ -74,7 +74,7 @@ public sealed class RocketChatNotifierTests : IDisposable
         Assert.Equal("tok", request.Header("X-Auth-Token"));
         Assert.Equal("uid", request.Header("X-User-Id"));
         Assert.Equal("application/json", request.Header("Content-Type"));
-        Assert.Equal("Alertmanager/0.34.0", request.Header("User-Agent"));
+        Assert.Equal("Alertmanager/0.25.0", request.Header("User-Agent"));
         Assert.Equal(
             """{"channel":"#ops","emoji":":fire:","avatar":"http://i.example/a.png","attachments":[{"title":"T \u003c1\u003e","title_link":"http://t.example/","text":"body","image_url":"http://i.example/img.png","thumb_url":"http://i.example/th.png","color":"red","fields":[{"short":true,"title":"a","value":"b"},{"short":false,"title":"c","value":"d"}],"actions":[{"type":"button","text":"Open","url":"http://x.example/","is_webview":false,"msg":"hi","msg_in_chat_window":false}]}]}""" + "\n",
             request.RequestMessage.Body);
