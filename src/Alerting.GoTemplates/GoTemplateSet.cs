@@ -60,7 +60,7 @@ public sealed class GoTemplateSet
         foreach (var bundled in BundledTemplates.All)
         {
             // Alertmanager parses its own files into the unnamed root template.
-            Associate(templates, Parse("", bundled.Path, bundled.Text, funcs));
+            Associate(templates, Parse("", bundled.Name, bundled.Text, funcs));
         }
         foreach (var file in files)
         {
@@ -84,16 +84,22 @@ public sealed class GoTemplateSet
 
     private string Execute(string text, NotificationData data, bool html)
     {
-        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(data);
+        return Execute(text, new DataValue(data), html);
+    }
+
+    /// <summary>Runs a text over data already in the template model (one per message, see TemplateExpander).</summary>
+    internal string Execute(string text, DataValue data, bool html)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0)
         {
             return "";
         }
-        var compiled = Compile(text, html);
         try
         {
-            return compiled.Runtime.Execute(compiled.Root, new DataValue(data));
+            var compiled = Compile(text, html);
+            return compiled.Runtime.Execute(compiled.Root, data);
         }
         catch (ExecException e)
         {
@@ -102,6 +108,12 @@ public sealed class GoTemplateSet
         catch (EscapeException e)
         {
             throw new GoTemplateException(e.Message, e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidCastException or NullReferenceException
+            or ArgumentException or IndexOutOfRangeException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // An engine bug must not escape as anything but a template failure.
+            throw new GoTemplateException("template: internal error: " + e.Message, e);
         }
     }
 
@@ -119,9 +131,9 @@ public sealed class GoTemplateSet
         var root = inline[""];
         if (html)
         {
-            root = HtmlEscaper.Escape(templates, root);
+            root = Escaper.Escape(templates, root);
         }
-        compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits), root);
+        compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits.TimeBudget, Limits.MaxOutputBytes), root);
         if (cache.Count < MaxCachedTexts)
         {
             cache.TryAdd(text, compiled);
