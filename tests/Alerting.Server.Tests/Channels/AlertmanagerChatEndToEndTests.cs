@@ -8,7 +8,7 @@ namespace Alerting.Channels;
 
 /// <summary>
 /// An alert posted to the API reaches Jira, incident.io, Rocket.Chat and Mattermost through the engine, with texts
-/// from Go templates; all four refuse it. Their passwords, tokens and webhook keys appear nowhere a person or a log
+/// from Go templates (Mattermost's Alertmanager's defaults); all four refuse it. Their passwords, tokens and webhook keys appear nowhere a person or a log
 /// can see: status, receivers, history, attempts, UI pages, log lines. The UI lists the four kinds.
 /// </summary>
 public sealed class AlertmanagerChatEndToEndTests
@@ -59,12 +59,6 @@ public sealed class AlertmanagerChatEndToEndTests
                     icon_url: ''
                 mattermost_configs:
                   - webhook_url: {{{peer.Url}}}/hooks/MM-HOOK-SECRET-4
-                    username: alerting
-                    color: danger
-                    title: '{{ .CommonLabels.alertname }}'
-                    title_link: ''
-                    fallback: '{{ .CommonLabels.alertname }}'
-                    text: '{{ .CommonAnnotations.summary }}'
             """, logs: logs, options: o => o with { LogLevel = "debug" });
         await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"DiskFull","severity":"critical","instance":"db-1"},"annotations":{"summary":"disk <full> & fast"}}]""");
         await Eventually.EqualAsync(4L, () => host.ScalarAsync<long>("SELECT count(*) FROM notification_attempts WHERE error IS NOT NULL"), TimeSpan.FromSeconds(30));
@@ -72,7 +66,10 @@ public sealed class AlertmanagerChatEndToEndTests
         string Body(string prefix) => peer.LogEntries.First(e => e.RequestMessage.Path.StartsWith(prefix, StringComparison.Ordinal)).RequestMessage.Body!;
         Assert.Contains("project=\\\"OPS\\\" and labels=\\\"ALERT{", Body("/rest/api/2/search"), StringComparison.Ordinal);
         Assert.Equal("DiskFull", (string)JsonNode.Parse(Body("/api/v1/chat.postMessage"))!["attachments"]![0]!["title"]!);
-        Assert.Equal("disk \u003cfull\u003e \u0026 fast", (string)JsonNode.Parse(Body("/hooks/"))!["attachments"]![0]!["text"]!);
+        var mattermost = JsonNode.Parse(Body("/hooks/"))!["attachments"]![0]!; // Alertmanager's default templates
+        Assert.Equal("[FIRING:1] DiskFull (db-1 critical)", (string)mattermost["title"]!);
+        Assert.Contains("\n# Alerts Firing:\n", (string)mattermost["text"]!, StringComparison.Ordinal);
+        Assert.Contains("  - summary = disk <full> & fast\n", (string)mattermost["text"]!, StringComparison.Ordinal);
         Assert.Contains("\"notification_reason\":\"first notification\"", Body("/v2/alert_events/"), StringComparison.Ordinal);
 
         var seen = new List<(string What, string Text)>();

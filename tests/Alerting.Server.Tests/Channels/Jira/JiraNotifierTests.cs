@@ -255,7 +255,7 @@ public sealed class JiraNotifierTests : IDisposable
         var config = AlertSamples.Single<JiraConfig>($"    jira_configs:\n      - {{api_url: '{server.At("rest/api/2/")}', project: OPS, issue_type: Bug}}\n");
         var data = AlertSamples.Data(resolved);
 
-        var result = await new JiraNotifier(config, clients, Alertmanager034Templates.Set, new FakeTimeProvider(AlertSamples.Now))
+        var result = await new JiraNotifier(config, clients, GoTemplateSet.Default, new FakeTimeProvider(AlertSamples.Now))
             .SendAsync(AlertSamples.Request(data), CancellationToken.None);
 
         Assert.Equal(SendOutcome.Success, result.Outcome);
@@ -268,5 +268,5 @@ public sealed class JiraNotifierTests : IDisposable
             Sent()[1]);
     }
 
-    private static string Alertmanager34Description(Core.Notifications.NotificationData data) => Alertmanager034Templates.AlertsMarkdown(data);
+    private static string Alertmanager34Description(Core.Notifications.NotificationData data) => DefaultTemplateOutput.AlertsMarkdown(data);
 }

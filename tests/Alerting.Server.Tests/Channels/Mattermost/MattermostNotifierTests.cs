@@ -163,10 +163,10 @@ public sealed class MattermostNotifierTests : IDisposable
         var config = AlertSamples.Single<MattermostConfig>($"    mattermost_configs:\n      - webhook_url: {server.At("hooks/k3y")}\n");
         var data = AlertSamples.Data();
 
-        await new MattermostNotifier(config, clients, Alertmanager034Templates.Set, new FakeTimeProvider(AlertSamples.Now)).SendAsync(AlertSamples.Request(data), CancellationToken.None);
+        await new MattermostNotifier(config, clients, GoTemplateSet.Default, new FakeTimeProvider(AlertSamples.Now)).SendAsync(AlertSamples.Request(data), CancellationToken.None);
 
         var text = new System.Text.StringBuilder();
-        Core.Notifications.GoJson.WriteString(text, Alertmanager034Templates.AlertsMarkdown(data));
+        Core.Notifications.GoJson.WriteString(text, DefaultTemplateOutput.AlertsMarkdown(data));
         Assert.Equal(
             """{"username":"Alertmanager","attachments":[{"fallback":"[FIRING:2] DiskFull  | http://am.example/#/alerts?receiver=team-x","color":"danger","text":"""
             + text + ""","title":"[FIRING:2] DiskFull ","title_link":"http://am.example/#/alerts?receiver=team-x"}]}""" + "\n",

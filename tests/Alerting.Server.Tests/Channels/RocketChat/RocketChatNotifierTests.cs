@@ -171,7 +171,7 @@ public sealed class RocketChatNotifierTests : IDisposable
     {
         Answer(200);
         var config = AlertSamples.Single<RocketChatConfig>($"    rocketchat_configs:\n      - {{api_url: '{server.Url}/', token: t, token_id: i}}\n");
-        await new RocketChatNotifier(config, clients, Alertmanager034Templates.Set, new FakeTimeProvider(AlertSamples.Now))
+        await new RocketChatNotifier(config, clients, GoTemplateSet.Default, new FakeTimeProvider(AlertSamples.Now))
             .SendAsync(AlertSamples.Request(AlertSamples.Data(resolved)), CancellationToken.None);
         Assert.Equal(expected + "\n", server.Requests().Single().RequestMessage.Body);
     }
