@@ -78,7 +78,7 @@ internal sealed class JiraNotifier(JiraConfig config, HttpClientProvider clients
         {
             return Fail($"failed to {method} request to \"{path}\": {e.Message}");
         }
-        var write = await CallAsync(method, GoUrl.JoinPath(config.ApiUrl, path), body, ct);
+        var write = await CallAsync(method, GoUrlPath.JoinPath(config.ApiUrl, path), body, ct);
         if (write.Failure is { } writeFailed)
         {
             return writeFailed with { Error = $"failed to {method} request to \"{path}\": {writeFailed.Error}" };
@@ -110,7 +110,7 @@ internal sealed class JiraNotifier(JiraConfig config, HttpClientProvider clients
             return null;
         }
         var path = $"issue/{issue.Key}/transitions";
-        var list = await CallAsync(HttpMethod.Get, GoUrl.JoinPath(config.ApiUrl, path), null, ct);
+        var list = await CallAsync(HttpMethod.Get, GoUrlPath.JoinPath(config.ApiUrl, path), null, ct);
         if (list.Failure is { } listFailed)
         {
             return listFailed;
@@ -128,7 +128,7 @@ internal sealed class JiraNotifier(JiraConfig config, HttpClientProvider clients
         {
             return HttpDelivery.Permanent($"can't find transition {transition} for issue {issue.Key}", TimeSpan.Zero);
         }
-        return (await CallAsync(HttpMethod.Post, GoUrl.JoinPath(config.ApiUrl, path), JiraRequests.TransitionBody(id), ct)).Failure;
+        return (await CallAsync(HttpMethod.Post, GoUrlPath.JoinPath(config.ApiUrl, path), JiraRequests.TransitionBody(id), ct)).Failure;
     }
 
     /// <summary>doAPIRequestFullPath: one request with JSON headers; the body of a 2xx answer, or the failure.</summary>

@@ -58,11 +58,11 @@ internal static class JiraRequests
     {
         if (config.ApiType == "cloud" || (config.ApiType == "auto" && GoHost(config.ApiUrl).EndsWith("atlassian.net", StringComparison.Ordinal)))
         {
-            var url = GoUrl.JoinPath(config.ApiUrl, "/search/jql");
+            var url = GoUrlPath.JoinPath(config.ApiUrl, "/search/jql");
             var at = url.IndexOf("/rest/api/2/", StringComparison.Ordinal);
             return at < 0 ? url : url[..at] + "/rest/api/3/" + url[(at + "/rest/api/2/".Length)..];
         }
-        return GoUrl.JoinPath(config.ApiUrl, "/search");
+        return GoUrlPath.JoinPath(config.ApiUrl, "/search");
     }
 
     public static string SearchBody(string jql) =>

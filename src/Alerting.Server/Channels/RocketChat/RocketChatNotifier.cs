@@ -36,7 +36,7 @@ internal sealed class RocketChatNotifier(RocketChatConfig config, HttpClientProv
         {
             return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
         }
-        var url = new Uri(GoUrl.JoinPath(config.ApiUrl, "api/v1/chat.postMessage"));
+        var url = new Uri(GoUrlPath.JoinPath(config.ApiUrl, "api/v1/chat.postMessage"));
         using var message = AlertmanagerHttp.PostJson(url, body);
         message.Headers.TryAddWithoutValidation("X-Auth-Token", token);
         message.Headers.TryAddWithoutValidation("X-User-Id", tokenId);

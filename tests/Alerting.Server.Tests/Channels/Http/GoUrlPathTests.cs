@@ -1,7 +1,7 @@
 namespace Alerting.Channels.Http;
 
 /// <summary>Go's url.JoinPath, with which Alertmanager builds API paths.</summary>
-public sealed class GoUrlTests
+public sealed class GoUrlPathTests
 {
     [Theory]
     [InlineData("https://open.rocket.chat/", "api/v1/chat.postMessage", "https://open.rocket.chat/api/v1/chat.postMessage")]
@@ -12,5 +12,5 @@ public sealed class GoUrlTests
     [InlineData("https://j.example/a/b", "../c/", "https://j.example/a/c/")]
     [InlineData("https://u:p@j.example:8443/r", "issue", "https://u:p@j.example:8443/r/issue")]
     public void JoinPath_joins_and_cleans_as_Go_does(string url, string elem, string expected) =>
-        Assert.Equal(expected, GoUrl.JoinPath(url, elem));
+        Assert.Equal(expected, GoUrlPath.JoinPath(url, elem));
 }

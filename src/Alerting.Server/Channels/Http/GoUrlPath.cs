@@ -3,7 +3,7 @@ using System.Text;
 namespace Alerting.Channels.Http;
 
 /// <summary>Go's url.URL.JoinPath and path.Clean, on URLs as written (Alertmanager builds API paths with them).</summary>
-internal static class GoUrl
+internal static class GoUrlPath
 {
     /// <summary>
     /// <c>u.JoinPath(elem).String()</c>: the elements joined to the URL's path and cleaned (no doubled slashes, no
