@@ -2,11 +2,8 @@ namespace Alerting.Core.Configuration;
 
 internal sealed partial class ConfigMapper
 {
-    /// <summary>Alertmanager integrations we do not implement: they load with a warning, never an error.</summary>
-    internal static readonly string[] UnsupportedIntegrationKeys =
-    [
-        "pagerduty_configs", "opsgenie_configs", "pushover_configs", "victorops_configs", "sns_configs",
-    ];
+    /// <summary>Alertmanager integrations we do not implement: they load with a warning, never an error. None is left.</summary>
+    internal static readonly string[] UnsupportedIntegrationKeys = [];
 
     private (List<ReceiverConfig>, List<UnsupportedIntegration>) ReadReceivers(MapReader top, GlobalConfig global)
     {

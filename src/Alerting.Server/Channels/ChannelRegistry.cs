@@ -3,8 +3,13 @@ using Alerting.Channels.Discord;
 using Alerting.Channels.Email;
 using Alerting.Channels.MsTeamsV1;
 using Alerting.Channels.MsTeamsV2;
+using Alerting.Channels.Opsgenie;
+using Alerting.Channels.PagerDuty;
+using Alerting.Channels.Pushover;
 using Alerting.Channels.Slack;
+using Alerting.Channels.Sns;
 using Alerting.Channels.Telegram;
+using Alerting.Channels.VictorOps;
 using Alerting.Channels.WeChat;
 using Alerting.Channels.Webex;
 using Alerting.Channels.Webhook;
@@ -22,6 +27,8 @@ internal static class ChannelRegistry
     [
         new WebhookChannel(),
         new EmailChannel(),
+        new PagerDutyChannel(),
+        new OpsgenieChannel(),
         new WeChatChannel(),
         new SlackChannel(),
         new Jira.JiraChannel(),
@@ -29,6 +36,9 @@ internal static class ChannelRegistry
         new RocketChat.RocketChatChannel(),
         new Mattermost.MattermostChannel(),
         new DingTalkChannel(),
+        new VictorOpsChannel(),
+        new PushoverChannel(),
+        new SnsChannel(),
         new TelegramChannel(),
         new DiscordChannel(),
         new WebexChannel(),

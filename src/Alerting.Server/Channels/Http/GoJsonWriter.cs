@@ -1,103 +1,147 @@
-using System.Globalization;
 using System.Text;
 using Alerting.Core.Notifications;
 
 namespace Alerting.Channels.Http;
 
 /// <summary>
-/// Writes a request body as Go's json.NewEncoder(&amp;buf).Encode(v) does for Alertmanager's structs: compact,
-/// members in the order written (the struct's), strings escaped as <see cref="GoJson"/> does, a trailing newline.
-/// The <c>omitEmpty</c> arguments are the struct tags' <c>,omitempty</c>.
+/// Writes JSON as Go's json.NewEncoder(&amp;buf).Encode writes a struct: compact, fields in the order written,
+/// strings escaped as <see cref="GoJson"/> does (&lt; &gt; &amp; as \u00XX), maps with keys sorted, and a
+/// trailing newline from <see cref="ToEncoderOutput"/>. Receivers' payloads are built with it so they read
+/// byte for byte as Alertmanager's.
 /// </summary>
 internal sealed class GoJsonWriter
 {
     private readonly StringBuilder sb = new(512);
     private readonly Stack<bool> first = new();
+    private bool pendingValue;
 
-    public GoJsonWriter BeginObject(string? name = null) => Open(name, '{');
+    /// <summary>Go's sort.Strings order of map keys: byte order of UTF-8, which is code point order.</summary>
+    public static readonly IComparer<string> KeyOrder = Comparer<string>.Create(CompareCodePoints);
 
-    public GoJsonWriter EndObject() => Close('}');
-
-    public GoJsonWriter BeginArray(string? name = null) => Open(name, '[');
-
-    public GoJsonWriter EndArray() => Close(']');
-
-    public GoJsonWriter String(string? name, string value, bool omitEmpty = false)
+    public GoJsonWriter BeginObject()
     {
-        if (omitEmpty && value.Length == 0)
-        {
-            return this;
-        }
-        Member(name);
-        GoJson.WriteString(sb, value);
-        return this;
-    }
-
-    public GoJsonWriter Bool(string? name, bool value, bool omitEmpty = false)
-    {
-        if (omitEmpty && !value)
-        {
-            return this;
-        }
-        Member(name);
-        sb.Append(value ? "true" : "false");
-        return this;
-    }
-
-    public GoJsonWriter Number(string? name, long value, bool omitEmpty = false)
-    {
-        if (omitEmpty && value == 0)
-        {
-            return this;
-        }
-        Member(name);
-        sb.Append(value.ToString(CultureInfo.InvariantCulture));
-        return this;
-    }
-
-    /// <summary>A value already in Go's encoding (a nested encoder's output, compacted raw JSON).</summary>
-    public GoJsonWriter Raw(string? name, string json)
-    {
-        Member(name);
-        sb.Append(json);
-        return this;
-    }
-
-    /// <summary>The document with Encode's trailing newline.</summary>
-    public string Document() => sb.ToString() + "\n";
-
-    /// <summary>The value alone, as json.Marshal gives it.</summary>
-    public override string ToString() => sb.ToString();
-
-    private GoJsonWriter Open(string? name, char bracket)
-    {
-        Member(name);
-        sb.Append(bracket);
+        Separate();
+        sb.Append('{');
         first.Push(true);
         return this;
     }
 
-    private GoJsonWriter Close(char bracket)
+    public GoJsonWriter EndObject()
     {
         first.Pop();
-        sb.Append(bracket);
+        sb.Append('}');
         return this;
     }
 
-    private void Member(string? name)
+    public GoJsonWriter BeginArray()
     {
-        if (first.Count > 0)
+        Separate();
+        sb.Append('[');
+        first.Push(true);
+        return this;
+    }
+
+    public GoJsonWriter EndArray()
+    {
+        first.Pop();
+        sb.Append(']');
+        return this;
+    }
+
+    /// <summary>A key inside an object; the value written next belongs to it.</summary>
+    public GoJsonWriter Name(string name)
+    {
+        Separate();
+        GoJson.WriteString(sb, name);
+        sb.Append(':');
+        pendingValue = true;
+        return this;
+    }
+
+    public GoJsonWriter String(string value)
+    {
+        Separate();
+        GoJson.WriteString(sb, value);
+        return this;
+    }
+
+    /// <summary>A literal such as null, true or a number, written as given.</summary>
+    public GoJsonWriter Raw(string literal)
+    {
+        Separate();
+        sb.Append(literal);
+        return this;
+    }
+
+    public GoJsonWriter Property(string name, string value) => Name(name).String(value);
+
+    /// <summary>A string field tagged omitempty: left out when empty.</summary>
+    public GoJsonWriter PropertyOmitEmpty(string name, string? value) => string.IsNullOrEmpty(value) ? this : Property(name, value);
+
+    /// <summary>A map[string]string value: keys sorted as Go sorts them (the last value of a repeated key wins).</summary>
+    public GoJsonWriter StringMap(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var map = new SortedDictionary<string, string>(KeyOrder);
+        foreach (var (key, value) in pairs)
         {
-            if (!first.Pop())
-            {
-                sb.Append(',');
-            }
+            map[key] = value;
+        }
+        BeginObject();
+        foreach (var (key, value) in map)
+        {
+            Property(key, value);
+        }
+        return EndObject();
+    }
+
+    /// <summary>What the encoder wrote: the JSON and its newline.</summary>
+    public string ToEncoderOutput() => sb.ToString() + "\n";
+
+    public override string ToString() => sb.ToString();
+
+    private void Separate()
+    {
+        if (pendingValue)
+        {
+            pendingValue = false; // a value right after its name
+            return;
+        }
+        if (first.Count == 0)
+        {
+            return;
+        }
+        if (first.Peek())
+        {
+            first.Pop();
             first.Push(false);
         }
-        if (name is not null)
+        else
         {
-            GoJson.WriteString(sb, name);
-            sb.Append(':');
+            sb.Append(',');
+        }
+    }
+
+    private static int CompareCodePoints(string? a, string? b)
+    {
+        if (a is null || b is null)
+        {
+            return string.CompareOrdinal(a, b);
+        }
+        var ea = a.EnumerateRunes();
+        var eb = b.EnumerateRunes();
+        while (true)
+        {
+            var hasA = ea.MoveNext();
+            var hasB = eb.MoveNext();
+            if (!hasA || !hasB)
+            {
+                return hasA.CompareTo(hasB);
+            }
+            var c = ea.Current.Value.CompareTo(eb.Current.Value);
+            if (c != 0)
+            {
+                return c;
+            }
         }
     }
 }

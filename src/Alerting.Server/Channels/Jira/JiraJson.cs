@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
 
@@ -47,7 +48,7 @@ internal static class JiraJson
 
     private static SortedDictionary<string, object?> Map(JiraYamlMap map, Func<string, string> key, Func<object?, object?> value)
     {
-        var result = new SortedDictionary<string, object?>(Utf8Order.Instance);
+        var result = new SortedDictionary<string, object?>(GoJsonWriter.KeyOrder);
         foreach (var (k, v) in map.Entries)
         {
             if (k is string s)
@@ -204,34 +205,5 @@ internal static class JiraJson
         {
             return false;
         }
-    }
-}
-
-/// <summary>Go's string order: by UTF-8 bytes (sort.Strings, map keys in encoding/json).</summary>
-internal sealed class Utf8Order : IComparer<string>
-{
-    public static readonly Utf8Order Instance = new();
-
-    public int Compare(string? x, string? y)
-    {
-        if (x is null || y is null)
-        {
-            return x is null ? (y is null ? 0 : -1) : 1;
-        }
-        var i = 0;
-        var j = 0;
-        while (i < x.Length && j < y.Length)
-        {
-            Rune.DecodeFromUtf16(x.AsSpan(i), out var a, out var da);
-            Rune.DecodeFromUtf16(y.AsSpan(j), out var b, out var db);
-            // UTF-8 preserves code point order.
-            if (a.Value != b.Value)
-            {
-                return a.Value.CompareTo(b.Value);
-            }
-            i += da;
-            j += db;
-        }
-        return (x.Length - i).CompareTo(y.Length - j);
     }
 }

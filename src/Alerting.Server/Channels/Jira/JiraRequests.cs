@@ -13,7 +13,7 @@ internal sealed record JiraIssueFields(string? Summary, string? Description, str
     /// <summary>The description is already JSON (API v3's Atlassian Document Format).</summary>
     public bool RawDescription { get; init; }
 
-    public SortedDictionary<string, object?> Custom { get; init; } = new(Utf8Order.Instance);
+    public SortedDictionary<string, object?> Custom { get; init; } = new(GoJsonWriter.KeyOrder);
 }
 
 /// <summary>The bodies, paths and JQL of Alertmanager's Jira notifier, byte for byte.</summary>
@@ -66,10 +66,10 @@ internal static class JiraRequests
     }
 
     public static string SearchBody(string jql) =>
-        new GoJsonWriter().BeginObject().BeginArray("fields").String(null, "status").EndArray().String("jql", jql).Number("maxResults", 2).EndObject().Document();
+        new GoJsonWriter().BeginObject().Name("fields").BeginArray().String("status").EndArray().Property("jql", jql).Name("maxResults").Raw("2").EndObject().ToEncoderOutput();
 
     public static string TransitionBody(string id) =>
-        new GoJsonWriter().BeginObject().BeginObject("transition").String("id", id, omitEmpty: true).EndObject().EndObject().Document();
+        new GoJsonWriter().BeginObject().Name("transition").BeginObject().PropertyOmitEmpty("id", id).EndObject().EndObject().ToEncoderOutput();
 
     /// <summary>isAPIv3Path: the API URL's path ends in /3.</summary>
     public static bool IsApiV3(string apiUrl)
@@ -88,7 +88,7 @@ internal static class JiraRequests
         var summary = tmpl.Text(config.Summary.Template);
         var project = tmpl.Text(config.Project);
         var issueType = tmpl.Text(config.IssueType);
-        var custom = new SortedDictionary<string, object?>(Utf8Order.Instance);
+        var custom = new SortedDictionary<string, object?>(GoJsonWriter.KeyOrder);
         foreach (var (key, value) in config.Fields)
         {
             custom[key] = JiraJson.Render(value, tmpl);
@@ -105,7 +105,7 @@ internal static class JiraRequests
                 return null;
             }
         }
-        var labels = config.Labels.Select(tmpl.Text).Append($"ALERT{{{groupHash}}}").Order(Utf8Order.Instance).ToList();
+        var labels = config.Labels.Select(tmpl.Text).Append($"ALERT{{{groupHash}}}").Order(GoJsonWriter.KeyOrder).ToList();
         var priority = tmpl.Text(config.Priority);
         if (tmpl.Error is { } failed)
         {
@@ -122,7 +122,7 @@ internal static class JiraRequests
     /// <summary>The issue body: <c>{"fields":{…}}</c>, every field and custom field in one map, keys in byte order.</summary>
     public static string IssueBody(JiraIssueFields fields)
     {
-        var members = new SortedDictionary<string, string>(Utf8Order.Instance);
+        var members = new SortedDictionary<string, string>(GoJsonWriter.KeyOrder);
         if (fields.Summary is { } summary)
         {
             members["summary"] = JiraJson.Encode(summary);
@@ -131,23 +131,23 @@ internal static class JiraRequests
         {
             members["description"] = fields.RawDescription ? JiraJson.Compact(description) : JiraJson.Encode(description);
         }
-        members["issuetype"] = new GoJsonWriter().BeginObject().String("name", fields.IssueType, omitEmpty: true).EndObject().ToString();
+        members["issuetype"] = new GoJsonWriter().BeginObject().PropertyOmitEmpty("name", fields.IssueType).EndObject().ToString();
         members["labels"] = JiraJson.Encode(fields.Labels.Cast<object?>().ToList());
         if (fields.Priority is { } priority)
         {
-            members["priority"] = new GoJsonWriter().BeginObject().String("name", priority, omitEmpty: true).EndObject().ToString();
+            members["priority"] = new GoJsonWriter().BeginObject().PropertyOmitEmpty("name", priority).EndObject().ToString();
         }
-        members["project"] = new GoJsonWriter().BeginObject().String("key", fields.Project).EndObject().ToString();
+        members["project"] = new GoJsonWriter().BeginObject().Property("key", fields.Project).EndObject().ToString();
         foreach (var (key, value) in fields.Custom)
         {
             members[key] = JiraJson.Encode(value);
         }
-        var json = new GoJsonWriter().BeginObject().BeginObject("fields");
+        var json = new GoJsonWriter().BeginObject().Name("fields").BeginObject();
         foreach (var (key, value) in members)
         {
-            json.Raw(key, value);
+            json.Name(key).Raw(value);
         }
-        return json.EndObject().EndObject().Document();
+        return json.EndObject().EndObject().ToEncoderOutput();
     }
 
     /// <summary>Go's %q (strconv.Quote): printable runes as they are, the rest escaped.</summary>

@@ -63,12 +63,12 @@ internal sealed class MattermostNotifier(MattermostConfig config, HttpClientProv
         var json = new GoJsonWriter().BeginObject();
         // With attachments configured the text goes in the post (and is truncated); without, into the one attachment.
         var postText = config.Attachments.Count > 0 ? Truncation.TruncateInRunes(text, MaxTextRunes).Text : "";
-        json.String("text", postText, omitEmpty: true)
-            .String("channel", channel, omitEmpty: true)
-            .String("username", username, omitEmpty: true)
-            .String("icon_url", iconUrl, omitEmpty: true)
-            .String("icon_emoji", iconEmoji, omitEmpty: true)
-            .BeginArray("attachments");
+        json.PropertyOmitEmpty("text", postText)
+            .PropertyOmitEmpty("channel", channel)
+            .PropertyOmitEmpty("username", username)
+            .PropertyOmitEmpty("icon_url", iconUrl)
+            .PropertyOmitEmpty("icon_emoji", iconEmoji)
+            .Name("attachments").BeginArray();
         if (config.Attachments.Count > 0)
         {
             foreach (var attachment in config.Attachments)
@@ -80,21 +80,26 @@ internal sealed class MattermostNotifier(MattermostConfig config, HttpClientProv
         {
             WriteAttachment(json, config.Attachment with { Text = text }, tmpl.Text(config.Attachment.Fallback), tmpl, textRendered: true);
         }
-        json.EndArray().String("type", type, omitEmpty: true);
+        json.EndArray().PropertyOmitEmpty("type", type);
         if (card is not null)
         {
-            json.BeginObject("props").String("card", card, omitEmpty: true).EndObject();
+            json.Name("props").BeginObject().PropertyOmitEmpty("card", card).EndObject();
         }
         if (priority is not null)
         {
-            json.BeginObject("priority")
-                .String("priority", priority.Priority, omitEmpty: true)
-                .Bool("requested_ack", priority.RequestedAck, omitEmpty: true)
-                .Bool("persistent_notifications", priority.PersistentNotifications, omitEmpty: true)
-                .EndObject();
+            json.Name("priority").BeginObject().PropertyOmitEmpty("priority", priority.Priority);
+            if (priority.RequestedAck)
+            {
+                json.Name("requested_ack").Raw("true");
+            }
+            if (priority.PersistentNotifications)
+            {
+                json.Name("persistent_notifications").Raw("true");
+            }
+            json.EndObject();
         }
         json.EndObject();
-        return tmpl.Error is { } error ? (null, channel, error.Message) : (json.Document(), channel, null);
+        return tmpl.Error is { } error ? (null, channel, error.Message) : (json.ToEncoderOutput(), channel, null);
     }
 
     /// <summary>One attachment, its texts rendered in Alertmanager's order (fallback first, rendered by the caller).</summary>
@@ -104,37 +109,37 @@ internal sealed class MattermostNotifier(MattermostConfig config, HttpClientProv
         var pretext = tmpl.Text(a.Pretext);
         var text = textRendered ? a.Text : tmpl.Text(a.Text);
         json.BeginObject()
-            .String("fallback", fallback, omitEmpty: true)
-            .String("color", color, omitEmpty: true)
-            .String("pretext", pretext, omitEmpty: true)
-            .String("text", text, omitEmpty: true)
-            .String("author_name", tmpl.Text(a.AuthorName), omitEmpty: true)
-            .String("author_link", tmpl.Text(a.AuthorLink), omitEmpty: true)
-            .String("author_icon", tmpl.Text(a.AuthorIcon), omitEmpty: true)
-            .String("title", tmpl.Text(a.Title), omitEmpty: true)
-            .String("title_link", tmpl.Text(a.TitleLink), omitEmpty: true);
+            .PropertyOmitEmpty("fallback", fallback)
+            .PropertyOmitEmpty("color", color)
+            .PropertyOmitEmpty("pretext", pretext)
+            .PropertyOmitEmpty("text", text)
+            .PropertyOmitEmpty("author_name", tmpl.Text(a.AuthorName))
+            .PropertyOmitEmpty("author_link", tmpl.Text(a.AuthorLink))
+            .PropertyOmitEmpty("author_icon", tmpl.Text(a.AuthorIcon))
+            .PropertyOmitEmpty("title", tmpl.Text(a.Title))
+            .PropertyOmitEmpty("title_link", tmpl.Text(a.TitleLink));
         var thumbUrl = tmpl.Text(a.ThumbUrl);
         var footer = tmpl.Text(a.Footer);
         var footerIcon = tmpl.Text(a.FooterIcon);
         var imageUrl = tmpl.Text(a.ImageUrl);
         if (a.Fields.Count > 0)
         {
-            json.BeginArray("fields");
+            json.Name("fields").BeginArray();
             foreach (var field in a.Fields)
             {
-                json.BeginObject().String("title", tmpl.Text(field.Title), omitEmpty: true).String("value", tmpl.Text(field.Value), omitEmpty: true);
+                json.BeginObject().PropertyOmitEmpty("title", tmpl.Text(field.Title)).PropertyOmitEmpty("value", tmpl.Text(field.Value));
                 if (field.Short is { } isShort)
                 {
-                    json.Bool("short", isShort);
+                    json.Name("short").Raw(isShort ? "true" : "false");
                 }
                 json.EndObject();
             }
             json.EndArray();
         }
-        json.String("thumb_url", thumbUrl, omitEmpty: true)
-            .String("footer", footer, omitEmpty: true)
-            .String("footer_icon", footerIcon, omitEmpty: true)
-            .String("image_url", imageUrl, omitEmpty: true)
+        json.PropertyOmitEmpty("thumb_url", thumbUrl)
+            .PropertyOmitEmpty("footer", footer)
+            .PropertyOmitEmpty("footer_icon", footerIcon)
+            .PropertyOmitEmpty("image_url", imageUrl)
             .EndObject();
     }
 

@@ -78,37 +78,37 @@ internal sealed class RocketChatNotifier(RocketChatConfig config, HttpClientProv
         }
 
         var json = new GoJsonWriter().BeginObject()
-            .String("channel", channel, omitEmpty: true)
-            .String("emoji", emoji, omitEmpty: true)
-            .String("avatar", avatar, omitEmpty: true)
-            .BeginArray("attachments").BeginObject()
-            .String("title", title, omitEmpty: true)
-            .String("title_link", titleLink, omitEmpty: true)
-            .String("text", text, omitEmpty: true)
-            .String("image_url", imageUrl, omitEmpty: true)
-            .String("thumb_url", thumbUrl, omitEmpty: true)
-            .String("color", color, omitEmpty: true);
+            .PropertyOmitEmpty("channel", channel)
+            .PropertyOmitEmpty("emoji", emoji)
+            .PropertyOmitEmpty("avatar", avatar)
+            .Name("attachments").BeginArray().BeginObject()
+            .PropertyOmitEmpty("title", title)
+            .PropertyOmitEmpty("title_link", titleLink)
+            .PropertyOmitEmpty("text", text)
+            .PropertyOmitEmpty("image_url", imageUrl)
+            .PropertyOmitEmpty("thumb_url", thumbUrl)
+            .PropertyOmitEmpty("color", color);
         if (fields.Count > 0)
         {
-            json.BeginArray("fields");
+            json.Name("fields").BeginArray();
             foreach (var f in fields)
             {
-                json.BeginObject().Bool("short", f.Short).String("title", f.Title, omitEmpty: true).String("value", f.Value, omitEmpty: true).EndObject();
+                json.BeginObject().Name("short").Raw(f.Short ? "true" : "false").PropertyOmitEmpty("title", f.Title).PropertyOmitEmpty("value", f.Value).EndObject();
             }
             json.EndArray();
         }
         if (actions.Count > 0)
         {
-            json.BeginArray("actions");
+            json.Name("actions").BeginArray();
             foreach (var a in actions)
             {
                 // Only buttons: the other members keep Go's zero values, the booleans sent as false.
-                json.BeginObject().String("type", "button").String("text", a.Text, omitEmpty: true).String("url", a.Url, omitEmpty: true)
-                    .Bool("is_webview", false).String("msg", a.Msg, omitEmpty: true).Bool("msg_in_chat_window", false).EndObject();
+                json.BeginObject().Property("type", "button").PropertyOmitEmpty("text", a.Text).PropertyOmitEmpty("url", a.Url)
+                    .Name("is_webview").Raw("false").PropertyOmitEmpty("msg", a.Msg).Name("msg_in_chat_window").Raw("false").EndObject();
             }
             json.EndArray();
         }
-        return (json.EndObject().EndArray().EndObject().Document(), channel, null);
+        return (json.EndObject().EndArray().EndObject().ToEncoderOutput(), channel, null);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences) : UiPageM
         Matchers parsed;
         try
         {
-            parsed = MatcherParser.ParseList(Labels);
+            parsed = data.Syntax.ParseMatchers(Labels, "web");
         }
         catch (MatcherException e)
         {

@@ -112,7 +112,7 @@ public sealed class JiraRequestsTests
     [Fact]
     public void A_custom_field_overrides_a_standard_one_of_the_same_name()
     {
-        var fields = new JiraIssueFields("s", null, "Bug", ["l"], null, "P") { Custom = new(Utf8Order.Instance) { ["summary"] = "custom", ["Zeta"] = 1L } };
+        var fields = new JiraIssueFields("s", null, "Bug", ["l"], null, "P") { Custom = new(GoJsonWriter.KeyOrder) { ["summary"] = "custom", ["Zeta"] = 1L } };
         Assert.Equal(
             """{"fields":{"Zeta":1,"issuetype":{"name":"Bug"},"labels":["l"],"project":{"key":"P"},"summary":"custom"}}""" + "\n",
             JiraRequests.IssueBody(fields));
