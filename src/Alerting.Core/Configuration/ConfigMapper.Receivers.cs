@@ -2,12 +2,8 @@ namespace Alerting.Core.Configuration;
 
 internal sealed partial class ConfigMapper
 {
-    /// <summary>Alertmanager integrations we do not implement: they load with a warning, never an error.</summary>
-    internal static readonly string[] UnsupportedIntegrationKeys =
-    [
-        // Newer than 0.25, accepted so that configs written for later versions load.
-        "jira_configs", "rocketchat_configs", "mattermost_configs", "incidentio_configs",
-    ];
+    /// <summary>Alertmanager integrations we do not implement: they load with a warning, never an error. None is left.</summary>
+    internal static readonly string[] UnsupportedIntegrationKeys = [];
 
     private (List<ReceiverConfig>, List<UnsupportedIntegration>) ReadReceivers(MapReader top, GlobalConfig global)
     {

@@ -346,21 +346,20 @@ public sealed class ConfigValidationTests
     }
 
     [Fact]
-    public void Unsupported_integrations_are_never_errors()
+    public void No_integration_is_left_unsupported()
     {
         var config = TestConfig.Load("""
             route:
               receiver: r
             receivers:
               - name: r
-                jira_configs: [{project: x}]
-                rocketchat_configs: [{channel: x}]
-                mattermost_configs: [{channel: x}]
+                jira_configs: [{api_url: 'https://j.example/rest/api/2', project: x, issue_type: Bug}]
+                rocketchat_configs: [{token: t, token_id: i}]
+                mattermost_configs: [{webhook_url: 'http://m.example/hooks/x'}]
                 incidentio_configs: [{url: 'http://i.example'}]
             """, "alerting.yml");
-        Assert.Equal(4, config.UnsupportedIntegrations.Count);
-        Assert.Equal(4, config.Warnings.Count);
-        Assert.All(config.UnsupportedIntegrations, u => Assert.Equal("r", u.Receiver));
-        Assert.Contains(config.UnsupportedIntegrations, u => u.Integration == "incidentio_configs" && u.Line == 8);
+        Assert.Empty(config.UnsupportedIntegrations);
+        Assert.Empty(config.Warnings);
+        Assert.Equal(["jira", "incidentio", "rocketchat", "mattermost"], config.Receivers[0].Integrations.Select(i => i.Kind));
     }
 }
