@@ -60,7 +60,7 @@ public sealed class GoTemplateSet
         foreach (var bundled in BundledTemplates.All)
         {
             // Alertmanager parses its own files into the unnamed root template.
-            Associate(templates, Parse("", bundled.Path, bundled.Text, funcs));
+            Associate(templates, Parse("", bundled.Name, bundled.Text, funcs));
         }
         foreach (var file in files)
         {
@@ -84,8 +84,14 @@ public sealed class GoTemplateSet
 
     private string Execute(string text, NotificationData data, bool html)
     {
-        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(data);
+        return Execute(text, new DataValue(data), html);
+    }
+
+    /// <summary>Runs a text over data already in the template model (one per message, see TemplateExpander).</summary>
+    internal string Execute(string text, DataValue data, bool html)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0)
         {
             return "";
@@ -93,7 +99,7 @@ public sealed class GoTemplateSet
         try
         {
             var compiled = Compile(text, html);
-            return compiled.Runtime.Execute(compiled.Root, new DataValue(data));
+            return compiled.Runtime.Execute(compiled.Root, data);
         }
         catch (ExecException e)
         {
@@ -102,6 +108,12 @@ public sealed class GoTemplateSet
         catch (EscapeException e)
         {
             throw new GoTemplateException(e.Message, e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidCastException or NullReferenceException
+            or ArgumentException or IndexOutOfRangeException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // An engine bug must not escape as anything but a template failure.
+            throw new GoTemplateException("template: internal error: " + e.Message, e);
         }
     }
 
@@ -121,7 +133,7 @@ public sealed class GoTemplateSet
         {
             root = Escaper.Escape(templates, root);
         }
-        compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits), root);
+        compiled = new Compiled(new TemplateRuntime(templates, funcs, Limits.TimeBudget, Limits.MaxOutputBytes), root);
         if (cache.Count < MaxCachedTexts)
         {
             cache.TryAdd(text, compiled);

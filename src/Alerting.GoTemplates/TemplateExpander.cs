@@ -1,4 +1,5 @@
 using Alerting.Core.Notifications;
+using Alerting.GoTemplates.Alertmanager;
 
 namespace Alerting.GoTemplates;
 
@@ -8,6 +9,9 @@ namespace Alerting.GoTemplates;
 /// </summary>
 public sealed class TemplateExpander(GoTemplateSet set, NotificationData data)
 {
+    // The data's template model is built once for all the fields of a message.
+    private DataValue? _model;
+
     public Exception? Error { get; private set; }
 
     public string Text(string template) => Run(template, html: false);
@@ -22,7 +26,8 @@ public sealed class TemplateExpander(GoTemplateSet set, NotificationData data)
         }
         try
         {
-            return html ? set.ExecuteHtml(template, data) : set.ExecuteText(template, data);
+            ArgumentNullException.ThrowIfNull(template);
+            return template.Length == 0 ? "" : set.Execute(template, _model ??= new DataValue(data), html);
         }
         catch (GoTemplateException e)
         {

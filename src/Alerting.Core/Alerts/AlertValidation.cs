@@ -1,3 +1,4 @@
+using Alerting.Core.Matching;
 using Alerting.Core.Labels;
 
 namespace Alerting.Core.Alerts;
@@ -22,6 +23,7 @@ public static class AlertValidation
         DateTimeOffset startsAt,
         DateTimeOffset endsAt,
         InputLimits limits,
+        MatcherSyntax syntax,
         string generatorUrl = "")
     {
         var errors = new List<string>();
@@ -45,12 +47,13 @@ public static class AlertValidation
         {
             errors.Add($"too many labels: {labels.Count} (limit {limits.MaxLabelsPerAlert})");
         }
-        CheckPairs(labels, "label", limits.MaxLabelValueLength, limits, errors);
-        CheckPairs(annotations, "annotation", limits.MaxAnnotationValueLength, limits, errors);
+        CheckPairs(labels, "label", limits.MaxLabelValueLength, limits, syntax, errors);
+        CheckPairs(annotations, "annotation", limits.MaxAnnotationValueLength, limits, syntax, errors);
         return errors;
     }
 
-    private static void CheckPairs(IReadOnlyList<KeyValuePair<string, string>> pairs, string what, int maxValue, InputLimits limits, List<string> errors)
+    private static void CheckPairs(
+        IReadOnlyList<KeyValuePair<string, string>> pairs, string what, int maxValue, InputLimits limits, MatcherSyntax syntax, List<string> errors)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in pairs)
@@ -59,9 +62,10 @@ public static class AlertValidation
             {
                 errors.Add($"{what} name too long: {name.Length} characters (limit {limits.MaxLabelNameLength})");
             }
-            else if (!LabelName.IsValid(name))
+            else if (!syntax.IsValidLabelName(name) || name.Contains('\0', StringComparison.Ordinal))
             {
-                errors.Add($"invalid {what} name \"{name}\"");
+                // Classic names in classic mode, else any UTF-8 (as Alertmanager 0.27+); never NUL, which PostgreSQL cannot store.
+                errors.Add($"invalid {what} name {GoQuote.Quote(name)}");
             }
             if (!seen.Add(name))
             {

@@ -63,19 +63,6 @@ public sealed record GlobalConfig
     /// <summary>Our extension: the IANA time zone times are shown in, in messages (default UTC).</summary>
     public string? TimeZone { get; init; }
 
-    // Globals of integrations we do not implement: accepted and validated as URLs, otherwise unused.
-    public string? PagerdutyUrl { get; init; }
-
-    public string? OpsgenieApiUrl { get; init; }
-
-    public string? WechatApiUrl { get; init; }
-
-    public string? VictoropsApiUrl { get; init; }
-
-    public string? TelegramApiUrl { get; init; }
-
-    public string? WebexApiUrl { get; init; }
-
     /// <summary>The channels' own <c>global:</c> defaults (smtp_* and the like), as each channel's reader returned them.</summary>
     public IReadOnlyList<object> ChannelDefaults { get; init; } = [];
 

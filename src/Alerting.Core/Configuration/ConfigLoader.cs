@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Alerting.Core.Matching;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -14,7 +15,8 @@ public static class ConfigLoader
 {
     /// <summary>Reads and loads a file; relative template and credential file paths are resolved against its folder.</summary>
     /// <param name="channels">The channels the host implements: their keys are read, other integrations' are refused or skipped as in Alertmanager.</param>
-    internal static AlertingConfig LoadFile(string path, IReadOnlyList<ChannelReader> channels)
+    /// <param name="syntax">Label names and matcher parsing (default: Alertmanager's default mode); its warnings become the load's.</param>
+    internal static AlertingConfig LoadFile(string path, IReadOnlyList<ChannelReader> channels, MatcherSyntax? syntax = null)
     {
         string text;
         try
@@ -26,16 +28,16 @@ public static class ConfigLoader
             var reason = e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : e.Message;
             throw new ConfigException([new ConfigError(path, 0, "", $"cannot read configuration: {reason}")]);
         }
-        return Load(text, path, Path.GetDirectoryName(Path.GetFullPath(path)), channels);
+        return Load(text, path, Path.GetDirectoryName(Path.GetFullPath(path)), channels, syntax);
     }
 
     /// <summary>Loads YAML text; <paramref name="fileName"/> is only used in messages.</summary>
-    internal static AlertingConfig Load(string yamlText, string fileName, IReadOnlyList<ChannelReader> channels) =>
-        Load(yamlText, fileName, null, channels);
+    internal static AlertingConfig Load(string yamlText, string fileName, IReadOnlyList<ChannelReader> channels, MatcherSyntax? syntax = null) =>
+        Load(yamlText, fileName, null, channels, syntax);
 
-    private static AlertingConfig Load(string text, string fileName, string? baseDirectory, IReadOnlyList<ChannelReader> channels)
+    private static AlertingConfig Load(string text, string fileName, string? baseDirectory, IReadOnlyList<ChannelReader> channels, MatcherSyntax? syntax)
     {
-        var ctx = new LoadContext(fileName, baseDirectory);
+        var ctx = new LoadContext(fileName, baseDirectory, syntax);
         var stream = Parse(text, fileName);
         var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
         if (Yaml.IsNull(root))

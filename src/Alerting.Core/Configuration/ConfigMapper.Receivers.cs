@@ -2,14 +2,8 @@ namespace Alerting.Core.Configuration;
 
 internal sealed partial class ConfigMapper
 {
-    /// <summary>Alertmanager integrations we do not implement: they load with a warning, never an error.</summary>
-    internal static readonly string[] UnsupportedIntegrationKeys =
-    [
-        "pagerduty_configs", "opsgenie_configs", "wechat_configs", "pushover_configs", "victorops_configs",
-        "sns_configs", "telegram_configs", "discord_configs", "webex_configs", "msteams_configs",
-        // Newer than 0.25, accepted the same way so that configs written for later versions load too.
-        "msteamsv2_configs", "jira_configs", "rocketchat_configs", "mattermost_configs", "incidentio_configs",
-    ];
+    /// <summary>Alertmanager integrations we do not implement: they load with a warning, never an error. None is left.</summary>
+    internal static readonly string[] UnsupportedIntegrationKeys = [];
 
     private (List<ReceiverConfig>, List<UnsupportedIntegration>) ReadReceivers(MapReader top, GlobalConfig global)
     {

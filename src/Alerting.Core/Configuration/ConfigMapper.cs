@@ -73,25 +73,11 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             ChannelDefaults = ReadChannelDefaults(g),
             Language = g.Language("language"),
             TimeZone = g.String("time_zone"),
-            PagerdutyUrl = g.Url("pagerduty_url"),
-            OpsgenieApiUrl = g.Url("opsgenie_api_url"),
-            WechatApiUrl = g.Url("wechat_api_url"),
-            VictoropsApiUrl = g.Url("victorops_api_url"),
-            TelegramApiUrl = g.Url("telegram_api_url"),
-            WebexApiUrl = g.Url("webex_api_url"),
         };
-        // Settings of integrations we do not implement: accepted so that real configs load.
-        foreach (var key in (string[])["opsgenie_api_key", "opsgenie_api_key_file", "wechat_api_secret", "wechat_api_corp_id",
-                     "victorops_api_key", "victorops_api_key_file"])
-        {
-            g.String(key);
-        }
         if (global.TimeZone is { } zone && !IsTimeZone(zone))
         {
             g.Error("time_zone", $"unknown time zone \"{zone}\" (want an IANA name such as Asia/Shanghai or UTC)");
         }
-        g.AtMostOne("opsgenie_api_key", "opsgenie_api_key_file");
-        g.AtMostOne("victorops_api_key", "victorops_api_key_file");
         g.Finish();
         return global;
     }
@@ -208,7 +194,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             r.Error("receiver", $"receiver \"{receiver}\" is not defined");
         }
 
-        var (groupBy, groupByAll) = ReadGroupBy(r);
+        var (groupBy, groupByAll) = ReadGroupBy(r, ctx.Syntax);
 
         var matchers = new List<Matcher>();
         matchers.AddRange(r.LegacyMatchers("match", regex: false) ?? []);
@@ -282,7 +268,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         return route;
     }
 
-    private static (IReadOnlyList<string>? GroupBy, bool All) ReadGroupBy(MapReader r)
+    private static (IReadOnlyList<string>? GroupBy, bool All) ReadGroupBy(MapReader r, MatcherSyntax syntax)
     {
         var items = r.StringList("group_by");
         if (items is null)
@@ -297,9 +283,9 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             {
                 all = true;
             }
-            else if (!LabelName.IsValid(l))
+            else if (!syntax.IsValidLabelName(l))
             {
-                r.Error("group_by", $"invalid label name \"{l}\" in group_by list");
+                r.Error("group_by", $"invalid label name {GoQuote.Quote(l)} in group_by list");
             }
             else if (labels.Contains(l))
             {
@@ -318,7 +304,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         return (labels.Count > 0 ? labels : null, all);
     }
 
-    private static InhibitRuleConfig ReadInhibitRule(MapReader r)
+    private InhibitRuleConfig ReadInhibitRule(MapReader r)
     {
         var source = new List<Matcher>();
         source.AddRange(r.LegacyMatchers("source_match", regex: false) ?? []);
@@ -332,9 +318,9 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         var equal = r.StringList("equal") ?? [];
         foreach (var name in equal)
         {
-            if (!LabelName.IsValid(name))
+            if (!ctx.Syntax.IsValidLabelName(name))
             {
-                r.Error("equal", $"invalid label name \"{name}\" in equal list");
+                r.Error("equal", $"invalid label name {GoQuote.Quote(name)} in equal list");
             }
         }
         r.Finish();

@@ -69,9 +69,10 @@ internal static class HttpConfigReader
         }
 
         var proxyUrl = h.String("proxy_url");
-        if (proxyUrl is not null && !Uri.TryCreate(proxyUrl, UriKind.Absolute, out _))
+        // prometheus/common takes what Go's url.Parse takes, relative references such as "foo" included.
+        if (proxyUrl is not null && GoUrl.ParseError(proxyUrl) is { } proxyError)
         {
-            h.Error("proxy_url", "invalid proxy URL");
+            h.Error("proxy_url", proxyError);
         }
         // no_proxy and proxy_from_environment came with prometheus/common 0.40, after Alertmanager 0.25.
         if (h.Has("proxy_connect_header") && proxyUrl is null)

@@ -225,7 +225,8 @@ internal sealed partial class MapReader
             }
             try
             {
-                result.AddRange(MatcherParser.ParseList(s.Value ?? ""));
+                // Alertmanager's compat.Matchers(line, "config"); its fallback warnings get this line and field.
+                result.AddRange(_ctx.Syntax.WarningTo(w => _ctx.Warn(item, path, w)).ParseMatchers(s.Value ?? "", "config"));
             }
             catch (MatcherException e)
             {
@@ -249,6 +250,12 @@ internal sealed partial class MapReader
             if (!Labels.LabelName.IsValid(name))
             {
                 _ctx.Error(keyNode, $"{Field(key)}.{name}", $"invalid label name \"{name}\"");
+                continue;
+            }
+            if (regex && valueNode is YamlScalarNode scalar && Yaml.IsNull(scalar))
+            {
+                // Go leaves a null regexp unset, and Alertmanager refuses it; "" is a regexp (matching the empty value).
+                _ctx.Error(valueNode, $"{Field(key)}.{name}", $"invalid regexp value for {Labels.GoQuote.Quote(name)}");
                 continue;
             }
             try

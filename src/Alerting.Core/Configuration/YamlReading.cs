@@ -5,9 +5,12 @@ using YamlDotNet.RepresentationModel;
 namespace Alerting.Core.Configuration;
 
 /// <summary>Collects errors and warnings of one load, each with file, line and dotted field path.</summary>
-internal sealed class LoadContext(string fileName, string? baseDirectory)
+internal sealed class LoadContext(string fileName, string? baseDirectory, Matching.MatcherSyntax? syntax = null)
 {
     public string FileName { get; } = fileName;
+
+    /// <summary>Which label names are valid and how matchers parse (Alertmanager's --enable-feature modes).</summary>
+    public Matching.MatcherSyntax Syntax { get; } = syntax ?? Matching.MatcherSyntax.Default;
 
     public List<ConfigError> Errors { get; } = [];
 

@@ -1,8 +1,14 @@
 namespace Alerting.Core.Labels;
 
-/// <summary>Label name and value rules of Alertmanager 0.25 (model.LabelName.IsValid, utf8.ValidString).</summary>
+/// <summary>
+/// Label name and value rules: classic names (model.LabelName.IsValid, Alertmanager 0.25 and classic mode), UTF-8
+/// names (Alertmanager 0.27+'s default), and UTF-8 values (utf8.ValidString).
+/// </summary>
 public static class LabelName
 {
+    /// <summary>UTF-8 names: any non-empty valid UTF-8 (compat.isValidUTF8LabelName).</summary>
+    public static bool IsValidUtf8(string name) => name.Length > 0 && IsValidValue(name);
+
     /// <summary><c>^[a-zA-Z_][a-zA-Z0-9_]*$</c></summary>
     public static bool IsValid(string name)
     {

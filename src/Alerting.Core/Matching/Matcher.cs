@@ -86,8 +86,13 @@ public sealed class Matcher : IEquatable<Matcher>
         return matched;
     }
 
-    /// <summary>Alertmanager's String(): <c>name="escaped value"</c>.</summary>
-    public override string ToString() => $"{Name}{Type.Operator()}{Quote(Value)}";
+    /// <summary>
+    /// Alertmanager's String(): <c>name="escaped value"</c>; a name with characters the UTF-8 parser reserves is
+    /// Go-quoted, and then so is the value (<c>"foo bar"="x"</c>). Route keys, and so group keys, are made of it.
+    /// </summary>
+    public override string ToString() => Name.EnumerateRunes().Any(r => Utf8Lexer.IsReserved(r.Value))
+        ? $"{GoQuote.Quote(Name)}{Type.Operator()}{GoQuote.Quote(Value)}"
+        : $"{Name}{Type.Operator()}{Quote(Value)}";
 
     internal static string Quote(string value)
     {

@@ -4,19 +4,20 @@ using System.Text.RegularExpressions;
 namespace Alerting.Core.Matching;
 
 /// <summary>
-/// Alertmanager 0.25's matcher syntax (pkg/labels/parse.go): <c>{a="b", c=~"d.*"}</c>, the bare
-/// form amtool sends (<c>a=b</c>), quoted and unquoted values, escapes <c>\"</c> <c>\n</c> <c>\\</c>.
+/// Alertmanager's classic matcher syntax (pkg/labels/parse.go, the only one in 0.25): <c>{a="b", c=~"d.*"}</c>, the
+/// bare form amtool sends (<c>a=b</c>), quoted and unquoted values, escapes <c>\"</c> <c>\n</c> <c>\\</c>. Which parser
+/// a caller gets is <see cref="MatcherSyntax"/>'s choice.
 /// </summary>
 public static partial class MatcherParser
 {
-    // '=~' before '=' so that '=~' is not read as '=' followed by a value starting with '~'.
-    [GeneratedRegex(@"^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*((?s).*?)\s*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    // '=~' before '=' so that '=~' is not read as '=' followed by a value starting with '~'. Go's \s is ASCII only.
+    [GeneratedRegex(@"^[\t\n\f\r ]*([a-zA-Z_:][a-zA-Z0-9_:]*)[\t\n\f\r ]*(=~|=|!=|!~)[\t\n\f\r ]*((?s).*?)[\t\n\f\r ]*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex MatcherPattern();
 
     /// <summary>Parses a list of matchers; throws <see cref="MatcherException"/> with the offending part.</summary>
     public static Matchers ParseList(string s)
     {
-        var trimmed = s.Trim();
+        var trimmed = s;
         if (trimmed.StartsWith('{'))
         {
             trimmed = trimmed[1..];

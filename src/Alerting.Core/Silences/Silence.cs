@@ -24,21 +24,22 @@ public sealed record Silence(
         : StartsAt > now ? SilenceState.Pending
         : SilenceState.Active;
 
-    /// <summary>Validation shared by the API and the store; returns the first problem, or null.</summary>
-    public static string? Validate(Matchers matchers, DateTimeOffset startsAt, DateTimeOffset endsAt)
+    /// <summary>Validation shared by the API and the UI; returns the first problem, or null. Names follow <paramref name="syntax"/>'s mode.</summary>
+    public static string? Validate(Matchers matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, MatcherSyntax syntax)
     {
         if (matchers.Count == 0)
         {
             return "at least one matcher required";
         }
-        foreach (var m in matchers)
+        for (var i = 0; i < matchers.Count; i++)
         {
-            if (!Labels.LabelName.IsValid(m.Name))
+            if (!syntax.IsValidLabelName(matchers[i].Name))
             {
-                return $"invalid label name \"{m.Name}\"";
+                return $"invalid label matcher {i}: invalid label name {Labels.GoQuote.Quote(matchers[i].Name)}";
             }
         }
-        if (matchers.All(m => m.Matches("")))
+        // Alertmanager's matchesEmpty: only = and =~ count; a negative matcher never does, even a!="x".
+        if (matchers.All(m => m.Type is Matching.MatchType.Equal or Matching.MatchType.Regexp && m.Matches("")))
         {
             return "at least one matcher must not match the empty string";
         }

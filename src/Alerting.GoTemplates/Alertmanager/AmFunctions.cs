@@ -125,17 +125,41 @@ internal static class AmFunctions
         return Encoding.UTF8.GetString([.. bytes]);
     }
 
-    /// <summary>cases.Title(language.AmericanEnglish): each word's first letter upper, the rest lower.</summary>
+    /// <summary>
+    /// cases.Title(language.AmericanEnglish): in each word (Unicode word segmentation: letters, digits, '_',
+    /// and ' ’ . : between them) the first cased letter is upper case, the other letters lower case.
+    /// </summary>
     internal static string Title(string s)
     {
+        var runes = GoQuote.Runes(s).Select(char.ConvertFromUtf32).ToArray();
         var sb = new StringBuilder(s.Length);
         var inWord = false;
-        foreach (var r in GoQuote.Runes(s))
+        var needUpper = true;
+        for (var i = 0; i < runes.Length; i++)
         {
-            var text = char.ConvertFromUtf32(r);
-            var isLetter = char.IsLetterOrDigit(text, 0) || r is '\'' or '’' && inWord;
-            sb.Append(isLetter ? inWord ? text.ToLowerInvariant() : text.ToUpperInvariant() : text);
-            inWord = isLetter;
+            var r = runes[i];
+            var alnum = char.IsLetterOrDigit(r, 0) || r == "_";
+            var joiner = r is "'" or "’" or "." or ":" && inWord && i + 1 < runes.Length && char.IsLetterOrDigit(runes[i + 1], 0);
+            if (!alnum && !joiner)
+            {
+                inWord = false;
+                sb.Append(r);
+                continue;
+            }
+            if (!inWord)
+            {
+                inWord = true;
+                needUpper = true;
+            }
+            if (char.IsLetter(r, 0) && (char.IsUpper(r, 0) || char.IsLower(r, 0)))
+            {
+                sb.Append(needUpper ? r.ToUpperInvariant() : r.ToLowerInvariant());
+                needUpper = false;
+            }
+            else
+            {
+                sb.Append(r);
+            }
         }
         return sb.ToString();
     }

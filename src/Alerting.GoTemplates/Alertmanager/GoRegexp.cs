@@ -56,7 +56,7 @@ internal static class GoRegexp
         }
         catch (ArgumentException e)
         {
-            throw new GoCallException("error parsing regexp: " + Describe(e));
+            throw new GoCallException("error parsing regexp: " + Describe(e, pattern));
         }
     }
 
@@ -70,7 +70,7 @@ internal static class GoRegexp
         }
         catch (ArgumentException e)
         {
-            throw new GoCallException($"regexp: Compile({Strconv.GoQuote.Quote(pattern)}): error parsing regexp: {Describe(e)}");
+            throw new GoCallException($"regexp: Compile({QuoteForCompile(pattern)}): error parsing regexp: {Describe(e, pattern)}");
         }
         var sb = new StringBuilder();
         var lastMatchEnd = 0;
@@ -172,8 +172,30 @@ internal static class GoRegexp
         return true;
     }
 
-    private static string Describe(ArgumentException e) =>
-        e is RegexParseException p ? $"{p.Error} at offset {p.Offset}" : e.Message;
+    // regexp's quote: backquoted when it can be.
+    private static string QuoteForCompile(string s) =>
+        s.Contains('`', StringComparison.Ordinal) || s.Any(c => c < ' ' && c != '\t') ? Strconv.GoQuote.Quote(s) : "`" + s + "`";
+
+    /// <summary>Go's regexp/syntax error text for the .NET parse errors that have a Go counterpart.</summary>
+    private static string Describe(ArgumentException e, string pattern)
+    {
+        if (e is not RegexParseException p)
+        {
+            return e.Message;
+        }
+        var at = Math.Clamp(p.Offset - 1, 0, Math.Max(pattern.Length - 1, 0));
+        return p.Error switch
+        {
+            RegexParseError.InsufficientClosingParentheses => $"missing closing ): `{pattern}`",
+            RegexParseError.InsufficientOpeningParentheses => $"unexpected ): `{pattern}`",
+            RegexParseError.UnterminatedBracket => $"missing closing ]: `{pattern[Math.Max(pattern.LastIndexOf('['), 0)..]}`",
+            RegexParseError.QuantifierAfterNothing => $"missing argument to repetition operator: `{pattern[at]}`",
+            RegexParseError.NestedQuantifiersNotParenthesized => $"invalid nested repetition operator: `{pattern.Substring(Math.Max(at - 1, 0), Math.Min(2, pattern.Length))}`",
+            RegexParseError.UnescapedEndingBackslash => "trailing backslash at end of expression: ``",
+            RegexParseError.ReversedCharacterRange => $"invalid character class range: `{pattern.Substring(Math.Max(at - 2, 0), Math.Min(3, pattern.Length))}`",
+            _ => $"{p.Error} at offset {p.Offset}",
+        };
+    }
 
     private static string Translate(string p)
     {

@@ -2,16 +2,19 @@ using System.Reflection;
 
 namespace Alerting.GoTemplates;
 
-/// <summary>Alertmanager 0.25's default.tmpl and email.tmpl, embedded byte for byte (see NOTICE).</summary>
+/// <summary>
+/// Alertmanager 0.25's default.tmpl and email.tmpl, embedded byte for byte, and the definitions default.tmpl gained
+/// up to 0.34 for the receivers added since (Teams, Jira, Rocket.Chat, Mattermost; see NOTICE).
+/// </summary>
 internal static class BundledTemplates
 {
-    public static IReadOnlyList<TemplateSource> All { get; } = [Read("default.tmpl"), Read("email.tmpl")];
+    public static IReadOnlyList<(string Name, string Text)> All { get; } = [Read("default.tmpl"), Read("after-0.25.tmpl"), Read("email.tmpl")];
 
-    private static TemplateSource Read(string name)
+    private static (string Name, string Text) Read(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Alerting.GoTemplates.Bundled." + name)
             ?? throw new InvalidOperationException("missing embedded template " + name);
         using var reader = new StreamReader(stream);
-        return new TemplateSource(name, reader.ReadToEnd());
+        return (name, reader.ReadToEnd());
     }
 }

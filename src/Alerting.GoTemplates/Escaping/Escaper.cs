@@ -78,6 +78,8 @@ internal sealed partial class Escaper
                     _rangeContext!.Breaks.Add((ctx, br));
                 }
                 return new Context(State.stateDead);
+            case BranchNode when !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack():
+                return Context.Error("max expression depth exceeded", n);
             case BranchNode branch:
                 return EscapeBranch(c, branch);
             case ListNode list:

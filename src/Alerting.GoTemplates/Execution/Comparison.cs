@@ -11,7 +11,7 @@ internal static class Comparison
     private const string BadComparison = "incompatible types for comparison";
     private const string NoComparison = "missing argument for comparison";
 
-    private enum Kind
+    private enum ComparisonKind
     {
         Invalid,
         Bool,
@@ -22,15 +22,15 @@ internal static class Comparison
         Uint,
     }
 
-    private static Kind BasicKind(object? v) => GoTypes.KindOf(v) switch
+    private static ComparisonKind BasicKind(object? v) => GoTypes.KindOf(v) switch
     {
-        GoKind.Bool => Kind.Bool,
-        GoKind.Int => Kind.Int,
-        GoKind.Uint => Kind.Uint,
-        GoKind.Float => Kind.Float,
-        GoKind.Complex => Kind.Complex,
-        GoKind.String => Kind.String,
-        _ => Kind.Invalid,
+        GoKind.Bool => ComparisonKind.Bool,
+        GoKind.Int => ComparisonKind.Int,
+        GoKind.Uint => ComparisonKind.Uint,
+        GoKind.Float => ComparisonKind.Float,
+        GoKind.Complex => ComparisonKind.Complex,
+        GoKind.String => ComparisonKind.String,
+        _ => ComparisonKind.Invalid,
     };
 
     public static bool Eq(object? arg1, IReadOnlyList<object?> arg2)
@@ -46,11 +46,11 @@ internal static class Comparison
             bool truth;
             if (k1 != k2)
             {
-                if (k1 == Kind.Int && k2 == Kind.Uint)
+                if (k1 == ComparisonKind.Int && k2 == ComparisonKind.Uint)
                 {
                     truth = Int(arg1) >= 0 && (ulong)Int(arg1) == Uint(arg);
                 }
-                else if (k1 == Kind.Uint && k2 == Kind.Int)
+                else if (k1 == ComparisonKind.Uint && k2 == ComparisonKind.Int)
                 {
                     truth = Int(arg) >= 0 && Uint(arg1) == (ulong)Int(arg);
                 }
@@ -67,12 +67,12 @@ internal static class Comparison
             {
                 truth = k1 switch
                 {
-                    Kind.Bool => (bool)arg1! == (bool)arg!,
-                    Kind.Complex => (Complex)arg1! == (Complex)arg!,
-                    Kind.Float => (double)arg1! == (double)arg!,
-                    Kind.Int => Int(arg1) == Int(arg),
-                    Kind.String => Str(arg1) == Str(arg),
-                    Kind.Uint => Uint(arg1) == Uint(arg),
+                    ComparisonKind.Bool => (bool)arg1! == (bool)arg!,
+                    ComparisonKind.Complex => (Complex)arg1! == (Complex)arg!,
+                    ComparisonKind.Float => (double)arg1! == (double)arg!,
+                    ComparisonKind.Int => Int(arg1) == Int(arg),
+                    ComparisonKind.String => Str(arg1) == Str(arg),
+                    ComparisonKind.Uint => Uint(arg1) == Uint(arg),
                     _ => EqualOther(arg1, arg),
                 };
             }
@@ -108,22 +108,22 @@ internal static class Comparison
     public static bool Lt(object? arg1, object? arg2)
     {
         var k1 = BasicKind(arg1);
-        if (k1 == Kind.Invalid)
+        if (k1 == ComparisonKind.Invalid)
         {
             throw new GoCallException(BadComparisonType);
         }
         var k2 = BasicKind(arg2);
-        if (k2 == Kind.Invalid)
+        if (k2 == ComparisonKind.Invalid)
         {
             throw new GoCallException(BadComparisonType);
         }
         if (k1 != k2)
         {
-            if (k1 == Kind.Int && k2 == Kind.Uint)
+            if (k1 == ComparisonKind.Int && k2 == ComparisonKind.Uint)
             {
                 return Int(arg1) < 0 || (ulong)Int(arg1) < Uint(arg2);
             }
-            if (k1 == Kind.Uint && k2 == Kind.Int)
+            if (k1 == ComparisonKind.Uint && k2 == ComparisonKind.Int)
             {
                 return Int(arg2) >= 0 && Uint(arg1) < (ulong)Int(arg2);
             }
@@ -131,10 +131,10 @@ internal static class Comparison
         }
         return k1 switch
         {
-            Kind.Bool or Kind.Complex => throw new GoCallException(BadComparisonType),
-            Kind.Float => (double)arg1! < (double)arg2!,
-            Kind.Int => Int(arg1) < Int(arg2),
-            Kind.String => Alerting.Core.Labels.Utf8Comparer.Instance.Compare(Str(arg1), Str(arg2)) < 0,
+            ComparisonKind.Bool or ComparisonKind.Complex => throw new GoCallException(BadComparisonType),
+            ComparisonKind.Float => (double)arg1! < (double)arg2!,
+            ComparisonKind.Int => Int(arg1) < Int(arg2),
+            ComparisonKind.String => Alerting.Core.Labels.Utf8Comparer.Instance.Compare(Str(arg1), Str(arg2)) < 0,
             _ => Uint(arg1) < Uint(arg2),
         };
     }

@@ -251,6 +251,11 @@ internal sealed partial class ExecState
             At(node);
             throw Errorf($"error calling {name}: {e.Message}");
         }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            At(node);
+            throw Errorf($"error calling {name}: regular expression timed out");
+        }
     }
 
     private object? AndOr(object? dot, bool or, List<Node> args, object? final, GoType argType)

@@ -30,7 +30,7 @@ internal sealed partial class ExecState
     {
         _runtime = runtime;
         _tmpl = tmpl;
-        _deadline = Stopwatch.GetTimestamp() + (long)(runtime.Limits.TimeBudget.TotalSeconds * Stopwatch.Frequency);
+        _deadline = Stopwatch.GetTimestamp() + (long)(runtime.TimeBudget.TotalSeconds * Stopwatch.Frequency);
     }
 
     private enum Flow
@@ -68,9 +68,9 @@ internal sealed partial class ExecState
     private void Write(string s)
     {
         _outBytes += s.Length < 64 && IsAscii(s) ? s.Length : Encoding.UTF8.GetByteCount(s);
-        if (_outBytes > _runtime.Limits.MaxOutputBytes)
+        if (_outBytes > _runtime.MaxOutputBytes)
         {
-            throw Errorf(string.Create(CultureInfo.InvariantCulture, $"output exceeds the limit of {_runtime.Limits.MaxOutputBytes} bytes"));
+            throw Errorf(string.Create(CultureInfo.InvariantCulture, $"output exceeds the limit of {_runtime.MaxOutputBytes} bytes"));
         }
         _out.Append(s);
     }
@@ -91,7 +91,7 @@ internal sealed partial class ExecState
     {
         if ((++_steps & 255) == 0 && Stopwatch.GetTimestamp() > _deadline)
         {
-            throw Errorf(string.Create(CultureInfo.InvariantCulture, $"execution exceeds the time budget of {_runtime.Limits.TimeBudget.TotalSeconds}s"));
+            throw Errorf(string.Create(CultureInfo.InvariantCulture, $"execution exceeds the time budget of {_runtime.TimeBudget.TotalSeconds}s"));
         }
     }
 
@@ -108,6 +108,8 @@ internal sealed partial class ExecState
                     PrintValue(action, val);
                 }
                 return Flow.Normal;
+            case BranchNode when !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack():
+                throw Errorf("max expression depth exceeded");
             case BranchNode { Kind: ControlKind.Range } range:
                 return WalkRange(dot, range);
             case BranchNode branch:
@@ -228,7 +230,8 @@ internal sealed partial class ExecState
         {
             throw Errorf($"template {GoQuote.Quote(t.Name)} not defined");
         }
-        if (_depth == MaxExecDepth)
+        // The CLR stack may end before Go's depth would: stop while there is room to report it.
+        if (_depth == MaxExecDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Errorf(string.Create(CultureInfo.InvariantCulture, $"exceeded maximum template depth ({MaxExecDepth})"));
         }

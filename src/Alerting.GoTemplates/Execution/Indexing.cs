@@ -26,7 +26,8 @@ internal static class Indexing
                     var x = IndexArg(index, slice.Items.Count);
                     if (x == slice.Items.Count)
                     {
-                        throw new GoCallException($"index out of range: {x}");
+                        // Go 1.19 lets the length through to reflect, which panics.
+                        throw new GoCallException("reflect: slice index out of range");
                     }
                     item = slice.Items[x];
                     break;
@@ -36,7 +37,7 @@ internal static class Indexing
                     var bx = IndexArg(index, bytes.Length);
                     if (bx == bytes.Length)
                     {
-                        throw new GoCallException($"index out of range: {bx}");
+                        throw new GoCallException("reflect: string index out of range");
                     }
                     item = bytes[bx];
                     break;

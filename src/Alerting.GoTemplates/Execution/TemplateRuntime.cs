@@ -10,13 +10,16 @@ namespace Alerting.GoTemplates.Execution;
 internal sealed class TemplateRuntime(
     IReadOnlyDictionary<string, Tree> templates,
     IReadOnlyDictionary<string, GoFunc> funcs,
-    GoTemplateLimits limits)
+    TimeSpan timeBudget,
+    int maxOutputBytes)
 {
     public IReadOnlyDictionary<string, Tree> Templates { get; } = templates;
 
     public IReadOnlyDictionary<string, GoFunc> Funcs { get; } = funcs;
 
-    public GoTemplateLimits Limits { get; } = limits;
+    public TimeSpan TimeBudget { get; } = timeBudget;
+
+    public int MaxOutputBytes { get; } = maxOutputBytes;
 
     /// <summary>Runs <paramref name="tree"/> with <paramref name="data"/> as dot and $.</summary>
     public string Execute(Tree tree, object? data)

@@ -173,7 +173,7 @@ internal sealed partial class Lexer
     private bool HasRightTrimMarker(int at) =>
         at >= 0 && _input.Length - at >= 2 && IsSpace(_input[at]) && _input[at + 1] == '-';
 
-    private (bool Delim, bool Trim) AtRightDelim()
+    private (bool AtDelim, bool Trim) AtRightDelim()
     {
         if (HasRightTrimMarker(_pos) && HasPrefix(_pos + TrimMarkerLength, RightDelim))
         {

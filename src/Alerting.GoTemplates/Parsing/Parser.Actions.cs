@@ -63,6 +63,10 @@ internal sealed partial class Parser
     {
         var context = kind switch { ControlKind.If => "if", ControlKind.Range => "range", _ => "with" };
         var varCount = _vars.Count;
+        if (++_depth > MaxDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Error("max expression depth exceeded");
+        }
         try
         {
             var pipe = Pipeline(context, TokenKind.RightDelim);
@@ -98,6 +102,7 @@ internal sealed partial class Parser
         }
         finally
         {
+            _depth--;
             _vars.RemoveRange(varCount, _vars.Count - varCount);
         }
     }
@@ -147,6 +152,23 @@ internal sealed partial class Parser
     }
 
     private PipeNode Pipeline(string context, TokenKind end)
+    {
+        // Deeply nested parentheses or controls would end the CLR stack; Go 1.21 stops at the same depth.
+        if (++_depth > MaxDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Error("max expression depth exceeded");
+        }
+        try
+        {
+            return ParsePipeline(context, end);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private PipeNode ParsePipeline(string context, TokenKind end)
     {
         var first = PeekNonSpace();
         var pipe = new PipeNode(first.Pos, _tree, first.Line);

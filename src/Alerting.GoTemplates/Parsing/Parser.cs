@@ -28,6 +28,9 @@ internal sealed partial class Parser
     private List<string> _vars = ["$"];
     private int _rangeDepth;
     private int _actionLine;
+    private int _depth;
+
+    private const int MaxDepth = 10000;
 
     private Parser(string parseName, string text, List<Token> tokens, Func<string, bool> hasFunction)
     {

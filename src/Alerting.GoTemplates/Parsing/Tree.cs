@@ -16,7 +16,7 @@ internal sealed class Tree(string name, string parseName, string text)
     public ListNode? Root { get; set; }
 
     /// <summary>Go's Tree.ErrorContext: "NAME:LINE:COL" (COL a 0-based byte offset) and the node's text.</summary>
-    public (string Location, string Context) ErrorContext(Node n)
+    public (string Location, string Excerpt) ErrorContext(Node n)
     {
         var pos = Math.Min(n.Pos, Text.Length);
         var before = Text.AsSpan(0, pos);

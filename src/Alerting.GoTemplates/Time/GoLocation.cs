@@ -12,6 +12,9 @@ internal abstract class GoLocation : GoValue
 
     private static readonly Lazy<GoLocation> LocalZone = new(LoadLocal);
 
+    // Zones read once; the names templates may ask for are bounded by the tz database.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, GoLocation?> Zones = new(StringComparer.Ordinal);
+
     public override GoType Type => LocationType;
 
     public abstract string Name { get; }
@@ -42,7 +45,7 @@ internal abstract class GoLocation : GoValue
             error = "time: invalid location name";
             return null;
         }
-        var zone = TzifLocation.FromZoneInfo(name, name);
+        var zone = Zones.Count < 1000 ? Zones.GetOrAdd(name, n => TzifLocation.FromZoneInfo(n, n)) : TzifLocation.FromZoneInfo(name, name);
         if (zone is null)
         {
             error = "unknown time zone " + name;

@@ -17,7 +17,7 @@ internal sealed partial class GoTime
             .Method("UnixNano", GoSignature.Of(), (r, _) => I64(unchecked((T(r).Unix * 1_000_000_000) + T(r).Nanos)))
             .Method("UTC", GoSignature.Of(), (r, _) => T(r).In(GoLocation.Utc))
             .Method("Local", GoSignature.Of(), (r, _) => T(r).In(GoLocation.Local))
-            .Method("In", GoSignature.Of(loc), (r, a) => T(r).In((GoLocation)a[0]!))
+            .Method("In", GoSignature.Of(loc), (r, a) => T(r).In(a[0] as GoLocation ?? throw new GoCallException("time: missing Location in call to Time.In")))
             .Method("Location", GoSignature.Of(), (r, _) => T(r).Location)
             .Method("Add", GoSignature.Of(d), (r, a) => T(r).AddNanos(((GoInt)a[0]!).Value))
             .Method("Sub", GoSignature.Of(t), (r, a) => GoDuration.Of(T(r).Sub(T(a[0]!))))
@@ -37,6 +37,7 @@ internal sealed partial class GoTime
             .Method("Weekday", GoSignature.Of(), (r, _) => GoDuration.Weekday(T(r).Wall().Weekday))
             .Method("Truncate", GoSignature.Of(d), (r, a) => RoundTo(T(r), ((GoInt)a[0]!).Value, round: false))
             .Method("Round", GoSignature.Of(d), (r, a) => RoundTo(T(r), ((GoInt)a[0]!).Value, round: true))
+            .Method("GoString", GoSignature.Of(), (r, _) => GoString(T(r)))
             .Method("Zone", new GoSignature([], false, 2, false), (_, _) => null)
             .Method("ISOWeek", new GoSignature([], false, 2, false), (_, _) => null)
             .Method("Date", new GoSignature([], false, 3, false), (_, _) => null)
@@ -44,6 +45,18 @@ internal sealed partial class GoTime
     }
 
     private static GoTime T(object value) => (GoTime)value;
+
+    // Time.GoString: time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC).
+    private static string GoString(GoTime t)
+    {
+        var w = t.Wall();
+        var location = t.Location == GoLocation.Utc ? "time.UTC"
+            : t.Location == GoLocation.Local ? "time.Local"
+            : "time.Location(" + Strconv.GoQuote.Quote(t.Location.Name) + ")";
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"time.Date({w.Year}, time.{GoCalendar.Months[w.Month - 1]}, {w.Day}, {w.Hour}, {w.Minute}, {w.Second}, {w.Nanos}, {location})");
+    }
 
     private static GoInt I64(long value) => new(GoTypes.Int64, value);
 

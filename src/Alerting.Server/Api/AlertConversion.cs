@@ -1,5 +1,6 @@
 using Alerting.Core.Alerts;
 using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 
 namespace Alerting.Api;
 
@@ -19,6 +20,7 @@ internal static class AlertConversion
         DateTimeOffset now,
         TimeSpan resolveTimeout,
         InputLimits limits,
+        MatcherSyntax syntax,
         List<string> errors)
     {
         var labelPairs = Pairs(labels);
@@ -36,7 +38,7 @@ internal static class AlertConversion
             end = now + resolveTimeout;
         }
 
-        var problems = AlertValidation.Validate(labelPairs, annotationPairs, start, end, limits, generatorUrl ?? "");
+        var problems = AlertValidation.Validate(labelPairs, annotationPairs, start, end, limits, syntax, generatorUrl ?? "");
         if (problems.Count > 0)
         {
             errors.AddRange(problems);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerting.Api;
 
-/// <summary>Alerts in Alertmanager's API v2 (and the v1 POST that older senders still use).</summary>
+/// <summary>Alerts in Alertmanager's API v2 (v1 is <see cref="V1Api"/>).</summary>
 internal static class AlertsApi
 {
     public static void MapAlertsApi(this IEndpointRouteBuilder app)
@@ -16,27 +16,18 @@ internal static class AlertsApi
         v2.MapPost("", PostV2).RequireAccess(Permission.Send).LimitedAsIngestion();
         v2.MapGet("", List).RequireAccess(Permission.Read);
         v2.MapGet("/groups", Groups).RequireAccess(Permission.Read);
-        app.MapPost("/api/v1/alerts", PostV1).RequireAccess(Permission.Send).LimitedAsIngestion();
     }
 
     private static async Task<Results<Ok, BadRequest<string>>> PostV2(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)
     {
-        var errors = await ingestion.IngestAsync(request, ct);
+        var errors = await ingestion.IngestAsync(request, v2: true, ct);
         return errors is null ? TypedResults.Ok() : TypedResults.BadRequest(errors);
     }
 
-    private static async Task<IResult> PostV1(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)
-    {
-        var errors = await ingestion.IngestAsync(request, ct);
-        return errors is null
-            ? TypedResults.Ok(new { status = "success" })
-            : TypedResults.BadRequest(new { status = "error", errorType = "bad_data", error = errors });
-    }
-
     private static async Task<Results<Ok<List<GettableAlert>>, BadRequest<string>>> List(
-        HttpRequest request, AlertQuery query, CancellationToken ct)
+        HttpRequest request, AlertQuery query, MatcherSyntax syntax, CancellationToken ct)
     {
-        if (!TryParseFilters(request, out var filter, out var error))
+        if (!TryParseFilters(request, syntax, out var filter, out var error))
         {
             return TypedResults.BadRequest(error);
         }
@@ -45,9 +36,9 @@ internal static class AlertsApi
     }
 
     private static async Task<Results<Ok<List<AlertGroup>>, BadRequest<string>>> Groups(
-        HttpRequest request, AlertQuery query, Acknowledgements acknowledgements, CancellationToken ct)
+        HttpRequest request, AlertQuery query, Acknowledgements acknowledgements, MatcherSyntax syntax, CancellationToken ct)
     {
-        if (!TryParseFilters(request, out var filter, out var error))
+        if (!TryParseFilters(request, syntax, out var filter, out var error))
         {
             return TypedResults.BadRequest(error);
         }
@@ -98,18 +89,20 @@ internal static class AlertsApi
             ToDictionary(a.Annotations),
             a.EndsAt,
             a.Labels.FingerprintHex,
-            [.. view.Receivers.Select(r => new ReceiverName(r))],
+            // One per matching route, as Alertmanager lists them: a receiver twice when two routes (continue) reach it.
+            [.. view.Routes.Select(r => new ReceiverName(r.Receiver))],
             a.StartsAt,
             new AlertStatus(view.InhibitedBy, view.SilencedBy, view.State),
             a.UpdatedAt,
-            a.GeneratorUrl,
+            a.GeneratorUrl.Length > 0 ? a.GeneratorUrl : null,
             ToDictionary(a.Labels));
     }
 
     internal static Dictionary<string, string> ToDictionary(LabelSet labels) =>
         labels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 
-    private static bool TryParseFilters(HttpRequest request, out AlertFilter filter, out string error)
+    /// <summary>Each <c>filter</c> is one matcher, parsed as Alertmanager's API parses it (compat.Matcher).</summary>
+    private static bool TryParseFilters(HttpRequest request, MatcherSyntax syntax, out AlertFilter filter, out string error)
     {
         filter = null!;
         error = "";
@@ -119,7 +112,7 @@ internal static class AlertsApi
         {
             try
             {
-                matchers.AddRange(MatcherParser.ParseList(f ?? ""));
+                matchers.Add(syntax.ParseMatcher(f ?? "", "api"));
             }
             catch (MatcherException e)
             {
@@ -128,7 +121,7 @@ internal static class AlertsApi
             }
         }
         BoundedRegex? receiver = null;
-        if (q["receiver"].FirstOrDefault() is { Length: > 0 } r)
+        if (ApiSpec.Last(q, "receiver") is { Length: > 0 } r)
         {
             try
             {
@@ -140,29 +133,10 @@ internal static class AlertsApi
                 return false;
             }
         }
-        if (!TryBool(q, "active", out var active, ref error) || !TryBool(q, "silenced", out var silenced, ref error)
-            || !TryBool(q, "inhibited", out var inhibited, ref error) || !TryBool(q, "unprocessed", out _, ref error))
-        {
-            return false;
-        }
-        filter = new AlertFilter(new Matchers(matchers), receiver, active, silenced, inhibited);
+        // Every state flag defaults to true; unprocessed alerts do not exist here, so that flag changes nothing.
+        filter = new AlertFilter(new Matchers(matchers), receiver, ApiSpec.Bool(q, "active", true), ApiSpec.Bool(q, "silenced", true),
+            ApiSpec.Bool(q, "inhibited", true));
         return true;
-    }
-
-    private static bool TryBool(IQueryCollection q, string name, out bool value, ref string error)
-    {
-        value = true; // Alertmanager's default for every state flag.
-        var raw = q[name].FirstOrDefault();
-        if (string.IsNullOrEmpty(raw))
-        {
-            return true;
-        }
-        if (bool.TryParse(raw, out value))
-        {
-            return true;
-        }
-        error = $"{name}: invalid boolean \"{raw}\"";
-        return false;
     }
 
     private sealed record AlertFilter(Matchers Matchers, BoundedRegex? Receiver, bool Active, bool Silenced, bool Inhibited)

@@ -19,7 +19,8 @@ internal sealed record GettableAlert(
     [property: JsonPropertyName("startsAt")] DateTimeOffset StartsAt,
     [property: JsonPropertyName("status")] AlertStatus Status,
     [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt,
-    [property: JsonPropertyName("generatorURL")] string GeneratorUrl,
+    // Go's omitempty: Alertmanager leaves the key out when the URL is empty.
+    [property: JsonPropertyName("generatorURL"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GeneratorUrl,
     [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels);
 
 internal sealed record AlertStatus(
@@ -47,7 +48,7 @@ internal sealed record Acknowledgement(
 internal sealed record MatcherDto(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("value")] string? Value,
-    [property: JsonPropertyName("isRegex")] bool IsRegex,
+    [property: JsonPropertyName("isRegex")] bool? IsRegex,
     [property: JsonPropertyName("isEqual")] bool? IsEqual);
 
 internal sealed record PostableSilence(

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Alerting.Api;
 
 /// <summary>
-/// Turns failures into answers a client can act on: bad input is 400/413 with the reason, a database
+/// Turns failures into answers a client can act on: bad input is 400/413 with the reason (422 where Alertmanager's API spec refuses it), a database
 /// outage is 503 with Retry-After (never a 200 for alerts that were not stored), anything else a 500.
 /// </summary>
 internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> log)
@@ -25,6 +25,15 @@ internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling>
         catch (BadInputException e) when (!context.Response.HasStarted)
         {
             await WriteAsync(context, e.StatusCode, e.Message);
+        }
+        catch (UnprocessableException e) when (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            context.Response.ContentType = "application/json";
+            // Go's encoding/json, as go-openapi writes it: quotes as \", not \u0022.
+            var body = new System.Text.StringBuilder("{\"code\":").Append(e.Code).Append(",\"message\":");
+            Core.Notifications.GoJson.WriteString(body, e.Message);
+            await context.Response.WriteAsync(body.Append('}').ToString());
         }
         catch (AlertsRefusedException e) when (!context.Response.HasStarted)
         {

@@ -8,6 +8,7 @@ using Alerting.Auth;
 using Alerting.Configuration;
 using Alerting.Core.Alerts;
 using Alerting.Core.Configuration;
+using Alerting.Core.Matching;
 using Alerting.Persistence;
 
 namespace Alerting.Api;
@@ -120,7 +121,7 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
                 var resolved = string.Equals(g.Status, "resolved", StringComparison.OrdinalIgnoreCase);
                 // A resolved alert without an end time ends now: it must resolve ours.
                 var endsAt = resolved && AlertConversion.Normalize(g.EndsAt) == default ? now : g.EndsAt;
-                alert = AlertConversion.ToAlert(SanitizeNames(g.Labels), SanitizeNames(g.Annotations), g.StartsAt, endsAt, g.GeneratorUrl, now, resolveTimeout, limits, problems);
+                alert = AlertConversion.ToAlert(SanitizeNames(g.Labels, ingestion.Syntax), SanitizeNames(g.Annotations, ingestion.Syntax), g.StartsAt, endsAt, g.GeneratorUrl, now, resolveTimeout, limits, ingestion.Syntax, problems);
                 if (alert is not null && !ExtrasAreText(g, payload))
                 {
                     problems.Add("Grafana's links or values are not valid UTF-8 or contain a NUL character");
@@ -206,12 +207,15 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
         return true;
     }
 
-    /// <summary>Grafana allows label names Prometheus does not; map them rather than drop the alert.</summary>
-    private static Dictionary<string, string?>? SanitizeNames(Dictionary<string, string?>? pairs)
+    /// <summary>
+    /// Grafana allows label names classic mode does not (spaces, say); there they are mapped rather than the alert
+    /// dropped. UTF-8 names (the default mode) are kept as they are.
+    /// </summary>
+    private static Dictionary<string, string?>? SanitizeNames(Dictionary<string, string?>? pairs, MatcherSyntax syntax)
     {
-        if (pairs is null)
+        if (pairs is null || syntax.Mode != MatcherMode.Classic)
         {
-            return null;
+            return pairs;
         }
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (name, value) in pairs)

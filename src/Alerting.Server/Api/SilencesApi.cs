@@ -20,14 +20,14 @@ internal static class SilencesApi
     }
 
     private static async Task<Results<Ok<List<GettableSilence>>, BadRequest<string>>> List(
-        HttpRequest request, SilenceStore store, TimeProvider time, CancellationToken ct)
+        HttpRequest request, SilenceStore store, TimeProvider time, MatcherSyntax syntax, CancellationToken ct)
     {
         var filters = new List<Matcher>();
         foreach (var f in request.Query["filter"])
         {
             try
             {
-                filters.AddRange(MatcherParser.ParseList(f ?? ""));
+                filters.Add(syntax.ParseMatcher(f ?? "", "api"));
             }
             catch (MatcherException e)
             {
@@ -39,44 +39,50 @@ internal static class SilencesApi
         return TypedResults.Ok(Sort(silences, now).Select(s => ToGettable(s, now)).ToList());
     }
 
-    private static async Task<Results<Ok<GettableSilence>, NotFound<string>>> Get(string id, SilenceStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<GettableSilence>, NotFound>> Get(string id, SilenceStore store, TimeProvider time, CancellationToken ct)
     {
-        if (!Guid.TryParse(id, out var guid) || await store.GetAsync(guid, ct) is not { } silence)
+        ApiSpec.CheckSilenceId(id);
+        if (Canonical(id) is not { } guid || await store.GetAsync(guid, ct) is not { } silence)
         {
-            return TypedResults.NotFound($"silence {id} not found");
+            return TypedResults.NotFound(); // Alertmanager's 404 has no body
         }
         return TypedResults.Ok(ToGettable(silence, time.GetUtcNow()));
     }
 
     private static async Task<Results<Ok, NotFound<string>>> Delete(string id, SilenceStore store, CancellationToken ct)
     {
-        if (!Guid.TryParse(id, out var guid) || !await store.ExpireAsync(guid, ct))
+        ApiSpec.CheckSilenceId(id);
+        if (Canonical(id) is not { } guid || !await store.ExpireAsync(guid, ct))
         {
-            return TypedResults.NotFound($"silence {id} not found");
+            return TypedResults.NotFound("silence not found"); // Alertmanager 0.25: 500 with this text
         }
         return TypedResults.Ok();
     }
 
+    /// <summary>Alertmanager looks ids up as given; only the lower-case hyphenated form it hands out can match.</summary>
+    private static Guid? Canonical(string id) =>
+        Guid.TryParseExact(id, "D", out var guid) && string.Equals(guid.ToString(), id, StringComparison.Ordinal) ? guid : null;
+
     private static async Task<Results<Ok<SilenceCreated>, BadRequest<string>, NotFound<string>>> Post(
-        HttpRequest request, SilenceStore store, TimeProvider time, CancellationToken ct)
+        HttpRequest request, SilenceStore store, TimeProvider time, MatcherSyntax syntax, CancellationToken ct)
     {
-        var posted = await ApiJson.ReadAsync<PostableSilence>(request, ct)
-            ?? throw new BadInputException("request body must be a silence object, not null");
+        var posted = await ApiJson.ReadAsync<PostableSilence>(request, ct);
+        ApiSpec.CheckSilence(posted);
 
         var matchers = new List<Matcher>();
-        foreach (var (m, i) in (posted.Matchers ?? []).Select((m, i) => (m, i)))
+        foreach (var (m, i) in posted!.Matchers!.Select((m, i) => (m, i)))
         {
-            if (m is null || string.IsNullOrEmpty(m.Name) || m.Value is null)
+            if (m is null)
             {
-                return TypedResults.BadRequest($"matchers[{i}]: name and value are required");
+                return TypedResults.BadRequest($"matchers[{i}]: a matcher cannot be null");
             }
             try
             {
-                matchers.Add(Matcher.Create(m.Name, m.Value, m.IsRegex, m.IsEqual ?? true));
+                matchers.Add(Matcher.Create(m.Name!, m.Value!, m.IsRegex!.Value, m.IsEqual ?? true));
             }
             catch (MatcherException e)
             {
-                return TypedResults.BadRequest($"matchers[{i}]: {e.Message}");
+                return TypedResults.BadRequest($"silence invalid: invalid label matcher {i}: {e.Message}");
             }
         }
         var startsAt = AlertConversion.Normalize(posted.StartsAt);
@@ -92,37 +98,38 @@ internal static class SilencesApi
         {
             return TypedResults.BadRequest("Failed to create silence: end time can't be in the past");
         }
-        if (Silence.Validate(new Matchers(matchers), startsAt, endsAt) is { } invalid)
+        if (Silence.Validate(new Matchers(matchers), startsAt, endsAt, syntax) is { } invalid)
         {
-            return TypedResults.BadRequest($"invalid silence: {invalid}");
+            return TypedResults.BadRequest($"silence invalid: {invalid}");
         }
+        // Ours: Alertmanager takes an empty or blank author and comment.
         if (string.IsNullOrWhiteSpace(posted.CreatedBy))
         {
-            return TypedResults.BadRequest("invalid silence: createdBy is required");
+            return TypedResults.BadRequest("silence invalid: createdBy must not be empty");
         }
         if (string.IsNullOrWhiteSpace(posted.Comment))
         {
-            return TypedResults.BadRequest("invalid silence: comment is required");
+            return TypedResults.BadRequest("silence invalid: comment must not be empty");
         }
         if (!LabelName.IsValidText(posted.CreatedBy) || !LabelName.IsValidText(posted.Comment)
             || matchers.Any(m => !LabelName.IsValidText(m.Name) || !LabelName.IsValidText(m.Value)))
         {
-            return TypedResults.BadRequest("invalid silence: text must be valid UTF-8 without NUL characters");
+            return TypedResults.BadRequest("silence invalid: text must be valid UTF-8 without NUL characters");
         }
 
         Guid? id = null;
         if (!string.IsNullOrEmpty(posted.Id))
         {
-            if (!Guid.TryParse(posted.Id, out var parsed))
+            if (Canonical(posted.Id) is not { } parsed)
             {
-                return TypedResults.NotFound($"silence {posted.Id} not found");
+                return TypedResults.NotFound("silence not found");
             }
             id = parsed;
         }
         var result = await store.SetAsync(id, new Matchers(matchers), startsAt, endsAt, posted.CreatedBy, posted.Comment, ct);
         return result.Id is { } saved
             ? TypedResults.Ok(new SilenceCreated(saved.ToString()))
-            : TypedResults.NotFound(result.NotFound!);
+            : TypedResults.NotFound("silence not found");
     }
 
     internal static GettableSilence ToGettable(Silence s, DateTimeOffset now) => new(
@@ -136,7 +143,7 @@ internal static class SilencesApi
         s.StartsAt);
 
     /// <summary>Alertmanager's filter on silences: the filter matches the silence's own matcher values.</summary>
-    private static bool MatchesFilter(Silence silence, List<Matcher> filters)
+    internal static bool MatchesFilter(Silence silence, IReadOnlyCollection<Matcher> filters)
     {
         if (filters.Count == 0)
         {
@@ -147,6 +154,12 @@ internal static class SilencesApi
         {
             values[m.Name] = m.Value;
         }
+        return MatchesFilter(values, filters);
+    }
+
+    /// <summary>Alertmanager's matchFilterLabels: a matcher on the empty value is skipped where it would only test absence.</summary>
+    internal static bool MatchesFilter(IReadOnlyDictionary<string, string> values, IEnumerable<Matcher> filters)
+    {
         foreach (var f in filters)
         {
             var present = values.TryGetValue(f.Name, out var v);

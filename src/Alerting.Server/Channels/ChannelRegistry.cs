@@ -1,6 +1,17 @@
 using Alerting.Channels.DingTalk;
+using Alerting.Channels.Discord;
 using Alerting.Channels.Email;
+using Alerting.Channels.MsTeamsV1;
+using Alerting.Channels.MsTeamsV2;
+using Alerting.Channels.Opsgenie;
+using Alerting.Channels.PagerDuty;
+using Alerting.Channels.Pushover;
 using Alerting.Channels.Slack;
+using Alerting.Channels.Sns;
+using Alerting.Channels.Telegram;
+using Alerting.Channels.VictorOps;
+using Alerting.Channels.WeChat;
+using Alerting.Channels.Webex;
 using Alerting.Channels.Webhook;
 using Alerting.Templating;
 
@@ -16,8 +27,23 @@ internal static class ChannelRegistry
     [
         new WebhookChannel(),
         new EmailChannel(),
+        new PagerDutyChannel(),
+        new OpsgenieChannel(),
+        new WeChatChannel(),
         new SlackChannel(),
+        new Jira.JiraChannel(),
+        new Incidentio.IncidentioChannel(),
+        new RocketChat.RocketChatChannel(),
+        new Mattermost.MattermostChannel(),
         new DingTalkChannel(),
+        new VictorOpsChannel(),
+        new PushoverChannel(),
+        new SnsChannel(),
+        new TelegramChannel(),
+        new DiscordChannel(),
+        new WebexChannel(),
+        new MsTeamsV1Channel(),
+        new MsTeamsV2Channel(),
         new WeCom.WeComChannel(),
         new Feishu.FeishuChannel(),
     ];

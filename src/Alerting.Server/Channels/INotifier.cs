@@ -32,6 +32,9 @@ internal sealed record NotificationRequest(string Receiver, string GroupKey, str
     /// header and the email's Message-Id, so a receiver that honours them can drop a repeat.
     /// </summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>Why the notification log called for this send ("first notification", ...): incident.io sends it.</summary>
+    public string? Reason { get; init; }
 }
 
 internal enum SendOutcome

@@ -3,6 +3,7 @@ using Alerting.Core.Configuration;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
 using Alerting.Templating;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Alerting.Channels;
 
@@ -37,6 +38,9 @@ internal sealed class NotifierContext(
     /// expands its fields with <c>new TemplateExpander(GoTemplates, data)</c> where Alertmanager calls tmpl().
     /// </summary>
     public GoTemplateSet GoTemplates { get; init; } = GoTemplateSet.Default;
+
+    /// <summary>Where a notifier says what Alertmanager would log as it sends (a text cut to a receiver's limit).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>One message's templates, in <paramref name="language"/> when the integration sets one, else the receiver's.</summary>
     public MessageTemplates Templates(NotificationData data, ActionLinks? links, string? language = null) => templates(data, links, language);

@@ -1,6 +1,7 @@
 using Alerting.Channels;
 using Alerting.Configuration;
 using Alerting.Core.Configuration;
+using Alerting.Core.Matching;
 using Alerting.Persistence.Embedded;
 
 namespace Alerting.Cli;
@@ -62,12 +63,40 @@ internal static class AlertingCli
         }
     }
 
-    /// <summary><c>alerting check-config FILE...</c>: validates each file and prints what it holds.</summary>
-    internal static int CheckConfig(string[] files, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// <c>alerting check-config [--enable-feature=…] FILE...</c>: validates each file and prints what it holds. As with
+    /// amtool, --enable-feature chooses how label names and matchers are read (classic-mode, utf8-strict-mode).
+    /// </summary>
+    internal static int CheckConfig(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (files.Length == 0)
+        var mode = MatcherMode.Fallback;
+        var files = new List<string>();
+        try
         {
-            stderr.WriteLine("usage: alerting check-config <file>...");
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (args[i].StartsWith("--enable-feature", StringComparison.Ordinal))
+                {
+                    var value = args[i].Contains('=', StringComparison.Ordinal) ? args[i][(args[i].IndexOf('=', StringComparison.Ordinal) + 1)..]
+                        : i + 1 < args.Length ? args[++i] : throw new UsageException("flag --enable-feature needs a value");
+                    var warnings = new List<string>();
+                    mode = CommandLine.ParseFeatures(value, warnings);
+                    warnings.ForEach(w => stderr.WriteLine($"warning: {w}"));
+                }
+                else
+                {
+                    files.Add(args[i]);
+                }
+            }
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"alerting: error: {e.Message}");
+            return 2;
+        }
+        if (files.Count == 0)
+        {
+            stderr.WriteLine("usage: alerting check-config [--enable-feature=classic-mode|utf8-strict-mode] <file>...");
             return 2;
         }
         var failed = 0;
@@ -76,7 +105,7 @@ internal static class AlertingCli
             stdout.WriteLine($"Checking '{file}'");
             try
             {
-                var config = ConfigLoader.LoadFile(file, ChannelRegistry.All);
+                var config = ConfigLoader.LoadFile(file, ChannelRegistry.All, new MatcherSyntax(mode));
                 // Builds what a start builds from it, the Go template files included, so their errors show here.
                 _ = RuntimeConfig.From(config);
                 stdout.WriteLine("  SUCCESS");

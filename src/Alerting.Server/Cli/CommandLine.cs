@@ -1,5 +1,6 @@
 using System.Net;
 using Alerting.Configuration;
+using Alerting.Core.Matching;
 
 namespace Alerting.Cli;
 
@@ -17,7 +18,7 @@ internal static class CommandLine
         "cluster.probe-interval", "cluster.settle-timeout", "cluster.reconnect-interval", "cluster.reconnect-timeout",
         "cluster.label", "cluster.tls-config", "cluster.allow-insecure-public-advertise-address-discovery",
 "data.maintenance-interval", "alerts.gc-interval", "web.get-concurrency", "web.timeout",
-        "web.systemd-socket", "log.format", "dispatch.maintenance-interval", "enable-feature",
+        "web.systemd-socket", "log.format", "dispatch.maintenance-interval",
         "auto-gomemlimit.ratio", "auto-gomaxprocs",
     };
 
@@ -71,11 +72,45 @@ internal static class CommandLine
                 "storage.path" => options with { StoragePath = Value() },
                 "bus.rabbitmq-url" => options with { RabbitMqUrl = Value() },
                 "data.retention" => options with { Retention = ParseDuration(name, Value()) },
+                "enable-feature" => options with { MatcherMode = ParseFeatures(Value(), warnings) },
                 _ when s_ignoredAlertmanagerFlags.Contains(name) => Ignore(name, Value(), warnings, options),
                 _ => throw new UsageException($"unknown flag --{name}"),
             };
         }
         return new ParsedArguments(options, warnings);
+    }
+
+    /// <summary>
+    /// Alertmanager's --enable-feature (comma-separated): classic-mode and utf8-strict-mode choose how label names
+    /// and matchers are read; its other features are accepted with a warning; unknown ones are an error, as there.
+    /// </summary>
+    public static MatcherMode ParseFeatures(string value, List<string> warnings)
+    {
+        var mode = MatcherMode.Fallback;
+        var classic = false;
+        var strict = false;
+        foreach (var feature in value.Split(','))
+        {
+            switch (feature)
+            {
+                case "classic-mode":
+                    classic = true;
+                    mode = MatcherMode.Classic;
+                    break;
+                case "utf8-strict-mode":
+                    strict = true;
+                    mode = MatcherMode.Utf8Strict;
+                    break;
+                case "alert-names-in-metrics" or "receiver-name-in-metrics" or "group-key-in-metrics" or "auto-gomemlimit" or "event-recorder":
+                    warnings.Add($"feature {feature} of --enable-feature has no effect here; ignored");
+                    break;
+                case "":
+                    break;
+                default:
+                    throw new UsageException($"unknown option '{feature}' for --enable-feature");
+            }
+        }
+        return classic && strict ? throw new UsageException("cannot have both classic and UTF-8 modes enabled") : mode;
     }
 
     private static ServerOptions Ignore(string name, string value, List<string> warnings, ServerOptions options)
@@ -95,7 +130,7 @@ internal static class CommandLine
 
     public const string Usage = """
         usage: alerting [<flags>]
-               alerting check-config <file>...
+               alerting check-config [--enable-feature=FEATURES] <file>...
                alerting template render <flags>    (alerting template render --help)
 
         Flags:
@@ -110,6 +145,9 @@ internal static class CommandLine
                                          cluster is run under --storage.path.
           --storage.path=data/           Where the embedded PostgreSQL keeps its data.
           --data.retention=120h          How long resolved alerts and their history are kept.
+          --enable-feature=FEATURES      Alertmanager's: classic-mode (label names and matchers as in 0.25)
+                                         or utf8-strict-mode (UTF-8 matchers only). By default UTF-8 label
+                                         names are accepted and matchers fall back to the classic syntax.
           --bus.rabbitmq-url=URL         RabbitMQ for the notification bus shared by several instances
                                          (amqp://user:pass@host:5672/). Also ALERTING_RABBITMQ_URL.
                                          Without it, each instance uses an in-memory bus.

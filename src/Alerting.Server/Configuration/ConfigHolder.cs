@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Alerting.Core.Configuration;
+using Alerting.Core.Matching;
 using Alerting.Metrics;
 
 namespace Alerting.Configuration;
@@ -12,6 +13,7 @@ internal sealed class ConfigHolder : IDisposable
 {
     private readonly string _path;
     private readonly IReadOnlyList<ChannelReader> _channels;
+    private readonly MatcherSyntax _syntax;
     private readonly AlertingMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigHolder> _log;
@@ -20,10 +22,13 @@ internal sealed class ConfigHolder : IDisposable
     private RuntimeConfig _current;
 
     /// <param name="channels">The channels a reload reads, as the first load did.</param>
-    public ConfigHolder(string path, IReadOnlyList<ChannelReader> channels, RuntimeConfig initial, AlertingMetrics metrics, TimeProvider time, ILogger<ConfigHolder> log)
+    /// <param name="syntax">Label names and matchers in --enable-feature's mode, as the first load read them.</param>
+    public ConfigHolder(
+        string path, IReadOnlyList<ChannelReader> channels, MatcherSyntax syntax, RuntimeConfig initial, AlertingMetrics metrics, TimeProvider time, ILogger<ConfigHolder> log)
     {
         _path = path;
         _channels = channels;
+        _syntax = syntax;
         _current = initial;
         _metrics = metrics;
         _time = time;
@@ -69,7 +74,7 @@ internal sealed class ConfigHolder : IDisposable
             RuntimeConfig next;
             try
             {
-                next = RuntimeConfig.From(ConfigLoader.LoadFile(_path, _channels));
+                next = RuntimeConfig.From(ConfigLoader.LoadFile(_path, _channels, _syntax));
             }
             catch (Exception e) when (e is ConfigException or IOException or UnauthorizedAccessException)
             {

@@ -26,6 +26,9 @@ internal sealed record ServerOptions
     /// <summary>How long resolved alerts and history are kept (Alertmanager's --data.retention, default 120h).</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromHours(120);
 
+    /// <summary>--enable-feature's classic-mode or utf8-strict-mode; Alertmanager 0.27+'s default otherwise.</summary>
+    public Core.Matching.MatcherMode MatcherMode { get; init; } = Core.Matching.MatcherMode.Fallback;
+
     /// <summary>RabbitMQ for the notification bus (amqp://user:pass@host:5672/vhost); in memory when unset.</summary>
     public string? RabbitMqUrl { get; init; }
 

@@ -32,6 +32,7 @@ internal sealed class MessagePreparer(Notifiers notifiers, LinkSigner links, Ser
             Data = data,
             Links = await links.ForGroupAsync(row.GroupKey, row.Receiver, LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
             IdempotencyKey = IdempotencyKey(row, snapshot),
+            Reason = row.Reason,
         };
         return new Prepared(target, request, snapshot);
     }

@@ -39,6 +39,7 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         })
         {
             GoTemplates = running.GoTemplates,
+            Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Alerting.Channels"),
         };
         return channel.Notifier(target.Config, context) with { Destination = DestinationOf(channel, target.Config) };
     }

@@ -37,7 +37,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         ServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default, ILoggerProvider? logs = null)
     {
         // Fail on a bad configuration before anything else is started.
-        var config = RuntimeConfig.From(ConfigLoader.LoadFile(options.ConfigFile, ChannelRegistry.All));
+        var config = RuntimeConfig.From(ConfigLoader.LoadFile(options.ConfigFile, ChannelRegistry.All, new Core.Matching.MatcherSyntax(options.MatcherMode)));
         var web = options.WebConfigFile is { Length: > 0 } webFile ? WebConfigLoader.LoadFile(webFile) : WebConfig.Plain;
         options = options with { Https = web.Tls is not null };
 

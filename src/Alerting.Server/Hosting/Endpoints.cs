@@ -36,6 +36,7 @@ internal static class Endpoints
         app.MapAlertsApi();
         app.MapSilencesApi();
         app.MapStatusApi();
+        app.MapV1Api();
         app.MapGrafanaApi();
         app.MapHistoryApi();
         app.MapTemplatesApi();

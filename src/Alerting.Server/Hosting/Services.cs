@@ -18,6 +18,8 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
+using Alerting.Core.Matching;
+
 namespace Alerting.Hosting;
 
 /// <summary>
@@ -31,7 +33,14 @@ internal static class Services
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<AlertingMetrics>();
-        services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, ChannelRegistry.All, config, sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
+        // How label names and matchers are read (--enable-feature); what the API and UI parse warns in the log.
+        services.AddSingleton(sp =>
+        {
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Alerting.Matchers");
+            return new MatcherSyntax(options.MatcherMode, warning => log.LogWarning("{Warning}", warning));
+        });
+        services.AddSingleton(sp => new ConfigHolder(options.ConfigFile, ChannelRegistry.All, sp.GetRequiredService<MatcherSyntax>(), config,
+            sp.GetRequiredService<AlertingMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigHolder>>()));
         var instanceName = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
         services.AddSingleton(sp => new InstanceInfo(instanceName, options.ListenAddress, sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(DatabaseConnections.Pooled(connectionString)).Build());

@@ -2,6 +2,7 @@ using Alerting.Alerts;
 using Alerting.Configuration;
 using Alerting.Core.Alerts;
 using Alerting.Core.Inhibition;
+using Alerting.Core.Matching;
 using Alerting.Core.Silences;
 using Alerting.Persistence;
 using Npgsql;
@@ -27,8 +28,11 @@ internal sealed record UiDestination(string Receiver, string Integration, int Pe
 internal sealed record UiInstance(string Name, string Address, string Version, DateTimeOffset StartedAt, DateTimeOffset LastSeen);
 
 /// <summary>The reads behind the pages. Every figure comes from PostgreSQL, so every instance shows the same.</summary>
-internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceStore silences, ConfigHolder config, TimeProvider time)
+internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceStore silences, ConfigHolder config, TimeProvider time, MatcherSyntax syntax)
 {
+    /// <summary>How the pages parse matchers and check label names: --enable-feature's mode, as the API.</summary>
+    public MatcherSyntax Syntax => syntax;
+
     /// <summary>Active alerts (or, with <paramref name="resolved"/>, those resolved within the retention) with state and suppression.</summary>
     public async Task<List<UiAlert>> AlertsAsync(bool resolved, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 
 namespace Alerting.Core.Alerts;
 
@@ -76,7 +77,8 @@ public sealed class AlertTests
             [new("summary", new string('x', 10))],
             T0.AddMinutes(10),
             T0,
-            InputLimits.Default with { MaxAnnotationValueLength = 5 });
+            InputLimits.Default with { MaxAnnotationValueLength = 5 },
+            new MatcherSyntax(MatcherMode.Classic));
         Assert.Contains(errors, e => e.Contains("start time must be before end time"));
         Assert.Contains(errors, e => e.Contains("invalid label name \"bad-name\""));
         Assert.Contains(errors, e => e.Contains("not valid UTF-8"));
@@ -84,9 +86,23 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public void Label_and_annotation_names_follow_the_mode()
+    {
+        List<KeyValuePair<string, string>> labels = [new("service.name", "api"), new("Größe", "x"), new("a b", "c")];
+        List<KeyValuePair<string, string>> annotations = [new("runbook-url", "http://r")];
+        Assert.Empty(AlertValidation.Validate(labels, annotations, T0, T0.AddMinutes(1), InputLimits.Default, MatcherSyntax.Default));
+        Assert.Empty(AlertValidation.Validate(labels, annotations, T0, T0.AddMinutes(1), InputLimits.Default, new MatcherSyntax(MatcherMode.Utf8Strict)));
+        var classic = AlertValidation.Validate(labels, annotations, T0, T0.AddMinutes(1), InputLimits.Default, new MatcherSyntax(MatcherMode.Classic));
+        Assert.Equal(["invalid label name \"service.name\"", "invalid label name \"Größe\"", "invalid label name \"a b\"", "invalid annotation name \"runbook-url\""], classic);
+        // In any mode: never empty, never NUL (PostgreSQL cannot store it).
+        var nul = AlertValidation.Validate([new("a\0b", "x"), new("", "y")], [], T0, T0.AddMinutes(1), InputLimits.Default, MatcherSyntax.Default);
+        Assert.Equal(["invalid label name \"a\\x00b\"", "invalid label name \"\""], nul);
+    }
+
+    [Fact]
     public void Validation_requires_a_label()
     {
-        var errors = AlertValidation.Validate([new("a", "")], [], T0, T0.AddMinutes(1), InputLimits.Default);
+        var errors = AlertValidation.Validate([new("a", "")], [], T0, T0.AddMinutes(1), InputLimits.Default, MatcherSyntax.Default);
         Assert.Contains("at least one label pair required", errors);
     }
 }

@@ -7,7 +7,9 @@ namespace Alerting.Core.Configuration;
 internal sealed class StubChannel(string kind, string globalPrefix) : ChannelReader
 {
     public static readonly IReadOnlyList<ChannelReader> ForSamples =
-        [new StubChannel("webhook", ""), new StubChannel("email", "smtp_"), new StubChannel("slack", "slack_"), new StubChannel("dingtalk", "")];
+        [new StubChannel("webhook", ""), new StubChannel("email", "smtp_"), new StubChannel("slack", "slack_"), new StubChannel("dingtalk", ""), new StubChannel("telegram", "telegram_"),
+            new StubChannel("pagerduty", "pagerduty_"), new StubChannel("opsgenie", "opsgenie_"), new StubChannel("victorops", "victorops_"),
+            new StubChannel("pushover", ""), new StubChannel("sns", "")];
 
     public override string Kind => kind;
 

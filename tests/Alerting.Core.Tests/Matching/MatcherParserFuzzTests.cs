@@ -21,6 +21,8 @@ public sealed class MatcherParserFuzzTests(ITestOutputHelper output)
         "{}",
         "a:b=\"}{\"",
         "job=~\"(node|blackbox)\", __name__!=\"up\"",
+        "{\"service.name\"=\"api\", \"k8s namespace\"=~\"prod|staging\",}",
+        "Größe!=\"\\u00e9\\x41\\101\"",
     ];
 
     [Fact]
@@ -60,6 +62,43 @@ public sealed class MatcherParserFuzzTests(ITestOutputHelper output)
             }
         });
         output.WriteLine($"fuzz matcher parser (seed {seed}): {cases} cases, {refused} refused, {parsed} parsed, {failures.Count} failures, {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(20)));
+        Assert.True(refused > 0 && parsed > 0, "the mutations should produce both valid and invalid input");
+    }
+
+    [Fact]
+    public void Mutated_matchers_through_the_utf8_parser_and_its_fallback_parse_or_are_refused_and_print_back()
+    {
+        var (seed, cases) = (Mutator.Seed, Mutator.Cases);
+        var fallback = new MatcherSyntax(MatcherMode.Fallback, _ => { });
+        int parsed = 0, refused = 0;
+        var failures = new ConcurrentBag<string>();
+        Parallel.For(0, cases, i =>
+        {
+            var mutator = new Mutator(seed, i);
+            var input = mutator.MutateText(mutator.Pick(s_seeds));
+            try
+            {
+                fallback.ParseMatchers(input, "fuzz");
+                var matchers = Utf8MatcherParser.ParseList(input);
+                Interlocked.Increment(ref parsed);
+                // Alertmanager's String() of what the UTF-8 parser read is UTF-8 syntax for the same matchers.
+                var again = Utf8MatcherParser.ParseList(matchers.ToString());
+                if (!again.SequenceEqual(matchers))
+                {
+                    failures.Add($"case {i}: {Mutator.Shorten(input)} printed as {Mutator.Shorten(matchers.ToString())} reads back as {Mutator.Shorten(again.ToString())}");
+                }
+            }
+            catch (MatcherException)
+            {
+                Interlocked.Increment(ref refused);
+            }
+            catch (Exception e)
+            {
+                failures.Add($"case {i}: {Mutator.Shorten(input)} threw {e.GetType().Name}: {e.Message}");
+            }
+        });
+        output.WriteLine($"fuzz UTF-8 matcher parser (seed {seed}): {cases} cases, {refused} refused, {parsed} parsed, {failures.Count} failures");
         Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(20)));
         Assert.True(refused > 0 && parsed > 0, "the mutations should produce both valid and invalid input");
     }

@@ -6,6 +6,7 @@ public sealed class SilenceTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly Matchers M = MatcherParser.ParseList("alertname=A");
+    private static readonly MatcherSyntax C = new(MatcherMode.Classic);
 
     private static Silence Make(int startMin, int endMin) =>
         new(Guid.NewGuid(), M, Now.AddMinutes(startMin), Now.AddMinutes(endMin), Now, "me", "c");
@@ -23,10 +24,25 @@ public sealed class SilenceTests
     public void Validation_refuses_matchers_that_match_everything()
     {
         Assert.Equal("at least one matcher must not match the empty string",
-            Silence.Validate(MatcherParser.ParseList("a=~\".*\""), Now, Now.AddHours(1)));
-        Assert.Null(Silence.Validate(MatcherParser.ParseList("a=~\".*\",b=x"), Now, Now.AddHours(1)));
-        Assert.Equal("at least one matcher required", Silence.Validate(Matchers.None, Now, Now.AddHours(1)));
-        Assert.Equal("start time must be before end time", Silence.Validate(M, Now, Now));
+            Silence.Validate(MatcherParser.ParseList("a=~\".*\""), Now, Now.AddHours(1), C));
+        Assert.Null(Silence.Validate(MatcherParser.ParseList("a=~\".*\",b=x"), Now, Now.AddHours(1), C));
+        Assert.Equal("at least one matcher must not match the empty string", Silence.Validate(MatcherParser.ParseList("a=\"\""), Now, Now.AddHours(1), C));
+        // Alertmanager counts only = and =~ as matching the empty string: a lone negative matcher is a valid silence.
+        Assert.Null(Silence.Validate(MatcherParser.ParseList("a!=x"), Now, Now.AddHours(1), C));
+        Assert.Null(Silence.Validate(MatcherParser.ParseList("a!~x"), Now, Now.AddHours(1), C));
+        Assert.Equal("invalid label matcher 1: invalid label name \"\"",
+            Silence.Validate(new Matchers([Matcher.Create(Core.Matching.MatchType.Equal, "a", "x"), Matcher.Create(Core.Matching.MatchType.Equal, "", "x")]), Now, Now.AddHours(1), C));
+        Assert.Equal("at least one matcher required", Silence.Validate(Matchers.None, Now, Now.AddHours(1), C));
+        Assert.Equal("start time must be before end time", Silence.Validate(M, Now, Now, C));
+    }
+
+    [Fact]
+    public void Matcher_names_follow_the_mode()
+    {
+        var utf8 = new Matchers([Matcher.Create(Core.Matching.MatchType.Equal, "service.name", "api")]);
+        Assert.Null(Silence.Validate(utf8, Now, Now.AddHours(1), MatcherSyntax.Default));
+        Assert.Null(Silence.Validate(utf8, Now, Now.AddHours(1), new MatcherSyntax(MatcherMode.Utf8Strict)));
+        Assert.Equal("invalid label matcher 0: invalid label name \"service.name\"", Silence.Validate(utf8, Now, Now.AddHours(1), C));
     }
 
     [Fact]

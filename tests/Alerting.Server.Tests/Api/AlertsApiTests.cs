@@ -32,6 +32,7 @@ public sealed class AlertsApiTests
         var db = alerts.Single(a => (string)a!["labels"]!["alertname"]! == "DbDown")!;
         Assert.Equal("db", (string)db["receivers"]![0]!["name"]!);
         Assert.Null(db["labels"]!["empty"]); // empty-valued labels are dropped
+        Assert.False(db.AsObject().ContainsKey("generatorURL")); // omitted when empty, as Alertmanager's omitempty does
     }
 
     [Fact]
@@ -56,13 +57,13 @@ public sealed class AlertsApiTests
         await using var host = await AlertingTestHost.StartAsync();
         var response = await host.PostJsonAsync("api/v2/alerts", """
             [{"labels":{"alertname":"Good"}},
-             {"labels":{"bad-name":"x"}},
+             {"labels":{"":"x"}},
              {"labels":{}},
              {"labels":{"alertname":"Backwards"},"startsAt":"2026-01-02T00:00:00Z","endsAt":"2026-01-01T00:00:00Z"}]
             """);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = (string)System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Contains("alert 1: invalid label name \"bad-name\"", body);
+        Assert.Contains("alert 1: invalid label name \"\"", body);
         Assert.Contains("alert 2: at least one label pair required", body);
         Assert.Contains("alert 3: start time must be before end time", body);
         Assert.Equal(1, await host.CountAsync("alerts"));
@@ -161,6 +162,26 @@ public sealed class AlertsApiTests
         Assert.Equal(2, g["alerts"]!.AsArray().Count);
         var h = groups.Single(x => (string)x!["receiver"]!["name"]! == "db")!;
         Assert.Single(h["alerts"]!.AsArray());
+        Assert.All(groups.SelectMany(x => x!["alerts"]!.AsArray()), a => Assert.False(a!.AsObject().ContainsKey("generatorURL")));
+    }
+
+    [Fact]
+    public async Task Receivers_are_listed_once_per_matching_route_as_Alertmanager_does()
+    {
+        await using var host = await AlertingTestHost.StartAsync("""
+            route:
+              receiver: default
+              routes:
+                - {receiver: default, matchers: [a="1"], continue: true}
+                - {receiver: default, matchers: [b="2"]}
+            receivers:
+              - name: default
+            """);
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"a":"1","b":"2"}}]""");
+        // Captured from Alertmanager 0.25 with the same tree: [{"name":"default"},{"name":"default"}], and v1 ["default","default"].
+        var alert = (await host.GetArrayAsync("api/v2/alerts")).Single()!;
+        Assert.Equal(["default", "default"], alert["receivers"]!.AsArray().Select(r => (string)r!["name"]!));
+        Assert.Equal(["default", "default"], (await host.GetObjectAsync("api/v1/alerts"))["data"]![0]!["receivers"]!.AsArray().Select(r => (string)r!));
     }
 
     [Fact]

@@ -239,6 +239,6 @@ public sealed partial class ApiFuzzTests(ITestOutputHelper output)
         {"matchers":[{"name":"alertname","value":"DiskFull","isRegex":false,"isEqual":true},{"name":"instance","value":"db-[0-9]+","isRegex":true}],
          "startsAt":"{{Time(TimeSpan.Zero)}}","endsAt":"{{Time(TimeSpan.FromHours(2))}}","createdBy":"fuzz","comment":"maintenance"}
         """,
-        $$"""{"matchers":[{"name":"severity","value":"info","isRegex":false,"isEqual":false},{"name":"team","value":"web"}],"startsAt":"{{Time(TimeSpan.FromHours(1))}}","endsAt":"{{Time(TimeSpan.FromDays(1))}}","createdBy":"ops","comment":"later"}""",
+        $$"""{"matchers":[{"name":"severity","value":"info","isRegex":false,"isEqual":false},{"name":"team","value":"web","isRegex":false}],"startsAt":"{{Time(TimeSpan.FromHours(1))}}","endsAt":"{{Time(TimeSpan.FromDays(1))}}","createdBy":"ops","comment":"later"}""",
     ];
 }

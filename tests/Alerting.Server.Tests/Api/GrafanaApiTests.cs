@@ -40,7 +40,7 @@ public sealed class GrafanaApiTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var alert = (await host.GetArrayAsync("api/v2/alerts")).Single()!;
         Assert.Equal("HighCPU", (string)alert["labels"]!["alertname"]!);
-        Assert.Equal("ops", (string)alert["labels"]!["team_name"]!); // Grafana's free-form name, made valid
+        Assert.Equal("ops", (string)alert["labels"]!["team name"]!); // Grafana's free-form name: a valid UTF-8 name
         Assert.Equal("CPU high", (string)alert["annotations"]!["summary"]!);
         Assert.Equal("http://grafana/alerting/grafana/abc/view", (string)alert["generatorURL"]!);
 

@@ -100,6 +100,38 @@ public sealed class AlertingCliTests
         Assert.Throws<UsageException>(() => CommandLine.ParseListenAddress("example.com:9093"));
     }
 
+    [Theory]
+    [InlineData("classic-mode", Core.Matching.MatcherMode.Classic)]
+    [InlineData("utf8-strict-mode", Core.Matching.MatcherMode.Utf8Strict)]
+    [InlineData("auto-gomemlimit,utf8-strict-mode", Core.Matching.MatcherMode.Utf8Strict)]
+    [InlineData("", Core.Matching.MatcherMode.Fallback)]
+    public void Enable_feature_chooses_the_matcher_mode(string features, Core.Matching.MatcherMode mode)
+    {
+        var parsed = CommandLine.Parse([$"--enable-feature={features}"]);
+        Assert.Equal(mode, parsed.Options.MatcherMode);
+        Assert.Equal(features.Contains("auto-gomemlimit", StringComparison.Ordinal), parsed.Warnings.Count == 1);
+        Assert.Equal(Core.Matching.MatcherMode.Fallback, CommandLine.Parse([]).Options.MatcherMode);
+    }
+
+    [Theory]
+    [InlineData("classic-mode,utf8-strict-mode", "cannot have both classic and UTF-8 modes enabled")]
+    [InlineData("fast-mode", "unknown option 'fast-mode' for --enable-feature")]
+    public void Enable_feature_refuses_what_Alertmanager_refuses(string features, string message) =>
+        Assert.Equal(message, Assert.Throws<UsageException>(() => CommandLine.Parse(["--enable-feature", features])).Message);
+
+    [Fact]
+    public void Check_config_reads_utf8_names_by_default_and_classic_ones_with_classic_mode()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "utf8.yml");
+        File.WriteAllText(path, "route:\n  receiver: r\n  group_by: [service.name]\nreceivers:\n  - name: r\n");
+        Assert.Equal(0, Run(path).Code);
+        Assert.Equal(0, Run("--enable-feature=utf8-strict-mode", path).Code);
+        var (code, _, stderr) = Run("--enable-feature", "classic-mode", path);
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}:3: route.group_by: invalid label name \"service.name\" in group_by list", stderr);
+        Assert.Equal(2, Run("--enable-feature=nope", path).Code);
+    }
+
     private static (int Code, string Stdout, string Stderr) Run(params string[] files)
     {
         using var stdout = new StringWriter();

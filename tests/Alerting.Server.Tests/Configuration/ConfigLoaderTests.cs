@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Alerting.Channels.DingTalk;
 using Alerting.Channels.Email;
+using Alerting.Channels.PagerDuty;
 using Alerting.Channels.Slack;
 using Alerting.Channels.Webhook;
 using Alerting.Core.Configuration;
@@ -40,7 +41,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal("smtp-pass-123", smtp.AuthPassword);
         Assert.False(smtp.RequireTls);
         Assert.Equal("https://hooks.slack.com/services/T000/B000/XXXXSECRET", g.DefaultsOf<SlackDefaults>()!.ApiUrl);
-        Assert.Equal("https://events.pagerduty.com/v2/enqueue", g.PagerdutyUrl);
+        Assert.Equal("https://events.pagerduty.com/v2/enqueue", g.DefaultsOf<PagerDutyDefaults>()!.Url);
         Assert.Equal("zh-CN", g.Language);
         Assert.False(g.HttpConfig.FollowRedirects);
         Assert.Equal("global-bearer-token", g.HttpConfig.BearerToken);
@@ -143,7 +144,8 @@ public sealed class ConfigLoaderTests
         Assert.False(pagerHook.SendResolved);
         Assert.Equal(new BasicAuth("pager", "pager-basic-pass", null), pagerHook.HttpConfig.BasicAuth);
         Assert.True(pagerHook.HttpConfig.FollowRedirects);
-        Assert.Equal(["pagerduty_configs"], pager.UnsupportedIntegrations);
+        Assert.Empty(pager.UnsupportedIntegrations);
+        Assert.Equal("pd-routing-key-secret", Assert.Single(pager.Integrations<PagerDutyConfig>()).RoutingKey);
 
         var web = s_full.FindReceiver("web-team")!;
         var dt = Assert.Single(web.Integrations<DingTalkConfig>());
@@ -163,20 +165,14 @@ public sealed class ConfigLoaderTests
         Assert.Equal("<b>{{ .Status }}</b>", webEmail.Html);
         Assert.Equal(2, web.IntegrationCount);
 
-        Assert.Equal(0, s_full.FindReceiver("everything")!.IntegrationCount);
+        Assert.Equal(2, s_full.FindReceiver("everything")!.IntegrationCount); // opsgenie, telegram
     }
 
     [Fact]
-    public void Unsupported_integrations_load_with_warnings()
+    public void Every_integration_of_the_sample_is_supported()
     {
-        Assert.Equal(
-            [("db-pager", "pagerduty_configs"), ("everything", "opsgenie_configs"), ("everything", "telegram_configs")],
-            s_full.UnsupportedIntegrations.Select(u => (u.Receiver, u.Integration)));
-        Assert.Equal(3, s_full.Warnings.Count);
-        var line = LineOf(SampleConfigs.Full, "    pagerduty_configs:");
-        Assert.Equal(
-            $"alerting.yml:{line}: receivers[2].pagerduty_configs: pagerduty_configs is not supported: receiver \"db-pager\" loads, but will not notify through it",
-            s_full.Warnings[0]);
+        Assert.Empty(s_full.UnsupportedIntegrations);
+        Assert.Empty(s_full.Warnings);
     }
 
     [Fact]

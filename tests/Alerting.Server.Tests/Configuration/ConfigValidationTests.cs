@@ -156,12 +156,13 @@ public sealed class ConfigValidationTests
     [InlineData("repeat_interval: 0", "route.routes[0].repeat_interval: repeat_interval cannot be zero")]
     [InlineData("group_wait: 5x", "route.routes[0].group_wait: not a valid duration string: \"5x\"")]
     [InlineData("group_by: ['...', alertname]", "route.routes[0].group_by: cannot have wildcard group_by (`...`) and other labels at the same time")]
-    [InlineData("group_by: ['bad-label']", "route.routes[0].group_by: invalid label name \"bad-label\" in group_by list")]
+    [InlineData("group_by: ['']", "route.routes[0].group_by: invalid label name \"\" in group_by list")]
     [InlineData("group_by: [a, a]", "route.routes[0].group_by: duplicated label \"a\" in group_by")]
     [InlineData("match: {'bad-name': x}", "route.routes[0].match.bad-name: invalid label name \"bad-name\"")]
     [InlineData("matchers: ['foo=\"unterminated']", "route.routes[0].matchers[0]: matcher value contains unescaped double quote: \"unterminated")]
     [InlineData("matchers: ['=nothing']", "route.routes[0].matchers[0]: bad matcher format: =nothing")]
     [InlineData("match_re: {a: '(unclosed'}", "route.routes[0].match_re.a: invalid regular expression")]
+    [InlineData("match_re: {invalid_label: }", "route.routes[0].match_re.invalid_label: invalid regexp value for \"invalid_label\"")]
     [InlineData("continue: maybe", "route.routes[0].continue: expected true or false, got \"maybe\"")]
     [InlineData("recevier: r", "route.routes[0].recevier: field recevier not found (unknown field; did you mean receiver?)")]
     public void Child_route_rules(string line, string expected)
@@ -182,8 +183,10 @@ public sealed class ConfigValidationTests
     [Theory]
     [InlineData("source_matchers: ['a=~\"(\"']", "inhibit_rules[0].source_matchers[0]: invalid regular expression")]
     [InlineData("target_match_re: {a: '['}", "inhibit_rules[0].target_match_re.a: invalid regular expression")]
+    [InlineData("source_match_re: {s: }", "inhibit_rules[0].source_match_re.s: invalid regexp value for \"s\"")]
+    [InlineData("target_match_re: {t: ~}", "inhibit_rules[0].target_match_re.t: invalid regexp value for \"t\"")]
     [InlineData("source_match: {'1a': x}", "inhibit_rules[0].source_match.1a: invalid label name \"1a\"")]
-    [InlineData("equal: ['not valid']", "inhibit_rules[0].equal: invalid label name \"not valid\" in equal list")]
+    [InlineData("equal: ['']", "inhibit_rules[0].equal: invalid label name \"\" in equal list")]
     [InlineData("target_matcher: [a=b]", "inhibit_rules[0].target_matcher: field target_matcher not found (unknown field; did you mean target_matchers?)")]
     public void Inhibit_rule_rules(string line, string expected)
     {
@@ -212,6 +215,7 @@ public sealed class ConfigValidationTests
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {bearer_token: a, basic_auth: {username: u}}}]", "receivers[0].webhook_configs[0].http_config: at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {authorization: {type: Basic, credentials: c}}}]", "receivers[0].webhook_configs[0].http_config.authorization.type: authorization type cannot be set to \"basic\", use \"basic_auth\" instead")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {tls_config: {ca: x}}}]", "receivers[0].webhook_configs[0].http_config.tls_config.ca: field ca not found (unknown field")]
+    [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {proxy_url: 'http://a b'}}]", "receivers[0].webhook_configs[0].http_config.proxy_url: parse \"http://a b\": invalid character \" \" in host name")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {no_proxy: x}}]", "receivers[0].webhook_configs[0].http_config.no_proxy: field no_proxy not found (unknown field")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {proxy_connect_header: {a: [b]}}}]", "receivers[0].webhook_configs[0].http_config.proxy_connect_header: if proxy_connect_header is configured proxy_url must also be configured")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {oauth2: {client_id: c, token_url: 'http://t.example'}}}]", "receivers[0].webhook_configs[0].http_config.oauth2: either oauth2 client_secret or client_secret_file must be configured")]
@@ -342,27 +346,20 @@ public sealed class ConfigValidationTests
     }
 
     [Fact]
-    public void Unsupported_integrations_are_never_errors()
+    public void No_integration_is_left_unsupported()
     {
         var config = TestConfig.Load("""
             route:
               receiver: r
             receivers:
               - name: r
-                pagerduty_configs: [{service_key: x}]
-                opsgenie_configs: [{api_key: x}]
-                wechat_configs: [{}]
-                pushover_configs: [{user_key: a, token: b}]
-                victorops_configs: [{routing_key: x}]
-                sns_configs: [{topic_arn: x}]
-                telegram_configs: [{chat_id: 1}]
-                discord_configs: [{webhook_url: 'http://d.example'}]
-                webex_configs: [{room_id: x}]
-                msteams_configs: [{webhook_url: 'http://m.example'}]
+                jira_configs: [{api_url: 'https://j.example/rest/api/2', project: x, issue_type: Bug}]
+                rocketchat_configs: [{token: t, token_id: i}]
+                mattermost_configs: [{webhook_url: 'http://m.example/hooks/x'}]
+                incidentio_configs: [{url: 'http://i.example'}]
             """, "alerting.yml");
-        Assert.Equal(10, config.UnsupportedIntegrations.Count);
-        Assert.Equal(10, config.Warnings.Count);
-        Assert.All(config.UnsupportedIntegrations, u => Assert.Equal("r", u.Receiver));
-        Assert.Contains(config.UnsupportedIntegrations, u => u.Integration == "msteams_configs" && u.Line == 14);
+        Assert.Empty(config.UnsupportedIntegrations);
+        Assert.Empty(config.Warnings);
+        Assert.Equal(["jira", "incidentio", "rocketchat", "mattermost"], config.Receivers[0].Integrations.Select(i => i.Kind));
     }
 }

@@ -1,12 +1,14 @@
 using Alerting.Channels;
 using Alerting.Core.Configuration;
+using Alerting.Core.Matching;
 
 namespace Alerting.Infrastructure;
 
 /// <summary>Loads configurations as the service does: with the registered channels.</summary>
 internal static class TestConfig
 {
-    public static AlertingConfig Load(string yaml, string fileName) => ConfigLoader.Load(yaml, fileName, ChannelRegistry.All);
+    /// <summary>Loads YAML text; <paramref name="syntax"/> defaults to Alertmanager's default mode (UTF-8 names, fallback parsing).</summary>
+    public static AlertingConfig Load(string yaml, string fileName, MatcherSyntax? syntax = null) => ConfigLoader.Load(yaml, fileName, ChannelRegistry.All, syntax);
 
     public static AlertingConfig LoadFile(string path) => ConfigLoader.LoadFile(path, ChannelRegistry.All);
 

@@ -10,6 +10,13 @@ public static class TestEnvironment
     /// <summary>The folder holding Alerting.sln, found upwards from the test binaries.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    /// <summary>
+    /// The reference material beside the checkout (<c>../shared/reference/</c>, as CI has it): captures from the real
+    /// Alertmanager 0.25 and its test files. Tests that need it skip locally when it is missing, and fail under
+    /// CI=true (<see cref="SharedReferenceTheoryAttribute"/>).
+    /// </summary>
+    public static string SharedReference { get; } = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "reference"));
+
     /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
     public static int FreeLoopbackPort()
     {
@@ -37,5 +44,18 @@ public static class TestEnvironment
             }
         }
         throw new InvalidOperationException($"no Alerting.sln above {AppContext.BaseDirectory}");
+    }
+}
+
+/// <summary>A theory over files in <see cref="TestEnvironment.SharedReference"/>: skipped locally without them, run (and failing) under CI=true.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SharedReferenceTheoryAttribute : TheoryAttribute
+{
+    public SharedReferenceTheoryAttribute(string folder)
+    {
+        if (!Directory.Exists(Path.Combine(TestEnvironment.SharedReference, folder)) && !Tools.InCi)
+        {
+            Skip = $"{Path.Combine(TestEnvironment.SharedReference, folder)} is missing; CI=true makes this a failure";
+        }
     }
 }

@@ -32,7 +32,7 @@ public sealed class OverrideTests : IDisposable
               - 'tpl/*.tmpl'
               - 'more/dingtalk.title.en.sbn'
             """);
-        _config = new ConfigHolder(configPath, ChannelRegistry.All, RuntimeConfig.From(TestConfig.LoadFile(configPath)), _metrics, new FakeTimeProvider(Now), NullLogger<ConfigHolder>.Instance);
+        _config = new ConfigHolder(configPath, ChannelRegistry.All, Core.Matching.MatcherSyntax.Default, RuntimeConfig.From(TestConfig.LoadFile(configPath)), _metrics, new FakeTimeProvider(Now), NullLogger<ConfigHolder>.Instance);
         // The same wiring as the server's.
         var services = new ServiceCollection().AddLogging().AddSingleton(_metrics).AddSingleton(_config).AddTemplating(Channels.ChannelRegistry.Templates).BuildServiceProvider();
         _renderer = services.GetRequiredService<TemplateRenderer>();

@@ -42,19 +42,20 @@ internal sealed class HttpClientProvider : IDisposable
         {
             PooledConnectionLifetime = PooledConnectionLifetime,
             AllowAutoRedirect = false, // RedirectHandler follows them, when asked to
-            // Go's transport asks for gzip and decodes it; error bodies stay readable either way.
-            AutomaticDecompression = DecompressionMethods.GZip,
+            // prometheus/common's client disables compression, so Alertmanager sends no Accept-Encoding.
+            AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             // prometheus/common 0.38 ignores the proxy environment variables: only proxy_url counts.
             UseProxy = config.ProxyUrl is not null,
-            Proxy = config.ProxyUrl is { } proxy ? Proxy(new Uri(proxy, UriKind.Absolute)) : null,
+            Proxy = UsableProxy(config.ProxyUrl) is { } proxy ? Proxy(proxy) : null,
         };
         if (config.TlsConfig is { } tls)
         {
             TlsSetup.Apply(sockets.SslOptions, tls);
         }
 
-        HttpMessageHandler handler = sockets;
+        // Go's url.Parse takes "foo" as a proxy_url, and Alertmanager loads it; its sends then fail, and so do ours.
+        HttpMessageHandler handler = config.ProxyUrl is { } unusable && UsableProxy(unusable) is null ? new UnusableProxy(unusable) : sockets;
         if (AuthHandler.Needed(config))
         {
             handler = new AuthHandler(config) { InnerHandler = handler };
@@ -71,6 +72,17 @@ internal sealed class HttpClientProvider : IDisposable
             DefaultRequestVersion = config.EnableHttp2 ? HttpVersion.Version20 : HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
+    }
+
+    private static Uri? UsableProxy(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0
+        && uri.Scheme is "http" or "https" or "socks4" or "socks4a" or "socks5" ? uri : null;
+
+    /// <summary>Fails every request, as Go's transport does with a proxy it cannot dial.</summary>
+    private sealed class UnusableProxy(string url) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new HttpRequestException($"proxy_url {url} is not a proxy that can be reached (an absolute http, https or socks URL is needed)");
     }
 
     /// <summary>Userinfo in proxy_url authenticates to the proxy, as in Go; it stays out of the proxy's URI.</summary>

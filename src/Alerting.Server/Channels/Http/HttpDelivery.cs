@@ -18,7 +18,9 @@ internal static class HttpDelivery
     /// network errors are retryable; any other status (3xx included) is permanent. Throws only when
     /// <paramref name="ct"/> is cancelled.
     /// </summary>
-    public static async Task<SendResult> SendAsync(HttpClient client, HttpRequestMessage request, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    /// <param name="retrier">A receiver's own rule for statuses (Alertmanager's notify.Retrier) instead of the default.</param>
+    public static async Task<SendResult> SendAsync(
+        HttpClient client, HttpRequestMessage request, TimeSpan timeout, TimeProvider time, CancellationToken ct, Retrier? retrier = null)
     {
         var url = request.RequestUri ?? throw new ArgumentException("the request has no URI", nameof(request));
         request.Version = client.DefaultRequestVersion;
@@ -42,12 +44,9 @@ internal static class HttpDelivery
             {
                 return new SendResult(SendOutcome.Success, status, null, time.GetElapsedTime(started));
             }
-            var retryable = status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
-            var error = $"unexpected status code {status}";
-            if (await ReadBodyPrefixAsync(response, linked.Token) is { Length: > 0 } body)
-            {
-                error += ": " + body;
-            }
+            var retryable = retrier?.IsRetryable(status) ?? (status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests);
+            var body = await ReadBodyPrefixAsync(response, linked.Token);
+            var error = retrier?.Error(status, body) ?? (body.Length > 0 ? $"unexpected status code {status}: {body}" : $"unexpected status code {status}");
             return new SendResult(
                 retryable ? SendOutcome.Retryable : SendOutcome.Permanent,
                 status,

@@ -49,7 +49,7 @@ internal sealed class IndexModel(UiData data) : UiPageModel
         {
             try
             {
-                matchers = MatcherParser.ParseList(Filter);
+                matchers = data.Syntax.ParseMatchers(Filter, "web");
             }
             catch (MatcherException e)
             {

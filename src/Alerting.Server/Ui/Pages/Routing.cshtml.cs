@@ -56,7 +56,7 @@ internal sealed class RoutingModel(UiData data, SilenceStore silences, Notifiers
         Matchers parsed;
         try
         {
-            parsed = MatcherParser.ParseList(Labels);
+            parsed = data.Syntax.ParseMatchers(Labels, "web");
         }
         catch (MatcherException e)
         {

@@ -106,7 +106,7 @@ internal sealed class SilenceEditModel(SilenceStore silences, UiData data) : UiP
         {
             Errors["EndsAt"] = T["Choose a duration or an end."];
         }
-        if (matchers is not null && ends is { } end && Silence.Validate(matchers, starts, end) is { } problem)
+        if (matchers is not null && ends is { } end && Silence.Validate(matchers, starts, end, data.Syntax) is { } problem)
         {
             Errors["EndsAt"] = problem;
         }
@@ -130,7 +130,7 @@ internal sealed class SilenceEditModel(SilenceStore silences, UiData data) : UiP
         Matchers matchers;
         try
         {
-            matchers = MatcherParser.ParseList(Input.Matchers ?? "");
+            matchers = data.Syntax.ParseMatchers((Input.Matchers ?? "").Trim(), "web");
         }
         catch (MatcherException e)
         {

@@ -14,7 +14,7 @@ internal sealed class SilencePreviewModel(UiData data) : UiPageModel
     {
         try
         {
-            var parsed = MatcherParser.ParseList(matchers ?? "");
+            var parsed = data.Syntax.ParseMatchers((matchers ?? "").Trim(), "web");
             View = parsed.Count == 0
                 ? new SilencePreviewView(T, T["Give at least one matcher, e.g. alertname=\"DiskFull\"."], null)
                 : new SilencePreviewView(T, null, [.. (await data.AlertsAsync(resolved: false, ct)).Where(a => parsed.Matches(a.Alert.Labels))]);

@@ -66,7 +66,7 @@ internal static partial class GoldenCaptures
         Assert.Equal(expected.Path, request.Path);
         var query = request.Query?.SelectMany(q => q.Value.Select(v => (q.Key, v))).ToList() ?? [];
         Assert.Equal(expected.Query.Select(q => $"{q.Name}={q.Value}"), query.Select(q => $"{q.Key}={q.v}"));
-        foreach (var name in (string[])["Content-Type", "User-Agent", "Authorization", "Content-Length"])
+        foreach (var name in (string[])["Content-Type", "User-Agent", "Authorization", "Content-Length", "Accept-Encoding"])
         {
             Assert.Equal(expected.Headers.GetValueOrDefault(name), actual.Header(name));
         }

@@ -117,6 +117,21 @@ public sealed class HttpClientProviderTests : IDisposable
         Assert.Equal(("/hook", "alerting.invalid"), (got.RequestMessage.Path, got.Header("Host")));
     }
 
+    [Theory]
+    [InlineData("foo")]
+    [InlineData("http://")]
+    public async Task A_proxy_url_go_parses_but_cannot_dial_fails_each_send_and_retries(string proxy)
+    {
+        Ok("/hook");
+
+        // Alertmanager loads proxy_url: foo (url.Parse takes it) and its sends then fail; ours too, never a crash.
+        var result = await Send(new Uri(server.Url + "/hook"), new HttpClientConfig { ProxyUrl = proxy });
+
+        Assert.Equal(SendOutcome.Retryable, result.Outcome);
+        Assert.Contains($"proxy_url {proxy} is not a proxy that can be reached", result.Error);
+        Assert.Empty(server.LogEntries);
+    }
+
     private Task<SendResult> Send(Uri url, HttpClientConfig http) =>
         new WebhookNotifier(new WebhookConfig { Url = url.AbsoluteUri, HttpConfig = http, Timeout = TimeSpan.FromSeconds(5) }, clients, TimeProvider.System)
             .SendAsync(Message, CancellationToken.None);

@@ -1,0 +1,51 @@
+using Alerting.Channels.Http;
+using Alerting.Core.Notifications;
+using Alerting.GoTemplates;
+
+namespace Alerting.Channels.Discord;
+
+/// <summary>
+/// Discord (<c>discord_configs</c>), as Alertmanager's notifier: title, message and content from Go templates,
+/// cut to Discord's embed limits, POSTed to the webhook; only 5xx answers and network failures are retried.
+/// </summary>
+internal sealed class DiscordNotifier(DiscordConfig config, HttpClientProvider clients, GoTemplateSet templates, TimeProvider time) : INotifier
+{
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public string Integration => DiscordChannel.Name;
+
+    public bool SendResolved => config.SendResolved;
+
+    public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var data = request.Data ?? throw new InvalidOperationException("Discord needs the notification data");
+        var body = BuildBody(data, out var error);
+        if (body is null)
+        {
+            return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
+        }
+        var (url, problem) = await SecretUrl.ResolveAsync("discord", "webhook_url", config.Url, "webhook_url_file", config.UrlFile, ct);
+        if (url is null)
+        {
+            return HttpDelivery.Permanent(problem!, time.GetElapsedTime(started));
+        }
+        using var message = AlertmanagerHttp.PostJson(url, body);
+        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
+        // The webhook's token is the last segment of its path: keep it out of errors and history.
+        return result.Error is { } e && url.AbsolutePath.Length > 1
+            ? result with { Error = e.Replace(url.AbsolutePath, "/<secret>", StringComparison.Ordinal), Latency = time.GetElapsedTime(started) }
+            : result with { Latency = time.GetElapsedTime(started) };
+    }
+
+    /// <summary>The request body, or null with the template's error (Alertmanager then gives up: not retried).</summary>
+    internal string? BuildBody(NotificationData data, out string? error)
+    {
+        var tmpl = new TemplateExpander(templates, data);
+        var title = tmpl.Text(config.Title);
+        var description = tmpl.Text(config.Message);
+        var content = tmpl.Text(config.Content);
+        error = tmpl.Error?.Message;
+        return tmpl.Error is null ? DiscordMessage.Body(title, description, content, data.Status == NotificationStatus.Firing, config) : null;
+    }
+}

@@ -1,0 +1,51 @@
+using Alerting.Channels.Http;
+using Alerting.Core.Notifications;
+using Alerting.GoTemplates;
+
+namespace Alerting.Channels.MsTeamsV1;
+
+/// <summary>
+/// Microsoft Teams connectors (<c>msteams_configs</c>), as Alertmanager's notifier: a MessageCard with title,
+/// summary and text from Go templates; only 5xx answers and network failures are retried.
+/// </summary>
+internal sealed class MsTeamsV1Notifier(MsTeamsV1Config config, HttpClientProvider clients, GoTemplateSet templates, TimeProvider time) : INotifier
+{
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public string Integration => MsTeamsV1Channel.Name;
+
+    public bool SendResolved => config.SendResolved;
+
+    public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var data = request.Data ?? throw new InvalidOperationException("Teams needs the notification data");
+        var body = BuildBody(data, out var error);
+        if (body is null)
+        {
+            return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
+        }
+        var (url, problem) = await SecretUrl.ResolveAsync("msteams", "webhook_url", config.Url, "webhook_url_file", config.UrlFile, ct);
+        if (url is null)
+        {
+            return HttpDelivery.Permanent(problem!, time.GetElapsedTime(started));
+        }
+        using var message = AlertmanagerHttp.PostJson(url, body);
+        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
+        // A connector's URL is its secret, path included.
+        return result.Error is { } e && url.AbsolutePath.Length > 1
+            ? result with { Error = e.Replace(url.AbsolutePath, "/<secret>", StringComparison.Ordinal), Latency = time.GetElapsedTime(started) }
+            : result with { Latency = time.GetElapsedTime(started) };
+    }
+
+    /// <summary>The request body, or null with the template's error (not retried).</summary>
+    internal string? BuildBody(NotificationData data, out string? error)
+    {
+        var tmpl = new TemplateExpander(templates, data);
+        var title = tmpl.Text(config.Title);
+        var text = tmpl.Text(config.Text);
+        var summary = tmpl.Text(config.Summary);
+        error = tmpl.Error?.Message;
+        return tmpl.Error is null ? MsTeamsV1Message.Body(title, summary, text, data.Status == NotificationStatus.Firing) : null;
+    }
+}

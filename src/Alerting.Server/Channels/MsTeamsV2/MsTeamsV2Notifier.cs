@@ -1,0 +1,50 @@
+using Alerting.Channels.Http;
+using Alerting.Core.Notifications;
+using Alerting.GoTemplates;
+
+namespace Alerting.Channels.MsTeamsV2;
+
+/// <summary>
+/// Microsoft Teams through Power Automate workflows (<c>msteamsv2_configs</c>), as Alertmanager's notifier: an
+/// Adaptive Card with title and text from Go templates; only 5xx answers and network failures are retried.
+/// </summary>
+internal sealed class MsTeamsV2Notifier(MsTeamsV2Config config, HttpClientProvider clients, GoTemplateSet templates, TimeProvider time) : INotifier
+{
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public string Integration => MsTeamsV2Channel.Name;
+
+    public bool SendResolved => config.SendResolved;
+
+    public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var data = request.Data ?? throw new InvalidOperationException("Teams needs the notification data");
+        var body = BuildBody(data, out var error);
+        if (body is null)
+        {
+            return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
+        }
+        var (url, problem) = await SecretUrl.ResolveAsync("msteamsv2", "webhook_url", config.Url, "webhook_url_file", config.UrlFile, ct);
+        if (url is null)
+        {
+            return HttpDelivery.Permanent(problem!, time.GetElapsedTime(started));
+        }
+        using var message = AlertmanagerHttp.PostJson(url, body);
+        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
+        // A workflow URL carries its signature: keep it out of errors and history.
+        return result.Error is { } e && url.AbsolutePath.Length > 1
+            ? result with { Error = e.Replace(url.AbsolutePath, "/<secret>", StringComparison.Ordinal), Latency = time.GetElapsedTime(started) }
+            : result with { Latency = time.GetElapsedTime(started) };
+    }
+
+    /// <summary>The request body, or null with the template's error (not retried).</summary>
+    internal string? BuildBody(NotificationData data, out string? error)
+    {
+        var tmpl = new TemplateExpander(templates, data);
+        var title = tmpl.Text(config.Title);
+        var text = tmpl.Text(config.Text);
+        error = tmpl.Error?.Message;
+        return tmpl.Error is null ? MsTeamsV2Message.Body(title, text, data.Status == NotificationStatus.Firing) : null;
+    }
+}
