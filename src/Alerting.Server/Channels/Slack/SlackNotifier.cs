@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
@@ -28,8 +26,6 @@ internal sealed class SlackNotifier(
 {
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static readonly ProductInfoHeaderValue s_userAgent = new("Alertmanager", "0.25.0");
-
     public string Integration => "slack";
 
     public bool SendResolved => config.SendResolved;
@@ -48,12 +44,7 @@ internal sealed class SlackNotifier(
         }
 
         var json = BuildBody(request.Data ?? throw new InvalidOperationException("Slack needs the notification data"), request.Links);
-        // Alertmanager's headers: Content-Type without a charset, and its User-Agent.
-        using var message = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = new StringContent(json, Encoding.UTF8) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        };
-        message.Headers.UserAgent.Add(s_userAgent);
+        using var message = AlertmanagerHttp.PostJson(url, json);
         if (!url.AbsolutePath.EndsWith("/chat.postMessage", StringComparison.Ordinal))
         {
             var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct);

@@ -1,4 +1,4 @@
-using System.Text;
+using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.Templating;
 
@@ -103,7 +103,7 @@ internal static class SlackPayload
         var title = T("title", c.Title, defaults?.Title, () => PlainText.Subject(go.Data));
         return new SlackRequest
         {
-            Title = TruncateInRunes(title, MaxTitleRunes),
+            Title = Truncation.TruncateInRunes(title, MaxTitleRunes).Text,
             TitleLink = T("title_link", c.TitleLink, defaults?.TitleLink),
             Pretext = T("pretext", c.Pretext, defaults?.Pretext),
             AttachmentText = T("text", c.Text, defaults?.Text),
@@ -140,97 +140,79 @@ internal static class SlackPayload
     /// <summary>json.NewEncoder(&amp;buf).Encode(req): struct order, omitempty where Alertmanager has it, a trailing newline.</summary>
     internal static string Encode(SlackRequest r)
     {
-        var w = new GoObject(new StringBuilder(512));
-        w.Open();
-        w.String("channel", r.Channel, omitEmpty: true);
-        w.String("username", r.Username, omitEmpty: true);
-        w.String("icon_emoji", r.IconEmoji, omitEmpty: true);
-        w.String("icon_url", r.IconUrl, omitEmpty: true);
+        var w = new GoJsonWriter().BeginObject()
+            .PropertyOmitEmpty("channel", r.Channel)
+            .PropertyOmitEmpty("username", r.Username)
+            .PropertyOmitEmpty("icon_emoji", r.IconEmoji)
+            .PropertyOmitEmpty("icon_url", r.IconUrl);
         if (r.LinkNames)
         {
-            w.Raw("link_names", "true");
+            w.Name("link_names").Raw("true");
         }
-        w.String("text", r.Text, omitEmpty: true);
-        w.Key("attachments");
-        w.Sb.Append('[');
-        w.Open();
-        w.String("title", r.Title, omitEmpty: true);
-        w.String("title_link", r.TitleLink, omitEmpty: true);
-        w.String("pretext", r.Pretext, omitEmpty: true);
-        w.String("text", r.AttachmentText);
-        w.String("fallback", r.Fallback);
-        w.String("callback_id", r.CallbackId);
+        w.PropertyOmitEmpty("text", r.Text)
+            .Name("attachments").BeginArray().BeginObject()
+            .PropertyOmitEmpty("title", r.Title)
+            .PropertyOmitEmpty("title_link", r.TitleLink)
+            .PropertyOmitEmpty("pretext", r.Pretext)
+            .Property("text", r.AttachmentText)
+            .Property("fallback", r.Fallback)
+            .Property("callback_id", r.CallbackId);
         if (r.Fields.Count > 0)
         {
-            w.List("fields", r.Fields, (o, f) =>
+            w.Name("fields").BeginArray();
+            foreach (var f in r.Fields)
             {
-                o.String("title", f.Title, omitEmpty: true);
-                o.String("value", f.Value, omitEmpty: true);
-                o.Raw("short", f.Short ? "true" : "false");
-            });
+                w.BeginObject().PropertyOmitEmpty("title", f.Title).PropertyOmitEmpty("value", f.Value).Name("short").Raw(f.Short ? "true" : "false").EndObject();
+            }
+            w.EndArray();
         }
         if (r.Actions.Count > 0)
         {
-            w.List("actions", r.Actions, WriteAction);
+            w.Name("actions").BeginArray();
+            foreach (var a in r.Actions)
+            {
+                WriteAction(w, a);
+            }
+            w.EndArray();
         }
-        w.String("image_url", r.ImageUrl, omitEmpty: true);
-        w.String("thumb_url", r.ThumbUrl, omitEmpty: true);
-        w.String("footer", r.Footer);
-        w.String("color", r.Color, omitEmpty: true);
+        w.PropertyOmitEmpty("image_url", r.ImageUrl)
+            .PropertyOmitEmpty("thumb_url", r.ThumbUrl)
+            .Property("footer", r.Footer)
+            .PropertyOmitEmpty("color", r.Color);
         if (r.MrkdwnIn.Count > 0)
         {
-            w.Key("mrkdwn_in");
-            w.Sb.Append('[');
-            for (var i = 0; i < r.MrkdwnIn.Count; i++)
+            w.Name("mrkdwn_in").BeginArray();
+            foreach (var m in r.MrkdwnIn)
             {
-                w.Sb.Append(i > 0 ? "," : "");
-                GoJson.WriteString(w.Sb, r.MrkdwnIn[i]);
+                w.String(m);
             }
-            w.Sb.Append(']');
+            w.EndArray();
         }
-        w.Close();
-        w.Sb.Append(']');
-        w.Close();
-        return w.Sb.Append('\n').ToString();
+        return w.EndObject().EndArray().EndObject().ToEncoderOutput();
     }
 
-    private static void WriteAction(GoObject o, SlackAction a)
+    private static void WriteAction(GoJsonWriter w, SlackAction a)
     {
-        o.String("type", a.Type, omitEmpty: true);
-        o.String("text", a.Text, omitEmpty: true);
-        o.String("url", a.Url, omitEmpty: true);
-        o.String("style", a.Style, omitEmpty: true);
-        o.String("name", a.Name, omitEmpty: true);
-        o.String("value", a.Value, omitEmpty: true);
+        w.BeginObject()
+            .PropertyOmitEmpty("type", a.Type)
+            .PropertyOmitEmpty("text", a.Text)
+            .PropertyOmitEmpty("url", a.Url)
+            .PropertyOmitEmpty("style", a.Style)
+            .PropertyOmitEmpty("name", a.Name)
+            .PropertyOmitEmpty("value", a.Value);
         if (a.Confirm is { } c)
         {
-            o.Key("confirm");
-            o.Open();
-            o.String("text", c.Text, omitEmpty: true);
-            o.String("title", c.Title, omitEmpty: true);
-            o.String("ok_text", c.OkText, omitEmpty: true);
-            o.String("dismiss_text", c.DismissText, omitEmpty: true);
-            o.Close();
+            w.Name("confirm").BeginObject()
+                .PropertyOmitEmpty("text", c.Text)
+                .PropertyOmitEmpty("title", c.Title)
+                .PropertyOmitEmpty("ok_text", c.OkText)
+                .PropertyOmitEmpty("dismiss_text", c.DismissText)
+                .EndObject();
         }
+        w.EndObject();
     }
 
     private static SlackAction Button(string text, string url) => new() { Type = "button", Text = text, Url = url };
-
-    /// <summary>notify.TruncateInRunes: at most <paramref name="n"/> code points, the last one "…" when cut.</summary>
-    internal static string TruncateInRunes(string s, int n)
-    {
-        var runes = s.EnumerateRunes().Count();
-        if (runes <= n)
-        {
-            return s;
-        }
-        var sb = new StringBuilder(s.Length);
-        foreach (var rune in s.EnumerateRunes().Take(n <= 3 ? n : n - 1))
-        {
-            sb.Append(rune.ToString());
-        }
-        return n <= 3 ? sb.ToString() : sb.Append('…').ToString();
-    }
 
     /// <summary>Our message's cut: at a line break in the second half when there is one, ending with "…".</summary>
     internal static string Cut(string s, int max)
@@ -241,67 +223,6 @@ internal static class SlackPayload
         }
         var cut = s.LastIndexOf('\n', max - 1);
         return (cut > max / 2 ? s[..cut] : s[..(max - 1)]) + "…";
-    }
-
-    /// <summary>One JSON object at a time, with Go's string escaping; knows whether a comma is due.</summary>
-    private sealed class GoObject(StringBuilder sb)
-    {
-        private readonly Stack<bool> _first = new();
-
-        public StringBuilder Sb => sb;
-
-        public void Open()
-        {
-            sb.Append('{');
-            _first.Push(true);
-        }
-
-        public void Close()
-        {
-            sb.Append('}');
-            _first.Pop();
-        }
-
-        public void Key(string key)
-        {
-            if (!_first.Pop())
-            {
-                sb.Append(',');
-            }
-            _first.Push(false);
-            GoJson.WriteString(sb, key);
-            sb.Append(':');
-        }
-
-        public void String(string key, string? value, bool omitEmpty = false)
-        {
-            if (omitEmpty && string.IsNullOrEmpty(value))
-            {
-                return;
-            }
-            Key(key);
-            GoJson.WriteString(sb, value ?? "");
-        }
-
-        public void Raw(string key, string json)
-        {
-            Key(key);
-            sb.Append(json);
-        }
-
-        public void List<T>(string key, IReadOnlyList<T> items, Action<GoObject, T> write)
-        {
-            Key(key);
-            sb.Append('[');
-            for (var i = 0; i < items.Count; i++)
-            {
-                sb.Append(i > 0 ? "," : "");
-                Open();
-                write(this, items[i]);
-                Close();
-            }
-            sb.Append(']');
-        }
     }
 }
 

@@ -108,8 +108,6 @@ public sealed class SlackPayloadTests
         Assert.Equal(1024, title.EnumerateRunes().Count());
         Assert.EndsWith("😀é😀…", title, StringComparison.Ordinal);
         Assert.Equal(long2000, (string)a["text"]!);
-        Assert.Equal("abc…", SlackPayload.TruncateInRunes("abcde", 4));
-        Assert.Equal("abc", SlackPayload.TruncateInRunes("abcd", 3)); // notify.TruncateInRunes: no marker at 3 runes or fewer
     }
 
     [Fact]
