@@ -136,7 +136,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(new SlackField("Severity", "{{ .CommonLabels.severity }}", true), Assert.Single(slack.Fields));
         var action = Assert.Single(slack.Actions);
         Assert.Equal("https://runbooks.example.org/db", action.Url);
-        Assert.Equal("Are you sure?", action.Confirm!.Text);
+        Assert.Null(action.Confirm); // a URL button drops its confirm, name and value, as Alertmanager's config does
         Assert.Null(slack.Text);
 
         var pager = s_full.FindReceiver("db-pager")!;

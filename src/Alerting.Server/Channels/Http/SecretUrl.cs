@@ -7,8 +7,9 @@ namespace Alerting.Channels.Http;
 internal static class SecretUrl
 {
     /// <summary>The URL, or a secret-free reason why there is none (permanent: retrying will not fix it).</summary>
+    /// <param name="expand">Runs the URL's templates (a webhook's) before it is parsed, the file's as well.</param>
     public static async Task<(Uri? Url, string? Error)> ResolveAsync(
-        string what, string urlKey, string? url, string fileKey, string? file, CancellationToken ct)
+        string what, string urlKey, string? url, string fileKey, string? file, CancellationToken ct, Func<string, string>? expand = null)
     {
         if (!string.IsNullOrEmpty(file))
         {
@@ -21,13 +22,13 @@ internal static class SecretUrl
             {
                 return (null, $"read {fileKey}: {e.Message}");
             }
-            return Parse(text) is { } fromFile ? (fromFile, null) : (null, $"{fileKey} {file} does not hold a valid http(s) URL");
+            return Parse(expand?.Invoke(text) ?? text) is { } fromFile ? (fromFile, null) : (null, $"{fileKey} {file} does not hold a valid http(s) URL");
         }
         if (string.IsNullOrEmpty(url))
         {
             return (null, $"{what} has neither {urlKey} nor {fileKey}");
         }
-        return Parse(url) is { } parsed ? (parsed, null) : (null, $"{what} {urlKey} is not a valid http(s) URL");
+        return Parse(expand?.Invoke(url) ?? url) is { } parsed ? (parsed, null) : (null, $"{what} {urlKey} is not a valid http(s) URL");
     }
 
     private static Uri? Parse(string text) =>

@@ -29,7 +29,7 @@ internal sealed record SlackConfig : IntegrationConfig
 
     public string? Text { get; init; }
 
-    /// <summary>The message's own text, outside the attachment (Alertmanager 0.27's <c>message_text</c>).</summary>
+    /// <summary>The message's own text, outside the attachment (Alertmanager 0.31's <c>message_text</c>).</summary>
     public string? MessageText { get; init; }
 
     public IReadOnlyList<SlackField> Fields { get; init; } = [];

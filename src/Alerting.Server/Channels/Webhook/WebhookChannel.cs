@@ -2,7 +2,7 @@ using Alerting.Core.Configuration;
 
 namespace Alerting.Channels.Webhook;
 
-/// <summary>Alertmanager's webhook: its payload (version 4) is the body the engine renders; no templates.</summary>
+/// <summary>Alertmanager's webhook: its payload (version 4) is the body the engine renders; only its URL may hold templates.</summary>
 internal sealed class WebhookChannel : NotificationChannel
 {
     public const string Name = "webhook";
@@ -17,7 +17,9 @@ internal sealed class WebhookChannel : NotificationChannel
     public override ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context)
     {
         var webhook = (WebhookConfig)config;
-        return new ResolvedNotifier(new WebhookNotifier(webhook, context.Clients, context.Time), data => WebhookMessage.Serialize(data, webhook.MaxAlerts));
+        return new ResolvedNotifier(
+            new WebhookNotifier(webhook, context.Clients, context.Time, data => context.Templates(data, null).Go),
+            data => WebhookMessage.Serialize(data, webhook.MaxAlerts));
     }
 
     public override string? Destination(IntegrationConfig config) => config is WebhookConfig w ? w.Url ?? w.UrlFile : null;

@@ -29,7 +29,7 @@ internal sealed record WebhookConfig : IntegrationConfig
         var config = new WebhookConfig
         {
             SendResolved = w.Bool("send_resolved", true),
-            Url = w.Url("url", redact: true),
+            Url = UrlTemplate(w),
             UrlFile = w.FilePath("url_file"),
             HttpConfig = w.HttpConfig("http_config") ?? global.HttpConfig,
             MaxAlerts = w.Int("max_alerts", min: 0) ?? 0,
@@ -39,5 +39,20 @@ internal sealed record WebhookConfig : IntegrationConfig
         w.UrlOrFile();
         w.Finish();
         return config;
+    }
+
+    /// <summary>
+    /// <c>url</c>, which may hold Go templates as in Alertmanager 0.31 (<c>.../{{ .GroupLabels.team }}</c>): such a URL
+    /// is checked once rendered, at send time; any other must be a URL now.
+    /// </summary>
+    private static string? UrlTemplate(MapReader w)
+    {
+        var url = w.Template("url");
+        if (url is null || url.Contains("{{", StringComparison.Ordinal) || UrlCheck.Problem(url) is not { } problem)
+        {
+            return url;
+        }
+        w.Error("url", url.Length > 0 ? problem.Replace(url, "<redacted>", StringComparison.Ordinal) : problem);
+        return null;
     }
 }

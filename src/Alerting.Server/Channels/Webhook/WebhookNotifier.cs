@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using Alerting.Channels.Http;
+using Alerting.Core.Notifications;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Webhook;
 
@@ -8,7 +10,8 @@ namespace Alerting.Channels.Webhook;
 /// at send time so a rotated URL applies without a reload. <c>max_alerts</c> is applied by whoever renders
 /// the body.
 /// </summary>
-internal sealed class WebhookNotifier(WebhookConfig config, HttpClientProvider clients, TimeProvider time) : INotifier
+/// <param name="fields">Runs the URL's Go templates for a message (Alertmanager 0.31's templated webhook URL).</param>
+internal sealed class WebhookNotifier(WebhookConfig config, HttpClientProvider clients, TimeProvider time, Func<NotificationData, GoFields>? fields = null) : INotifier
 {
     /// <summary>
     /// Alertmanager 0.25 has no per-request webhook timeout: an attempt is bounded only by the whole
@@ -29,7 +32,13 @@ internal sealed class WebhookNotifier(WebhookConfig config, HttpClientProvider c
     public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        var (url, error) = await SecretUrl.ResolveAsync("webhook", "url", config.Url, "url_file", config.UrlFile, ct);
+        var go = fields is not null && request.Data is { } data ? fields(data) : null;
+        var (url, error) = await SecretUrl.ResolveAsync("webhook", "url", config.Url, "url_file", config.UrlFile, ct,
+            go is null ? null : text => text.Contains("{{", StringComparison.Ordinal) ? go.Text("webhook.url", text) : text);
+        if (go is { AnyFailed: true })
+        {
+            return HttpDelivery.Permanent("webhook URL: its template failed (the error is in the log)", time.GetElapsedTime(started));
+        }
         if (url is null)
         {
             return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
