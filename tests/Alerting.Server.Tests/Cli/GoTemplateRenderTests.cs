@@ -130,4 +130,13 @@ public sealed class GoTemplateRenderTests : IDisposable
         Assert.Equal(0, code);
         Assert.Equal("[FIRING:1] DiskFull (critical)\n", stdout);
     }
+
+    [Fact]
+    public void Help_shows_both_kinds_of_flags()
+    {
+        var (code, stdout, _) = Ours("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--template.text", stdout, StringComparison.Ordinal);
+        Assert.Contains("--time-zone", stdout, StringComparison.Ordinal);
+    }
 }
