@@ -36,7 +36,7 @@ internal sealed class MattermostNotifier(MattermostConfig config, HttpClientProv
         }
 
         using var message = AlertmanagerHttp.PostJson(url, body);
-        var result = AlertmanagerHttp.Retrier(await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct));
+        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
         if (result is { Outcome: not SendOutcome.Success, StatusCode: not null })
         {
             result = result with { Error = $"channel \"{channel}\": {result.Error}" };
