@@ -32,8 +32,6 @@ public sealed record AlertingConfig
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    public IReadOnlyList<UnsupportedIntegration> UnsupportedIntegrations { get; init; } = [];
-
     /// <summary>
     /// The configuration re-emitted with every secret replaced by <c>&lt;secret&gt;</c> and the <c>server:</c>
     /// section removed; what the status API shows and what amtool parses.
@@ -44,9 +42,6 @@ public sealed record AlertingConfig
 
     public TimeIntervalConfig? FindTimeInterval(string name) => TimeIntervals.FirstOrDefault(t => t.Name == name);
 }
-
-/// <summary>An integration we do not implement: it loads, with a warning, and never notifies.</summary>
-public sealed record UnsupportedIntegration(string Receiver, string Integration, int Line);
 
 public sealed record GlobalConfig
 {
@@ -121,9 +116,6 @@ public sealed record ReceiverConfig
 
     /// <summary>Our extension: the language of this receiver's messages (en, zh-CN); global.language otherwise.</summary>
     public string? Language { get; init; }
-
-    /// <summary>Integration keys present but not implemented, e.g. <c>pagerduty_configs</c>.</summary>
-    public IReadOnlyList<string> UnsupportedIntegrations { get; init; } = [];
 
     public int Line { get; init; }
 

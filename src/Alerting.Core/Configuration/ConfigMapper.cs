@@ -28,7 +28,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         // Order matters: routes refer to receivers and time intervals, receivers take global defaults.
         var global = ReadGlobal(top.Map("global"));
         var timeIntervals = ReadTimeIntervals(top);
-        var (receivers, unsupported) = ReadReceivers(top, global);
+        var receivers = ReadReceivers(top, global);
 
         RouteConfig? route = null;
         if (top.Map("route") is { } routeReader)
@@ -56,7 +56,6 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
                 TimeIntervals = timeIntervals,
                 Templates = templates,
                 Server = server,
-                UnsupportedIntegrations = unsupported,
             };
     }
 

@@ -23,7 +23,6 @@ public static class ConfigSummary
             {
                 Add(parts, kind.Key, kind.Count());
             }
-            parts.AddRange(r.UnsupportedIntegrations.Select(u => $"{u} (unsupported)"));
             sb.Append($"   - {r.Name}: {(parts.Count == 0 ? "no integrations" : string.Join(", ", parts))}\n");
         }
 

@@ -77,8 +77,7 @@ internal sealed record StatusResponse(
     [property: JsonPropertyName("cluster")] ClusterStatus Cluster,
     [property: JsonPropertyName("versionInfo")] VersionInfo VersionInfo,
     [property: JsonPropertyName("config")] ConfigStatus Config,
-    [property: JsonPropertyName("uptime")] DateTimeOffset Uptime,
-    [property: JsonPropertyName("unsupportedIntegrations")] IReadOnlyList<string> UnsupportedIntegrations);
+    [property: JsonPropertyName("uptime")] DateTimeOffset Uptime);
 
 internal sealed record ClusterStatus(
     [property: JsonPropertyName("name")] string Name,

@@ -27,8 +27,7 @@ internal static class StatusApi
                 Revision: instance.Revision,
                 Version: instance.Version),
             new ConfigStatus(current.MaskedYaml),
-            instance.StartedAt,
-            [.. current.UnsupportedIntegrations.Select(u => u.ToString())]));
+            instance.StartedAt));
     }
 
     private static Ok<List<ReceiverName>> Receivers(ConfigHolder config) =>

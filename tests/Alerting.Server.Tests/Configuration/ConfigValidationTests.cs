@@ -358,7 +358,6 @@ public sealed class ConfigValidationTests
                 mattermost_configs: [{webhook_url: 'http://m.example/hooks/x'}]
                 incidentio_configs: [{url: 'http://i.example'}]
             """, "alerting.yml");
-        Assert.Empty(config.UnsupportedIntegrations);
         Assert.Empty(config.Warnings);
         Assert.Equal(["jira", "incidentio", "rocketchat", "mattermost"], config.Receivers[0].Integrations.Select(i => i.Kind));
     }

@@ -12,6 +12,9 @@ internal sealed class AuthHandler(HttpClientConfig config) : DelegatingHandler
 {
     private const string Header = "Authorization";
 
+    // One token cache per client, as the provider keeps one client per distinct config.
+    private readonly OAuth2Tokens? _oauth2 = config.OAuth2 is { } o ? new OAuth2Tokens(o, TimeProvider.System) : null;
+
     public static bool Needed(HttpClientConfig config) =>
         config.BasicAuth is not null || config.Authorization is not null || config.OAuth2 is not null
         || !string.IsNullOrEmpty(config.BearerToken) || !string.IsNullOrEmpty(config.BearerTokenFile);
@@ -29,10 +32,9 @@ internal sealed class AuthHandler(HttpClientConfig config) : DelegatingHandler
 
     private async Task<string?> ValueAsync(CancellationToken ct)
     {
-        if (config.OAuth2 is not null)
+        if (_oauth2 is not null)
         {
-            // Sending without the token would only earn a 401; say plainly what is missing instead.
-            throw new HttpSendException("oauth2 is not supported yet", retryable: false);
+            return await _oauth2.HeaderAsync(ct);
         }
         if (config.BasicAuth is { } basic)
         {
@@ -53,6 +55,15 @@ internal sealed class AuthHandler(HttpClientConfig config) : DelegatingHandler
             return "Bearer " + await ReadSecretAsync(config.BearerTokenFile, "bearer_token_file", ct);
         }
         return string.IsNullOrEmpty(config.BearerToken) ? null : "Bearer " + config.BearerToken;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _oauth2?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 
     private static async Task<string> ReadSecretAsync(string path, string what, CancellationToken ct)
