@@ -18,11 +18,11 @@ namespace Alerting.EndToEnd;
 public sealed class GoldenEndToEndTests
 {
     // The captures whose receivers listen on plain HTTP on 127.0.0.1, with the capture's port.
-    // Not here: slack (its own test), email (SMTP), pagerduty-v1 and pushover (reached through a TLS proxy whose
+    // Not here: email (SMTP; Email/ tests compare it), pagerduty-v1 and pushover (reached through a TLS proxy whose
     // CA the capture does not include), sns (signed with the send's date; Sns/SnsNotifierTests checks it).
     private static readonly (string Capture, int Port)[] Captures =
     [
-        ("webhook", 19110), ("webhook-max1", 19111), ("pagerduty-v2", 19113), ("opsgenie", 19115), ("victorops", 19116),
+        ("webhook", 19110), ("webhook-max1", 19111), ("slack", 19112), ("pagerduty-v2", 19113), ("opsgenie", 19115), ("victorops", 19116),
         ("wechat", 19117), ("telegram", 19118), ("telegram-mdv2", 19119), ("webex", 19121), ("discord", 19122),
     ];
 
@@ -144,7 +144,7 @@ public sealed class GoldenEndToEndTests
         server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("/bot.*/sendMessage")).UsingPost())
             .RespondWith(Response.Create().WithBody("""{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":1,"type":"group"}}}"""));
         server.Given(Request.Create().WithPath("/cgi-bin/message/send").UsingPost()).RespondWith(Response.Create().WithBody("""{"errcode":0,"errmsg":"ok"}"""));
-        server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("^/(hook|v2/.*|integrations/.*|v1/messages|api/webhooks/.*)$")))
+        server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("^/(hook|services/.*|v2/.*|integrations/.*|v1/messages|api/webhooks/.*)$")))
             .AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
     }

@@ -294,16 +294,18 @@ public sealed class WebhookNotifierTests : IDisposable
     }
 
     [Fact]
-    public async Task Oauth2_is_refused_as_permanent_rather_than_sent_without_a_token()
+    public async Task Oauth2_client_credentials_are_fetched_and_sent_as_the_bearer()
     {
+        server.Given(Request.Create().WithPath("/token").UsingPost())
+            .RespondWith(Response.Create().WithBody("""{"access_token":"tok-9","token_type":"bearer","expires_in":3600}"""));
+        Respond(Response.Create().WithStatusCode(200));
         var oauth2 = new OAuth2Config { ClientId = "id", ClientSecret = "s3cr3t", TokenUrl = server.At("token").AbsoluteUri };
         var notifier = Notifier(server.At("hook"), new HttpClientConfig { OAuth2 = oauth2 });
 
         var result = await notifier.SendAsync(Message, CancellationToken.None);
 
-        Assert.Equal(SendOutcome.Permanent, result.Outcome);
-        Assert.EndsWith("oauth2 is not supported yet", result.Error);
-        Assert.Empty(server.LogEntries);
+        Assert.Equal(SendOutcome.Success, result.Outcome);
+        Assert.Equal("Bearer tok-9", server.LogEntries.Single(e => e.RequestMessage.Path == "/hook").Header("Authorization"));
     }
 
     [Fact]
