@@ -21,21 +21,7 @@ internal sealed class MsTeamsV1Notifier(MsTeamsV1Config config, HttpClientProvid
         var started = time.GetTimestamp();
         var data = request.Data ?? throw new InvalidOperationException("Teams needs the notification data");
         var body = BuildBody(data, out var error);
-        if (body is null)
-        {
-            return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
-        }
-        var (url, problem) = await SecretUrl.ResolveAsync("msteams", "webhook_url", config.Url, "webhook_url_file", config.UrlFile, ct);
-        if (url is null)
-        {
-            return HttpDelivery.Permanent(problem!, time.GetElapsedTime(started));
-        }
-        using var message = AlertmanagerHttp.PostJson(url, body);
-        var result = await HttpDelivery.SendAsync(clients.Get(config.HttpConfig), message, Timeout, time, ct, Retrier.Default);
-        // A connector's URL is its secret, path included.
-        return result.Error is { } e && url.AbsolutePath.Length > 1
-            ? result with { Error = e.Replace(url.AbsolutePath, "/<secret>", StringComparison.Ordinal), Latency = time.GetElapsedTime(started) }
-            : result with { Latency = time.GetElapsedTime(started) };
+        return await SecretWebhookPost.SendAsync("msteams", (config.Url, config.UrlFile), body, error, clients.Get(config.HttpConfig), Timeout, time, started, ct);
     }
 
     /// <summary>The request body, or null with the template's error (not retried).</summary>
