@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# BenchmarkDotNet micro-benchmarks of the hot code (fingerprints, matchers, routes, inhibition, templates).
+# BenchmarkDotNet micro-benchmarks of the hot code (fingerprints, matchers, routes, inhibition, templates, Go templates).
 # Usage: bench/micro.sh [BenchmarkDotNet arguments]   (default: every benchmark, short job)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,0 +1,3 @@
+module alerting.bench/gotemplates
+
+go 1.19
