@@ -15,7 +15,7 @@ internal static partial class GroupRows
     /// <summary>
     /// The statement CTEs that put candidate memberships into groups, after a CTE <c>cand(k, rt, rc, gl, f, due, rj)</c>
     /// of them (from <see cref="GroupRouter.CandidatesFor"/>, with each new group's first flush): <c>g</c> makes the groups that
-    /// are missing (not for rj: a resolved alert re-posted, which only goes back into existing groups), returning their first flush; <c>mem</c> records the memberships that are new, returning them;
+    /// are missing (not for rj: a resolved alert posted again, which only goes back into existing groups, see <c>rejoin</c>), returning their first flush; <c>mem</c> records the memberships that are new, returning them;
     /// <c>ack</c> clears the acknowledgement of groups with a new member, which needs attention again.
     /// </summary>
     /// <param name="now">The statement's parameter holding the time on the instance's clock, e.g. "$8".</param>
@@ -38,15 +38,18 @@ internal static partial class GroupRows
             RETURNING group_key, route_id, next_flush_at, lease_owner IS NOT NULL AS held
         ), mem AS (
             INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
-            SELECT k, rt, f, {{now}} FROM cand
+            SELECT k, rt, f, {{now}} FROM cand WHERE NOT rj
             ON CONFLICT DO NOTHING
             RETURNING group_key, route_id, fingerprint
+        ), rejoin AS (
+            -- A resolved alert posted again is in its group as of now (Alertmanager's insert renews it), quietly: no
+            -- history, and the acknowledgement stays.
+            INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
+            SELECT k, rt, f, {{now}} FROM cand WHERE rj
+            ON CONFLICT (group_key, route_id, fingerprint) DO UPDATE SET added_at = EXCLUDED.added_at
         ), ack AS (
             UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
-            -- A resolved alert back in its group (rj) is no news: the acknowledgement stays.
-            WHERE (group_key, route_id) IN (SELECT m.group_key, m.route_id FROM mem m JOIN cand c
-                                            ON c.k = m.group_key AND c.rt = m.route_id AND c.f = m.fingerprint AND NOT c.rj)
-              AND acknowledged_at IS NOT NULL
+            WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem) AND acknowledged_at IS NOT NULL
         )
         """;
     }

@@ -76,7 +76,6 @@ internal static class UpsertStatement
                 UNION ALL
                 SELECT m.fingerprint, 'grouped', m.group_key, NULL, 9223372036854775807 FROM mem m
                 WHERE NOT EXISTS (SELECT 1 FROM folded fo WHERE fo.fingerprint = m.fingerprint AND fo.group_key = m.group_key)
-                  AND NOT EXISTS (SELECT 1 FROM cand c WHERE c.rj AND c.k = m.group_key AND c.rt = m.route_id AND c.f = m.fingerprint)
             ) x ORDER BY o
         ), n AS (
             SELECT pg_notify($21, $22) WHERE EXISTS (SELECT 1 FROM written)

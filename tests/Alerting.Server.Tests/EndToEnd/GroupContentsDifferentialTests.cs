@@ -16,7 +16,9 @@ namespace Alerting.EndToEnd;
 public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
 {
     // Posts land mid-way between flushes: groups flush at 1 s (group_wait) and every 2 s after.
-    private static readonly TimeSpan Step = TimeSpan.FromSeconds(4);
+    private static readonly string[] Names = ["a", "b", "c", "d", "e", "f", "g"];
+
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(2);
 
     [RequiresToolFact(RealAlertmanager.Tool)]
     public async Task Notifications_carry_the_same_alerts_as_Alertmanager()
@@ -47,11 +49,11 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
             Assert.All(posted, r => Assert.True(r.IsSuccessStatusCode, $"step {i}: {r.StatusCode}"));
         }
         // The last posts' flush, and the one after it (to see that nothing more comes).
-        await Task.Delay(Step);
+        await Task.Delay(Step * 2);
 
         var expected = ByGroup(amSink.Delivered());
         var actual = ByGroup(ourSink.Delivered());
-        foreach (var scenario in new[] { "a", "b", "c", "d", "e" })
+        foreach (var scenario in Names)
         {
             output.WriteLine($"scenario {scenario}\n  alertmanager: {string.Join("\n                ", expected.GetValueOrDefault(scenario, []))}" +
                              $"\n  ours:         {string.Join("\n                ", actual.GetValueOrDefault(scenario, []))}");
@@ -61,6 +63,8 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
         Assert.Equal(expected.GetValueOrDefault("c", []), actual.GetValueOrDefault("c", []));
         Assert.Equal(expected.GetValueOrDefault("d", []), actual.GetValueOrDefault("d", []));
         Assert.Equal(expected.GetValueOrDefault("e", []), actual.GetValueOrDefault("e", []));
+        Assert.Equal(expected.GetValueOrDefault("f", []), actual.GetValueOrDefault("f", []));
+        Assert.Equal(expected.GetValueOrDefault("g", []), actual.GetValueOrDefault("g", []));
         // The scenarios are worth something only if Alertmanager notified where they expect it to.
         Assert.Equal(3, expected.GetValueOrDefault("b", []).Count);
         Assert.Contains("B resolved", expected["a"][^1], StringComparison.Ordinal);
@@ -72,29 +76,36 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
         var s = t0.AddSeconds(-0.5);
         var earlier = t0.AddMinutes(-5);
         var resolvedAt = t0.AddSeconds(3);
-        var later = t0.AddSeconds(2 * Step.TotalSeconds + 3);
-        var refired = t0.AddSeconds(3 * Step.TotalSeconds);
+        var later = t0.AddSeconds(4 * Step.TotalSeconds + 3);
+        var refired = t0.AddSeconds(6 * Step.TotalSeconds);
         return
         [
             [
-                // (a) A fires; (b) A and B fire; (c) A fires; (d) A and B fire; (e) A posted already resolved, never firing.
+                // (a) A fires; (b) A and B fire; (c) A fires; (d) A and B fire; (e) A posted already resolved, never
+                // firing; (f), (g) A and B fire.
                 Alert("a", "A", s), Alert("b", "A", s), Alert("b", "B", s), Alert("c", "A", s), Alert("d", "A", s), Alert("d", "B", s),
-                Alert("e", "A", earlier, t0.AddSeconds(-1)),
+                Alert("e", "A", earlier, t0.AddSeconds(-1)), Alert("f", "A", s), Alert("f", "B", s), Alert("g", "A", s), Alert("g", "B", s),
+            ],
+            [],
+            [
+                // (a) B posted already resolved into the firing group; (b), (c), (f), (g) A resolves; (d) both resolve.
+                Alert("a", "B", earlier, t0.AddSeconds(-1)), Alert("b", "A", s, resolvedAt), Alert("c", "A", s, resolvedAt),
+                Alert("d", "A", s, resolvedAt), Alert("d", "B", s, resolvedAt), Alert("f", "A", s, resolvedAt), Alert("g", "A", s, resolvedAt),
             ],
             [
-                // (a) B posted already resolved into the firing group; (b) A resolves; (c) A resolves; (d) both resolve.
-                Alert("a", "B", earlier, t0.AddSeconds(-1)), Alert("b", "A", s, resolvedAt), Alert("c", "A", s, resolvedAt),
-                Alert("d", "A", s, resolvedAt), Alert("d", "B", s, resolvedAt),
+                // (f) B resolves after A's resolution was sent: that flush took A out of the group. (g) The same, but
+                // A is posted again (resolved) with it, and so is back in.
+                Alert("f", "B", s, t0.AddSeconds(5.5)), Alert("g", "A", s, resolvedAt), Alert("g", "B", s, t0.AddSeconds(5.5)),
             ],
             [
                 // Prometheus re-sends resolved alerts: (b) A again, (d) A again, (e) A again.
                 Alert("b", "A", s, resolvedAt), Alert("d", "A", s, resolvedAt), Alert("e", "A", earlier, t0.AddSeconds(-1)),
             ],
+            [],
             [
                 // (b) B resolves while A is re-sent resolved; (c) A fires again.
                 Alert("b", "A", s, resolvedAt), Alert("b", "B", s, later), Alert("c", "A", refired),
             ],
-            [],
         ];
     }
 
