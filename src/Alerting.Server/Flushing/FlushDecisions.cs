@@ -110,17 +110,13 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
             work.Send(group.Key, group.Receiver, send, snapshot, deadline: now + route.GroupInterval);
         }
 
-        // A resolved alert leaves the group once no integration still believes it fires and nothing is in flight.
+        // A resolved alert leaves the group once no integration still has its resolution to be told and nothing is in flight.
         var inFlight = result.Sends.Any(s => s.Alerts.Count > 0) || group.HasOutbox;
         if (!inFlight)
         {
-            foreach (var alert in alerts.Where(a => a.Resolved(now)))
+            foreach (var alert in alerts.Where(a => a.Resolved(now) && !AwaitsResolution(integrations, a.Fingerprint)))
             {
-                var fp = alert.Fingerprint;
-                if (integrations.All(i => i.LastSent?.FiringAlerts.Contains(fp) != true))
-                {
-                    work.RemoveMember(group.Id, fp);
-                }
+                work.RemoveMember(group.Id, alert.Fingerprint);
             }
         }
         work.Reschedule(group.Id, scheduleNow + route.GroupInterval, deleteIfEmpty: !inFlight);
@@ -129,7 +125,7 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
     /// <summary>
     /// The alerts the flush is about. Alertmanager deletes a resolved alert from its group right after a flush that
     /// notified it (or had no need to); ours stays one flush longer while its send is in flight, and is left out here:
-    /// resolved, told as firing to no integration, and in the group since before the last send. One that came back
+    /// resolved, awaited by no integration (<see cref="AwaitsResolution"/>), and in the group since before the last send. One that came back
     /// since (a resolved alert posted again) is in, as Alertmanager inserts every posted alert.
     /// </summary>
     private static List<Alert> Contents(ClaimedGroup group, List<Alert> alerts, List<IntegrationState> integrations,
@@ -142,9 +138,16 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
         }
         return alerts.Where(a => !(a.Resolved(now)
                                    && joinedAt.TryGetValue((group.Id, a.Fingerprint), out var joined) && joined <= sent
-                                   && integrations.All(i => i.LastSent?.FiringAlerts.Contains(a.Fingerprint) != true)))
+                                   && !AwaitsResolution(integrations, a.Fingerprint)))
             .ToList();
     }
+
+    /// <summary>
+    /// Whether an integration was told the alert fires and is still to be told it resolved. One with send_resolved
+    /// off never is: Alertmanager deletes the alert after the flush all the same, so its siblings do not hear of it again.
+    /// </summary>
+    private static bool AwaitsResolution(List<IntegrationState> integrations, ulong fingerprint) =>
+        integrations.Any(i => i.SendResolved && i.LastSent?.FiringAlerts.Contains(fingerprint) == true);
 
     /// <summary>
     /// The sources that could mute an alert of the claimed groups. Only firing alerts inhibit, and only the rules

@@ -16,7 +16,7 @@ namespace Alerting.EndToEnd;
 public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
 {
     // Posts land mid-way between flushes: groups flush at 1 s (group_wait) and every 2 s after.
-    private static readonly string[] Names = ["a", "b", "c", "d", "e", "f", "g"];
+    private static readonly string[] Names = ["a", "b", "c", "d", "e", "f", "g", "h", "h/quiet"];
 
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(2);
 
@@ -51,8 +51,8 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
         // The last posts' flush, and the one after it (to see that nothing more comes).
         await Task.Delay(Step * 2);
 
-        var expected = ByGroup(amSink.Delivered());
-        var actual = ByGroup(ourSink.Delivered());
+        var expected = ByGroup(amSink);
+        var actual = ByGroup(ourSink);
         foreach (var scenario in Names)
         {
             output.WriteLine($"scenario {scenario}\n  alertmanager: {string.Join("\n                ", expected.GetValueOrDefault(scenario, []))}" +
@@ -65,6 +65,8 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
         Assert.Equal(expected.GetValueOrDefault("e", []), actual.GetValueOrDefault("e", []));
         Assert.Equal(expected.GetValueOrDefault("f", []), actual.GetValueOrDefault("f", []));
         Assert.Equal(expected.GetValueOrDefault("g", []), actual.GetValueOrDefault("g", []));
+        Assert.Equal(expected.GetValueOrDefault("h", []), actual.GetValueOrDefault("h", []));
+        Assert.Equal(expected.GetValueOrDefault("h/quiet", []), actual.GetValueOrDefault("h/quiet", []));
         // The scenarios are worth something only if Alertmanager notified where they expect it to.
         Assert.Equal(3, expected.GetValueOrDefault("b", []).Count);
         Assert.Contains("B resolved", expected["a"][^1], StringComparison.Ordinal);
@@ -82,15 +84,17 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
         [
             [
                 // (a) A fires; (b) A and B fire; (c) A fires; (d) A and B fire; (e) A posted already resolved, never
-                // firing; (f), (g) A and B fire.
+                // firing; (f), (g), (h) A and B fire.
                 Alert("a", "A", s), Alert("b", "A", s), Alert("b", "B", s), Alert("c", "A", s), Alert("d", "A", s), Alert("d", "B", s),
                 Alert("e", "A", earlier, t0.AddSeconds(-1)), Alert("f", "A", s), Alert("f", "B", s), Alert("g", "A", s), Alert("g", "B", s),
+                Alert("h", "A", s), Alert("h", "B", s),
             ],
             [],
             [
-                // (a) B posted already resolved into the firing group; (b), (c), (f), (g) A resolves; (d) both resolve.
+                // (a) B posted already resolved into the firing group; (b), (c), (f), (g), (h) A resolves; (d) both resolve.
                 Alert("a", "B", earlier, t0.AddSeconds(-1)), Alert("b", "A", s, resolvedAt), Alert("c", "A", s, resolvedAt),
                 Alert("d", "A", s, resolvedAt), Alert("d", "B", s, resolvedAt), Alert("f", "A", s, resolvedAt), Alert("g", "A", s, resolvedAt),
+                Alert("h", "A", s, resolvedAt),
             ],
             [
                 // (f) B resolves after A's resolution was sent: that flush took A out of the group. (g) The same, but
@@ -101,7 +105,10 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
                 // Prometheus re-sends resolved alerts: (b) A again, (d) A again, (e) A again.
                 Alert("b", "A", s, resolvedAt), Alert("d", "A", s, resolvedAt), Alert("e", "A", earlier, t0.AddSeconds(-1)),
             ],
-            [],
+            [
+                // (h) B resolves: its receiver's second webhook (send_resolved false) was never told A resolved.
+                Alert("h", "B", s, t0.AddSeconds(7.5)),
+            ],
             [
                 // (b) B resolves while A is re-sent resolved; (c) A fires again.
                 Alert("b", "A", s, resolvedAt), Alert("b", "B", s, later), Alert("c", "A", refired),
@@ -124,8 +131,10 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
     }
 
     /// <summary>Each group's notifications in order, each as its status and its alerts (sorted, times parsed).</summary>
-    private static Dictionary<string, List<string>> ByGroup(List<JsonObject> bodies) =>
-        bodies.GroupBy(b => (string)b["groupLabels"]!["scenario"]!)
+    private static Dictionary<string, List<string>> ByGroup(WebhookSink sink) =>
+        sink.Delivered("/hook").Select(b => (Key: (string)b["groupLabels"]!["scenario"]!, Body: b))
+            .Concat(sink.Delivered("/quiet").Select(b => (Key: b["groupLabels"]!["scenario"] + "/quiet", Body: b)))
+            .GroupBy(x => x.Key, x => x.Body)
             .ToDictionary(g => g.Key, g => g.Select(Describe).ToList(), StringComparer.Ordinal);
 
     private static string Describe(JsonObject body)
@@ -147,10 +156,19 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
           group_wait: 1s
           group_interval: 2s
           repeat_interval: 1h
+          routes:
+            - matchers: ['scenario="h"']
+              receiver: mixed
         receivers:
           - name: hook
             webhook_configs:
               - url: {url}
                 send_resolved: true
+          - name: mixed
+            webhook_configs:
+              - url: {url}
+                send_resolved: true
+              - url: {url[..^"/hook".Length]}/quiet
+                send_resolved: false
         """;
 }
