@@ -75,7 +75,8 @@ public sealed class GroupContentsDifferentialTests(ITestOutputHelper output)
     /// <summary>The posts of each step, one step every <see cref="Step"/>; every scenario is its own group.</summary>
     private static List<List<JsonObject>> Scenarios(DateTimeOffset t0)
     {
-        var s = t0.AddSeconds(-0.5);
+        // Starting now, both sides flush first at t0 + 1 s (group_wait) and every 2 s after, a second from each post.
+        var s = t0;
         var earlier = t0.AddMinutes(-5);
         var resolvedAt = t0.AddSeconds(3);
         var later = t0.AddSeconds(4 * Step.TotalSeconds + 3);
