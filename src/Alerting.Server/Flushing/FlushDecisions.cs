@@ -61,20 +61,20 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
                 continue;
             }
             var alerts = claim.Members.TryGetValue(group.Id, out var list) ? list : [];
-            Flush(runtime, route, group, alerts, claim.Logs, pipeline, work, now, scheduleNow);
+            Flush(runtime, route, group, alerts, claim, pipeline, work, now, scheduleNow);
         }
         return work;
     }
 
     private static void Flush(RuntimeConfig runtime, Route route, ClaimedGroup group, List<(Alert Alert, string State)> members,
-        Dictionary<(string, string, string), NotificationLogEntry> logs, FlushPipeline pipeline, FlushWrites work, DateTimeOffset now, DateTimeOffset scheduleNow)
+        Claim claim, FlushPipeline pipeline, FlushWrites work, DateTimeOffset now, DateTimeOffset scheduleNow)
     {
         var receiver = runtime.Config.FindReceiver(group.Receiver);
         var integrations = receiver is null ? [] : Integrations.Of(receiver)
-            .Select(i => new IntegrationState(i.Name, i.SendResolved, logs.GetValueOrDefault((group.Key, group.Receiver, i.Name))))
+            .Select(i => new IntegrationState(i.Name, i.SendResolved, claim.Logs.GetValueOrDefault((group.Key, group.Receiver, i.Name))))
             .ToList();
         var alerts = members.Select(m => m.Alert).ToList();
-        var result = pipeline.Run(route, alerts, integrations, now, group.Acknowledged);
+        var result = pipeline.Run(route, Contents(group, alerts, integrations, claim.JoinedAt, now), integrations, now, group.Acknowledged);
 
         // Lifecycle: record suppression changes; released alerts go back to what their receiver knows.
         foreach (var (alert, state) in members)
@@ -110,21 +110,44 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
             work.Send(group.Key, group.Receiver, send, snapshot, deadline: now + route.GroupInterval);
         }
 
-        // A resolved alert leaves the group once no integration still believes it fires and nothing is in flight.
+        // A resolved alert leaves the group once no integration still has its resolution to be told and nothing is in flight.
         var inFlight = result.Sends.Any(s => s.Alerts.Count > 0) || group.HasOutbox;
         if (!inFlight)
         {
-            foreach (var alert in alerts.Where(a => a.Resolved(now)))
+            foreach (var alert in alerts.Where(a => a.Resolved(now) && !AwaitsResolution(integrations, a.Fingerprint)))
             {
-                var fp = alert.Fingerprint;
-                if (integrations.All(i => i.LastSent?.FiringAlerts.Contains(fp) != true))
-                {
-                    work.RemoveMember(group.Id, fp);
-                }
+                work.RemoveMember(group.Id, alert.Fingerprint);
             }
         }
         work.Reschedule(group.Id, scheduleNow + route.GroupInterval, deleteIfEmpty: !inFlight);
     }
+
+    /// <summary>
+    /// The alerts the flush is about. Alertmanager deletes a resolved alert from its group right after a flush that
+    /// notified it (or had no need to); ours stays one flush longer while its send is in flight, and is left out here:
+    /// resolved, awaited by no integration (<see cref="AwaitsResolution"/>), and in the group since before the last send. One that came back
+    /// since (a resolved alert posted again) is in, as Alertmanager inserts every posted alert.
+    /// </summary>
+    private static List<Alert> Contents(ClaimedGroup group, List<Alert> alerts, List<IntegrationState> integrations,
+        Dictionary<(AggregationGroupId, ulong), DateTimeOffset> joinedAt, DateTimeOffset now)
+    {
+        var lastSent = integrations.Select(i => i.LastSent?.Timestamp).Max();
+        if (lastSent is not { } sent)
+        {
+            return alerts;
+        }
+        return alerts.Where(a => !(a.Resolved(now)
+                                   && joinedAt.TryGetValue((group.Id, a.Fingerprint), out var joined) && joined <= sent
+                                   && !AwaitsResolution(integrations, a.Fingerprint)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Whether an integration was told the alert fires and is still to be told it resolved. One with send_resolved
+    /// off never is: Alertmanager deletes the alert after the flush all the same, so its siblings do not hear of it again.
+    /// </summary>
+    private static bool AwaitsResolution(List<IntegrationState> integrations, ulong fingerprint) =>
+        integrations.Any(i => i.SendResolved && i.LastSent?.FiringAlerts.Contains(fingerprint) == true);
 
     /// <summary>
     /// The sources that could mute an alert of the claimed groups. Only firing alerts inhibit, and only the rules

@@ -8,9 +8,12 @@ using NpgsqlTypes;
 
 namespace Alerting.Grouping;
 
-/// <summary>Claimed groups, their members with their states, and what each integration was last told.</summary>
+/// <summary>
+/// Claimed groups, their members with their states, what each integration was last told, and when each member joined
+/// its group (<see cref="JoinedAt"/>, by group and fingerprint).
+/// </summary>
 internal sealed record Claim(List<ClaimedGroup> Groups, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> Members,
-    Dictionary<(string, string, string), NotificationLogEntry> Logs);
+    Dictionary<(string, string, string), NotificationLogEntry> Logs, Dictionary<(AggregationGroupId, ulong), DateTimeOffset> JoinedAt);
 
 internal sealed record ClaimedGroup(string Key, string RouteId, string Receiver, LabelSet Labels, bool HasOutbox, bool Acknowledged)
 {
@@ -59,14 +62,14 @@ internal static partial class GroupRows
             SELECT c.group_key, c.route_id, c.receiver, c.group_labels, c.has_outbox, c.acknowledged, x.*
             FROM c LEFT JOIN LATERAL (
                 SELECT 'm' AS kind, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url, a.updated_at, a.timeout, a.state,
-                       NULL AS integration, NULL AS firing_alerts, NULL AS resolved_alerts, NULL AS sent_at
+                       NULL AS integration, NULL AS firing_alerts, NULL AS resolved_alerts, NULL AS sent_at, m.added_at
                 FROM group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
                 WHERE m.group_key = c.group_key AND m.route_id = c.route_id
                 UNION ALL
-                SELECT 'l', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.integration, l.firing_alerts, l.resolved_alerts, l.sent_at
+                SELECT 'l', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.integration, l.firing_alerts, l.resolved_alerts, l.sent_at, NULL
                 FROM notification_log l WHERE l.group_key = c.group_key AND l.receiver = c.receiver
                 UNION ALL
-                SELECT 'o', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.integration, o.firing_alerts, o.resolved_alerts, NULL
+                SELECT 'o', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.integration, o.firing_alerts, o.resolved_alerts, NULL, NULL
                 FROM outbox o WHERE o.group_key = c.group_key AND o.receiver = c.receiver
             ) x ON true
             """);
@@ -84,6 +87,7 @@ internal static partial class GroupRows
         var memberMap = new Dictionary<AggregationGroupId, List<(Alert, string)>>();
         var logMap = new Dictionary<(string, string, string), NotificationLogEntry>();
         var pending = new List<((string, string, string) Target, NotificationLogEntry Entry)>();
+        var joined = new Dictionary<(AggregationGroupId, ulong), DateTimeOffset>();
         while (await reader.ReadAsync(ct))
         {
             // Every row repeats its group's columns: parse them once.
@@ -109,6 +113,7 @@ internal static partial class GroupRows
                     memberMap[id] = list = [];
                 }
                 list.Add((alert, reader.GetString(14)));
+                joined[(id, alert.Fingerprint)] = reader.GetFieldValue<DateTimeOffset>(19);
                 continue;
             }
             var target = (group.Key, group.Receiver, reader.GetString(15));
@@ -128,7 +133,7 @@ internal static partial class GroupRows
         {
             logMap[target] = entry;
         }
-        return new Claim([.. claimed.Values], memberMap, logMap);
+        return new Claim([.. claimed.Values], memberMap, logMap, joined);
     }
 
     /// <summary>Frees the groups still leased to an owner (a pass that failed before its commit).</summary>

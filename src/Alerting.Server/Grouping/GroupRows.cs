@@ -13,9 +13,9 @@ namespace Alerting.Grouping;
 internal static partial class GroupRows
 {
     /// <summary>
-    /// The statement CTEs that put candidate memberships into groups, after a CTE <c>cand(k, rt, rc, gl, f, due)</c>
+    /// The statement CTEs that put candidate memberships into groups, after a CTE <c>cand(k, rt, rc, gl, f, due, rj)</c>
     /// of them (from <see cref="GroupRouter.CandidatesFor"/>, with each new group's first flush): <c>g</c> makes the groups that
-    /// are missing, returning their first flush; <c>mem</c> records the memberships that are new, returning them;
+    /// are missing (not for rj: a resolved alert posted again, which only goes back into existing groups, see <c>rejoin</c>), returning their first flush; <c>mem</c> records the memberships that are new, returning them;
     /// <c>ack</c> clears the acknowledgement of groups with a new member, which needs attention again.
     /// </summary>
     /// <param name="now">The statement's parameter holding the time on the instance's clock, e.g. "$8".</param>
@@ -33,14 +33,20 @@ internal static partial class GroupRows
             INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at, lease_owner, lease_until)
             -- In key order: a group another writer is creating is waited for, and waits never go round in a circle.
             SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, {{now}}, {{owner}}, {{until}}
-            FROM cand GROUP BY k, rt ORDER BY k, rt
+            FROM cand WHERE NOT rj GROUP BY k, rt ORDER BY k, rt
             ON CONFLICT (group_key, route_id) DO NOTHING
             RETURNING group_key, route_id, next_flush_at, lease_owner IS NOT NULL AS held
         ), mem AS (
             INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
-            SELECT k, rt, f, {{now}} FROM cand
+            SELECT k, rt, f, {{now}} FROM cand WHERE NOT rj
             ON CONFLICT DO NOTHING
             RETURNING group_key, route_id, fingerprint
+        ), rejoin AS (
+            -- A resolved alert posted again is in its group as of now (Alertmanager's insert renews it), quietly: no
+            -- history, and the acknowledgement stays.
+            INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
+            SELECT k, rt, f, {{now}} FROM cand WHERE rj
+            ON CONFLICT (group_key, route_id, fingerprint) DO UPDATE SET added_at = EXCLUDED.added_at
         ), ack AS (
             UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
             WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem) AND acknowledged_at IS NOT NULL

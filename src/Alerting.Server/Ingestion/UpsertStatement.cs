@@ -50,11 +50,18 @@ internal static class UpsertStatement
                         WHEN prev_ends > $11 AND ends <= $11 THEN 'resolved' END AS event,
                    is_new OR (prev_ends <= $11 AND ends > $11) AS joins
             FROM r WHERE wrote
+        ), t AS (
+            SELECT * FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
         ), cand AS (
             SELECT t.k, t.rt, t.rc, t.gl, t.f,
-                   CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due
-            FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
-            JOIN life l ON l.fp = t.f AND l.joins
+                   CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due, false AS rj
+            FROM t JOIN life l ON l.fp = t.f AND l.joins
+            UNION ALL
+            -- A resolved alert posted again (Prometheus re-sends them) goes back into its existing groups, written or
+            -- not, as Alertmanager inserts every posted alert: the group's next resolved notification carries it.
+            SELECT t.k, t.rt, t.rc, t.gl, t.f, $19, true
+            FROM t JOIN r ON r.fp = t.f AND NOT r.is_new AND r.prev_ends <= $11 AND r.ends <= $11
+            WHERE EXISTS (SELECT 1 FROM aggregation_groups ag WHERE ag.group_key = t.k AND ag.route_id = t.rt)
         ), {{GroupRows.JoinGroupsSql("$11", ("$23", "$24", "$20"))}}, folded AS (
             -- A new (or firing again) alert's first group rides on its lifecycle row: one history row, not two, for
             -- most new alerts; HistoryReader lists it as the two events it stands for.
