@@ -13,7 +13,7 @@ internal sealed class SlackChannel : NotificationChannel
 
     public override string Kind => Name;
 
-    public override IReadOnlyDictionary<string, string> SecretKeys { get; } = new Dictionary<string, string> { ["api_url"] = SecretMasker.Mask };
+    public override IReadOnlyDictionary<string, string> SecretKeys { get; } = new Dictionary<string, string> { ["api_url"] = SecretMasker.Mask, ["app_token"] = SecretMasker.Mask };
 
     public override IReadOnlyCollection<string> GlobalSecretKeys { get; } = ["slack_api_url"];
 

@@ -56,13 +56,28 @@ internal sealed record SlackConfig : IntegrationConfig
 
     public IReadOnlyList<SlackAction> Actions { get; init; } = [];
 
+    /// <summary>Per-attempt timeout (Alertmanager 0.34); null or 0 (Alertmanager: none) keeps the notifier's default.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Alertmanager 0.34's <c>update_message</c>: read and checked, not implemented (a load warning says so).</summary>
+    public bool UpdateMessage { get; init; }
+
     public static SlackConfig Read(MapReader s, GlobalConfig global)
     {
         var defaults = global.DefaultsOf<SlackDefaults>() ?? SlackDefaults.None;
         var apiUrl = s.Url("api_url", secret: true);
         var apiUrlFile = s.FilePath("api_url_file");
         s.AtMostOne("api_url", "api_url_file");
-        if (apiUrl is null && apiUrlFile is null && !s.Has("api_url"))
+        var app = SlackAppToken.Read(s, hasApiUrl: apiUrl is not null || apiUrlFile is not null || s.Has("api_url"));
+        var httpConfig = s.HttpConfig("http_config") ?? global.HttpConfig;
+        var updateMessage = SlackAppToken.UpdateMessage(s, apiUrl);
+        if (app is not null)
+        {
+            // Alertmanager 0.34: the token is http_config's bearer authorization and app_url the endpoint.
+            httpConfig = app.Apply(s, httpConfig);
+            apiUrl = app.Url;
+        }
+        else if (apiUrl is null && apiUrlFile is null && !s.Has("api_url"))
         {
             if (defaults.ApiUrl is null && defaults.ApiUrlFile is null)
             {
@@ -101,7 +116,9 @@ internal sealed record SlackConfig : IntegrationConfig
             SendResolved = s.Bool("send_resolved", false),
             ApiUrl = apiUrl,
             ApiUrlFile = apiUrlFile,
-            HttpConfig = s.HttpConfig("http_config") ?? global.HttpConfig,
+            HttpConfig = httpConfig,
+            Timeout = s.Duration("timeout"),
+            UpdateMessage = updateMessage,
             Channel = s.Template("channel"),
             Username = s.Template("username"),
             Color = s.Template("color"),
