@@ -11,15 +11,19 @@ internal sealed record SlackAppToken(string? Token, string? TokenFile, string Ur
     public const string PostMessageUrl = "https://slack.com/api/chat.postMessage";
 
     /// <summary>The entry's app token, or null when it sets none.</summary>
-    public static SlackAppToken? Read(MapReader s, bool hasApiUrl)
+    /// <param name="defaults">The globals: <c>slack_app_url</c>, and <c>slack_app_token(_file)</c> when the entry sets no
+    /// token, no <c>api_url</c> and no authorization of its own (<paramref name="ownAuthorization"/>).</param>
+    public static SlackAppToken? Read(MapReader s, bool hasApiUrl, bool ownAuthorization, SlackDefaults defaults)
     {
         var token = s.String("app_token");
         var file = s.FilePath("app_token_file");
-        var url = s.Url("app_url") ?? PostMessageUrl;
+        var url = s.Url("app_url") ?? defaults.AppUrl ?? PostMessageUrl;
         s.AtMostOne("app_token", "app_token_file");
         if (token is null && file is null)
         {
-            return null;
+            return hasApiUrl || ownAuthorization || (defaults.AppToken is null && defaults.AppTokenFile is null)
+                ? null
+                : new SlackAppToken(defaults.AppToken, defaults.AppTokenFile, url);
         }
         if (hasApiUrl)
         {

@@ -95,6 +95,31 @@ public sealed class SlackAppTokenTests : IAsyncLifetime
         Assert.True(Assert.Single(config.FindReceiver("r")!.Integrations<SlackConfig>()).UpdateMessage);
     }
 
+    [Fact]
+    public void The_global_app_token_and_app_url_apply_unless_the_entry_has_a_url_or_authorization_of_its_own()
+    {
+        // Alertmanager allows slack_api_url beside the token only when it is the app URL.
+        const string Global = "slack_app_token: xoxb-global\nslack_app_url: https://slack.example/api/chat.postMessage\nslack_api_url: https://slack.example/api/chat.postMessage";
+        var inherited = ReceiverConfigs.Load<SlackConfig>("slack", "channel: '#ops'", Global);
+        Assert.Equal(("https://slack.example/api/chat.postMessage", "xoxb-global"), (inherited.ApiUrl, inherited.HttpConfig.Authorization?.Credentials));
+
+        var webhook = ReceiverConfigs.Load<SlackConfig>("slack", "api_url: https://hooks.slack.com/services/x", Global);
+        Assert.Equal(("https://hooks.slack.com/services/x", null), (webhook.ApiUrl, webhook.HttpConfig.Authorization));
+
+        var own = ReceiverConfigs.Load<SlackConfig>("slack", "http_config:\n  authorization:\n    credentials: xoxb-own", Global);
+        Assert.Equal("xoxb-own", own.HttpConfig.Authorization?.Credentials);
+        Assert.Equal("https://slack.example/api/chat.postMessage", own.ApiUrl);
+        Assert.DoesNotContain("xoxb-global", ReceiverConfigs.LoadFile("slack", "channel: x", Global).MaskedYaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_global_app_token_with_a_global_api_url_is_an_error_unless_the_url_is_the_app_url()
+    {
+        Assert.Contains(ReceiverConfigs.Errors("slack", "channel: x", "slack_app_token: t\nslack_api_url: https://hooks.slack.com/services/x"),
+            e => e.EndsWith("global.slack_app_token: at most one of slack_app_token/slack_app_token_file & slack_api_url/slack_api_url_file must be configured", StringComparison.Ordinal));
+        Assert.Equal("t", ReceiverConfigs.Load<SlackConfig>("slack", "channel: x", "slack_app_token: t\nslack_api_url: https://slack.com/api/chat.postMessage").HttpConfig.Authorization?.Credentials);
+    }
+
     [Theory]
     [InlineData("timeout: 3s", 3)]
     [InlineData("timeout: 0s", 10)]
