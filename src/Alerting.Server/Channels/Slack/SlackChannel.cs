@@ -13,9 +13,9 @@ internal sealed class SlackChannel : NotificationChannel
 
     public override string Kind => Name;
 
-    public override IReadOnlyDictionary<string, string> SecretKeys { get; } = new Dictionary<string, string> { ["api_url"] = SecretMasker.Mask };
+    public override IReadOnlyDictionary<string, string> SecretKeys { get; } = new Dictionary<string, string> { ["api_url"] = SecretMasker.Mask, ["app_token"] = SecretMasker.Mask };
 
-    public override IReadOnlyCollection<string> GlobalSecretKeys { get; } = ["slack_api_url"];
+    public override IReadOnlyCollection<string> GlobalSecretKeys { get; } = ["slack_api_url", "slack_app_token"];
 
     public override IReadOnlyList<ChannelTemplate> Templates { get; } =
     [

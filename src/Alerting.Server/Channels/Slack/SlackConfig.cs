@@ -56,13 +56,31 @@ internal sealed record SlackConfig : IntegrationConfig
 
     public IReadOnlyList<SlackAction> Actions { get; init; } = [];
 
+    /// <summary>Per-attempt timeout (Alertmanager 0.34); null or 0 (Alertmanager: none) keeps the notifier's default.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Alertmanager 0.34's <c>update_message</c>: read and checked, not implemented (a load warning says so).</summary>
+    public bool UpdateMessage { get; init; }
+
     public static SlackConfig Read(MapReader s, GlobalConfig global)
     {
         var defaults = global.DefaultsOf<SlackDefaults>() ?? SlackDefaults.None;
         var apiUrl = s.Url("api_url", secret: true);
         var apiUrlFile = s.FilePath("api_url_file");
         s.AtMostOne("api_url", "api_url_file");
-        if (apiUrl is null && apiUrlFile is null && !s.Has("api_url"))
+        var ownHttp = s.HttpConfig("http_config");
+        var hasApiUrl = apiUrl is not null || s.Has("api_url");
+        var app = SlackAppToken.Read(s, hasApiUrl || apiUrlFile is not null, ownHttp is { Authorization: not null } or { BearerToken: not null } or { BearerTokenFile: not null }, defaults);
+        var httpConfig = ownHttp ?? global.HttpConfig;
+        var updateMessage = SlackAppToken.UpdateMessage(s, apiUrl);
+        if (app is not null)
+        {
+            // Alertmanager 0.34: the token is http_config's bearer authorization and app_url the endpoint.
+            httpConfig = app.Apply(s, httpConfig);
+            apiUrl = app.Url;
+            apiUrlFile = null;
+        }
+        else if (apiUrl is null && apiUrlFile is null && !s.Has("api_url"))
         {
             if (defaults.ApiUrl is null && defaults.ApiUrlFile is null)
             {
@@ -101,7 +119,9 @@ internal sealed record SlackConfig : IntegrationConfig
             SendResolved = s.Bool("send_resolved", false),
             ApiUrl = apiUrl,
             ApiUrlFile = apiUrlFile,
-            HttpConfig = s.HttpConfig("http_config") ?? global.HttpConfig,
+            HttpConfig = httpConfig,
+            Timeout = s.Duration("timeout"),
+            UpdateMessage = updateMessage,
             Channel = s.Template("channel"),
             Username = s.Template("username"),
             Color = s.Template("color"),
@@ -195,10 +215,19 @@ internal sealed record SlackAction
 
 internal sealed record SlackConfirmation(string Text, string? Title, string? OkText, string? DismissText);
 
-/// <summary><c>slack_api_url</c> and <c>slack_api_url_file</c> under <c>global:</c>: the default for every Slack config.</summary>
+/// <summary>
+/// <c>slack_api_url(_file)</c>, and Alertmanager 0.34's <c>slack_app_token(_file)</c> and <c>slack_app_url</c>, under
+/// <c>global:</c>: the defaults of every Slack config.
+/// </summary>
 internal sealed record SlackDefaults(string? ApiUrl, string? ApiUrlFile)
 {
     public static readonly SlackDefaults None = new(null, null);
+
+    public string? AppToken { get; init; }
+
+    public string? AppTokenFile { get; init; }
+
+    public string? AppUrl { get; init; }
 
     public static SlackDefaults Read(MapReader? g)
     {
@@ -206,8 +235,21 @@ internal sealed record SlackDefaults(string? ApiUrl, string? ApiUrlFile)
         {
             return None;
         }
-        var defaults = new SlackDefaults(g.Url("slack_api_url", secret: true), g.FilePath("slack_api_url_file"));
+        var defaults = new SlackDefaults(g.Url("slack_api_url", secret: true), g.FilePath("slack_api_url_file"))
+        {
+            AppToken = g.String("slack_app_token"),
+            AppTokenFile = g.FilePath("slack_app_token_file"),
+            AppUrl = g.Url("slack_app_url"),
+        };
         g.AtMostOne("slack_api_url", "slack_api_url_file");
+        g.AtMostOne("slack_app_token", "slack_app_token_file");
+        // Alertmanager lets both through only when the API URL is the app URL (a migration aid).
+        if ((defaults.AppToken ?? defaults.AppTokenFile) is not null && (defaults.ApiUrl ?? defaults.ApiUrlFile) is not null
+            && defaults.ApiUrl != (defaults.AppUrl ?? SlackAppToken.PostMessageUrl))
+        {
+            g.Error(defaults.AppToken is null ? "slack_app_token_file" : "slack_app_token",
+                "at most one of slack_app_token/slack_app_token_file & slack_api_url/slack_api_url_file must be configured");
+        }
         return defaults;
     }
 }

@@ -24,7 +24,10 @@ internal sealed class SlackNotifier(
     Func<NotificationData, ActionLinks?, string> body,
     TimeProvider time) : INotifier, IMessagePreview
 {
-    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>timeout</c> when positive; Alertmanager's 0 (none) keeps our default so a hung Slack cannot eat the retry budget.</summary>
+    internal TimeSpan Timeout => config.Timeout is { } t && t > TimeSpan.Zero ? t : DefaultTimeout;
 
     public string Integration => "slack";
 

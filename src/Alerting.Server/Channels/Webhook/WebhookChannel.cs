@@ -2,7 +2,7 @@ using Alerting.Core.Configuration;
 
 namespace Alerting.Channels.Webhook;
 
-/// <summary>Alertmanager's webhook: its payload (version 4) is the body the engine renders; only its URL may hold templates.</summary>
+/// <summary>Alertmanager's webhook: its payload (version 4) is the body the engine renders, unless the config sets its own <c>payload</c> (Go templates); its URL may hold templates.</summary>
 internal sealed class WebhookChannel : NotificationChannel
 {
     public const string Name = "webhook";

@@ -21,8 +21,14 @@ internal sealed record WebhookConfig : IntegrationConfig
     /// <summary>Alerts per message; 0 means no limit.</summary>
     public long MaxAlerts { get; init; }
 
-    /// <summary>Our extension: request timeout; null leaves it to the notifier.</summary>
+    /// <summary>
+    /// Per-attempt timeout (Alertmanager 0.34); null, 0 or less (Alertmanager: none) leaves it to the notifier's default,
+    /// so a hung receiver cannot eat the whole retry budget.
+    /// </summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary><c>payload</c> (Alertmanager 0.34): sent instead of the version 4 message when set.</summary>
+    public WebhookPayload? Payload { get; init; }
 
     public static WebhookConfig Read(MapReader w, GlobalConfig global)
     {
@@ -33,7 +39,8 @@ internal sealed record WebhookConfig : IntegrationConfig
             UrlFile = w.FilePath("url_file"),
             HttpConfig = w.HttpConfig("http_config") ?? global.HttpConfig,
             MaxAlerts = w.Int("max_alerts", min: 0) ?? 0,
-            Timeout = w.PositiveDuration("timeout"),
+            Timeout = w.Duration("timeout"),
+            Payload = WebhookPayload.Read(w, "payload"),
             Line = LoadContext.Line(w.Node),
         };
         w.UrlOrFile();

@@ -43,9 +43,23 @@ internal sealed class WebhookNotifier(WebhookConfig config, HttpClientProvider c
         {
             return HttpDelivery.Permanent(error!, time.GetElapsedTime(started));
         }
+        var body = request.Body;
+        if (config.Payload is { } payload)
+        {
+            // Alertmanager renders it over the message's alerts after max_alerts; a failed template sends nothing.
+            var custom = request.Data is { } d && fields is not null ? fields(d.Truncate(config.MaxAlerts)) : null;
+            var value = custom is null ? null : payload.Render(custom);
+            if (custom is null || custom.AnyFailed || YamlScalars.Encode(value) is not { } encoded)
+            {
+                return HttpDelivery.Permanent(custom is { AnyFailed: true }
+                    ? "webhook payload: its template failed (the error is in the log)"
+                    : "webhook payload: it cannot be rendered as JSON", time.GetElapsedTime(started));
+            }
+            body = encoded;
+        }
         using var message = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new StringContent(request.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new StringContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         message.Headers.UserAgent.Add(s_userAgent);
         if (request.IdempotencyKey is { } key)
