@@ -219,7 +219,6 @@ public sealed class ConfigValidationTests
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {no_proxy: x}}]", "receivers[0].webhook_configs[0].http_config.no_proxy: field no_proxy not found (unknown field")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {proxy_connect_header: {a: [b]}}}]", "receivers[0].webhook_configs[0].http_config.proxy_connect_header: if proxy_connect_header is configured proxy_url must also be configured")]
     [InlineData("webhook_configs: [{url: 'http://a.example', http_config: {oauth2: {client_id: c, token_url: 'http://t.example'}}}]", "receivers[0].webhook_configs[0].http_config.oauth2: either oauth2 client_secret or client_secret_file must be configured")]
-    [InlineData("webhook_configs: [{url: 'http://a.example', timeout: 0s}]", "receivers[0].webhook_configs[0].timeout: timeout must be greater than zero")]
     [InlineData("webhook_configs: [{url: 'http://a.example', urls: x}]", "receivers[0].webhook_configs[0].urls: field urls not found (unknown field; did you mean url?)")]
     [InlineData("foo_configs: []", "receivers[0].foo_configs: field foo_configs not found (unknown field)")]
     public void Receiver_rules(string line, string expected)
