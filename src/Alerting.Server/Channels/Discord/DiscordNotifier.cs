@@ -21,7 +21,7 @@ internal sealed class DiscordNotifier(DiscordConfig config, HttpClientProvider c
         var started = time.GetTimestamp();
         var data = request.Data ?? throw new InvalidOperationException("Discord needs the notification data");
         var body = BuildBody(data, out var error);
-        return await SecretWebhookPost.SendAsync("discord", (config.Url, config.UrlFile), body, error, clients.Get(config.HttpConfig), Timeout, time, started, ct);
+        return await SecretUrlPost.SendAsync("discord", (config.Url, config.UrlFile), body, error, clients.Get(config.HttpConfig), Timeout, time, started, ct);
     }
 
     /// <summary>The request body, or null with the template's error (Alertmanager then gives up: not retried).</summary>

@@ -21,7 +21,7 @@ internal sealed class MsTeamsV2Notifier(MsTeamsV2Config config, HttpClientProvid
         var started = time.GetTimestamp();
         var data = request.Data ?? throw new InvalidOperationException("Teams needs the notification data");
         var body = BuildBody(data, out var error);
-        return await SecretWebhookPost.SendAsync("msteamsv2", (config.Url, config.UrlFile), body, error, clients.Get(config.HttpConfig), Timeout, time, started, ct);
+        return await SecretUrlPost.SendAsync("msteamsv2", (config.Url, config.UrlFile), body, error, clients.Get(config.HttpConfig), Timeout, time, started, ct);
     }
 
     /// <summary>The request body, or null with the template's error (not retried).</summary>
