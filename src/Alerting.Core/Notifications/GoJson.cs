@@ -111,4 +111,25 @@ internal static class GoJson
         }
         return sb.ToString();
     }
+
+    /// <summary>
+    /// One alert as Alertmanager's template.Alert marshals it (webhook and incident.io bodies): a firing alert's end is
+    /// Go's zero time, as types.Alerts zeroes it.
+    /// </summary>
+    public static void WriteAlert(StringBuilder sb, NotificationAlert alert)
+    {
+        sb.Append("{\"status\":");
+        WriteString(sb, alert.Status);
+        sb.Append(",\"labels\":");
+        WriteObject(sb, alert.Labels);
+        sb.Append(",\"annotations\":");
+        WriteObject(sb, alert.Annotations);
+        sb.Append(",\"startsAt\":\"").Append(FormatTime(alert.StartsAt));
+        sb.Append("\",\"endsAt\":\"").Append(alert.IsFiring ? ZeroTime : FormatTime(alert.EndsAt));
+        sb.Append("\",\"generatorURL\":");
+        WriteString(sb, alert.GeneratorUrl);
+        sb.Append(",\"fingerprint\":");
+        WriteString(sb, alert.Fingerprint);
+        sb.Append('}');
+    }
 }

@@ -48,7 +48,7 @@ internal static class IncidentioMessage
             {
                 sb.Append(',');
             }
-            WriteAlert(sb, alerts[i]);
+            GoJson.WriteAlert(sb, alerts[i]);
         }
         sb.Append("],\"notification_reason\":");
         GoJson.WriteString(sb, NotificationReason(reason));
@@ -66,23 +66,5 @@ internal static class IncidentioMessage
         sb.Append(",\"truncatedAlerts\":").Append(data.TruncatedAlerts.ToString(CultureInfo.InvariantCulture));
         sb.Append("}\n");
         return sb.ToString();
-    }
-
-    private static void WriteAlert(StringBuilder sb, NotificationAlert alert)
-    {
-        sb.Append("{\"status\":");
-        GoJson.WriteString(sb, alert.Status);
-        sb.Append(",\"labels\":");
-        GoJson.WriteObject(sb, alert.Labels);
-        sb.Append(",\"annotations\":");
-        GoJson.WriteObject(sb, alert.Annotations);
-        sb.Append(",\"startsAt\":\"").Append(GoJson.FormatTime(alert.StartsAt));
-        // types.Alerts zeroes the end of an alert still firing.
-        sb.Append("\",\"endsAt\":\"").Append(alert.IsFiring ? GoJson.ZeroTime : GoJson.FormatTime(alert.EndsAt));
-        sb.Append("\",\"generatorURL\":");
-        GoJson.WriteString(sb, alert.GeneratorUrl);
-        sb.Append(",\"fingerprint\":");
-        GoJson.WriteString(sb, alert.Fingerprint);
-        sb.Append('}');
     }
 }

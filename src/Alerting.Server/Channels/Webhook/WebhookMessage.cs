@@ -32,7 +32,7 @@ internal static class WebhookMessage
             {
                 sb.Append(',');
             }
-            WriteAlert(sb, data.Alerts[i]);
+            GoJson.WriteAlert(sb, data.Alerts[i]);
         }
         sb.Append("],\"groupLabels\":");
         GoJson.WriteObject(sb, data.GroupLabels);
@@ -48,23 +48,5 @@ internal static class WebhookMessage
         sb.Append(",\"truncatedAlerts\":").Append(data.TruncatedAlerts.ToString(CultureInfo.InvariantCulture));
         sb.Append("}\n");
         return sb.ToString();
-    }
-
-    private static void WriteAlert(StringBuilder sb, NotificationAlert alert)
-    {
-        sb.Append("{\"status\":");
-        GoJson.WriteString(sb, alert.Status);
-        sb.Append(",\"labels\":");
-        GoJson.WriteObject(sb, alert.Labels);
-        sb.Append(",\"annotations\":");
-        GoJson.WriteObject(sb, alert.Annotations);
-        sb.Append(",\"startsAt\":\"").Append(GoJson.FormatTime(alert.StartsAt));
-        // The dispatcher zeroes a firing alert's end so receivers never see a future end time.
-        sb.Append("\",\"endsAt\":\"").Append(alert.IsFiring ? GoJson.ZeroTime : GoJson.FormatTime(alert.EndsAt));
-        sb.Append("\",\"generatorURL\":");
-        GoJson.WriteString(sb, alert.GeneratorUrl);
-        sb.Append(",\"fingerprint\":");
-        GoJson.WriteString(sb, alert.Fingerprint);
-        sb.Append('}');
     }
 }
