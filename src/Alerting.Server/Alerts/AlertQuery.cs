@@ -2,6 +2,7 @@ using Alerting.Configuration;
 using Alerting.Core.Alerts;
 using Alerting.Core.Inhibition;
 using Alerting.Core.Labels;
+using Alerting.Core.Matching;
 using Alerting.Core.Silences;
 using Alerting.Persistence;
 using Route = Alerting.Core.Routing.Route;
@@ -29,7 +30,8 @@ internal sealed record AlertView(
 /// </summary>
 internal sealed class AlertQuery(AlertReader alerts, SilenceStore silences, ConfigHolder config, TimeProvider time)
 {
-    public async Task<List<AlertView>> ActiveAsync(CancellationToken ct)
+    /// <param name="labels">When given, only alerts these match are evaluated (all still count as inhibition sources).</param>
+    public async Task<List<AlertView>> ActiveAsync(CancellationToken ct, Matchers? labels = null)
     {
         var now = time.GetUtcNow();
         var runtime = config.Current;
@@ -37,28 +39,34 @@ internal sealed class AlertQuery(AlertReader alerts, SilenceStore silences, Conf
         var activeSilences = (await silences.ActiveOrPendingAsync(now, ct))
             .Where(s => s.State(now) == SilenceState.Active)
             .ToList();
-        return Evaluate(runtime, active, activeSilences, now);
+        return Evaluate(runtime, active, activeSilences, now, labels);
     }
 
-    internal static List<AlertView> Evaluate(RuntimeConfig runtime, List<StoredAlert> active, List<Silence> activeSilences, DateTimeOffset now)
+    internal static List<AlertView> Evaluate(
+        RuntimeConfig runtime, List<StoredAlert> active, List<Silence> activeSilences, DateTimeOffset now, Matchers? labels = null)
     {
         var inhibitor = new Inhibitor(runtime.InhibitRules, active.Select(a => a.Alert), now);
+        var silences = new SilenceIndex(activeSilences);
         var result = new List<AlertView>(active.Count);
         foreach (var stored in active)
         {
-            result.Add(View(runtime, stored, inhibitor, activeSilences));
+            // Label filters first: routes, silences and inhibition are the costly part of a view.
+            if (labels is null || labels.Matches(stored.Alert.Labels))
+            {
+                result.Add(View(runtime, stored, inhibitor, silences));
+            }
         }
         result.Sort(static (a, b) => a.Alert.Fingerprint.CompareTo(b.Alert.Fingerprint));
         return result;
     }
 
     /// <summary>One active alert; <paramref name="inhibitor"/> holds the firing alerts that could inhibit it.</summary>
-    internal static AlertView View(RuntimeConfig runtime, StoredAlert stored, Inhibitor inhibitor, List<Silence> activeSilences)
+    internal static AlertView View(RuntimeConfig runtime, StoredAlert stored, Inhibitor inhibitor, SilenceIndex activeSilences)
     {
         var labels = stored.Alert.Labels;
         var routes = runtime.Route.Match(labels);
         var receivers = routes.Select(r => r.Receiver).Distinct(StringComparer.Ordinal).ToList();
-        var silencedBy = activeSilences.Where(s => s.Matchers.Matches(labels)).Select(s => s.Id.ToString()).ToList();
+        var silencedBy = activeSilences.Matching(labels).ConvertAll(s => s.Id.ToString());
         var inhibitedBy = inhibitor.InhibitedBy(labels) is { } fp ? [Fingerprint.Format(fp)] : new List<string>();
         return new AlertView(stored, routes, receivers, silencedBy, inhibitedBy);
     }

@@ -31,7 +31,7 @@ internal static class AlertsApi
         {
             return TypedResults.BadRequest(error);
         }
-        var views = await query.ActiveAsync(ct);
+        var views = await query.ActiveAsync(ct, filter.Matchers);
         return TypedResults.Ok(views.Where(filter.Accepts).Select(ToGettable).ToList());
     }
 
@@ -42,7 +42,7 @@ internal static class AlertsApi
         {
             return TypedResults.BadRequest(error);
         }
-        var views = await query.ActiveAsync(ct);
+        var views = await query.ActiveAsync(ct, filter.Matchers);
         // A group per route and group labels, as Alertmanager's dispatcher holds them: sibling routes with identical
         // matchers share the group key but list a group each.
         var groups = new Dictionary<Core.Routing.AggregationGroupId, (string Receiver, LabelSet Labels, List<GettableAlert> Alerts)>();

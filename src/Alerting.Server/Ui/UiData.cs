@@ -70,7 +70,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         var labels = stored.Alert.Labels;
         var sources = runtime.InhibitRules.Any(r => r.TargetMatchers.Matches(labels)) ? await alerts.ActiveAsync(now, ct) : [];
         var activeSilences = await ActiveSilencesAsync(now, ct);
-        var view = AlertQuery.View(runtime, stored, new Inhibitor(runtime.InhibitRules, sources.Select(a => a.Alert), now), activeSilences);
+        var view = AlertQuery.View(runtime, stored, new Inhibitor(runtime.InhibitRules, sources.Select(a => a.Alert), now), new SilenceIndex(activeSilences));
         var (states, acks) = await StatesAsync(fingerprint, ct);
         var byId = activeSilences.ToDictionary(s => s.Id.ToString());
         var names = sources.ToDictionary(a => a.Alert.Labels.FingerprintHex, a => a.Alert.Labels.Get("alertname"));
