@@ -12,6 +12,9 @@ internal sealed class InstanceHeartbeat(NpgsqlDataSource db, InstanceInfo instan
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
+    /// <summary>An instance whose row is fresher than this is running: the status page lists it, alertmanager_cluster_members counts it.</summary>
+    public static readonly TimeSpan LiveFor = 4 * Interval;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
