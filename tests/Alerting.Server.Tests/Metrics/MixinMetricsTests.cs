@@ -108,8 +108,8 @@ public sealed partial class MixinMetricsTests(ITestOutputHelper output)
                 await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Mixin"}}]""");
                 await sink.WaitForAsync(1);
                 await Eventually.EqualAsync(true, async () => Scrape.Parse(await host.Client.GetStringAsync("metrics")) is var s
-                    && s.Value("alertmanager_notification_latency_seconds_count", ("integration", "webhook")) == 1
-                    && s.Value("alertmanager_cluster_members") == 1);
+                    && s.Sum("alertmanager_notification_latency_seconds_count", ("integration", "webhook")) == 1
+                    && s.Sum("alertmanager_cluster_members") == 1);
                 var text = await host.Client.GetStringAsync("metrics");
                 output.WriteLine(text);
                 s_scrape = Scrape.Parse(text);

@@ -20,9 +20,16 @@ internal sealed partial class Scrape(IReadOnlyList<(string Name, Dictionary<stri
     /// <summary>The sum of the series of <paramref name="name"/> that have the labels given; fails when there is none.</summary>
     public double Value(string name, params (string Name, string Value)[] labels)
     {
+        var sum = Sum(name, labels);
+        Assert.True(sum is not null, $"no {name} with {string.Join(",", labels)}");
+        return sum.Value;
+    }
+
+    /// <summary>As <see cref="Value"/>, but null when there is no such series (yet).</summary>
+    public double? Sum(string name, params (string Name, string Value)[] labels)
+    {
         var matching = samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Name, out var v) && v == l.Value)).ToList();
-        Assert.True(matching.Count > 0, $"no {name} with {string.Join(",", labels)}");
-        return matching.Sum(s => s.Value);
+        return matching.Count == 0 ? null : matching.Sum(s => s.Value);
     }
 
     [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)( \d+)?$""")]
