@@ -18,4 +18,7 @@ internal sealed record InstanceInfo(string Name, string Address, DateTimeOffset 
     public string BuildDate => BuildInfo.Current.BuildDate;
 
     public string BuildUser => BuildInfo.Current.BuildUser;
+
+    /// <summary>Our version and short revision, as the status page and the instances table show it: "0.1.0 (fa61d49de40a)".</summary>
+    public string Build => $"{BuildInfo.Current.Version} ({Revision[..Math.Min(12, Revision.Length)]})";
 }

@@ -48,7 +48,7 @@ internal sealed class InstanceHeartbeat(NpgsqlDataSource db, InstanceInfo instan
             """);
         upsert.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
         upsert.Parameters.Add(new NpgsqlParameter { Value = instance.Address });
-        upsert.Parameters.Add(new NpgsqlParameter { Value = instance.Revision });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = instance.Build });
         upsert.Parameters.Add(new NpgsqlParameter { Value = instance.StartedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         upsert.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var prune = new NpgsqlBatchCommand("DELETE FROM instances WHERE last_seen < $1");
