@@ -158,12 +158,14 @@ done < <(grep -oE '\]\([^)]+\)' deploy/README.md | sed -E 's/^\]\((.*)\)$/\1/' |
 check "links in deploy/README.md" test ${#broken[@]} -eq 0
 [ ${#broken[@]} -eq 0 ] || echo "   broken: ${broken[*]}"
 
-step "Dockerfile and images: dockerfile-utils lint, pinned versions"
+step "Dockerfile and images: dockerfile-utils lint, pinned versions, the version, no shell needed"
 lint=$(deploy/tools/node_modules/.bin/dockerfile-utils lint Dockerfile 2>&1)
 echo "${lint:-   no findings}"
 check "dockerfile-utils lint Dockerfile" test -z "$lint"
 check "images pinned and the same in compose and Kubernetes" \
   node deploy/tools/check-images.mjs Dockerfile docker-compose.yml "$work/k8s.yaml" "$work/k8s-scale.yaml"
+check "one version (Directory.Build.props) in the image label and tags; a runtime stage without shell or curl" \
+  node deploy/tools/check-version.mjs
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

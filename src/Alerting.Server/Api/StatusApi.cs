@@ -22,8 +22,8 @@ internal static class StatusApi
             new VersionInfo(
                 Branch: instance.Branch,
                 BuildDate: instance.BuildDate,
-                BuildUser: "alerting",
-                GoVersion: $"dotnet{Environment.Version}",
+                BuildUser: instance.BuildUser,
+                GoVersion: Versioning.BuildInfo.RuntimeVersion,
                 Revision: instance.Revision,
                 Version: instance.Version),
             new ConfigStatus(current.MaskedYaml),

@@ -55,8 +55,8 @@ internal static partial class V1Api
         // A Go map: keys in byte order.
         sb.Append(",\"versionInfo\":{\"branch\":").Append(Str(instance.Branch))
             .Append(",\"buildDate\":").Append(Str(instance.BuildDate))
-            .Append(",\"buildUser\":").Append(Str("alerting"))
-            .Append(",\"goVersion\":").Append(Str($"dotnet{Environment.Version}"))
+            .Append(",\"buildUser\":").Append(Str(instance.BuildUser))
+            .Append(",\"goVersion\":").Append(Str(Versioning.BuildInfo.RuntimeVersion))
             .Append(",\"revision\":").Append(Str(instance.Revision))
             .Append(",\"version\":").Append(Str(instance.Version))
             .Append("},\"uptime\":").Append(Str(GoJson.FormatTime(instance.StartedAt.ToUniversalTime())))

@@ -3,6 +3,7 @@ using Alerting.Configuration;
 using Alerting.Core.Configuration;
 using Alerting.Core.Matching;
 using Alerting.Persistence.Embedded;
+using Alerting.Versioning;
 
 namespace Alerting.Cli;
 
@@ -25,9 +26,13 @@ internal static class AlertingCli
         {
             return TemplateCommand.Run(args[1..], Console.Out, Console.Error);
         }
+        if (args.Length > 0 && args[0] == "healthcheck")
+        {
+            return await HealthCheckCommand.RunAsync(args[1..], Console.Out, Console.Error);
+        }
         if (args.Length > 0 && args[0] == "--version")
         {
-            Console.WriteLine($"alerting, API compatible with Alertmanager {new InstanceInfo("", "", default).Version}");
+            Console.WriteLine(BuildInfo.Current.Print("alerting"));
             return 0;
         }
 

@@ -132,6 +132,8 @@ internal static class CommandLine
         usage: alerting [<flags>]
                alerting check-config [--enable-feature=FEATURES] <file>...
                alerting template render <flags>    (alerting template render --help)
+               alerting healthcheck [--url=URL]    (exits 0 when /-/healthy answers 200)
+               alerting --version
 
         Flags:
           --config.file=alerting.yml     Alertmanager configuration file.

@@ -32,7 +32,13 @@ internal static class Services
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton<AlertingMetrics>();
+        services.AddSingleton(_ =>
+        {
+            var metrics = new AlertingMetrics();
+            metrics.InitializeIntegrations(ChannelRegistry.All.Select(c => c.Kind));
+            metrics.ListenToRuntime();
+            return metrics;
+        });
         // How label names and matchers are read (--enable-feature); what the API and UI parse warns in the log.
         services.AddSingleton(sp =>
         {

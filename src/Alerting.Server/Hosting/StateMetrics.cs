@@ -27,15 +27,18 @@ internal static class StateMetrics
                 }
                 await using var cmd = services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
                     SELECT (SELECT count(*) FROM aggregation_groups), (SELECT count(*) FROM outbox),
-                           (SELECT coalesce(extract(epoch FROM $1 - min(created_at)), 0)::float8 FROM outbox)
+                           (SELECT coalesce(extract(epoch FROM $1 - min(created_at)), 0)::float8 FROM outbox),
+                           (SELECT count(*) FROM instances WHERE last_seen >= $2)
                     """);
                 cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = (now - Ui.InstanceHeartbeat.LiveFor).UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 if (await reader.ReadAsync(ct))
                 {
                     metrics.AggregationGroups.Set(reader.GetInt64(0));
                     metrics.OutboxDepth.Set(reader.GetInt64(1));
                     metrics.OutboxOldestAge.Set(reader.GetDouble(2));
+                    metrics.ClusterMembers.Set(reader.GetInt64(3));
                 }
 
             }

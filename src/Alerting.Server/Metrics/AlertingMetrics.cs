@@ -10,8 +10,10 @@ namespace Alerting.Metrics;
 /// The service's metrics, under Alertmanager's names where the meaning is the same, so existing
 /// dashboards and alert rules keep working. One registry per running instance (tests run several).
 /// </summary>
-internal sealed class AlertingMetrics
+internal sealed class AlertingMetrics : IDisposable
 {
+    private IDisposable? _runtimeListener;
+
     public AlertingMetrics()
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
@@ -32,12 +34,18 @@ internal sealed class AlertingMetrics
         NotificationRequestsFailed = Factory.CreateCounter("alertmanager_notification_requests_failed_total", "The total number of failed notification requests.", ["integration"]);
         NotificationLatency = Factory.CreateHistogram("alertmanager_notification_latency_seconds", "The latency of notifications in seconds.",
             new HistogramConfiguration { LabelNames = ["integration"], Buckets = [0.005, 0.05, 0.5, 1, 5, 10, 15, 20] });
+        // Not gossip peers: the instances whose heartbeat in the shared database is fresh, this one included. Each
+        // instance counts the same rows, so the mixin's AlertmanagerMembersInconsistent fires when one that Prometheus
+        // scrapes has stopped writing its heartbeat.
+        ClusterMembers = Factory.CreateGauge("alertmanager_cluster_members", "Number of cluster members (instances with a fresh heartbeat in the shared database).");
         AggregationGroups = Factory.CreateGauge("alertmanager_dispatcher_aggregation_groups", "Number of active aggregation groups.");
         DispatcherFlushes = Factory.CreateCounter("alerting_dispatcher_flushes_total", "Group flushes run by this instance.");
         OutboxDepth = Factory.CreateGauge("alerting_outbox_depth", "Notifications decided but not yet delivered.");
         OutboxOldestAge = Factory.CreateGauge("alerting_outbox_oldest_age_seconds", "Age of the oldest undelivered notification.");
         TemplateFailures = Factory.CreateCounter("alerting_template_failures_total", "Templates that failed to parse or render; the message fell back to the default.", ["template"]);
         Registry.AddBeforeCollectCallback(() => RegexTimeouts.IncTo(Core.Matching.Matcher.RegexTimeouts));
+        RuntimeMetrics.RegisterBuildInfo(Factory, Versioning.BuildInfo.Current);
+        RuntimeMetrics.RegisterProcess(Registry, Factory);
         // Alertmanager exports both label values from the start.
         AlertsReceived.WithLabels("firing");
         AlertsReceived.WithLabels("resolved");
@@ -77,6 +85,8 @@ internal sealed class AlertingMetrics
 
     public Histogram NotificationLatency { get; }
 
+    public Gauge ClusterMembers { get; }
+
     public Gauge AggregationGroups { get; }
 
     public Counter DispatcherFlushes { get; }
@@ -86,6 +96,27 @@ internal sealed class AlertingMetrics
     public Gauge OutboxOldestAge { get; }
 
     public Counter TemplateFailures { get; }
+
+    /// <summary>
+    /// Alertmanager exports every integration's notification counters from the start, so that the mixin's failure
+    /// ratio (failed / total, by integration) sees the first failure as a rise from zero.
+    /// </summary>
+    public void InitializeIntegrations(IEnumerable<string> integrations)
+    {
+        foreach (var integration in integrations)
+        {
+            Notifications.WithLabels(integration);
+            NotificationRequests.WithLabels(integration);
+            NotificationRequestsFailed.WithLabels(integration);
+            NotificationsFailed.WithLabels(integration, "clientError");
+            NotificationsFailed.WithLabels(integration, "serverError");
+        }
+    }
+
+    /// <summary>Exports the .NET runtime's meter (dotnet_*) from now until this is disposed: the service's, not tools'.</summary>
+    public void ListenToRuntime() => _runtimeListener ??= RuntimeMetrics.ListenToRuntime(Registry, Factory);
+
+    public void Dispose() => _runtimeListener?.Dispose();
 
     public void ConfigLoaded(AlertingConfig config, bool success, DateTimeOffset at)
     {

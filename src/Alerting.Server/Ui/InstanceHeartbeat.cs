@@ -12,6 +12,9 @@ internal sealed class InstanceHeartbeat(NpgsqlDataSource db, InstanceInfo instan
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
+    /// <summary>An instance whose row is fresher than this is running: the status page lists it, alertmanager_cluster_members counts it.</summary>
+    public static readonly TimeSpan LiveFor = 4 * Interval;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -45,7 +48,7 @@ internal sealed class InstanceHeartbeat(NpgsqlDataSource db, InstanceInfo instan
             """);
         upsert.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
         upsert.Parameters.Add(new NpgsqlParameter { Value = instance.Address });
-        upsert.Parameters.Add(new NpgsqlParameter { Value = instance.Revision });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = instance.Build });
         upsert.Parameters.Add(new NpgsqlParameter { Value = instance.StartedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         upsert.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var prune = new NpgsqlBatchCommand("DELETE FROM instances WHERE last_seen < $1");

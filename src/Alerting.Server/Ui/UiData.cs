@@ -179,7 +179,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
     public async Task<List<UiInstance>> InstancesAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT name, address, version, started_at, last_seen FROM instances WHERE last_seen >= $1 ORDER BY started_at");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() - 4 * InstanceHeartbeat.Interval).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (time.GetUtcNow() - InstanceHeartbeat.LiveFor).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var result = new List<UiInstance>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

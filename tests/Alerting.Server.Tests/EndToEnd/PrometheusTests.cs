@@ -209,6 +209,9 @@ public sealed class PrometheusTests(ITestOutputHelper output)
                 "alertmanager_config_last_reload_successful{job=\"alerting\"} == 1",
                 "alerting_outbox_depth{job=\"alerting\"}",
                 "alerting_outbox_oldest_age_seconds{job=\"alerting\"}",
+                "alertmanager_config_hash{job=\"alerting\"}",
+                "process_start_time_seconds{job=\"alerting\"}",
+                "alertmanager_build_info{job=\"alerting\"} == 1",
             ])
             {
                 await WaitUntil($"{query} has a result", Remaining(), log, async () =>
