@@ -109,10 +109,16 @@ internal sealed class AlertingServer : IAsyncDisposable
 
         try
         {
+            if (embedded is not null)
+            {
+                builder.Services.AddEmbeddedPostgres(embedded, options);
+            }
+
             builder.Services.AddAlerting(options, config, connectionString);
             configureServices?.Invoke(builder.Services);
             var app = builder.Build();
             StateMetrics.Register(app.Services);
+            app.Services.UseEmbeddedPostgres();
             app.UseAlerting(options, web);
             tls?.UseLog(app.Services.GetRequiredService<ILogger<TlsListener>>());
             await SchemaMigrator.MigrateAsync(app.Services, startLog, ct);
