@@ -122,6 +122,11 @@ internal sealed class AlertingServer : IAsyncDisposable
             app.UseAlerting(options, web);
             tls?.UseLog(app.Services.GetRequiredService<ILogger<TlsListener>>());
             await SchemaMigrator.MigrateAsync(app.Services, startLog, ct);
+            if (embedded is not null)
+            {
+                await embedded.CheckpointAsync(ct);
+            }
+
             await app.Services.GetRequiredService<Reconciliation>().StartAsync(ct);
             await app.StartAsync(ct);
             app.Services.GetRequiredService<ConfigHolder>().ListenForSighup();

@@ -8,7 +8,7 @@ namespace Alerting.Persistence.Embedded;
 internal sealed partial class EmbeddedPostgres
 {
     // Backends of a dead postmaster leave at their next wait (idle ones at once); one deep in a query does not.
-    private static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RestartReadyTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The postmaster this instance started (or adopted); 0 before the first start.</summary>
@@ -20,6 +20,19 @@ internal sealed partial class EmbeddedPostgres
 
     /// <summary>True while our postmaster is a live process working in our data directory (a zombie is not).</summary>
     public bool IsRunning => PostgresProcesses.IsRunningIn(PostmasterPid, Paths.DataDirectory);
+
+    /// <summary>
+    /// A checkpoint, so that a crash soon after start does not replay (and then write and sync) the start's own writes:
+    /// the first restart after the migrations took 1-2 s longer than the others without it.
+    /// </summary>
+    internal async Task CheckpointAsync(CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(
+            new Npgsql.NpgsqlConnectionStringBuilder(ServerConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var checkpoint = new Npgsql.NpgsqlCommand("CHECKPOINT", connection);
+        await checkpoint.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>
     /// Starts the server again on the same data directory and port (the service's connection strings name that port)
