@@ -68,9 +68,9 @@ internal sealed class EmbeddedPostgresSupervisor(
                 Restarted?.Invoke();
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // Shutting down: the host stops the server itself.
+            // Shutting down, or the server is being stopped: the host stops it itself.
         }
     }
 
