@@ -1,5 +1,6 @@
 using Alerting.Auth;
 using Alerting.Configuration;
+using Alerting.Persistence.Embedded;
 using Npgsql;
 
 namespace Alerting.Api;
@@ -9,12 +10,22 @@ internal static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app)
     {
-        // Healthy means the process serves HTTP; it does not depend on the database.
-        app.MapMethods("/-/healthy", ["GET", "HEAD"], () => TypedResults.Text("OK"));
+        app.MapMethods("/-/healthy", ["GET", "HEAD"], Healthy);
         app.MapMethods("/-/ready", ["GET", "HEAD"], Ready);
         app.MapMethods("/-/reload", ["POST", "PUT"], Reload).RequireAccess(Permission.Write);
         app.MapGet("/-/reload", () => TypedResults.Text("Only POST or PUT requests allowed", statusCode: StatusCodes.Status405MethodNotAllowed));
     }
+
+    /// <summary>
+    /// Healthy means the process serves HTTP; it does not depend on the database, which may come back by itself.
+    /// The exception: the embedded PostgreSQL exited and could not be restarted, which restarting the process may mend.
+    /// </summary>
+    private static IResult Healthy(HttpContext context) =>
+        context.RequestServices.GetService<EmbeddedPostgresSupervisor>() is { GaveUp: true } supervisor
+            ? TypedResults.Text(
+                $"unhealthy: the embedded PostgreSQL exited and {supervisor.FailuresInARow} restarts in a row failed",
+                statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Text("OK");
 
     /// <summary>Ready means alerts posted now would be stored: the database answers a query.</summary>
     private static async Task<IResult> Ready(NpgsqlDataSource db, ILoggerFactory logs, CancellationToken ct)

@@ -70,6 +70,7 @@ internal static class CommandLine
                 "log.level" => options with { LogLevel = CheckLevel(Value()) },
                 "database.url" => options with { DatabaseUrl = Value() },
                 "storage.path" => options with { StoragePath = Value() },
+                "storage.embedded-restart-attempts" => options with { EmbeddedRestartAttempts = ParsePositive(name, Value()) },
                 "bus.rabbitmq-url" => options with { RabbitMqUrl = Value() },
                 "data.retention" => options with { Retention = ParseDuration(name, Value()) },
                 "enable-feature" => options with { MatcherMode = ParseFeatures(Value(), warnings) },
@@ -124,6 +125,11 @@ internal static class CommandLine
             ? d
             : throw new UsageException($"--{name}: \"{value}\" is not a positive duration such as 120h ({error})");
 
+    private static int ParsePositive(string name, string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new UsageException($"--{name}: \"{value}\" is not a positive whole number");
+
     private static string CheckLevel(string level) => level is "debug" or "info" or "warn" or "error"
         ? level
         : throw new UsageException($"--log.level must be one of debug, info, warn, error, not \"{level}\"");
@@ -146,6 +152,9 @@ internal static class CommandLine
                                          Also ALERTING_DATABASE_URL. Without it, a private PostgreSQL
                                          cluster is run under --storage.path.
           --storage.path=data/           Where the embedded PostgreSQL keeps its data.
+          --storage.embedded-restart-attempts=5
+                                         The embedded PostgreSQL is restarted when it exits; after this
+                                         many failed restarts in a row /-/healthy answers 503.
           --data.retention=120h          How long resolved alerts and their history are kept.
           --enable-feature=FEATURES      Alertmanager's: classic-mode (label names and matchers as in 0.25)
                                          or utf8-strict-mode (UTF-8 matchers only). By default UTF-8 label

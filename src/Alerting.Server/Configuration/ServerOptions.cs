@@ -23,6 +23,9 @@ internal sealed record ServerOptions
 
     public string StoragePath { get; init; } = "data/";
 
+    /// <summary>Failed restarts in a row of the embedded PostgreSQL after which /-/healthy answers 503.</summary>
+    public int EmbeddedRestartAttempts { get; init; } = 5;
+
     /// <summary>How long resolved alerts and history are kept (Alertmanager's --data.retention, default 120h).</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromHours(120);
 

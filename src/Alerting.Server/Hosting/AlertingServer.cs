@@ -109,13 +109,24 @@ internal sealed class AlertingServer : IAsyncDisposable
 
         try
         {
+            if (embedded is not null)
+            {
+                builder.Services.AddEmbeddedPostgres(embedded, options);
+            }
+
             builder.Services.AddAlerting(options, config, connectionString);
             configureServices?.Invoke(builder.Services);
             var app = builder.Build();
             StateMetrics.Register(app.Services);
+            app.Services.UseEmbeddedPostgres();
             app.UseAlerting(options, web);
             tls?.UseLog(app.Services.GetRequiredService<ILogger<TlsListener>>());
             await SchemaMigrator.MigrateAsync(app.Services, startLog, ct);
+            if (embedded is not null)
+            {
+                await embedded.CheckpointAsync(ct);
+            }
+
             await app.Services.GetRequiredService<Reconciliation>().StartAsync(ct);
             await app.StartAsync(ct);
             app.Services.GetRequiredService<ConfigHolder>().ListenForSighup();

@@ -48,11 +48,12 @@ public sealed class AlertingCliTests
     {
         var parsed = CommandLine.Parse(["--config.file", "a.yml", "--web.listen-address=127.0.0.1:9999", "--database.url=postgres://u:p@h/db",
             "--storage.path", "/var/lib/alerting", "--cluster.listen-address=", "--web.route-prefix=/am", "--log.level=debug",
-            "--web.config.file", "web.yml"]);
+            "--web.config.file", "web.yml", "--storage.embedded-restart-attempts=3"]);
         Assert.Equal("a.yml", parsed.Options.ConfigFile);
         Assert.Equal("127.0.0.1:9999", parsed.Options.ListenAddress);
         Assert.Equal("postgres://u:p@h/db", parsed.Options.DatabaseUrl);
         Assert.Equal("/var/lib/alerting", parsed.Options.StoragePath);
+        Assert.Equal(3, parsed.Options.EmbeddedRestartAttempts);
         Assert.Equal("/am", parsed.Options.EffectiveRoutePrefix());
         Assert.Equal("debug", parsed.Options.LogLevel);
         // --web.config.file is honoured (TLS), no longer ignored with a warning.
@@ -68,6 +69,7 @@ public sealed class AlertingCliTests
         Assert.Equal("alerting.yml", options.ConfigFile);
         Assert.Equal(":9093", options.ListenAddress);
         Assert.Equal("data/", options.StoragePath);
+        Assert.Equal(5, options.EmbeddedRestartAttempts);
         Assert.Equal("", options.EffectiveRoutePrefix());
         Assert.Equal("/prefix", (options with { ExternalUrl = "https://am.example.com/prefix/" }).EffectiveRoutePrefix());
     }
@@ -77,6 +79,7 @@ public sealed class AlertingCliTests
     [InlineData("--config.file", "flag --config.file needs a value")]
     [InlineData("--log.level=loud", "--log.level must be one of")]
     [InlineData("stray", "unexpected argument")]
+    [InlineData("--storage.embedded-restart-attempts=0", "--storage.embedded-restart-attempts: \"0\" is not a positive whole number")]
     public void Bad_flags_say_what_is_wrong(string arg, string message)
     {
         var e = Assert.Throws<UsageException>(() => CommandLine.Parse([arg]));

@@ -16,7 +16,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
 
-    private sealed record Probe(DateTime At, int Status, double Milliseconds);
+    internal sealed record Probe(DateTime At, int Status, double Milliseconds);
 
     [Fact]
     public async Task A_30_s_outage_refuses_what_it_cannot_keep_and_recovers_by_itself()
@@ -167,7 +167,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         Assert.Empty(unexplained);
     }
 
-    private static async Task ProbeAsync(Uri baseAddress, string path, TimeSpan every, ConcurrentQueue<Probe> probes, CancellationToken ct)
+    internal static async Task ProbeAsync(Uri baseAddress, string path, TimeSpan every, ConcurrentQueue<Probe> probes, CancellationToken ct)
     {
         // Its own client, one request at a time, so its kept-alive connection is never busy with something else. (A fresh
         // connection per probe measured loopback TCP instead: a SYN lost to TIME_WAIT reuse costs a 1 s retransmit.)

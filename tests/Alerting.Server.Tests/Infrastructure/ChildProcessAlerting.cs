@@ -46,7 +46,14 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
     public string Output => string.Join("\n", _output);
 
     /// <summary>Starts the binary on a free loopback port and waits until <c>/-/ready</c> answers 200.</summary>
-    public static async Task<ChildProcessAlerting> StartAsync(string configFile, string connectionString, TimeSpan? readyTimeout = null, IEnumerable<string>? arguments = null)
+    public static Task<ChildProcessAlerting> StartAsync(string configFile, string connectionString, TimeSpan? readyTimeout = null, IEnumerable<string>? arguments = null) =>
+        StartProcessAsync(configFile, [$"--database.url={connectionString}", .. arguments ?? []], readyTimeout);
+
+    /// <summary>As <see cref="StartAsync"/>, in the default mode: its own embedded PostgreSQL under <paramref name="storagePath"/>.</summary>
+    public static Task<ChildProcessAlerting> StartEmbeddedAsync(string configFile, string storagePath, TimeSpan? readyTimeout = null, IEnumerable<string>? arguments = null) =>
+        StartProcessAsync(configFile, [$"--storage.path={storagePath}", .. arguments ?? []], readyTimeout);
+
+    private static async Task<ChildProcessAlerting> StartProcessAsync(string configFile, IEnumerable<string> arguments, TimeSpan? readyTimeout)
     {
         var port = TestEnvironment.FreeLoopbackPort();
         var startInfo = new ProcessStartInfo(DotnetHost())
@@ -59,9 +66,8 @@ public sealed class ChildProcessAlerting : IAsyncDisposable
         startInfo.ArgumentList.Add(Path.Combine(Binaries.Value, "alerting.dll"));
         startInfo.ArgumentList.Add($"--config.file={configFile}");
         startInfo.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
-        startInfo.ArgumentList.Add($"--database.url={connectionString}");
         startInfo.ArgumentList.Add("--log.level=warn");
-        foreach (var argument in arguments ?? [])
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }

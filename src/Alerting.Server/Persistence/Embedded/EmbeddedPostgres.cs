@@ -25,12 +25,18 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
 
     private readonly PostgresTools _tools;
     private readonly ILogger _logger;
+    private readonly IReadOnlyDictionary<string, string> _serverSettings;
+    // One start or stop at a time: a restart must not race the shutdown's stop.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private int _stopped;
+    private int _postmasterPid;
 
-    private EmbeddedPostgres(PostgresTools tools, EmbeddedPostgresPaths paths, int port, string password, ILogger logger)
+    private EmbeddedPostgres(
+        PostgresTools tools, EmbeddedPostgresPaths paths, int port, string password, IReadOnlyDictionary<string, string> serverSettings, ILogger logger)
     {
         _tools = tools;
         _logger = logger;
+        _serverSettings = serverSettings;
         Paths = paths;
         Port = port;
         ServerConnectionString = new NpgsqlConnectionStringBuilder
@@ -80,11 +86,12 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
         await StopLeftoverAsync(tools, paths, logger, ct);
         var port = await StartServerAsync(tools, paths, serverSettings, logger, ct);
 
-        var postgres = new EmbeddedPostgres(tools, paths, port, password, logger);
+        var postgres = new EmbeddedPostgres(tools, paths, port, password, serverSettings, logger);
         try
         {
             await PostgresAdmin.WaitUntilReadyAsync(postgres.ServerConnectionString, ReadyTimeout, TimeProvider.System, ct);
             await PostgresAdmin.CreateDatabaseAsync(postgres.ServerConnectionString, DatabaseName, ifMissing: true, ct);
+            postgres.PostmasterPid = PostgresProcesses.ReadPostmasterPid(paths.DataDirectory) ?? 0;
         }
         catch (Exception e)
         {
@@ -117,9 +124,17 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
             return;
         }
 
-        _logger.LogInformation("Stopping PostgreSQL (data in {DataDirectory})", Paths.DataDirectory);
-        var result = await _tools.RunAsync("pg_ctl", StopArguments(Paths), CommandTimeout, ct);
-        result.EnsureSuccess("Stopping PostgreSQL");
+        await _gate.WaitAsync(ct);
+        try
+        {
+            _logger.LogInformation("Stopping PostgreSQL (data in {DataDirectory})", Paths.DataDirectory);
+            var result = await _tools.RunAsync("pg_ctl", StopArguments(Paths), CommandTimeout, ct);
+            result.EnsureSuccess("Stopping PostgreSQL");
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     // Fast: roll back open transactions and disconnect clients rather than wait for them.
@@ -137,6 +152,8 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
             // Disposal runs on shutdown paths where throwing would hide the original problem.
             _logger.LogError(e, "Could not stop PostgreSQL cleanly");
         }
+
+        _gate.Dispose();
     }
 
     /// <summary>

@@ -85,6 +85,69 @@ public sealed class EmbeddedPostgresRestartTests(ITestOutputHelper output) : IAs
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => Sql.QueryAsync(abandoned.ConnectionString, "SELECT 1"));
     }
 
+    [Fact]
+    public async Task Restart_AfterThePostmasterWasKilled_ComesBackOnTheSamePortWithTheData()
+    {
+        var postgres = await StartAsync();
+        await Sql.ExecuteAsync(postgres.ConnectionString, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('committed')");
+        var killed = postgres.PostmasterPid;
+        Assert.Equal(PostgresProcesses.ReadPostmasterPid(Paths.DataDirectory), killed);
+
+        Kill(killed);
+        await WaitUntilAsync(() => !postgres.IsRunning);
+        await postgres.RestartAsync(CancellationToken.None);
+
+        Assert.True(postgres.IsRunning);
+        Assert.NotEqual(killed, postgres.PostmasterPid);
+        Assert.Equal(PostgresProcesses.ReadPostmasterPid(Paths.DataDirectory), postgres.PostmasterPid);
+        // The same connection string, so the same port: the service's pools name it. (A fresh connection: the pooled
+        // one died with the server, and the service empties its pools after a restart.)
+        var fresh = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = false }.ConnectionString;
+        Assert.Equal("committed", await Sql.QueryAsync(fresh, "SELECT v FROM kept"));
+    }
+
+    [Fact]
+    public async Task Restart_KillsABackendThatOutlivesItsPostmaster_AndOnlyThenStarts()
+    {
+        var postgres = await StartAsync();
+        // A busy backend does not look at its postmaster until it is done: this one would run for hours.
+        await using var busy = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = false }.ConnectionString);
+        await busy.OpenAsync();
+        var backend = busy.ProcessID;
+        await using var spin = new NpgsqlCommand("SELECT count(*) FROM generate_series(1, 10000000000)", busy) { CommandTimeout = 0 };
+        var spinning = spin.ExecuteScalarAsync();
+        await Task.Delay(300);
+
+        Kill(postgres.PostmasterPid);
+        await WaitUntilAsync(() => !postgres.IsRunning);
+        Assert.True(PostgresProcesses.IsRunningIn(backend, Paths.DataDirectory), "the busy backend should outlive its postmaster");
+        var restarting = Stopwatch.StartNew();
+        await postgres.RestartAsync(CancellationToken.None);
+        output.WriteLine($"restarted in {restarting.Elapsed.TotalSeconds:0.0} s, killing the orphaned backend {backend}");
+
+        Assert.False(PostgresProcesses.IsRunningIn(backend, Paths.DataDirectory));
+        Assert.Equal("1", await Sql.QueryAsync(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = false }.ConnectionString, "SELECT 1"));
+        await Assert.ThrowsAnyAsync<Exception>(() => spinning);
+    }
+
+    [Fact]
+    public async Task Restart_WhileTheServerRuns_LeavesItAlone()
+    {
+        var postgres = await StartAsync();
+        var pid = postgres.PostmasterPid;
+
+        await postgres.RestartAsync(CancellationToken.None);
+
+        Assert.Equal(pid, postgres.PostmasterPid);
+        Assert.Equal(pid, PostgresProcesses.ReadPostmasterPid(Paths.DataDirectory));
+    }
+
+    private static void Kill(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        process.Kill(); // SIGKILL, as the OOM killer sends it
+    }
+
     private async Task<EmbeddedPostgres> StartAsync()
     {
         var postgres = await EmbeddedPostgres.StartAsync(_storage.Path, _logger, CancellationToken.None);
