@@ -22,6 +22,7 @@ internal static class SprigFunctions
         .. SprigMisc.Functions(),
         .. SprigPaths.Functions(),
         .. SprigUrls.Functions(),
+        .. SprigSemver.Functions(),
     ];
 
     /// <summary>prometheus-webhook-dingtalk's template/funcs.go.</summary>

@@ -65,6 +65,13 @@ public sealed class SprigOtherTests
     [InlineData("{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"h\" \"path\" \"/p\" \"query\" \"a=b\") }}", "https://h/p?a=b")]
     public void RegexesAndUrls(string text, string expected) => Assert.Equal(expected, Text(text));
 
+    [Theory]
+    [InlineData("{{ $v := semver \"1.2.3-alpha.1+123\" }}{{ $v.Major }}|{{ $v.Minor }}|{{ $v.Patch }}|{{ $v.Prerelease }}|{{ $v.Metadata }}|{{ $v.Original }}|{{ $v }}", "1|2|3|alpha.1|123|1.2.3-alpha.1+123|1.2.3-alpha.1+123")]
+    [InlineData("{{ semver \"1.4.3\" | (semver \"1.2.3\").Compare }}|{{ (semver \"v1.2\").Compare (semver \"1.2.0\") }}|{{ (semver \"1.0.0\").Compare (semver \"1.0.0-rc.1\") }}", "-1|0|1")]
+    [InlineData("{{ semverCompare \"1.2.3\" \"1.2.3\" }}|{{ semverCompare \"^1.2.0\" \"1.2.3\" }}|{{ semverCompare \"^1.2.0\" \"2.0.0\" }}|{{ semverCompare \"~1.2.0\" \"1.2.9\" }}|{{ semverCompare \"~1.2.0\" \"1.3.0\" }}", "true|true|false|true|false")]
+    [InlineData("{{ semverCompare \">= 1.2, < 3.0.0 || >= 4.2.3\" \"4.5.0\" }}|{{ semverCompare \">= 1.2, < 3.0.0 || >= 4.2.3\" \"3.1.0\" }}|{{ semverCompare \"1.2 - 1.4.5\" \"1.4.5\" }}|{{ semverCompare \"1.2.x\" \"1.2.7\" }}|{{ semverCompare \">1.2.3\" \"1.2.4-beta\" }}", "true|false|true|true|false")]
+    public void Semver(string text, string expected) => Assert.Equal(expected, Text(text));
+
     [Fact]
     public void Uuidv4IsRandomVersion4() =>
         Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", Text("{{ uuidv4 }}"));
@@ -79,5 +86,7 @@ public sealed class SprigOtherTests
     [InlineData("{{ mustFromJson \"\" }}", "error calling mustFromJson: unexpected end of JSON input")]
     [InlineData("{{ getHostByName \"x\" }}", "function \"getHostByName\" not defined")]
     [InlineData("{{ genPrivateKey \"rsa\" }}", "function \"genPrivateKey\" not defined")]
+    [InlineData("{{ semver \"x.y\" }}", "error calling semver: Invalid Semantic Version")]
+    [InlineData("{{ semverCompare \">>1\" \"1.0.0\" }}", "error calling semverCompare: improper constraint: >>1")]
     public void FailsAsInGo(string text, string message) => Assert.EndsWith(message, SprigStringsTests.Error(text));
 }
