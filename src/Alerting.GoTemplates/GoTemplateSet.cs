@@ -4,6 +4,7 @@ using Alerting.GoTemplates.Alertmanager;
 using Alerting.GoTemplates.Escaping;
 using Alerting.GoTemplates.Execution;
 using Alerting.GoTemplates.Parsing;
+using Alerting.GoTemplates.Sprig;
 using Alerting.GoTemplates.Values;
 
 namespace Alerting.GoTemplates;
@@ -24,8 +25,14 @@ public sealed class GoTemplateSet
     private readonly ConcurrentDictionary<string, Compiled> _textCache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Compiled> _htmlCache = new(StringComparer.Ordinal);
 
-    private GoTemplateSet(Dictionary<string, Tree> templates, Dictionary<string, GoFunc> funcs, GoTemplateLimits limits)
+    private readonly GoTemplateSet? _sprig;
+    private readonly bool _webhookDingtalkData;
+
+    private GoTemplateSet(
+        Dictionary<string, Tree> templates, Dictionary<string, GoFunc> funcs, GoTemplateLimits limits, GoTemplateSet? sprig, bool webhookDingtalkData)
     {
+        _sprig = sprig;
+        _webhookDingtalkData = webhookDingtalkData;
         _templates = templates;
         _textFuncs = funcs;
         _htmlFuncs = new Dictionary<string, GoFunc>(funcs, StringComparer.Ordinal);
@@ -41,6 +48,16 @@ public sealed class GoTemplateSet
 
     public GoTemplateLimits Limits { get; }
 
+    /// <summary>
+    /// The same files as prometheus-webhook-dingtalk runs them, for our DingTalk, WeCom and Feishu fields: its
+    /// default.tmpl after Alertmanager's, sprig's functions and its own over Alertmanager's, and its data (with
+    /// AtMobiles). A set that is already that one returns itself.
+    /// </summary>
+    public GoTemplateSet Sprig => _sprig ?? this;
+
+    /// <summary>The <c>templates:</c> files that parse only with sprig's functions: the Alertmanager receivers do not see them.</summary>
+    public IReadOnlyList<string> SprigOnlyFiles { get; private init; } = [];
+
     /// <summary>The names of the templates the set defines.</summary>
     public IReadOnlyCollection<string> TemplateNames => _templates.Keys;
 
@@ -51,22 +68,65 @@ public sealed class GoTemplateSet
     public static GoTemplateSet Load(IEnumerable<TemplateSource> files, GoTemplateLimits? limits = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(files);
+        var clock = timeProvider ?? TimeProvider.System;
         var funcs = new Dictionary<string, GoFunc>(Builtins.All, StringComparer.Ordinal);
-        foreach (var (name, f) in AmFunctions.Create(timeProvider ?? TimeProvider.System))
+        foreach (var (name, f) in AmFunctions.Create(clock))
         {
             funcs[name] = f;
         }
+        // prometheus-webhook-dingtalk: Funcs(defaultFuncs).Funcs(sprig.TxtFuncMap()), so sprig wins.
+        var sprigFuncs = new Dictionary<string, GoFunc>(funcs, StringComparer.Ordinal);
+        foreach (var f in SprigFunctions.Create(clock))
+        {
+            sprigFuncs[f.Name] = f;
+        }
         var templates = new Dictionary<string, Tree>(StringComparer.Ordinal);
+        var sprigTemplates = new Dictionary<string, Tree>(StringComparer.Ordinal);
         foreach (var bundled in BundledTemplates.All)
         {
             // Alertmanager parses its own files into the unnamed root template.
             Associate(templates, Parse("", bundled.Name, bundled.Text, funcs));
+            Associate(sprigTemplates, Parse("", bundled.Name, bundled.Text, sprigFuncs));
         }
+        var dingtalk = BundledTemplates.WebhookDingtalk;
+        Associate(sprigTemplates, Parse("", dingtalk.Name, dingtalk.Text, sprigFuncs));
+        var sprigOnly = new List<string>();
         foreach (var file in files)
         {
-            Associate(templates, Parse(Path.GetFileName(file.Path), file.Path, file.Text, funcs));
+            var name = Path.GetFileName(file.Path);
+            Dictionary<string, Tree>? parsed = null;
+            GoTemplateParseException? error = null;
+            try
+            {
+                parsed = Parse(name, file.Path, file.Text, funcs);
+            }
+            catch (GoTemplateParseException e)
+            {
+                error = e;
+            }
+            Dictionary<string, Tree> withSprig;
+            try
+            {
+                withSprig = Parse(name, file.Path, file.Text, sprigFuncs);
+            }
+            catch (GoTemplateParseException) when (error is not null)
+            {
+                // Wrong with both maps: Alertmanager's error, as Alertmanager refuses the file.
+                throw error;
+            }
+            if (parsed is not null)
+            {
+                Associate(templates, parsed);
+            }
+            else
+            {
+                sprigOnly.Add(file.Path);
+            }
+            Associate(sprigTemplates, withSprig);
         }
-        return new GoTemplateSet(templates, funcs, limits ?? GoTemplateLimits.Default);
+        var limit = limits ?? GoTemplateLimits.Default;
+        var sprig = new GoTemplateSet(sprigTemplates, sprigFuncs, limit, null, webhookDingtalkData: true);
+        return new GoTemplateSet(templates, funcs, limit, sprig, webhookDingtalkData: false) { SprigOnlyFiles = sprigOnly };
     }
 
     /// <summary>Alertmanager's ExecuteTextString: "" gives ""; the text may call {{ template "x" . }} of the set.</summary>
@@ -85,8 +145,11 @@ public sealed class GoTemplateSet
     private string Execute(string text, NotificationData data, bool html)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Execute(text, new DataValue(data), html);
+        return Execute(text, Model(data), html);
     }
+
+    /// <summary>The data as this set's templates see it: Alertmanager's template.Data, or prometheus-webhook-dingtalk's (with AtMobiles).</summary>
+    internal DataValue Model(NotificationData data) => new(data, _webhookDingtalkData);
 
     /// <summary>Runs a text over data already in the template model (one per message, see TemplateExpander).</summary>
     internal string Execute(string text, DataValue data, bool html)

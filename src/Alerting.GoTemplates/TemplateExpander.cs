@@ -27,7 +27,7 @@ public sealed class TemplateExpander(GoTemplateSet set, NotificationData data)
         try
         {
             ArgumentNullException.ThrowIfNull(template);
-            return template.Length == 0 ? "" : set.Execute(template, _model ??= new DataValue(data), html);
+            return template.Length == 0 ? "" : set.Execute(template, _model ??= set.Model(data), html);
         }
         catch (GoTemplateException e)
         {

@@ -17,6 +17,7 @@ internal static class AmTypes
     public static readonly GoType AlertSlice = new("[]template.Alert", GoKind.Slice, named: false, elem: Alert, comparable: false);
     public static readonly GoType Alerts = new("template.Alerts", GoKind.Slice, named: true, underlying: "[]template.Alert", elem: Alert, comparable: false);
     public static readonly GoType Data = new("template.Data", GoKind.Struct, named: true, comparable: false);
+    public static readonly GoType WebhookData = new("models.Data", GoKind.Struct, named: true, comparable: false);
 
     static AmTypes()
     {

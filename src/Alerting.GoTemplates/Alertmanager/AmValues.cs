@@ -100,17 +100,23 @@ internal sealed class AlertValue(NotificationAlert alert) : GoStruct
     ];
 }
 
-/// <summary>template.Data (Alertmanager 0.25's fields).</summary>
+/// <summary>template.Data (Alertmanager 0.25's fields); prometheus-webhook-dingtalk's models.Data adds AtMobiles.</summary>
 internal sealed class DataValue : GoStruct
 {
     private static readonly string[] Names = ["Receiver", "Status", "Alerts", "GroupLabels", "CommonLabels", "CommonAnnotations", "ExternalURL"];
     private static readonly string[] Json = ["receiver", "status", "alerts", "groupLabels", "commonLabels", "commonAnnotations", "externalURL"];
 
-    private readonly object?[] _fields;
+    private static readonly string[] WebhookNames = [.. Names, "AtMobiles"];
+    private static readonly string[] WebhookJson = [.. Json, "AtMobiles"];
 
-    public DataValue(NotificationData data)
+    private readonly object?[] _fields;
+    private readonly bool _webhook;
+
+    /// <param name="webhookDingtalk">prometheus-webhook-dingtalk's data: AtMobiles too (empty: our DingTalk notifier adds the mentions).</param>
+    public DataValue(NotificationData data, bool webhookDingtalk = false)
     {
         AmTypes.EnsureInitialised();
+        _webhook = webhookDingtalk;
         _fields =
         [
             data.Receiver,
@@ -120,14 +126,15 @@ internal sealed class DataValue : GoStruct
             new KvMap(data.CommonLabels),
             new KvMap(data.CommonAnnotations),
             data.ExternalUrl,
+            GoSlice.Strings([]),
         ];
     }
 
-    public override GoType Type => AmTypes.Data;
+    public override GoType Type => _webhook ? AmTypes.WebhookData : AmTypes.Data;
 
-    public override IReadOnlyList<string> FieldNames => Names;
+    public override IReadOnlyList<string> FieldNames => _webhook ? WebhookNames : Names;
 
-    public override IReadOnlyList<string> JsonNames => Json;
+    public override IReadOnlyList<string> JsonNames => _webhook ? WebhookJson : Json;
 
     public override object? Field(int index) => _fields[index];
 }

@@ -35,8 +35,11 @@ internal static class TemplatesApi
                 break;
             case "go":
                 return RenderGo(body, config.Current.GoTemplates, options, time);
+            case "sprig":
+                // As DingTalk, WeCom and Feishu fields run: sprig's functions, prometheus-webhook-dingtalk's templates.
+                return RenderGo(body, config.Current.GoTemplates.Sprig, options, time);
             default:
-                throw new BadInputException($"engine must be \"scriban\" or \"go\", not \"{body.Engine}\"");
+                throw new BadInputException($"engine must be \"scriban\", \"go\" or \"sprig\", not \"{body.Engine}\"");
         }
         ScribanSource source;
         TemplateModel model;

@@ -16,6 +16,12 @@ internal abstract class NotificationChannel : ChannelReader
     /// <summary>The templates its messages are rendered from, each with how alert data is escaped for it.</summary>
     public virtual IReadOnlyList<ChannelTemplate> Templates { get; } = [];
 
+    /// <summary>
+    /// Whether its Go template fields run as prometheus-webhook-dingtalk runs them (<see cref="GoTemplateSet.Sprig"/>:
+    /// sprig's functions and that project's default templates); Alertmanager's receivers keep Alertmanager's.
+    /// </summary>
+    public virtual bool SprigFunctions => false;
+
     /// <summary>The notifier for one of its configs, with the renderer of the body the engine hands it.</summary>
     public abstract ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context);
 

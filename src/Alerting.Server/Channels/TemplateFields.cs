@@ -19,6 +19,17 @@ internal static class TemplateFields
         return text;
     }
 
+    /// <summary>A Go template field of a channel whose templates have sprig's functions (<see cref="NotificationChannel.SprigFunctions"/>).</summary>
+    public static string? SprigTemplate(this MapReader r, string key)
+    {
+        var text = r.String(key);
+        if (ParseError(text, sprig: true) is { } error)
+        {
+            r.Context.Warn(r.KeyNode(key), r.Field(key), $"{error} (the field's default is sent instead)");
+        }
+        return text;
+    }
+
     /// <summary>Warns when <paramref name="text"/> does not parse as a Go template.</summary>
     public static void Check(LoadContext context, YamlNode node, string field, string? text)
     {
@@ -29,7 +40,8 @@ internal static class TemplateFields
     }
 
     /// <summary>Go's parse error for <paramref name="text"/>, or null when it parses (or is empty).</summary>
-    public static string? ParseError(string? text)
+    /// <param name="sprig">With sprig's functions and prometheus-webhook-dingtalk's, else Alertmanager's.</param>
+    public static string? ParseError(string? text, bool sprig = false)
     {
         if (string.IsNullOrEmpty(text) || !text.Contains("{{", StringComparison.Ordinal))
         {
@@ -37,7 +49,7 @@ internal static class TemplateFields
         }
         try
         {
-            GoTemplateSet.Default.Check(text);
+            (sprig ? GoTemplateSet.Default.Sprig : GoTemplateSet.Default).Check(text);
             return null;
         }
         catch (GoTemplateException e)

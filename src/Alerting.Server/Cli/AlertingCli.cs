@@ -110,9 +110,8 @@ internal static class AlertingCli
             stdout.WriteLine($"Checking '{file}'");
             try
             {
-                var config = ConfigLoader.LoadFile(file, ChannelRegistry.All, new MatcherSyntax(mode));
-                // Builds what a start builds from it, the Go template files included, so their errors show here.
-                _ = RuntimeConfig.From(config);
+                // Builds what a start builds from it, the Go template files included, so their errors and warnings show here.
+                var config = RuntimeConfig.From(ConfigLoader.LoadFile(file, ChannelRegistry.All, new MatcherSyntax(mode))).Config;
                 stdout.WriteLine("  SUCCESS");
                 stdout.WriteLine(ConfigSummary.Describe(config));
             }

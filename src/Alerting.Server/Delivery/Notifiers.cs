@@ -31,14 +31,15 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         {
             return null;
         }
+        var goTemplates = channel.SprigFunctions ? running.GoTemplates.Sprig : running.GoTemplates;
         var context = new NotifierContext(clients, limiter, time, (data, links, language) =>
         {
             var model = Model(data, links, language ?? r!.Language ?? current.Global.Language, current.Global, extras);
-            var go = new GoFields(running.GoTemplates, data, (field, e) => TemplateFailed(field, receiver, integration, e));
+            var go = new GoFields(goTemplates, data, (field, e) => TemplateFailed(field, receiver, integration, e));
             return new MessageTemplates(model.Language, (name, inline) => Render(name, inline, model, go)) { Go = go, HasOverride = Templates.HasOverride };
         })
         {
-            GoTemplates = running.GoTemplates,
+            GoTemplates = goTemplates,
             Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Alerting.Channels"),
         };
         return channel.Notifier(target.Config, context) with { Destination = DestinationOf(channel, target.Config) };

@@ -128,6 +128,12 @@ public sealed class TemplatePreviewTests
         Assert.Equal((2, 3), ((int)error["line"]!, (int)error["column"]!));
 
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("""{"engine": "go", "template": "{{ if }}"}""")).Status);
+        // sprig: as DingTalk, WeCom and Feishu fields run; "go" is Alertmanager's map, without it.
+        var sprig = await PostAsync("""{"engine": "sprig", "template": "{{ .GroupLabels.alertname | upper }}|{{ template \"ding.link.title\" . }}"}""");
+        Assert.Equal(HttpStatusCode.OK, sprig.Status);
+        Assert.StartsWith("DISKFULL|[", sprig.Body, StringComparison.Ordinal);
+        Assert.Contains("] DiskFull", sprig.Body, StringComparison.Ordinal);
+        Assert.Contains("function \\\"upper\\\" not defined", (await PostAsync("""{"engine": "go", "template": "{{ upper \"x\" }}"}""")).Body);
         Assert.Contains("engine must be", (await PostAsync("""{"engine": "jinja", "template": "x"}""")).Body);
         Assert.Contains("type must be", (await PostAsync("""{"engine": "go", "type": "md", "template": "x"}""")).Body);
         Assert.Contains("a Go preview needs", (await PostAsync("""{"engine": "go", "name": "slack.title"}""")).Body);

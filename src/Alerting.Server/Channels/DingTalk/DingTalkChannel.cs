@@ -10,6 +10,9 @@ internal sealed class DingTalkChannel : NotificationChannel
 
     public override string Kind => Name;
 
+    /// <summary>Templates written for prometheus-webhook-dingtalk (sprig's functions, its default.tmpl) run unchanged.</summary>
+    public override bool SprigFunctions => true;
+
     public override IReadOnlyDictionary<string, string> SecretKeys { get; } = new Dictionary<string, string> { ["url"] = SecretMasker.Mask };
 
     public override IReadOnlyList<ChannelTemplate> Templates { get; } =

@@ -71,7 +71,7 @@ internal sealed record WeComConfig : IntegrationConfig
             MessageType = messageType,
             MentionedList = w.StringList("mentioned_list") ?? [],
             MentionedMobileList = w.StringList("mentioned_mobile_list") ?? [],
-            Content = w.Template("content"),
+            Content = w.SprigTemplate("content"),
             Language = w.Language("language"),
             HttpConfig = w.HttpConfig("http_config") ?? global.HttpConfig,
             Line = LoadContext.Line(w.Node),

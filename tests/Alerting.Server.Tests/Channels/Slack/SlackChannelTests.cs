@@ -24,7 +24,8 @@ public sealed class SlackChannelTests : IAsyncLifetime
     {
         _slack.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
         var yaml = GoldenReceivers.Yaml("slack", block => block.Replace("http://127.0.0.1:19112", _slack.Url!, StringComparison.Ordinal)
-            + $"\n  - name: ours\n    slack_configs:\n      - api_url: {_slack.Url}/ours\n        title: '{{{{ .CommonLabels.alertname }}}} (Go)'",
+            + $"\n  - name: ours\n    slack_configs:\n      - api_url: {_slack.Url}/ours\n        title: '{{{{ .CommonLabels.alertname }}}} (Go)'"
+            + $"\n  - name: sprig\n    slack_configs:\n      - api_url: {_slack.Url}/sprig\n        title: '{{{{ .CommonLabels.alertname | upper }}}}'",
             extra: $"templates: ['{_templates.Path}/*']\n");
         _host = await AlertingTestHost.StartAsync(yaml, time: _time);
     }
@@ -67,5 +68,19 @@ public sealed class SlackChannelTests : IAsyncLifetime
         Assert.Equal("ours: HighRequestLatency 2", (string)attachment["text"]!);
         Assert.Equal("http://alerting/action/preview-view", (string)attachment["title_link"]!);
         Assert.Equal(4, attachment["actions"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task A_title_calling_a_sprig_function_fails_as_in_Alertmanager_and_the_default_title_goes_out()
+    {
+        // Alertmanager's function map has no sprig (only DingTalk, WeCom and Feishu fields get it): "function "upper" not defined".
+        var warning = Assert.Single(_host.Server.Services.GetRequiredService<Configuration.ConfigHolder>().Current.Config.Warnings, w => w.Contains("upper", StringComparison.Ordinal));
+        Assert.Contains("slack_configs[0].title: template: :1: function \"upper\" not defined", warning, StringComparison.Ordinal);
+
+        var result = await Notifier("sprig").Notifier.SendAsync(Send(resolved: false), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Success, result.Outcome);
+        var attachment = JsonNode.Parse(_slack.LogEntries.Last().RequestMessage.Body!)!["attachments"]![0]!;
+        Assert.StartsWith("[FIRING:2] HighRequestLatency (", (string)attachment["title"]!, StringComparison.Ordinal);
     }
 }
