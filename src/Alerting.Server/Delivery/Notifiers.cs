@@ -34,7 +34,11 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         var context = new NotifierContext(clients, limiter, time, (data, links, language) =>
         {
             var model = Model(data, links, language ?? r!.Language ?? current.Global.Language, current.Global, extras);
-            var go = new GoFields(running.GoTemplates, data, (field, e) => TemplateFailed(field, receiver, integration, e));
+            void Failed(string field, Exception e) => TemplateFailed(field, receiver, integration, e);
+            var escaped = channel.TemplateData(target.Config, data);
+            var go = ReferenceEquals(escaped, data)
+                ? new GoFields(running.GoTemplates, data, Failed)
+                : new GoFields(running.GoTemplates, escaped, Failed) { Urls = new GoFields(running.GoTemplates, ChatData.SafeUrls(data), Failed) };
             return new MessageTemplates(model.Language, (name, inline) => Render(name, inline, model, go)) { Go = go, HasOverride = Templates.HasOverride };
         })
         {
