@@ -22,6 +22,12 @@ internal abstract class NotificationChannel : ChannelReader
     /// </summary>
     public virtual bool SprigFunctions => false;
 
+    /// <summary>
+    /// The data its Go template fields see (<see cref="MessageTemplates.Go"/>): a chat channel escapes what the alert's
+    /// sender wrote for its markup (<see cref="ChatData"/>); others see the data as it is.
+    /// </summary>
+    public virtual NotificationData TemplateData(IntegrationConfig config, NotificationData data) => data;
+
     /// <summary>The notifier for one of its configs, with the renderer of the body the engine hands it.</summary>
     public abstract ResolvedNotifier Notifier(IntegrationConfig config, NotifierContext context);
 

@@ -35,7 +35,11 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         var context = new NotifierContext(clients, limiter, time, (data, links, language) =>
         {
             var model = Model(data, links, language ?? r!.Language ?? current.Global.Language, current.Global, extras);
-            var go = new GoFields(goTemplates, data, (field, e) => TemplateFailed(field, receiver, integration, e));
+            void Failed(string field, Exception e) => TemplateFailed(field, receiver, integration, e);
+            var escaped = channel.TemplateData(target.Config, data);
+            var go = ReferenceEquals(escaped, data)
+                ? new GoFields(goTemplates, data, Failed)
+                : new GoFields(goTemplates, escaped, Failed) { Urls = new GoFields(goTemplates, ChatData.SafeUrls(data), Failed) };
             return new MessageTemplates(model.Language, (name, inline) => Render(name, inline, model, go)) { Go = go, HasOverride = Templates.HasOverride };
         })
         {

@@ -14,6 +14,18 @@ internal sealed class GoFields(GoTemplateSet templates, NotificationData data, A
 {
     public NotificationData Data => data;
 
+    /// <summary>
+    /// For fields that hold a URL rather than markup (a Slack button's url): the same templates over the data with
+    /// only its URLs made safe, as markup escaping would break a link. Itself when the data is not escaped.
+    /// </summary>
+    public GoFields Urls
+    {
+        get => _urls ?? this;
+        init => _urls = value;
+    }
+
+    private readonly GoFields? _urls;
+
     /// <summary>Whether some field failed and fell back.</summary>
     public bool AnyFailed { get; private set; }
 

@@ -12,9 +12,11 @@ namespace Alerting.Templating;
 /// </summary>
 internal static class ScriptModel
 {
-    public static ScriptObject Build(TemplateModel m, Func<string, string> escape)
+    public static ScriptObject Build(TemplateModel m, ChannelTemplate template)
     {
-        var alerts = m.Alerts.Select(a => (a.IsFiring, Object: Alert(a, escape))).ToList();
+        var escape = template.Escape;
+        var url = template.Url;
+        var alerts = m.Alerts.Select(a => (a.IsFiring, Object: Alert(a, escape, url))).ToList();
         return new ScriptObject
         {
             ["receiver"] = escape(m.Receiver),
@@ -25,18 +27,18 @@ internal static class ScriptModel
             ["group_labels"] = Labels(m.GroupLabels, escape),
             ["common_labels"] = Labels(m.CommonLabels, escape),
             ["common_annotations"] = Labels(m.CommonAnnotations, escape),
-            ["external_url"] = escape(m.ExternalUrl),
+            ["external_url"] = url(m.ExternalUrl),
             ["group_key"] = escape(m.GroupKey),
             ["truncated_alerts"] = m.TruncatedAlerts,
             ["notes"] = new ScriptArray(m.Notes.Select(n => (object)escape(n))),
             ["links"] = m.Links is { } l
                 ? new ScriptObject
                 {
-                    ["view"] = escape(l.View),
-                    ["silence_1h"] = escape(l.Silence1h),
-                    ["silence_4h"] = escape(l.Silence4h),
-                    ["silence_24h"] = escape(l.Silence24h),
-                    ["acknowledge"] = escape(l.Acknowledge),
+                    ["view"] = url(l.View),
+                    ["silence_1h"] = url(l.Silence1h),
+                    ["silence_4h"] = url(l.Silence4h),
+                    ["silence_24h"] = url(l.Silence24h),
+                    ["acknowledge"] = url(l.Acknowledge),
                 }
                 : null,
             ["language"] = m.Language,
@@ -54,17 +56,18 @@ internal static class ScriptModel
         };
     }
 
-    private static ScriptObject Alert(TemplateAlert a, Func<string, string> escape) => new()
+    // URLs from the data are http(s) only (SafeUrl): a javascript: link renders as no link.
+    private static ScriptObject Alert(TemplateAlert a, Func<string, string> escape, Func<string, string> url) => new()
     {
         ["status"] = a.Status,
         ["labels"] = Labels(a.Labels, escape),
         ["annotations"] = Labels(a.Annotations, escape),
         ["starts_at"] = a.StartsAt.UtcDateTime,
         ["ends_at"] = a.EndsAt?.UtcDateTime,
-        ["generator_url"] = escape(a.GeneratorUrl),
+        ["generator_url"] = SafeUrl.Of(a.GeneratorUrl) is { Length: > 0 } source ? url(source) : "",
         ["fingerprint"] = a.Fingerprint,
-        ["dashboard_url"] = Optional(a.DashboardUrl, escape),
-        ["panel_url"] = Optional(a.PanelUrl, escape),
+        ["dashboard_url"] = Optional(SafeUrl.Optional(a.DashboardUrl), url),
+        ["panel_url"] = Optional(SafeUrl.Optional(a.PanelUrl), url),
         ["value_string"] = Optional(a.ValueString, escape),
         ["name"] = escape(a.Name),
         ["severity"] = escape(a.Severity),

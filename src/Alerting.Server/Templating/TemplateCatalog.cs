@@ -4,7 +4,20 @@ namespace Alerting.Templating;
 /// <param name="IsHtml">HTML output: the plain-text fallback is wrapped in <c>pre</c>, and <c>html.escape</c> does not escape twice.</param>
 internal sealed record ChannelTemplate(string Name, Func<string, string> Escape, bool IsHtml = false)
 {
+    private readonly Func<string, string>? _url;
+
     public static string Unescaped(string s) => s;
+
+    /// <summary>
+    /// How a URL is written into the template's markup: the action links, the external URL, and the data's URLs
+    /// after <see cref="SafeUrl"/>. <see cref="Escape"/> unless the channel says otherwise (markdown
+    /// without backslash escapes must not touch a URL).
+    /// </summary>
+    public Func<string, string> Url
+    {
+        get => _url ?? Escape;
+        init => _url = value;
+    }
 }
 
 /// <summary>

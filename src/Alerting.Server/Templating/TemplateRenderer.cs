@@ -205,20 +205,22 @@ internal sealed class TemplateRenderer
     internal static string PlainText(ChannelTemplate template, TemplateModel model)
     {
         var name = template.Name;
+        var e = template.Escape;
         var title = model.Status == Core.Notifications.NotificationStatus.Firing
-            ? $"[FIRING:{model.FiringCount}] {model.AlertName}"
-            : $"[RESOLVED] {model.AlertName}";
+            ? $"[FIRING:{model.FiringCount}] {e(model.AlertName)}"
+            : $"[RESOLVED] {e(model.AlertName)}";
         if (name.EndsWith(".title", StringComparison.Ordinal) || name.EndsWith(".subject", StringComparison.Ordinal))
         {
             return title;
         }
+        // Data is escaped piece by piece and the links as URLs, so escaping cannot break a link.
         var sb = new StringBuilder(title).Append('\n');
         foreach (var alert in model.Alerts)
         {
-            sb.Append($"\n- [{alert.Status}] {string.Join(" ", alert.Labels.Select(p => $"{p.Key}={p.Value}"))}");
+            sb.Append($"\n- [{alert.Status}] {string.Join(" ", alert.Labels.Select(p => $"{e(p.Key)}={e(p.Value)}"))}");
             if (alert.Summary.Length > 0)
             {
-                sb.Append($": {alert.Summary}");
+                sb.Append($": {e(alert.Summary)}");
             }
         }
         if (model.TruncatedAlerts > 0)
@@ -227,9 +229,9 @@ internal sealed class TemplateRenderer
         }
         if (model.Links is { } links)
         {
-            sb.Append($"\n\nView: {links.View}\nSilence 1h: {links.Silence1h}\nAcknowledge: {links.Acknowledge}");
+            var u = template.Url;
+            sb.Append($"\n\nView: {u(links.View)}\nSilence 1h: {u(links.Silence1h)}\nAcknowledge: {u(links.Acknowledge)}");
         }
-        var text = template.Escape(sb.ToString());
-        return template.IsHtml ? $"<pre>{text}</pre>" : text;
+        return template.IsHtml ? $"<pre>{sb}</pre>" : sb.ToString();
     }
 }

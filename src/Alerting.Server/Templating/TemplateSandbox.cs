@@ -71,7 +71,7 @@ internal static class TemplateSandbox
     /// <exception cref="TemplateException">The template failed or ran out of time.</exception>
     public static string Render(Template template, ChannelTemplate escaping, TemplateModel model, TimeSpan timeout)
     {
-        var globals = ScriptModel.Build(model, escaping.Escape);
+        var globals = ScriptModel.Build(model, escaping);
         if (escaping.IsHtml)
         {
             globals["html"] = s_htmlForEscapedData;

@@ -69,7 +69,7 @@ public sealed class AlertmanagerChatEndToEndTests
         var mattermost = JsonNode.Parse(Body("/hooks/"))!["attachments"]![0]!; // Alertmanager's default templates
         Assert.Equal("[FIRING:1] DiskFull (db-1 critical)", (string)mattermost["title"]!);
         Assert.Contains("\n# Alerts Firing:\n", (string)mattermost["text"]!, StringComparison.Ordinal);
-        Assert.Contains("  - summary = disk <full> & fast\n", (string)mattermost["text"]!, StringComparison.Ordinal);
+        Assert.Contains("  - summary = disk \\<full\\> & fast\n", (string)mattermost["text"]!, StringComparison.Ordinal); // escaped for markdown
         Assert.Contains("\"notification_reason\":\"first notification\"", Body("/v2/alert_events/"), StringComparison.Ordinal);
 
         var seen = new List<(string What, string Text)>();

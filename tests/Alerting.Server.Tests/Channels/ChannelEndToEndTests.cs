@@ -41,7 +41,7 @@ public sealed class ChannelEndToEndTests
         var card = JsonNode.Parse(ding.Body!)!["actionCard"]!;
         var text = (string)card["text"]!;
         Assert.Contains("DiskFull", text);
-        Assert.Contains("磁盘 <满了> & 快", text);
+        Assert.Contains("磁盘 ＜满了＞ & 快", text); // DingTalk markdown: the data's markup characters become full-width
         Assert.Contains(card["btns"]!.AsArray(), b => ((string)b!["actionURL"]!).Contains("/action/", StringComparison.Ordinal));
 
         // Slack sends Alertmanager's message: its default title, its empty default text, no buttons.

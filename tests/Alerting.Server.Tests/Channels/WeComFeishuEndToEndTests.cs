@@ -47,7 +47,7 @@ public sealed class WeComFeishuEndToEndTests
         var wecom = JsonNode.Parse(chat.LogEntries.First(e => e.RequestMessage.Path.StartsWith("/cgi-bin/", StringComparison.Ordinal)).RequestMessage.Body!)!;
         var content = (string)wecom["markdown"]!["content"]!;
         Assert.StartsWith("## <font color=\"warning\">🔥 [告警:1] DiskFull</font>\n**级别：** critical", content, StringComparison.Ordinal);
-        Assert.Contains("磁盘 <满了> & 快", content);
+        Assert.Contains("磁盘 ＜满了＞ & 快", content); // the data's markup characters become full-width
         Assert.Contains("[确认](http", content);
         Assert.Matches(@"\[静默 1 小时\]\(http://[^)]+/action/[A-Za-z0-9_\-.]+\)", content); // a signed link, not a placeholder
         Assert.EndsWith("\n\n<@zhangsan>", content);

@@ -1,4 +1,5 @@
 using Alerting.Core.Configuration;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.DingTalk;
@@ -18,8 +19,12 @@ internal sealed class DingTalkChannel : NotificationChannel
     public override IReadOnlyList<ChannelTemplate> Templates { get; } =
     [
         new("dingtalk.title", ChannelTemplate.Unescaped),
-        new("dingtalk.markdown", ChannelTemplate.Unescaped),
+        // DingTalk markdown has no backslash escapes: markup characters of the data become full-width.
+        new("dingtalk.markdown", ChatText.FullWidth) { Url = ChatText.Unchanged },
     ];
+
+    /// <summary>The config's own title and text (Go templates) see the data escaped as the markdown template does.</summary>
+    public override NotificationData TemplateData(IntegrationConfig config, NotificationData data) => ChatData.Escape(data, ChatText.FullWidth);
 
     public override IntegrationConfig Read(MapReader entry, GlobalConfig global) => DingTalkConfig.Read(entry, global);
 

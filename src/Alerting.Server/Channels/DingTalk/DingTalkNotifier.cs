@@ -32,10 +32,6 @@ internal sealed class DingTalkNotifier(
     public const int MessagesPerMinute = 20;
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Annotations (or labels) that add people to ping, comma-separated.</summary>
-    public const string AtMobilesKey = "dingtalk_at_mobiles";
-    public const string AtUserIdsKey = "dingtalk_at_user_ids";
-
     public string Integration => "dingtalk";
 
     public bool SendResolved => config.SendResolved;
@@ -130,7 +126,7 @@ internal sealed class DingTalkNotifier(
 
     internal string BuildBody(NotificationData data, ActionLinks? links)
     {
-        var (mobiles, userIds) = Mentions(data);
+        var (mobiles, userIds) = Mentions();
         for (var keep = data.Alerts.Count; ; keep = keep > 1 ? keep * 3 / 4 : 0)
         {
             // Dropped alerts count as truncated: the template says "and N more" in its language, and counts them.
@@ -197,26 +193,9 @@ internal sealed class DingTalkNotifier(
 
     private static JsonObject Button(string title, string url) => new() { ["title"] = title, ["actionURL"] = url };
 
-    /// <summary>People to ping: the config's, plus those named by the alerts (annotations, then labels).</summary>
-    private (List<string> Mobiles, List<string> UserIds) Mentions(NotificationData data)
-    {
-        var mobiles = new List<string>(config.AtMobiles);
-        var users = new List<string>(config.AtUserIds);
-        foreach (var alert in data.Alerts)
-        {
-            Add(mobiles, alert.Annotations.Get(AtMobilesKey), alert.Labels.Get(AtMobilesKey));
-            Add(users, alert.Annotations.Get(AtUserIdsKey), alert.Labels.Get(AtUserIdsKey));
-        }
-        return ([.. mobiles.Distinct(StringComparer.Ordinal)], [.. users.Distinct(StringComparer.Ordinal)]);
-
-        static void Add(List<string> list, params string[] values)
-        {
-            foreach (var v in values)
-            {
-                list.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            }
-        }
-    }
+    /// <summary>People to ping: the config's only, never the alerts' (whoever can post an alert must not ping a group).</summary>
+    private (List<string> Mobiles, List<string> UserIds) Mentions() =>
+        ([.. config.AtMobiles.Distinct(StringComparer.Ordinal)], [.. config.AtUserIds.Distinct(StringComparer.Ordinal)]);
 
     private static string Cut(string s) => s.Length <= 1024 ? s : s[..1024] + "…";
 }

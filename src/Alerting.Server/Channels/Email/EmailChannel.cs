@@ -1,5 +1,6 @@
 using System.Net;
 using Alerting.Core.Configuration;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.Email;
@@ -25,6 +26,12 @@ internal sealed class EmailChannel : NotificationChannel
         new("email.html", static s => WebUtility.HtmlEncode(s), IsHtml: true),
         new("email.text", ChannelTemplate.Unescaped),
     ];
+
+    /// <summary>
+    /// Go's html/template escapes the data of the HTML body itself (and the text body is plain): only the URLs
+    /// are made http(s), which html/template also requires of an href.
+    /// </summary>
+    public override NotificationData TemplateData(IntegrationConfig config, NotificationData data) => ChatData.SafeUrls(data);
 
     public override object ReadGlobal(MapReader? global) => EmailDefaults.Read(global);
 

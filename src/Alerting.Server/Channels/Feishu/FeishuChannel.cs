@@ -1,4 +1,5 @@
 using Alerting.Core.Configuration;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.Feishu;
@@ -19,8 +20,11 @@ internal sealed class FeishuChannel : NotificationChannel
     public override IReadOnlyList<ChannelTemplate> Templates { get; } =
     [
         new("feishu.title", ChannelTemplate.Unescaped),
-        new("feishu.markdown", FeishuEscaping.Markdown),
+        new("feishu.markdown", FeishuEscaping.Markdown) { Url = ChatText.Unchanged },
     ];
+
+    /// <summary>The config's own title and text (Go templates) see the data escaped as the card markdown needs.</summary>
+    public override NotificationData TemplateData(IntegrationConfig config, NotificationData data) => ChatData.Escape(data, FeishuEscaping.Markdown);
 
     public override IntegrationConfig Read(MapReader entry, GlobalConfig global) => FeishuConfig.Read(entry, global);
 

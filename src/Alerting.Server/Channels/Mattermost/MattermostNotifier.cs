@@ -1,6 +1,7 @@
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Mattermost;
 
@@ -50,14 +51,17 @@ internal sealed class MattermostNotifier(MattermostConfig config, HttpClientProv
     /// <summary>The body Alertmanager's createRequest and sanitizeRequest produce, or the template error.</summary>
     internal (string? Body, string Channel, string? Error) BuildBody(NotificationData data)
     {
-        var tmpl = new TemplateExpander(templates, data);
+        // Text fields see the data escaped for Mattermost's markdown (no link, mention or markup from an alert;
+        // Alertmanager sends it as is); names and URLs see it unescaped, with only http(s) URLs.
+        var tmpl = new TemplateExpander(templates, ChatData.Escape(data, ChatText.CommonMark));
+        var raw = new TemplateExpander(templates, ChatData.SafeUrls(data));
         var text = tmpl.Text(config.Text);
-        var channel = tmpl.Text(config.Channel);
-        var username = tmpl.Text(config.Username);
-        var iconUrl = tmpl.Text(config.IconUrl);
-        var iconEmoji = tmpl.Text(config.IconEmoji);
-        var type = tmpl.Text(config.Type);
-        var priority = config.Priority is { Priority.Length: > 0 } p ? Sanitize(p with { Priority = tmpl.Text(p.Priority) }) : null;
+        var channel = raw.Text(config.Channel);
+        var username = raw.Text(config.Username);
+        var iconUrl = raw.Text(config.IconUrl);
+        var iconEmoji = raw.Text(config.IconEmoji);
+        var type = raw.Text(config.Type);
+        var priority = config.Priority is { Priority.Length: > 0 } p ? Sanitize(p with { Priority = raw.Text(p.Priority) }) : null;
         var card = config.PropsCard.Length > 0 ? tmpl.Text(config.PropsCard) : null;
 
         var json = new GoJsonWriter().BeginObject();
@@ -99,7 +103,7 @@ internal sealed class MattermostNotifier(MattermostConfig config, HttpClientProv
             json.EndObject();
         }
         json.EndObject();
-        return tmpl.Error is { } error ? (null, channel, error.Message) : (json.ToEncoderOutput(), channel, null);
+        return (tmpl.Error ?? raw.Error) is { } error ? (null, channel, error.Message) : (json.ToEncoderOutput(), channel, null);
     }
 
     /// <summary>One attachment, its texts rendered in Alertmanager's order (fallback first, rendered by the caller).</summary>

@@ -1,6 +1,7 @@
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
+using Alerting.Templating;
 
 namespace Alerting.Channels.MsTeamsV1;
 
@@ -27,7 +28,8 @@ internal sealed class MsTeamsV1Notifier(MsTeamsV1Config config, HttpClientProvid
     /// <summary>The request body, or null with the template's error (not retried).</summary>
     internal string? BuildBody(NotificationData data, out string? error)
     {
-        var tmpl = new TemplateExpander(templates, data);
+        // The data is escaped for the card's markdown: no link, mention or markup from an alert (Alertmanager sends it as is).
+        var tmpl = new TemplateExpander(templates, ChatData.Escape(data, ChatText.CommonMark));
         var title = tmpl.Text(config.Title);
         var text = tmpl.Text(config.Text);
         var summary = tmpl.Text(config.Summary);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
+using Alerting.Templating;
 
 namespace Alerting.Channels.RocketChat;
 
@@ -60,19 +61,22 @@ internal sealed class RocketChatNotifier(RocketChatConfig config, HttpClientProv
     /// <summary>The PostMessage body Alertmanager encodes, or the template error.</summary>
     internal (string? Body, string Channel, string? Error) BuildBody(NotificationData data)
     {
-        var tmpl = new TemplateExpander(templates, data);
+        // Text fields see the data escaped for Rocket.Chat's markdown (no link, mention or markup from an alert;
+        // Alertmanager sends it as is); URLs and names see it unescaped, with only http(s) URLs.
+        var tmpl = new TemplateExpander(templates, ChatData.Escape(data, ChatText.CommonMark));
+        var raw = new TemplateExpander(templates, ChatData.SafeUrls(data));
         var (title, _) = Truncation.TruncateInRunes(tmpl.Text(config.Title), MaxTitleRunes);
-        var titleLink = tmpl.Text(config.TitleLink);
+        var titleLink = raw.Text(config.TitleLink);
         var text = tmpl.Text(config.Text);
-        var imageUrl = tmpl.Text(config.ImageUrl);
-        var thumbUrl = tmpl.Text(config.ThumbUrl);
-        var color = tmpl.Text(config.Color);
+        var imageUrl = raw.Text(config.ImageUrl);
+        var thumbUrl = raw.Text(config.ThumbUrl);
+        var color = raw.Text(config.Color);
         var fields = config.Fields.Select(f => (Short: f.Short ?? config.ShortFields, Title: tmpl.Text(f.Title), Value: tmpl.Text(f.Value))).ToList();
-        var actions = config.Actions.Select(a => (Text: tmpl.Text(a.Text), Url: tmpl.Text(a.Url), Msg: tmpl.Text(a.Msg))).ToList();
-        var channel = tmpl.Text(config.Channel);
-        var emoji = tmpl.Text(config.Emoji);
-        var avatar = tmpl.Text(config.IconUrl);
-        if (tmpl.Error is { } error)
+        var actions = config.Actions.Select(a => (Text: tmpl.Text(a.Text), Url: raw.Text(a.Url), Msg: tmpl.Text(a.Msg))).ToList();
+        var channel = raw.Text(config.Channel);
+        var emoji = raw.Text(config.Emoji);
+        var avatar = raw.Text(config.IconUrl);
+        if ((tmpl.Error ?? raw.Error) is { } error)
         {
             return (null, channel, error.Message);
         }

@@ -1,4 +1,5 @@
 using Alerting.Core.Configuration;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.Slack;
@@ -19,9 +20,13 @@ internal sealed class SlackChannel : NotificationChannel
 
     public override IReadOnlyList<ChannelTemplate> Templates { get; } =
     [
-        new("slack.title", SlackEscaping.Escape),
-        new("slack.text", SlackEscaping.Escape),
+        new("slack.title", SlackEscaping.Text) { Url = SlackEscaping.Escape },
+        new("slack.text", SlackEscaping.Text) { Url = SlackEscaping.Escape },
     ];
+
+    /// <summary>Slack's escaping for every field's data, as Slack's API asks; URL fields use <see cref="GoFields.Urls"/>.</summary>
+    public override NotificationData TemplateData(IntegrationConfig config, NotificationData data) =>
+        ChatData.Escape(data, SlackEscaping.Text, SlackEscaping.Escape);
 
     public override object ReadGlobal(MapReader? global) => SlackDefaults.Read(global);
 

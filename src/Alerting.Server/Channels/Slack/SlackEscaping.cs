@@ -1,4 +1,5 @@
 using System.Text;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Slack;
 
@@ -9,6 +10,9 @@ internal static class SlackEscaping
     /// Slack's rule: escape <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c>, and nothing else. An <c>&amp;</c> that
     /// already starts one of those three escapes is kept, so text escaped before (by a channel) is not escaped twice.
     /// </summary>
+    /// <summary>Text from alert data: <see cref="Escape"/>, and no <c>@channel</c> either (with <c>link_names</c> Slack pings it).</summary>
+    public static string Text(string s) => ChatText.Mentions(Escape(s));
+
     public static string Escape(string s)
     {
         if (s.AsSpan().IndexOfAny("&<>") < 0)

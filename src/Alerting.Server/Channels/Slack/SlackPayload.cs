@@ -100,17 +100,20 @@ internal static class SlackPayload
     {
         string T(string field, string? template, string? standard, Func<string>? last = null) =>
             standard is null ? go.Text("slack." + field, template, last) : go.TextOr("slack." + field, template, standard, last);
+        // URL fields see the data unescaped (its URLs made safe): Slack does not read markup there.
+        string U(string field, string? template, string? standard) =>
+            standard is null ? go.Urls.Text("slack." + field, template) : go.Urls.TextOr("slack." + field, template, standard);
         var title = T("title", c.Title, defaults?.Title, () => PlainText.Subject(go.Data));
         return new SlackRequest
         {
             Title = Truncation.TruncateInRunes(title, MaxTitleRunes).Text,
-            TitleLink = T("title_link", c.TitleLink, defaults?.TitleLink),
+            TitleLink = U("title_link", c.TitleLink, defaults?.TitleLink),
             Pretext = T("pretext", c.Pretext, defaults?.Pretext),
             AttachmentText = T("text", c.Text, defaults?.Text),
             Fallback = T("fallback", c.Fallback, defaults?.Fallback, () => title),
             CallbackId = T("callback_id", c.CallbackId, defaults?.CallbackId),
-            ImageUrl = T("image_url", c.ImageUrl, null),
-            ThumbUrl = T("thumb_url", c.ThumbUrl, null),
+            ImageUrl = U("image_url", c.ImageUrl, null),
+            ThumbUrl = U("thumb_url", c.ThumbUrl, null),
             Footer = T("footer", c.Footer, defaults?.Footer),
             Color = T("color", c.Color, defaults?.Color),
             MrkdwnIn = c.MrkdwnIn.Count == 0 ? s_defaultMrkdwnIn : c.MrkdwnIn,
@@ -119,7 +122,7 @@ internal static class SlackPayload
             {
                 Type = T("actions.type", a.Type, null),
                 Text = T("actions.text", a.Text, null),
-                Url = T("actions.url", a.Url, null),
+                Url = U("actions.url", a.Url, null),
                 Style = T("actions.style", a.Style, null),
                 Name = T("actions.name", a.Name, null),
                 Value = T("actions.value", a.Value, null),
@@ -131,7 +134,7 @@ internal static class SlackPayload
             Channel = T("channel", c.Channel, null),
             Username = T("username", c.Username, defaults?.Username),
             IconEmoji = T("icon_emoji", c.IconEmoji, defaults?.IconEmoji),
-            IconUrl = T("icon_url", c.IconUrl, defaults?.IconUrl),
+            IconUrl = U("icon_url", c.IconUrl, defaults?.IconUrl),
             LinkNames = c.LinkNames,
             Text = T("message_text", c.MessageText, null),
         };

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Telegram;
 
@@ -29,6 +30,21 @@ internal static class TelegramMessage
         }
         return Truncation.TruncateInRunes(rendered, MaxMessageLenRunes);
     }
+
+    /// <summary>
+    /// How the data is escaped for <paramref name="parseMode"/>: HTML is escaped by html/template already, so only
+    /// mentions; MarkdownV2 and Markdown by their rules (a MarkdownV2 text with a bare <c>.</c> or <c>-</c> is refused
+    /// by Telegram, so this differs from Alertmanager, which sends the data as it is); plain text only mentions.
+    /// </summary>
+    public static Func<string, string> Escaper(string parseMode) => parseMode switch
+    {
+        "MarkdownV2" => ChatText.TelegramMarkdownV2,
+        "Markdown" => ChatText.TelegramMarkdown,
+        _ => ChatText.Mentions,
+    };
+
+    /// <summary>URLs in text: MarkdownV2 needs its characters escaped there too; other modes take them as they are.</summary>
+    public static Func<string, string> UrlEscaper(string parseMode) => parseMode == "MarkdownV2" ? ChatText.TelegramMarkdownV2 : ChatText.Unchanged;
 
     /// <summary>The body: telebot's sendText parameters with Alertmanager's SendOptions (web page previews always off).</summary>
     public static string Body(long chatId, string text, TelegramConfig config)

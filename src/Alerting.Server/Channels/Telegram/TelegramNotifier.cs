@@ -3,6 +3,7 @@ using System.Text.Json;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Telegram;
 
@@ -51,7 +52,7 @@ internal sealed class TelegramNotifier(TelegramConfig config, HttpClientProvider
     /// <summary>The text as sent, or null with the template's error.</summary>
     internal string? Text(NotificationData data, out string? error)
     {
-        var tmpl = new TemplateExpander(templates, data);
+        var tmpl = new TemplateExpander(templates, ChatData.Escape(data, TelegramMessage.Escaper(config.ParseMode), TelegramMessage.UrlEscaper(config.ParseMode)));
         var rendered = config.ParseMode == "HTML" ? tmpl.Html(config.Message) : tmpl.Text(config.Message);
         error = tmpl.Error?.Message;
         return tmpl.Error is null ? TelegramMessage.Text(config.ParseMode, rendered).Text : null;

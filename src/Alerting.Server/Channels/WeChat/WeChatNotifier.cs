@@ -2,6 +2,7 @@ using System.Text.Json;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
+using Alerting.Templating;
 
 namespace Alerting.Channels.WeChat;
 
@@ -29,7 +30,9 @@ internal sealed class WeChatNotifier(
     public async Task<SendResult> SendAsync(NotificationRequest request, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        var tmpl = new TemplateExpander(templates, request.Data ?? throw new InvalidOperationException("WeChat needs the notification data"));
+        var data = request.Data ?? throw new InvalidOperationException("WeChat needs the notification data");
+        // A markdown message gets the data with its markup made inert, as WeCom's; text is shown as is.
+        var tmpl = new TemplateExpander(templates, config.MessageType == "markdown" ? ChatData.Escape(data, ChatText.FullWidth) : ChatData.SafeUrls(data));
         var (token, failure) = await TokenAsync(tmpl, ct);
         if (token is null)
         {

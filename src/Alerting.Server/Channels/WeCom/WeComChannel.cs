@@ -1,4 +1,5 @@
 using Alerting.Core.Configuration;
+using Alerting.Core.Notifications;
 using Alerting.Templating;
 
 namespace Alerting.Channels.WeCom;
@@ -18,9 +19,15 @@ internal sealed class WeComChannel : NotificationChannel
 
     public override IReadOnlyList<ChannelTemplate> Templates { get; } =
     [
-        new("wecom.markdown", ChannelTemplate.Unescaped),
-        new("wecom.text", ChannelTemplate.Unescaped),
+        // WeCom markdown has no backslash escapes: markup characters of the data become full-width.
+        new("wecom.markdown", ChatText.FullWidth) { Url = ChatText.Unchanged },
+        // Plain text pings only mentioned_list: an "@all" in the data is just text, but reads as if it pinged.
+        new("wecom.text", ChatText.Mentions) { Url = ChatText.Unchanged },
     ];
+
+    /// <summary>The config's own text (a Go template) sees the data escaped as the template of its message type does.</summary>
+    public override NotificationData TemplateData(IntegrationConfig config, NotificationData data) =>
+        ChatData.Escape(data, config is WeComConfig { MessageType: WeComMessageType.Text } ? ChatText.Mentions : ChatText.FullWidth);
 
     public override IntegrationConfig Read(MapReader entry, GlobalConfig global) => WeComConfig.Read(entry, global);
 

@@ -32,10 +32,6 @@ internal sealed class WeComNotifier(
     public const int MessagesPerMinute = 20;
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Annotations (or labels) that add people to ping, comma-separated: user ids, phone numbers.</summary>
-    public const string MentionedListKey = "wecom_mentioned_list";
-    public const string MentionedMobileListKey = "wecom_mentioned_mobile_list";
-
     private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Integration => WeComChannel.Name;
@@ -127,7 +123,7 @@ internal sealed class WeComNotifier(
     internal string BuildBody(NotificationData data, ActionLinks? links)
     {
         var markdown = config.MessageType == WeComMessageType.Markdown;
-        var (users, mobiles) = Mentions(data, markdown);
+        var (users, mobiles) = Mentions(markdown);
         // Markdown pings the people whose <@userid> is in the content; text lists them beside it.
         var suffix = markdown && users.Count > 0 ? "\n\n" + string.Join(" ", users.Select(u => $"<@{u}>")) : "";
         var budget = (markdown ? MaxMarkdownBytes : MaxTextBytes) - Encoding.UTF8.GetByteCount(suffix);
@@ -167,32 +163,13 @@ internal sealed class WeComNotifier(
     }
 
     /// <summary>
-    /// People to ping: the config's, plus those named by the alerts (annotations, then labels). A markdown
-    /// message can only name user ids, so it leaves out phone numbers and @all from alerts.
+    /// People to ping: the config's only, never the alerts' (whoever can post an alert must not ping a group). A
+    /// markdown message can only name user ids, so it leaves out phone numbers and @all.
     /// </summary>
-    private (List<string> Users, List<string> Mobiles) Mentions(NotificationData data, bool markdown)
-    {
-        var users = new List<string>(config.MentionedList);
-        var mobiles = new List<string>(config.MentionedMobileList);
-        foreach (var alert in data.Alerts)
-        {
-            Add(users, alert.Annotations.Get(MentionedListKey), alert.Labels.Get(MentionedListKey));
-            Add(mobiles, alert.Annotations.Get(MentionedMobileListKey), alert.Labels.Get(MentionedMobileListKey));
-        }
-        if (markdown)
-        {
-            return ([.. users.Where(u => u != "@all").Distinct(StringComparer.Ordinal)], []);
-        }
-        return ([.. users.Distinct(StringComparer.Ordinal)], [.. mobiles.Distinct(StringComparer.Ordinal)]);
-
-        static void Add(List<string> list, params string[] values)
-        {
-            foreach (var v in values)
-            {
-                list.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            }
-        }
-    }
+    private (List<string> Users, List<string> Mobiles) Mentions(bool markdown) =>
+        markdown
+            ? ([.. config.MentionedList.Where(u => u != "@all").Distinct(StringComparer.Ordinal)], [])
+            : ([.. config.MentionedList.Distinct(StringComparer.Ordinal)], [.. config.MentionedMobileList.Distinct(StringComparer.Ordinal)]);
 
     /// <summary>The robot's URL: given whole, read from url_file, or api_url with the key (from key_file, read at every send).</summary>
     private async Task<(Uri? Url, string? Error)> RobotAsync(CancellationToken ct)

@@ -1,6 +1,7 @@
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
 using Alerting.GoTemplates;
+using Alerting.Templating;
 
 namespace Alerting.Channels.Webex;
 
@@ -37,7 +38,8 @@ internal sealed class WebexNotifier(WebexConfig config, HttpClientProvider clien
     /// <summary>The request body, or null with the message template's error (not retried).</summary>
     internal string? BuildBody(NotificationData data, out string? error)
     {
-        var tmpl = new TemplateExpander(templates, data);
+        // The data is escaped for Webex markdown: no link, mention or markup from an alert (Alertmanager sends it as is).
+        var tmpl = new TemplateExpander(templates, ChatData.Escape(data, ChatText.CommonMark));
         var markdown = tmpl.Text(config.Message);
         error = tmpl.Error?.Message;
         // Alertmanager checks the error after the message only: a room_id template that fails sends no roomId.

@@ -70,7 +70,7 @@ public sealed class FeishuBodyTests : IDisposable
     [Fact]
     public void Alert_data_cannot_ping_the_group_or_restyle_the_card()
     {
-        Assert.Equal("&#60;at id=all&#62;&#60;/at&#62; &#60;font color='red'&#62;x&#60;/font&#62; a*b", FeishuEscaping.Markdown("<at id=all></at> <font color='red'>x</font> a*b"));
+        Assert.Equal("&#60;at id=all&#62;&#60;/at&#62; &#60;font color='red'&#62;x&#60;/font&#62; a＊b ［x］(http://e) ＠all", FeishuEscaping.Markdown("<at id=all></at> <font color='red'>x</font> a*b [x](http://e) @all"));
         Assert.Equal("&#60;", FeishuEscaping.Markdown(FeishuEscaping.Markdown("<"))); // escaping twice changes nothing
     }
 }

@@ -166,7 +166,8 @@ public sealed class MattermostNotifierTests : IDisposable
         await new MattermostNotifier(config, clients, GoTemplateSet.Default, new FakeTimeProvider(AlertSamples.Now)).SendAsync(AlertSamples.Request(data), CancellationToken.None);
 
         var text = new System.Text.StringBuilder();
-        Core.Notifications.GoJson.WriteString(text, DefaultTemplateOutput.AlertsMarkdown(data));
+        // The templates see the data escaped for markdown (the sample's "<full>" as "\<full\>").
+        Core.Notifications.GoJson.WriteString(text, DefaultTemplateOutput.AlertsMarkdown(Templating.ChatData.Escape(data, Templating.ChatText.CommonMark)));
         Assert.Equal(
             """{"username":"Alertmanager","attachments":[{"fallback":"[FIRING:2] DiskFull  | http://am.example/#/alerts?receiver=team-x","color":"danger","text":"""
             + text + ""","title":"[FIRING:2] DiskFull ","title_link":"http://am.example/#/alerts?receiver=team-x"}]}""" + "\n",

@@ -61,7 +61,7 @@ public sealed class WeComNotifierTests : IAsyncLifetime
     private string LastBody() => _robot.LogEntries.Last().RequestMessage.Body!;
 
     [Fact]
-    public async Task Markdown_body_is_exact_and_mentions_user_ids_in_the_content()
+    public async Task Markdown_body_is_exact_and_mentions_the_configs_user_ids_only()
     {
         Answer("""{"errcode":0,"errmsg":"ok"}""");
         var notifier = Notifier(new WeComConfig { MentionedList = ["zhangsan"] });
@@ -69,9 +69,10 @@ public sealed class WeComNotifierTests : IAsyncLifetime
         var result = await notifier.SendAsync(request, CancellationToken.None);
 
         Assert.Equal(SendOutcome.Success, result.Outcome);
-        // Markdown pings by <@userid> in the content; phone numbers need a text message, so none is sent.
+        // Markdown pings by <@userid> in the content; phone numbers need a text message, so none is sent. People
+        // named by the alert's annotations are not pinged: whoever posts an alert must not ping a group.
         Assert.Equal(
-            """{"msgtype":"markdown","markdown":{"content":"## [firing] Disk\n**db-0** 磁盘 \"满了\"\n[View](http://alerting/action/preview-view) | [Acknowledge](http://alerting/action/preview-ack)\n\n<@zhangsan> <@lisi>"}}""",
+            """{"msgtype":"markdown","markdown":{"content":"## [firing] Disk\n**db-0** 磁盘 \"满了\"\n[View](http://alerting/action/preview-view) | [Acknowledge](http://alerting/action/preview-ack)\n\n<@zhangsan>"}}""",
             LastBody());
         var sent = _robot.LogEntries.Last().RequestMessage;
         Assert.Equal(Key, sent.Query!["key"].ToString());
@@ -79,14 +80,14 @@ public sealed class WeComNotifierTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Text_body_lists_user_ids_and_phone_numbers_beside_the_content()
+    public async Task Text_body_lists_the_configs_user_ids_and_phone_numbers_beside_the_content()
     {
         Answer("""{"errcode":0,"errmsg":"ok"}""");
         var notifier = Notifier(new WeComConfig { MessageType = WeComMessageType.Text, MentionedList = ["@all"], MentionedMobileList = ["13800000000"] });
         await notifier.SendAsync(Notification(extraAnnotations: ("wecom_mentioned_mobile_list", "13900000000,13800000000")), CancellationToken.None);
 
         Assert.Equal(
-            """{"msgtype":"text","text":{"content":"## [firing] Disk\n**db-0** disk full\n[View](http://alerting/action/preview-view) | [Acknowledge](http://alerting/action/preview-ack)","mentioned_list":["@all"],"mentioned_mobile_list":["13800000000","13900000000"]}}""",
+            """{"msgtype":"text","text":{"content":"## [firing] Disk\n**db-0** disk full\n[View](http://alerting/action/preview-view) | [Acknowledge](http://alerting/action/preview-ack)","mentioned_list":["@all"],"mentioned_mobile_list":["13800000000"]}}""",
             LastBody());
     }
 
