@@ -44,6 +44,8 @@ public sealed class DingTalkWebhookTemplatesTests : IAsyncLifetime
             LabelSet.From(("summary", summary), ("description", "95% used on /data")),
             new DateTimeOffset(2026, 12, 6, 7, 59, 0, TimeSpan.Zero), ends, "http://prom:9090/graph?g0.expr=disk", Now, false);
         var data = NotificationData.Create(receiver, "{}:{alertname=\"DiskFull\"}", LabelSet.From(("alertname", "DiskFull")),
+            // The "*" shows the one difference from prometheus-webhook-dingtalk: data reaches the templates escaped for
+            // DingTalk's markdown (full-width), so a label cannot add emphasis, links or mentions (docs/security.md).
             [Disk("db-1", "disk_full on *db-1*", Now.AddMinutes(5)), Disk("db-2", "disk full on db-2", Now.AddMinutes(-6))], "http://alerting", Now);
         return new NotificationRequest(receiver, data.GroupKey, "", 2) { Data = data, Links = ActionLinks.Placeholder("http://alerting") };
     }
@@ -87,7 +89,7 @@ public sealed class DingTalkWebhookTemplatesTests : IAsyncLifetime
             #### \[FIRING:1\] **[DiskFull](http://alerting/#/alerts?receiver=ding)**
             **Alerts Firing**
 
-            #### \[CRITICAL\] disk_full on *db-1*
+            #### \[CRITICAL\] disk_full on ＊db-1＊
 
             **Description:** 95% used on /data
 
@@ -140,7 +142,7 @@ public sealed class DingTalkWebhookTemplatesTests : IAsyncLifetime
 
             **Annotations**
             > - description: 95% used on /data
-            > - summary: disk\_full on \*db-1\*
+            > - summary: disk\_full on ＊db-1＊
 
             **Source:** [http://prom:9090/graph?g0.expr=disk](http://prom:9090/graph?g0.expr=disk)
 
@@ -181,7 +183,7 @@ public sealed class DingTalkWebhookTemplatesTests : IAsyncLifetime
             **====侦测到1个故障====**
 
             ---
-            **告警主题**: disk_full on *db-1*
+            **告警主题**: disk_full on ＊db-1＊
             **告警级别**: CRITICAL
             **告警主机**: db-1
             **告警时间**: 2026.12.06 15:59:00
