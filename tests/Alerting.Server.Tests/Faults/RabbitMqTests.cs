@@ -111,7 +111,7 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
     }
 
     [RequiresToolFact("rabbitmq-server")]
-    public async Task Broker_down_30_s_notifications_wait_in_the_outbox_and_go_out_once_when_it_returns()
+    public async Task Broker_down_30_s_notifications_go_out_once_from_the_instance_and_none_waits_for_its_return()
     {
         await using var broker = await RabbitMqBroker.StartAsync();
         await using var receiver = await FaultyReceiver.StartAsync();
@@ -175,30 +175,34 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         var (_, unexplained) = Ledger.Duplicates(delivered, []);
         var (behind, untold) = Ledger.Missing(stored, delivered, "/hook");
         var during = posts.Where(p => p.SentAt >= down && p.AnsweredAt <= starting).ToList();
-        // A send handed to the consumer just before the stop may still finish; nothing after that can.
+        // Sent by the instance itself while the broker was away (the outbox claim decides who sends, as for the bus).
         var sentWhileDown = receiver.Arrivals.Count(a => a.ArrivedAt > down.AddSeconds(2) && a.ArrivedAt < starting);
         var firstAfter = receiver.Arrivals.Where(a => a.ArrivedAt >= back).MinBy(a => a.ArrivedAt);
         Log($"rabbitmq-outage: 30 s down, {accepted.Count} accepted ({during.Count(p => p.Accepted)} of {during.Count} POSTs accepted while it was down), "
             + $"{accepted.Count(stored.ContainsKey)} stored, {groups} due, {groups - behind.Count} delivered, {unexplained.Count} duplicates; "
             + $"outbox up to {maxOutbox} rows while down, {sentWhileDown} sent while down, /-/ready {readyDuring} while down; "
-            + $"first send {(firstAfter is null ? double.NaN : (firstAfter.ArrivedAt - back).TotalSeconds):0.0} s and everything from before and during told {caughtUp.TotalSeconds:0.0} s after the broker was back; quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
+            + $"first send {(firstAfter is null ? double.NaN : (firstAfter.ArrivedAt - back).TotalSeconds):0.0} s and everything from before and during told {caughtUp.TotalSeconds:0.0} s after the broker was back "
+            + $"(bound {CaughtUpBound.TotalSeconds:0} s); quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
         foreach (var line in unexplained)
         {
             Log($"  repeated: {line}");
         }
 
         Assert.True(during.Count > 50 && during.All(p => p.Accepted), "ingestion does not need the bus");
-        Assert.True(maxOutbox > 0, "notifications waited in the outbox");
-        Assert.Equal(0, sentWhileDown);
-        // MassTransit waits up to 30 s between its reconnect attempts: one that fails just before the broker is back is
-        // followed by one 30 s later, then the receive endpoint starts again. Seen: 2-36 s in session 6's CI runs.
-        Assert.True(caughtUp <= TimeSpan.FromSeconds(50), $"caught up {caughtUp.TotalSeconds:0.0} s after the broker's return");
+        Assert.True(maxOutbox > 0, "notifications went through the outbox");
+        // MassTransit waits up to 30 s between its reconnect attempts (18.8-36 s to the first send before issue 19): the
+        // instance does not wait for it, it sends what falls due itself while the bus is down.
+        Assert.True(sentWhileDown > 0, "notifications due during the outage are sent during it");
+        Assert.True(caughtUp <= CaughtUpBound, $"caught up {caughtUp.TotalSeconds:0.0} s after the broker's return");
         Assert.Empty(accepted.Except(stored.Keys));
         Assert.Empty(untold);
         Assert.Empty(behind);
         Assert.Empty(unexplained);
         Assert.False(child.HasExited, child.Output);
     }
+
+    /// <summary>Everything decided before and during a broker outage is told within this of its return (issue 19: under 5 s, with room for a busy machine).</summary>
+    private static readonly TimeSpan CaughtUpBound = TimeSpan.FromSeconds(10);
 
     /// <summary>Waits until everything stored is told and nothing is left in flight; returns how long that took.</summary>
     private static async Task<TimeSpan> WaitQuietAsync(string db, FaultyReceiver receiver, ChildProcessAlerting survivor, TimeSpan timeout)
