@@ -120,7 +120,8 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         using var dir = new TempDirectory("alerting-rmqout-");
         var configPath = Path.Combine(dir.Path, "alerting.yml");
         await File.WriteAllTextAsync(configPath, Config(receiver));
-        await using var child = await ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), [$"--bus.rabbitmq-url={broker.Url}"]);
+        // Informational logs too: they say when the instance goes back to the bus.
+        await using var child = await ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), [$"--bus.rabbitmq-url={broker.Url}", "--log.level=info"]);
         Log($"alerting pid {child.ProcessId}, rabbitmq-server on port {broker.Port}");
 
         // New groups in each phase: what was decided during the outage is told after it, not folded into later sends.
@@ -162,6 +163,17 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
             }
             await Task.Delay(200);
         }
+        // MassTransit's own reconnect, which may take up to 36 s: then the instance goes back to the bus.
+        var busAgain = TimeSpan.MaxValue;
+        while (DateTime.UtcNow < back.AddSeconds(60))
+        {
+            if (child.Output.Contains("The bus reports healthy again", StringComparison.Ordinal))
+            {
+                busAgain = DateTime.UtcNow - back;
+                break;
+            }
+            await Task.Delay(200);
+        }
         await Task.Delay(TimeSpan.FromSeconds(4));
         await load.StopAsync();
         var quietAfter = await WaitQuietAsync(db, receiver, child, TimeSpan.FromSeconds(60));
@@ -182,7 +194,7 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
             + $"{accepted.Count(stored.ContainsKey)} stored, {groups} due, {groups - behind.Count} delivered, {unexplained.Count} duplicates; "
             + $"outbox up to {maxOutbox} rows while down, {sentWhileDown} sent while down, /-/ready {readyDuring} while down; "
             + $"first send {(firstAfter is null ? double.NaN : (firstAfter.ArrivedAt - back).TotalSeconds):0.0} s and everything from before and during told {caughtUp.TotalSeconds:0.0} s after the broker was back "
-            + $"(bound {CaughtUpBound.TotalSeconds:0} s); quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
+            + $"(bound {CaughtUpBound.TotalSeconds:0} s), the bus used again {busAgain.TotalSeconds:0.0} s after; quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
         foreach (var line in unexplained)
         {
             Log($"  repeated: {line}");
@@ -194,6 +206,7 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         // instance does not wait for it, it sends what falls due itself while the bus is down.
         Assert.True(sentWhileDown > 0, "notifications due during the outage are sent during it");
         Assert.True(caughtUp <= CaughtUpBound, $"caught up {caughtUp.TotalSeconds:0.0} s after the broker's return");
+        Assert.True(busAgain < TimeSpan.MaxValue, "the instance goes back to the bus once MassTransit has reconnected");
         Assert.Empty(accepted.Except(stored.Keys));
         Assert.Empty(untold);
         Assert.Empty(behind);
