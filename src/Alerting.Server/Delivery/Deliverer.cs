@@ -19,7 +19,7 @@ internal sealed class Deliverer(
     StoreRetry retry,
     InFlightRows inFlight,
     IHostApplicationLifetime lifetime,
-    ILogger<Deliverer> log) : IHostedService
+    ILogger<Deliverer> log) : IHostedService, IOutboxSender
 {
     private readonly ConcurrentDictionary<Task, byte> _background = new();
 
@@ -76,6 +76,32 @@ internal sealed class Deliverer(
             {
                 // No bus to report it to: log it; the row's lease runs out and it is sent again.
                 log.LogError(e, "Delivering outbox row {Id} failed unexpectedly", id);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Claims and sends a row here, as a message from the bus would, in the background: the bus is down, and the row
+    /// would otherwise wait for it. The claim decides who sends, so a message for it that the broker delivers later
+    /// finds it sent (or in flight here) and does nothing.
+    /// </summary>
+    public void SendHere(long outboxId)
+    {
+        if (!inFlight.TryTake(outboxId))
+        {
+            return;
+        }
+        var stopping = lifetime.ApplicationStopping;
+        Track(Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(outboxId, () => ClaimAndSendAsync(outboxId, stopping), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Its lease (or, unclaimed, the sweeper) brings the row back.
+                log.LogError(e, "Delivering outbox row {Id} failed unexpectedly", outboxId);
             }
         }));
     }

@@ -131,15 +131,18 @@ internal sealed class Dispatcher(
         List<Silence> silenceList = [];
         while (claim is null && _offered.TryDequeue(out var offered))
         {
-            // A lease may run out while its claim waits (a stuck pass): then someone else may flush those groups. Only
-            // claims well within their lease are taken; the others' groups are claimed again once their lease is over.
+            // A lease may run out while its claim waits (a busy machine, a stuck pass): then someone else may flush those
+            // groups. Only claims well within their lease are taken. The others' groups are freed now and claimed again
+            // by this pass: left to their lease, they waited up to 15 s more, on top of the delay that made them stale.
             if (scheduleNow - offered.ClaimedAt < GroupRows.ClaimLease / 2)
             {
                 (claim, silenceList, _) = offered;
             }
             else
             {
-                log.LogWarning("A claim of {Groups} groups waited {Waited} for a dispatch pass; left to its lease", offered.Claim.Groups.Count, scheduleNow - offered.ClaimedAt);
+                var freed = await groups.ReleaseStaleAsync(offered.Claim, offered.ClaimedAt, ct);
+                log.LogWarning("A claim of {Groups} groups waited {Waited} for a dispatch pass; {Freed} freed to be claimed again",
+                    offered.Claim.Groups.Count, scheduleNow - offered.ClaimedAt, freed);
             }
         }
         if (claim is null)

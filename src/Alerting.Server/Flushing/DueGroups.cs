@@ -20,6 +20,13 @@ internal sealed class DueGroups(NpgsqlDataSource db, RelaxedDb relaxed, Instance
         return await GroupRows.ReadClaimAsync(reader, now, ct);
     }
 
+    /// <summary>Frees the groups of an ingestion writer's claim that waited too long for a pass (see <see cref="GroupRows.ReleaseStale"/>).</summary>
+    public async Task<int> ReleaseStaleAsync(Claim claim, DateTimeOffset claimedAt, CancellationToken ct)
+    {
+        await using var cmd = GroupRows.ReleaseStale(db, claim.Groups, GroupRows.WriterClaimOwner(instance.Name), claimedAt);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Frees the groups still claimed by this instance's passes; returns how many.</summary>
     public async Task<int> ReleaseClaimsAsync(CancellationToken ct)
     {

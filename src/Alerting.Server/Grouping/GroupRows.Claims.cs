@@ -144,6 +144,25 @@ internal static partial class GroupRows
         return cmd;
     }
 
+    /// <summary>
+    /// Frees the groups of a claim the ingestion writer made at <paramref name="claimedAt"/> and that waited too long
+    /// to be flushed. Only that claim's lease: a later claim of the same owner can only have been made after it ran
+    /// out, so its lease ends at least a <see cref="ClaimLease"/> later (the second of slack covers the stored
+    /// timestamp's microseconds).
+    /// </summary>
+    public static NpgsqlCommand ReleaseStale(NpgsqlDataSource db, IReadOnlyList<ClaimedGroup> groups, string owner, DateTimeOffset claimedAt)
+    {
+        var cmd = db.CreateCommand("""
+            UPDATE aggregation_groups SET lease_owner = NULL, lease_until = NULL
+            WHERE (group_key, route_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND lease_owner = $3 AND lease_until <= $4
+            """);
+        cmd.Parameters.Add(SqlArray.Of(groups.Select(g => g.Key).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(groups.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = owner });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (claimedAt + ClaimLease + TimeSpan.FromSeconds(1)).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
+
     /// <summary>Frees new groups held for a request's other alerts (see Ingestion.AlertWriter).</summary>
     public static NpgsqlCommand ReleaseHeld(NpgsqlDataSource db, IReadOnlyList<string> keys, IReadOnlyList<string> routes, string owner)
     {

@@ -85,6 +85,7 @@ internal static class Services
         services.AddSingleton<Redelivery>();
         services.AddSingleton<AttemptRunner>();
         services.AddSingleton<Deliverer>();
+        services.AddSingleton<IOutboxSender>(sp => sp.GetRequiredService<Deliverer>());
         // Before the bus: stopped after it, so the attempts it started from its waiting lines finish first.
         services.AddHostedService(sp => sp.GetRequiredService<Deliverer>());
         services.AddHostedService<OutboxLeases>();

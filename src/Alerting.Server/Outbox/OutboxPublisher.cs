@@ -1,3 +1,4 @@
+using Alerting.Configuration;
 using MassTransit;
 
 namespace Alerting.Outbox;
@@ -6,10 +7,13 @@ namespace Alerting.Outbox;
 /// Publishes outbox rows to the bus (MassTransit: in memory by default, RabbitMQ when configured), and
 /// re-publishes rows whose lease ran out: a crash between commit and publish, or mid-send, delays a
 /// notification but never loses it. Delivery is at least once; the notification log makes it effectively once.
-/// When the bus is down, publishing stops at the first failure and rows wait in the outbox; the sweeper probes
-/// the bus with the oldest row and, once that goes through, publishes everything that waited.
+/// While the bus is down (a publish failed, or MassTransit reports its RabbitMQ connection or receive endpoint
+/// unhealthy), rows are not left waiting for it: they are claimed and sent here (<see cref="IOutboxSender"/>), the
+/// claim deciding who sends as it does for the bus's messages. MassTransit reconnects to a broker that came back only
+/// after a back-off of up to 30 s that cannot be configured; meanwhile this instance sends what falls due.
 /// </summary>
-internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore store, TimeProvider time, ILogger<OutboxPublisher> log) : BackgroundService
+internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore store, ServerOptions options, TimeProvider time, ILogger<OutboxPublisher> log)
+    : BackgroundService
 {
     /// <summary>How long a fresh row waits for its first publish before the sweeper takes it.</summary>
     public static readonly TimeSpan PublishGrace = TimeSpan.FromSeconds(15);
@@ -28,23 +32,78 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
     /// </summary>
     private static readonly TimeSpan OwnedGraceAfterOutage = TimeSpan.FromSeconds(5);
 
-    /// <summary>Whether the last publish failed; until one succeeds, only the sweeper publishes.</summary>
+    /// <summary>Whether the last publish failed; until one succeeds, rows are sent here and only the sweeper publishes.</summary>
     private volatile bool _busDown;
+    private volatile bool _unhealthy;
     private DateTimeOffset _storeBackAt = DateTimeOffset.MinValue;
 
-    /// <summary>Publishes one row. Returns false when it was not published (the sweeper will).</summary>
-    public Task<bool> PublishAsync(long outboxId, CancellationToken ct) => _busDown ? Task.FromResult(false) : TryPublishAsync(outboxId, ct);
+    /// <summary>
+    /// Whether MassTransit reports the RabbitMQ bus (its connection and receive endpoint) healthy: a publish may go
+    /// through before the receive endpoint is back, and its message would then wait for it. The in-memory bus is
+    /// always taken as healthy: it has no connection to lose, and its rows are handed to delivery at commit anyway.
+    /// </summary>
+    private bool Healthy
+    {
+        get
+        {
+            var healthy = options.RabbitMqUrl is null || services.GetRequiredService<IBusControl>().CheckHealth().Status == BusHealthStatus.Healthy;
+            if (healthy == _unhealthy)
+            {
+                _unhealthy = !healthy;
+                if (healthy)
+                {
+                    log.LogInformation("The bus reports healthy again");
+                }
+                else
+                {
+                    log.LogWarning("The bus reports unhealthy; notifications are sent from this instance until it is back");
+                }
+            }
+            return healthy;
+        }
+    }
+
+    /// <summary>Whether rows go to the bus now; otherwise they are sent here.</summary>
+    private bool BusUsable => !_busDown && Healthy;
+
+    /// <summary>Publishes one row, or sends it here while the bus is down. Returns false when neither happened (the sweeper will).</summary>
+    public Task<bool> PublishAsync(long outboxId, CancellationToken ct)
+    {
+        if (BusUsable)
+        {
+            return TryPublishAsync(outboxId, ct);
+        }
+        SendHere(outboxId);
+        return Task.FromResult(true);
+    }
 
     /// <summary>Publishes rows concurrently; a bus that is down costs at most one publish timeout.</summary>
     public async Task PublishAllAsync(IReadOnlyList<long> outboxIds, CancellationToken ct)
     {
-        if (outboxIds.Count > 0 && !_busDown)
+        if (outboxIds.Count > 0)
         {
             await Task.WhenAll(outboxIds.Select(id => PublishAsync(id, ct)));
         }
     }
 
+    private void SendHere(long outboxId) => services.GetRequiredService<IOutboxSender>().SendHere(outboxId);
+
+    /// <summary>Publishes one row; when that fails, the bus counts as down and the row is sent here. False only on shutdown.</summary>
     private async Task<bool> TryPublishAsync(long outboxId, CancellationToken ct)
+    {
+        if (await PublishToBusAsync(outboxId, ct))
+        {
+            return true;
+        }
+        if (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+        SendHere(outboxId);
+        return true;
+    }
+
+    private async Task<bool> PublishToBusAsync(long outboxId, CancellationToken ct)
     {
         try
         {
@@ -63,11 +122,10 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            // The row stays; the sweeper publishes it once the bus takes messages again.
             if (!_busDown)
             {
                 _busDown = true;
-                log.LogWarning("Publishing outbox row {Id} failed; notifications wait in the outbox until the bus is back: {Error}", outboxId, e.Message);
+                log.LogWarning("Publishing outbox row {Id} failed; notifications are sent from this instance until the bus is back: {Error}", outboxId, e.Message);
             }
             return false;
         }
@@ -95,7 +153,7 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
             }
             try
             {
-                await Task.Delay(storeFailed || _busDown ? RetryInterval : SweepInterval, time, stoppingToken);
+                await Task.Delay(storeFailed || _busDown || _unhealthy ? RetryInterval : SweepInterval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -105,23 +163,31 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
     }
 
     /// <summary>
-    /// Publishes every row that is nobody's to send: its lease ran out (a crash, a failed publish) or, while the
-    /// bus is down, it was never published. Stops at the first failed publish. Returns how many were published.
+    /// Publishes every row that is nobody's to send: its lease ran out (a crash, a failed publish) or, while the bus is
+    /// down, it was never published; while the bus is down they are sent here instead. Returns how many were taken.
     /// </summary>
     /// <param name="ownedToo">Whether rows another sender held, whose lease ran out, are taken too.</param>
     public async Task<int> SweepAsync(bool ownedToo, CancellationToken ct)
     {
-        var ids = await store.UnsentAsync(_busDown, ownedToo, ct);
-        if (ids.Count == 0)
+        var healthy = Healthy;
+        var ids = await store.UnsentAsync(_busDown || !healthy, ownedToo, ct);
+        var taken = ids.Count;
+        if (taken == 0)
         {
             return 0;
         }
-        // The first alone: if the bus is down, that is one timeout, not a thousand.
-        if (!await TryPublishAsync(ids[0], ct))
+        if (healthy && _busDown)
         {
-            return 0;
+            // The bus says it is back: the first row alone tells whether publishing works again (one timeout if not).
+            if (!await PublishToBusAsync(ids[0], ct))
+            {
+                // Still down: everything is sent here.
+                ids.ForEach(SendHere);
+                return taken;
+            }
+            ids.RemoveAt(0);
         }
-        await PublishAllAsync(ids[1..], ct);
-        return ids.Count;
+        await PublishAllAsync(ids, ct);
+        return taken;
     }
 }

@@ -94,8 +94,9 @@ internal sealed class UiScene(WebhookSink ok, WebhookSink failing, AlertingTestH
         }
         var posted = await host.Client.SendAsync(post);
         Assert.True(posted.IsSuccessStatusCode);
-        await ok.WaitForAsync(notifications);
-        await Eventually.EqualAsync(true, async () => await host.CountAsync("alerts WHERE state = 'firing'") >= notifications, TimeSpan.FromSeconds(20));
+        // Bounds that hold on a loaded machine (issue 19 item 7): the scene's first notifications, not a latency test.
+        await ok.WaitForAsync(notifications, TimeSpan.FromSeconds(60));
+        await Eventually.EqualAsync(true, async () => await host.CountAsync("alerts WHERE state = 'firing'") >= notifications, TimeSpan.FromSeconds(60));
         return host;
     }
 }

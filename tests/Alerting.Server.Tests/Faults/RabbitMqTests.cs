@@ -111,7 +111,7 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
     }
 
     [RequiresToolFact("rabbitmq-server")]
-    public async Task Broker_down_30_s_notifications_wait_in_the_outbox_and_go_out_once_when_it_returns()
+    public async Task Broker_down_30_s_notifications_go_out_once_from_the_instance_and_none_waits_for_its_return()
     {
         await using var broker = await RabbitMqBroker.StartAsync();
         await using var receiver = await FaultyReceiver.StartAsync();
@@ -120,7 +120,8 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         using var dir = new TempDirectory("alerting-rmqout-");
         var configPath = Path.Combine(dir.Path, "alerting.yml");
         await File.WriteAllTextAsync(configPath, Config(receiver));
-        await using var child = await ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), [$"--bus.rabbitmq-url={broker.Url}"]);
+        // Informational logs too: they say when the instance goes back to the bus.
+        await using var child = await ChildProcessAlerting.StartAsync(configPath, db, TimeSpan.FromSeconds(60), [$"--bus.rabbitmq-url={broker.Url}", "--log.level=info"]);
         Log($"alerting pid {child.ProcessId}, rabbitmq-server on port {broker.Port}");
 
         // New groups in each phase: what was decided during the outage is told after it, not folded into later sends.
@@ -162,6 +163,17 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
             }
             await Task.Delay(200);
         }
+        // MassTransit's own reconnect, which may take up to 36 s: then the instance goes back to the bus.
+        var busAgain = TimeSpan.MaxValue;
+        while (DateTime.UtcNow < back.AddSeconds(60))
+        {
+            if (child.Output.Contains("The bus reports healthy again", StringComparison.Ordinal))
+            {
+                busAgain = DateTime.UtcNow - back;
+                break;
+            }
+            await Task.Delay(200);
+        }
         await Task.Delay(TimeSpan.FromSeconds(4));
         await load.StopAsync();
         var quietAfter = await WaitQuietAsync(db, receiver, child, TimeSpan.FromSeconds(60));
@@ -175,30 +187,35 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         var (_, unexplained) = Ledger.Duplicates(delivered, []);
         var (behind, untold) = Ledger.Missing(stored, delivered, "/hook");
         var during = posts.Where(p => p.SentAt >= down && p.AnsweredAt <= starting).ToList();
-        // A send handed to the consumer just before the stop may still finish; nothing after that can.
+        // Sent by the instance itself while the broker was away (the outbox claim decides who sends, as for the bus).
         var sentWhileDown = receiver.Arrivals.Count(a => a.ArrivedAt > down.AddSeconds(2) && a.ArrivedAt < starting);
         var firstAfter = receiver.Arrivals.Where(a => a.ArrivedAt >= back).MinBy(a => a.ArrivedAt);
         Log($"rabbitmq-outage: 30 s down, {accepted.Count} accepted ({during.Count(p => p.Accepted)} of {during.Count} POSTs accepted while it was down), "
             + $"{accepted.Count(stored.ContainsKey)} stored, {groups} due, {groups - behind.Count} delivered, {unexplained.Count} duplicates; "
             + $"outbox up to {maxOutbox} rows while down, {sentWhileDown} sent while down, /-/ready {readyDuring} while down; "
-            + $"first send {(firstAfter is null ? double.NaN : (firstAfter.ArrivedAt - back).TotalSeconds):0.0} s and everything from before and during told {caughtUp.TotalSeconds:0.0} s after the broker was back; quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
+            + $"first send {(firstAfter is null ? double.NaN : (firstAfter.ArrivedAt - back).TotalSeconds):0.0} s and everything from before and during told {caughtUp.TotalSeconds:0.0} s after the broker was back "
+            + $"(bound {CaughtUpBound.TotalSeconds:0} s), the bus used again {busAgain.TotalSeconds:0.0} s after; quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
         foreach (var line in unexplained)
         {
             Log($"  repeated: {line}");
         }
 
         Assert.True(during.Count > 50 && during.All(p => p.Accepted), "ingestion does not need the bus");
-        Assert.True(maxOutbox > 0, "notifications waited in the outbox");
-        Assert.Equal(0, sentWhileDown);
-        // MassTransit waits up to 30 s between its reconnect attempts: one that fails just before the broker is back is
-        // followed by one 30 s later, then the receive endpoint starts again. Seen: 2-36 s in session 6's CI runs.
-        Assert.True(caughtUp <= TimeSpan.FromSeconds(50), $"caught up {caughtUp.TotalSeconds:0.0} s after the broker's return");
+        Assert.True(maxOutbox > 0, "notifications went through the outbox");
+        // MassTransit waits up to 30 s between its reconnect attempts (18.8-36 s to the first send before issue 19): the
+        // instance does not wait for it, it sends what falls due itself while the bus is down.
+        Assert.True(sentWhileDown > 0, "notifications due during the outage are sent during it");
+        Assert.True(caughtUp <= CaughtUpBound, $"caught up {caughtUp.TotalSeconds:0.0} s after the broker's return");
+        Assert.True(busAgain < TimeSpan.MaxValue, "the instance goes back to the bus once MassTransit has reconnected");
         Assert.Empty(accepted.Except(stored.Keys));
         Assert.Empty(untold);
         Assert.Empty(behind);
         Assert.Empty(unexplained);
         Assert.False(child.HasExited, child.Output);
     }
+
+    /// <summary>Everything decided before and during a broker outage is told within this of its return (issue 19: under 5 s, with room for a busy machine).</summary>
+    private static readonly TimeSpan CaughtUpBound = TimeSpan.FromSeconds(10);
 
     /// <summary>Waits until everything stored is told and nothing is left in flight; returns how long that took.</summary>
     private static async Task<TimeSpan> WaitQuietAsync(string db, FaultyReceiver receiver, ChildProcessAlerting survivor, TimeSpan timeout)

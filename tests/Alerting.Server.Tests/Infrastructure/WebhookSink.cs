@@ -37,10 +37,14 @@ public sealed class WebhookSink : IDisposable
             .OrderBy(e => e.RequestMessage.DateTime)
             .Select(e => JsonNode.Parse(e.RequestMessage.Body!)!.AsObject())];
 
-    /// <summary>Waits until at least <paramref name="count"/> notifications arrived, or fails.</summary>
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> notifications arrived, or fails. 60 s by default: a bound that holds
+    /// on a loaded machine (the suite's clean-clone runs share two cores with other work, issue 19 item 7); a test that
+    /// measures latency states its own bound.
+    /// </summary>
     public async Task<List<JsonObject>> WaitForAsync(int count, TimeSpan? timeout = null, string? path = null)
     {
-        var deadline = Deadline.In(timeout ?? TimeSpan.FromSeconds(20));
+        var deadline = Deadline.In(timeout ?? TimeSpan.FromSeconds(60));
         while (!deadline.Passed)
         {
             var got = Delivered(path);
