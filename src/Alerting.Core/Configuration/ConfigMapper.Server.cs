@@ -61,9 +61,18 @@ internal sealed partial class ConfigMapper
                 PreviousKeys = k.StringList("previous_keys") ?? [],
                 Ttl = k.Duration("ttl") ?? LinksConfig.Default.Ttl,
             };
-            if (links.SigningKey is { Length: > 0 and < 32 })
+            if (links.SigningKey is { Length: > 0 and < LinksConfig.MinKeyLength })
             {
                 k.Error("signing_key", "the link signing key must be at least 32 characters");
+            }
+            if (links.PreviousKeys.Select((key, i) => (key, i)).FirstOrDefault(e => e.key.Length < LinksConfig.MinKeyLength) is { key: not null } shortKey)
+            {
+                // An empty previous key would accept links signed with an empty HMAC key.
+                k.Error("previous_keys", $"every link key must be at least {LinksConfig.MinKeyLength} characters; entry {shortKey.i} has {shortKey.key.Length}");
+            }
+            if (links.SigningKeyFile is { } keyFile && File.Exists(keyFile) && File.ReadAllText(keyFile).Trim().Length < LinksConfig.MinKeyLength)
+            {
+                k.Error("signing_key_file", $"the link signing key must be at least {LinksConfig.MinKeyLength} characters");
             }
             if (links.SigningKey is not null && links.SigningKeyFile is not null)
             {

@@ -22,6 +22,9 @@ public sealed record LinksConfig
 {
     public static readonly LinksConfig Default = new();
 
+    /// <summary>The shortest signing key, current or previous.</summary>
+    public const int MinKeyLength = 32;
+
     public string? SigningKey { get; init; }
 
     public string? SigningKeyFile { get; init; }

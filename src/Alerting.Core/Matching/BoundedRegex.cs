@@ -55,15 +55,29 @@ public sealed class BoundedRegex
         {
             return false;
         }
-        for (var attempt = 0; attempt < 2; attempt++)
+        var budget = RegexBudget.Current;
+        if (budget is not null && !budget.MayRun())
         {
-            try
+            timedOut = true;
+            return false;
+        }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            for (var attempt = 0; attempt < 2; attempt++)
             {
-                return _isMatch(value);
+                try
+                {
+                    return _isMatch(value);
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                }
             }
-            catch (RegexMatchTimeoutException)
-            {
-            }
+        }
+        finally
+        {
+            budget?.Charge(started);
         }
         timedOut = true;
         int seen;

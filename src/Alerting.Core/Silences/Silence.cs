@@ -24,6 +24,18 @@ public sealed record Silence(
         : StartsAt > now ? SilenceState.Pending
         : SilenceState.Active;
 
+    /// <summary>The longest comment the API and the UI store (Alertmanager has no limit; a form's maxlength binds only browsers).</summary>
+    public const int MaxCommentLength = 10_000;
+
+    /// <summary>The longest author the API and the UI store.</summary>
+    public const int MaxCreatedByLength = 1_000;
+
+    /// <summary>Which of the author and comment is over its limit, as the API says it; null when both fit.</summary>
+    public static string? TextTooLong(string? createdBy, string? comment) =>
+        createdBy?.Length > MaxCreatedByLength ? $"createdBy is longer than {MaxCreatedByLength} characters"
+        : comment?.Length > MaxCommentLength ? $"comment is longer than {MaxCommentLength} characters"
+        : null;
+
     /// <summary>Validation shared by the API and the UI; returns the first problem, or null. Names follow <paramref name="syntax"/>'s mode.</summary>
     public static string? Validate(Matchers matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, MatcherSyntax syntax)
     {

@@ -13,7 +13,7 @@ internal static class AlertsApi
     public static void MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/api/v2/alerts");
-        v2.MapPost("", PostV2).RequireAccess(Permission.Send).LimitedAsIngestion();
+        v2.MapPost("", PostV2).RequireAccess(Permission.Send).RequireJsonBody().LimitedAsIngestion();
         v2.MapGet("", List).RequireAccess(Permission.Read);
         v2.MapGet("/groups", Groups).RequireAccess(Permission.Read);
     }

@@ -42,3 +42,27 @@ internal sealed class BadInputException(string message, int statusCode = StatusC
 {
     public int StatusCode { get; } = statusCode;
 }
+
+/// <summary>The JSON endpoints take only JSON: a form or text body is how a cross-site page would post to them.</summary>
+internal static class JsonOnly
+{
+    public static TBuilder RequireJsonBody<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter((ctx, next) => IsJson(ctx.HttpContext.Request.ContentType)
+            ? next(ctx)
+            : ValueTask.FromResult<object?>(TypedResults.Text(
+                $"unsupported media type {(ctx.HttpContext.Request.ContentType is { Length: > 0 } t ? $"\"{t}\"" : "(none)")}: send application/json",
+                statusCode: StatusCodes.Status415UnsupportedMediaType)));
+
+    /// <summary><c>application/json</c> or a <c>+json</c> type, with any parameters (<c>charset=utf-8</c>).</summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (contentType is null || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            return false;
+        }
+        var type = media.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -18,9 +18,15 @@ internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling>
         {
             limit.MaxRequestBodySize = config.Current.Config.Server.Limits.MaxBodyBytes;
         }
+        // Filters and silence previews run callers' regexes: their total time is bounded. Ingestion runs only the config's.
+        using var regexBudget = IsIngestion(context.Request) ? null : Core.Matching.RegexBudget.Start(Core.Matching.RegexBudget.PerRequest, throwWhenExhausted: true);
         try
         {
             await next(context);
+        }
+        catch (Core.Matching.RegexBudgetExceededException e) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }
         catch (BadInputException e) when (!context.Response.HasStarted)
         {
@@ -58,6 +64,10 @@ internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling>
             // The client went away; nothing to answer.
         }
     }
+
+    private static bool IsIngestion(HttpRequest request) =>
+        !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+        && (request.Path.StartsWithSegments("/api/grafana") || request.Path.Value?.EndsWith("/alerts", StringComparison.Ordinal) == true);
 
     private static bool IsStoreOutage(Exception e) =>
         e is StoreUnavailableException or NpgsqlException or TimeoutException

@@ -22,7 +22,7 @@ internal static class GrafanaApi
 {
     public static void MapGrafanaApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/grafana/alerts").LimitedAsIngestion();
+        var group = app.MapGroup("/api/grafana/alerts").LimitedAsIngestion().RequireJsonBody();
         group.MapMethods("", ["POST", "PUT"], (HttpRequest r, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, null, ct));
         group.MapMethods("/{source}", ["POST", "PUT"], (HttpRequest r, string source, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, source, ct));
     }
@@ -65,21 +65,18 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
         var grafana = runtime.Config.Server.Grafana;
         var body = await ReadBodyAsync(request, ct);
 
-        GrafanaSource? source = null;
-        if (sourceName is not null)
-        {
-            source = grafana.Sources.FirstOrDefault(s => s.Name == sourceName);
-            if (source is null)
-            {
-                return TypedResults.NotFound($"no Grafana source named \"{sourceName}\" is configured");
-            }
-        }
         var now = time.GetUtcNow();
+        var source = sourceName is null ? null : grafana.Sources.FirstOrDefault(s => s.Name == sourceName);
         var authorized = source is not null
             ? Authenticate(source, request, body, now)
             : grafana.Sources.Count > 0
                 ? grafana.Sources.Any(s => Authenticate(s, request, body, now))
                 : SendRoleAllows(request, runtime.Config.Server.Auth);
+        if (authorized && sourceName is not null && source is null)
+        {
+            // Only a caller who passes some check learns which source names exist.
+            return TypedResults.NotFound($"no Grafana source named \"{sourceName}\" is configured");
+        }
         if (!authorized)
         {
             return TypedResults.Text("unauthorized: credentials or signature do not match a configured Grafana source", statusCode: StatusCodes.Status401Unauthorized);
@@ -191,8 +188,9 @@ internal sealed class GrafanaIngestion(AlertIngestion ingestion, ConfigHolder co
             if (source.TimestampHeader is { Length: > 0 } tsHeader)
             {
                 var ts = request.Headers[tsHeader].ToString();
+                // Compared as numbers: a timestamp past year 9999 cannot be a DateTimeOffset.
                 if (!long.TryParse(ts, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-                    || Math.Abs((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).TotalSeconds) > source.MaxSkew.TotalSeconds)
+                    || Math.Abs((double)seconds - now.ToUnixTimeSeconds()) > source.MaxSkew.TotalSeconds)
                 {
                     return false; // missing, malformed, or outside the allowed clock skew (replay)
                 }

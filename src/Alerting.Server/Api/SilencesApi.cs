@@ -13,7 +13,7 @@ internal static class SilencesApi
     public static void MapSilencesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v2/silences", List).RequireAccess(Permission.Read);
-        app.MapPost("/api/v2/silences", Post).RequireAccess(Permission.Write);
+        app.MapPost("/api/v2/silences", Post).RequireAccess(Permission.Write).RequireJsonBody();
         var one = app.MapGroup("/api/v2/silence");
         one.MapGet("/{id}", Get).RequireAccess(Permission.Read);
         one.MapDelete("/{id}", Delete).RequireAccess(Permission.Write);
@@ -110,6 +110,10 @@ internal static class SilencesApi
         if (string.IsNullOrWhiteSpace(posted.Comment))
         {
             return TypedResults.BadRequest("silence invalid: comment must not be empty");
+        }
+        if (Silence.TextTooLong(posted.CreatedBy, posted.Comment) is { } tooLong)
+        {
+            return TypedResults.BadRequest($"silence invalid: {tooLong}");
         }
         if (!LabelName.IsValidText(posted.CreatedBy) || !LabelName.IsValidText(posted.Comment)
             || matchers.Any(m => !LabelName.IsValidText(m.Name) || !LabelName.IsValidText(m.Value)))

@@ -23,7 +23,7 @@ internal sealed record TemplatePreviewError(string Error, int Line, int Column);
 internal static class TemplatesApi
 {
     public static void MapTemplatesApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v2/templates/render", Render).RequireAccess(Permission.Read);
+        app.MapPost("/api/v2/templates/render", Render).RequireAccess(Permission.Read).RequireJsonBody();
 
     private static async Task<IResult> Render(HttpRequest request, TemplateRenderer renderer, ConfigHolder config, ServerOptions options, TimeProvider time, CancellationToken ct)
     {

@@ -96,6 +96,10 @@ internal static partial class V1Api
         {
             return BadData($"silence invalid: {(string.IsNullOrWhiteSpace(posted.CreatedBy) ? "createdBy" : "comment")} must not be empty");
         }
+        if (Silence.TextTooLong(posted.CreatedBy, posted.Comment) is { } tooLong)
+        {
+            return BadData($"silence invalid: {tooLong}");
+        }
         if (!LabelName.IsValidText(posted.CreatedBy) || !LabelName.IsValidText(posted.Comment)
             || matchers.Any(m => !LabelName.IsValidText(m.Name) || !LabelName.IsValidText(m.Value)))
         {

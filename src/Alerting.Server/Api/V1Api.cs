@@ -38,9 +38,9 @@ internal static partial class V1Api
         v1.MapGet("/receivers", (ConfigHolder config) =>
             Success(Array(config.Current.Config.Receivers.Select(r => Str(r.Name))))).RequireAccess(Permission.Read);
         v1.MapGet("/alerts", ListAlerts).RequireAccess(Permission.Read);
-        v1.MapPost("/alerts", PostAlerts).RequireAccess(Permission.Send).LimitedAsIngestion();
+        v1.MapPost("/alerts", PostAlerts).RequireAccess(Permission.Send).RequireJsonBody().LimitedAsIngestion();
         v1.MapGet("/silences", ListSilences).RequireAccess(Permission.Read);
-        v1.MapPost("/silences", PostSilence).RequireAccess(Permission.Write);
+        v1.MapPost("/silences", PostSilence).RequireAccess(Permission.Write).RequireJsonBody();
         v1.MapGet("/silence/{id}", GetSilence).RequireAccess(Permission.Read);
         v1.MapDelete("/silence/{id}", DeleteSilence).RequireAccess(Permission.Write);
     }

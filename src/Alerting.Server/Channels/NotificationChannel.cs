@@ -80,4 +80,10 @@ internal sealed class MessageTemplates(string language, Func<string, string?, st
 internal sealed record ResolvedNotifier(INotifier Notifier, Func<NotificationData, string> Render)
 {
     public string Destination { get; init; } = "";
+
+    /// <summary>The config it was built from, whose secrets are scrubbed from its errors (<see cref="Http.ReceiverSecrets"/>).</summary>
+    public IntegrationConfig? Config { get; init; }
+
+    /// <summary>The channel's YAML keys whose whole value is a secret (<see cref="ChannelReader.SecretKeys"/>).</summary>
+    public IReadOnlyCollection<string> SecretFields { get; init; } = [];
 }

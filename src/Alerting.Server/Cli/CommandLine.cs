@@ -30,6 +30,7 @@ internal static class CommandLine
         {
             DatabaseUrl = Environment.GetEnvironmentVariable("ALERTING_DATABASE_URL") is { Length: > 0 } env ? env : null,
             RabbitMqUrl = Environment.GetEnvironmentVariable("ALERTING_RABBITMQ_URL") is { Length: > 0 } rabbit ? rabbit : null,
+            KeyEncryptionFile = Environment.GetEnvironmentVariable("ALERTING_UI_KEY_ENCRYPTION_FILE") is { Length: > 0 } keyFile ? keyFile : null,
         };
         var warnings = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -72,6 +73,7 @@ internal static class CommandLine
                 "storage.path" => options with { StoragePath = Value() },
                 "storage.embedded-restart-attempts" => options with { EmbeddedRestartAttempts = ParsePositive(name, Value()) },
                 "bus.rabbitmq-url" => options with { RabbitMqUrl = Value() },
+                "ui.key-encryption-file" => options with { KeyEncryptionFile = Value() },
                 "data.retention" => options with { Retention = ParseDuration(name, Value()) },
                 "enable-feature" => options with { MatcherMode = ParseFeatures(Value(), warnings) },
                 _ when s_ignoredAlertmanagerFlags.Contains(name) => Ignore(name, Value(), warnings, options),
@@ -162,6 +164,10 @@ internal static class CommandLine
           --bus.rabbitmq-url=URL         RabbitMQ for the notification bus shared by several instances
                                          (amqp://user:pass@host:5672/). Also ALERTING_RABBITMQ_URL.
                                          Without it, each instance uses an in-memory bus.
+          --ui.key-encryption-file=FILE  Encrypts the keys that protect UI sessions and forms, stored in
+                                         PostgreSQL: a secret of at least 32 characters, or a PEM file
+                                         with a certificate and its private key. Also
+                                         ALERTING_UI_KEY_ENCRYPTION_FILE. Without it they are stored as is.
         """;
 
     /// <summary><c>host:port</c>, <c>:port</c> or <c>[ipv6]:port</c>; the host must be an IP address or localhost.</summary>

@@ -35,6 +35,9 @@ internal sealed record ServerOptions
     /// <summary>RabbitMQ for the notification bus (amqp://user:pass@host:5672/vhost); in memory when unset.</summary>
     public string? RabbitMqUrl { get; init; }
 
+    /// <summary>A secret or a PEM certificate with its key that encrypts the UI's data-protection keys in the database.</summary>
+    public string? KeyEncryptionFile { get; init; }
+
     /// <summary>The URL people reach this service at, for links in messages: --web.external-url, else this host and port.</summary>
     public string EffectiveExternalUrl() =>
         (ExternalUrl ?? $"{(Https ? "https" : "http")}://{Environment.MachineName}:{ListenAddress.Split(':').Last()}{EffectiveRoutePrefix()}").TrimEnd('/');

@@ -1,4 +1,5 @@
 using Alerting.Channels;
+using Alerting.Channels.Http;
 using Alerting.Metrics;
 using Alerting.Outbox;
 
@@ -39,6 +40,11 @@ internal sealed class AttemptRunner(
 
         var started = time.GetTimestamp();
         var result = await pipelines.SendAsync(target.Notifier, target.Destination, request, CancellationToken.None);
+        if (result.Error is { } error && target.Config is { } config)
+        {
+            // A receiver that echoes the request (a token, a basic-auth header) must not put it in history or the log.
+            result = result with { Error = ReceiverSecrets.Scrub(error, config, target.SecretFields) };
+        }
         await attemptLog.RecordAsync(row, result, snapshot, CancellationToken.None);
         metrics.NotificationRequests.WithLabels(integration).Inc();
         if (result.Outcome != SendOutcome.Success)

@@ -46,7 +46,12 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
             GoTemplates = goTemplates,
             Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Alerting.Channels"),
         };
-        return channel.Notifier(target.Config, context) with { Destination = DestinationOf(channel, target.Config) };
+        return channel.Notifier(target.Config, context) with
+        {
+            Destination = DestinationOf(channel, target.Config),
+            Config = target.Config,
+            SecretFields = [.. channel.SecretKeys.Keys],
+        };
     }
 
     private static string DestinationOf(NotificationChannel channel, IntegrationConfig config)

@@ -29,6 +29,7 @@ internal static class Endpoints
             });
         }
         app.UseMiddleware<ErrorHandling>();
+        app.UseMiddleware<Auth.CrossSiteGuard>();
         var metrics = app.Services.GetRequiredService<AlertingMetrics>();
         app.UseHttpMetrics(o => o.SetMetricFactory(metrics.Factory));
         app.UseRateLimiter();

@@ -94,7 +94,7 @@ internal static class Services
         services.AddSingleton<RetentionCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionCollector>());
         services.AddTemplating(ChannelRegistry.Templates);
-        services.AddUi();
+        services.AddUi(options.KeyEncryptionFile);
         services.AddSingleton<DueGroups>();
         services.AddSingleton<FlushDecisions>();
         services.AddSingleton<FlushCommitter>();

@@ -25,6 +25,36 @@ internal sealed record LinkedGroup(
 /// </summary>
 internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Acknowledgements acknowledgements, HistoryReader history, TimeProvider time)
 {
+    /// <summary>The longest name a link's user may give.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>
+    /// The self-declared name, as text PostgreSQL can store: control characters and unpaired surrogates dropped, cut to
+    /// <see cref="MaxNameLength"/> characters without splitting a character (an emoji is two UTF-16 units). Null when empty.
+    /// </summary>
+    public static string? ActorName(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+        var clean = new System.Text.StringBuilder(Math.Min(name.Length, MaxNameLength));
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (System.Text.Rune.IsControl(rune) || rune == System.Text.Rune.ReplacementChar)
+            {
+                continue; // NUL and other controls; an unpaired surrogate reads as U+FFFD
+            }
+            if (clean.Length + rune.Utf16SequenceLength > MaxNameLength)
+            {
+                break;
+            }
+            clean.Append(rune.ToString());
+        }
+        var trimmed = clean.ToString().Trim();
+        return trimmed.Length > 0 ? trimmed : null;
+    }
+
     /// <summary>False when the link was used before.</summary>
     public async Task<bool> UseAsync(LinkClaims claims, string name, CancellationToken ct)
     {

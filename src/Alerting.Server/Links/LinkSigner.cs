@@ -74,7 +74,8 @@ internal sealed class LinkSigner(ConfigHolder config, NpgsqlDataSource db, TimeP
             return (null, "This link is not valid: it is incomplete or was changed.");
         }
         var keys = new List<byte[]> { await CurrentKeyAsync(ct) };
-        keys.AddRange(config.Current.Config.Server.Links.PreviousKeys.Select(k => Encoding.UTF8.GetBytes(k)));
+        // Short keys are refused at load too; an empty one would accept links signed with an empty HMAC key.
+        keys.AddRange(config.Current.Config.Server.Links.PreviousKeys.Where(k => k.Length >= Core.Configuration.LinksConfig.MinKeyLength).Select(k => Encoding.UTF8.GetBytes(k)));
         if (!keys.Any(k => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(k, payload), signature)))
         {
             return (null, "This link is not valid: its signature does not match. It may have been changed, or signed with a key that was retired.");

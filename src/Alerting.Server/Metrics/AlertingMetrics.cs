@@ -26,6 +26,7 @@ internal sealed class AlertingMetrics : IDisposable
         ConfigReloadSuccessful = Factory.CreateGauge("alertmanager_config_last_reload_successful", "Whether the last configuration reload attempt was successful.");
         ConfigReloadTimestamp = Factory.CreateGauge("alertmanager_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.");
         RegexTimeouts = Factory.CreateCounter("alerting_regex_timeouts_total", "Regex matches cut off by the match timeout (counted as no match).");
+        RegexBudgetExceeded = Factory.CreateCounter("alerting_regex_budget_exceeded_total", "Requests refused (400) and silence passes cut short because their regexes ran past the budget.");
         StoreFailures = Factory.CreateCounter("alerting_store_unavailable_total", "Requests refused because PostgreSQL could not be reached.");
         IngestLimited = Factory.CreateCounter("alerting_ingest_limited_total", "Alert posts refused with 429 by the per-source rate or the concurrency limits.");
         Notifications = Factory.CreateCounter("alertmanager_notifications_total", "The total number of attempted notifications.", ["integration"]);
@@ -43,7 +44,11 @@ internal sealed class AlertingMetrics : IDisposable
         OutboxDepth = Factory.CreateGauge("alerting_outbox_depth", "Notifications decided but not yet delivered.");
         OutboxOldestAge = Factory.CreateGauge("alerting_outbox_oldest_age_seconds", "Age of the oldest undelivered notification.");
         TemplateFailures = Factory.CreateCounter("alerting_template_failures_total", "Templates that failed to parse or render; the message fell back to the default.", ["template"]);
-        Registry.AddBeforeCollectCallback(() => RegexTimeouts.IncTo(Core.Matching.Matcher.RegexTimeouts));
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            RegexTimeouts.IncTo(Core.Matching.Matcher.RegexTimeouts);
+            RegexBudgetExceeded.IncTo(Core.Matching.RegexBudget.Exceeded);
+        });
         RuntimeMetrics.RegisterBuildInfo(Factory, Versioning.BuildInfo.Current);
         RuntimeMetrics.RegisterProcess(Registry, Factory);
         // Alertmanager exports both label values from the start.
@@ -70,6 +75,8 @@ internal sealed class AlertingMetrics : IDisposable
     public Gauge ConfigReloadTimestamp { get; }
 
     public Counter RegexTimeouts { get; }
+
+    public Counter RegexBudgetExceeded { get; }
 
     public Counter StoreFailures { get; }
 

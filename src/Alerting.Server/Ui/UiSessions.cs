@@ -13,7 +13,7 @@ namespace Alerting.Ui;
 /// sets a session cookie. The cookie holds only a digest of the credential, so removing a credential from
 /// the configuration and reloading ends its sessions at once.
 /// </summary>
-internal sealed class UiSessions(IDataProtectionProvider dataProtection, ConfigHolder config, TimeProvider time)
+internal sealed class UiSessions(IDataProtectionProvider dataProtection, ConfigHolder config, SessionRevocations revocations, TimeProvider time)
 {
     public const string CookieName = "alerting-session";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
@@ -62,7 +62,8 @@ internal sealed class UiSessions(IDataProtectionProvider dataProtection, ConfigH
         {
             return null;
         }
-        var payload = $"{Convert.ToHexStringLower(digest)}|{time.GetUtcNow().ToUnixTimeSeconds()}";
+        // A random id per session, so that logging out can end this session on every instance.
+        var payload = $"{Convert.ToHexStringLower(digest)}|{time.GetUtcNow().ToUnixTimeSeconds()}|{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
         context.Response.Cookies.Append(CookieName, _protector.Protect(payload), new CookieOptions
         {
             HttpOnly = true,
@@ -75,10 +76,21 @@ internal sealed class UiSessions(IDataProtectionProvider dataProtection, ConfigH
         return access;
     }
 
-    public static void SignOut(HttpContext context) =>
+    /// <summary>Deletes the cookie and ends its session server-side: a copy of the cookie no longer works either.</summary>
+    public async Task SignOutAsync(HttpContext context, CancellationToken ct)
+    {
+        if (Session(context) is { } session)
+        {
+            await revocations.RevokeAsync(session.Id, session.Issued + Lifetime, ct);
+        }
         context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = context.Request.PathBase.HasValue ? context.Request.PathBase.Value : "/" });
+        context.Items.Remove(ItemKey);
+    }
 
-    private byte[]? SessionDigest(HttpContext context)
+    private byte[]? SessionDigest(HttpContext context) =>
+        Session(context) is { } session && !revocations.IsRevoked(session.Id) ? session.Digest : null;
+
+    private (byte[] Digest, DateTimeOffset Issued, string Id)? Session(HttpContext context)
     {
         if (!context.Request.Cookies.TryGetValue(CookieName, out var cookie) || string.IsNullOrEmpty(cookie))
         {
@@ -94,14 +106,14 @@ internal sealed class UiSessions(IDataProtectionProvider dataProtection, ConfigH
             return null; // altered, or made with a key that no longer exists
         }
         var parts = payload.Split('|');
-        if (parts.Length != 2 || !long.TryParse(parts[1], out var issued)
+        if (parts.Length != 3 || !long.TryParse(parts[1], out var issued) || issued < 0 || issued > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
             || time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(issued) > Lifetime)
         {
-            return null;
+            return null; // also a cookie from before sessions had ids: it cannot be revoked, so it must log in again
         }
         try
         {
-            return Convert.FromHexString(parts[0]);
+            return (Convert.FromHexString(parts[0]), DateTimeOffset.FromUnixTimeSeconds(issued), parts[2]);
         }
         catch (FormatException)
         {

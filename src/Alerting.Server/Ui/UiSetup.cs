@@ -14,7 +14,7 @@ namespace Alerting.Ui;
 /// </summary>
 internal static class UiSetup
 {
-    public static IServiceCollection AddUi(this IServiceCollection services)
+    public static IServiceCollection AddUi(this IServiceCollection services, string? keyEncryptionFile = null)
     {
         services.AddRazorPages(o =>
         {
@@ -22,7 +22,11 @@ internal static class UiSetup
             o.Conventions.ConfigureFilter(new UiAccessFilter());
             o.Conventions.AddPageRoute("/SilenceEdit", "silences/new");
         }).AddApplicationPart(typeof(UiSetup).Assembly); // the host may be another assembly (the tests)
-        services.AddDataProtection().SetApplicationName("alerting");
+        var dataProtection = services.AddDataProtection().SetApplicationName("alerting");
+        if (keyEncryptionFile is { Length: > 0 })
+        {
+            KeyEncryption.Configure(services, dataProtection, keyEncryptionFile);
+        }
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((o, db) => o.XmlRepository = new PostgresKeyRepository(db));
         services.AddAntiforgery(o =>
@@ -35,6 +39,8 @@ internal static class UiSetup
         // Chinese and other non-Latin text is written as is, not as &#x...; escapes.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddSingleton<UiSessions>();
+        services.AddSingleton<SessionRevocations>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<UiData>();
         services.AddHostedService<InstanceHeartbeat>();
         return services;

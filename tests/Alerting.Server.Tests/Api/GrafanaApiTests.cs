@@ -72,7 +72,15 @@ public sealed class GrafanaApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendSigned(host, "api/grafana/alerts/signed", Payload, "hmac-key", old)).StatusCode);
         // The bare path accepts any configured source that verifies.
         Assert.Equal(HttpStatusCode.OK, (await SendSigned(host, "api/grafana/alerts", Payload, "hmac-key", ts)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await host.PostJsonAsync("api/grafana/alerts/nosuch", Payload)).StatusCode);
+        // Which source names exist is told only to a caller who passes a check.
+        var unknown = await host.PostJsonAsync("api/grafana/alerts/nosuch", Payload);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.DoesNotContain("nosuch", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendSigned(host, "api/grafana/alerts/nosuch", Payload, "hmac-key", ts)).StatusCode);
+        // A timestamp past year 9999 (once an overflow and a 500) and one past long's range are refused like any other.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendSigned(host, "api/grafana/alerts/signed", Payload, "hmac-key", "253402300800")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendSigned(host, "api/grafana/alerts/signed", Payload, "hmac-key", "9223372036854775807")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendSigned(host, "api/grafana/alerts/signed", Payload, "hmac-key", "99999999999999999999")).StatusCode);
     }
 
     [Fact]

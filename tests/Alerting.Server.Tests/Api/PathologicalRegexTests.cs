@@ -49,10 +49,36 @@ public sealed class PathologicalRegexTests(ITestOutputHelper output)
         Assert.True(silenceTook < TimeSpan.FromSeconds(10), $"alerts with the silence took {silenceTook}");
     }
 
-    private static async Task<double> TimeoutsAsync(AlertingTestHost host)
+    [Fact]
+    public async Task Many_slow_filters_in_one_request_are_refused_once_the_requests_regex_budget_is_spent()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await host.PostJsonAsync("api/v2/alerts", $$$"""[{"labels":{"alertname":"Evil","v":"{{{new string('a', 40)}}}!"}}]""")).StatusCode);
+        var before = await MetricAsync(host, "alerting_regex_budget_exceeded_total");
+
+        // 30 distinct patterns, each cut off twice at 100 ms; a cut-off !~ counts as a match, so every one runs: 6 s unbounded.
+        var query = string.Join("&", Enumerable.Range(0, 30).Select(i => "filter=" + Uri.EscapeDataString($"v!~\"(a+)+b{i}\"")));
+        var clock = Stopwatch.StartNew();
+        var answer = await host.Client.GetAsync("api/v2/alerts?" + query);
+        var took = clock.Elapsed;
+        var text = await answer.Content.ReadAsStringAsync();
+        var after = await MetricAsync(host, "alerting_regex_budget_exceeded_total");
+        output.WriteLine($"30 slow filters: {(int)answer.StatusCode} in {took.TotalMilliseconds:0} ms; alerting_regex_budget_exceeded_total {before} -> {after}");
+        Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, $"{(int)answer.StatusCode} {text}");
+        Assert.Contains("regular expressions ran longer than", text, StringComparison.Ordinal);
+        Assert.Equal(before + 1, after);
+        Assert.True(took < TimeSpan.FromSeconds(4), $"took {took}"); // budget 1 s plus one evaluation in flight; unbounded 6 s
+
+        // Ordinary filters are untouched.
+        Assert.Single(await host.GetArrayAsync("api/v2/alerts?filter=" + Uri.EscapeDataString("alertname=~\"Ev.*\"")));
+    }
+
+    private static Task<double> TimeoutsAsync(AlertingTestHost host) => MetricAsync(host, "alerting_regex_timeouts_total");
+
+    private static async Task<double> MetricAsync(AlertingTestHost host, string name)
     {
         var text = await host.Client.GetStringAsync("metrics");
-        var line = text.Split('\n').First(l => l.StartsWith("alerting_regex_timeouts_total ", StringComparison.Ordinal));
-        return double.Parse(line["alerting_regex_timeouts_total ".Length..], CultureInfo.InvariantCulture);
+        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
     }
 }

@@ -24,6 +24,23 @@ public sealed class SilencesApiTests
     }
 
     [Fact]
+    public async Task Comments_and_authors_have_a_server_side_length_limit()
+    {
+        var time = new FakeTimeProvider(T0);
+        await using var host = await AlertingTestHost.StartAsync(time: time);
+        // The form's maxlength binds only browsers: 4,000,000 characters were once stored.
+        var huge = await host.PostJsonAsync("api/v2/silences", Body(AlertA, T0, T0.AddHours(1), comment: new string('c', 4_000_000)));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("comment is longer than 10000 characters", await huge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var v1 = await host.PostJsonAsync("api/v1/silences", Body(AlertA, T0, T0.AddHours(1), comment: new string('c', 10_001)));
+        Assert.Equal(HttpStatusCode.BadRequest, v1.StatusCode);
+        var author = await host.PostJsonAsync("api/v2/silences", Body(AlertA, T0, T0.AddHours(1)).Replace("\"tester\"", $"\"{new string('a', 1_001)}\"", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, author.StatusCode);
+        Assert.Equal(0, await host.CountAsync("silences"));
+        await CreateAsync(host, Body(AlertA, T0, T0.AddHours(1), comment: new string('c', 10_000)));
+    }
+
+    [Fact]
     public async Task Create_get_list_and_expire()
     {
         var time = new FakeTimeProvider(T0);

@@ -2,6 +2,7 @@ using Alerting.Core.Alerts;
 using Alerting.Core.Inhibition;
 using Alerting.Core.Labels;
 using Alerting.Core.Routing;
+using Alerting.Core.Matching;
 using Alerting.Core.Silences;
 using Alerting.Core.TimeIntervals;
 
@@ -58,6 +59,8 @@ public sealed class FlushPipeline(
     private List<Alert> Inhibit(IReadOnlyList<Alert> alerts, Dictionary<ulong, Suppression> suppressed)
     {
         var kept = new List<Alert>(alerts.Count);
+        // Evil patterns in many silences cost at most the pass's budget; past it, a regex counts as cut off.
+        using var budget = RegexBudget.Start(RegexBudget.PerPass, throwWhenExhausted: false);
         foreach (var a in alerts)
         {
             if (inhibitor.InhibitedBy(a.Labels) is { } by)

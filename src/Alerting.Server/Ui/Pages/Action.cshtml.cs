@@ -30,9 +30,9 @@ internal sealed class ActionModel(LinkSigner signer, LinkActions actions) : UiPa
 
     public string Hours => $"{TimeSpan.FromSeconds(Claims?.SilenceSeconds ?? 3600).TotalHours:0.#}";
 
-    public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!await VerifyAsync(token, ct))
+        if (!await VerifyAsync(ct))
         {
             return Page();
         }
@@ -49,17 +49,27 @@ internal sealed class ActionModel(LinkSigner signer, LinkActions actions) : UiPa
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string token, [FromForm] string? name, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!await VerifyAsync(token, ct))
+        if (!await VerifyAsync(ct))
         {
             return Page();
+        }
+        string? name;
+        try
+        {
+            // Read here, not bound: a form the reader refuses (a value over its 4 MB limit) must be refused, not read as no name.
+            name = Request.HasFormContentType ? (await Request.ReadFormAsync(ct))["name"].ToString() : null;
+        }
+        catch (InvalidDataException)
+        {
+            return Done(T["Link not valid"], T["The form could not be read: a value is too long."], StatusCodes.Status400BadRequest, error: true);
         }
         if (Claims!.Action == LinkClaims.View)
         {
             return Redirect(Request.PathBase + Request.Path);
         }
-        var who = name?.Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 100)] : "someone via a notification link";
+        var who = LinkActions.ActorName(name) ?? "someone via a notification link";
         if (!await actions.UseAsync(Claims, who, ct))
         {
             return Done(T["Already done"], T["This link was already used. Open the group to see its current state."], StatusCodes.Status409Conflict);
@@ -80,9 +90,11 @@ internal sealed class ActionModel(LinkSigner signer, LinkActions actions) : UiPa
         return Done(T["Acknowledged"], T.Format("Acknowledged by {0}. No repeat notifications until a new alert joins the group or it resolves.", who));
     }
 
-    private async Task<bool> VerifyAsync(string token, CancellationToken ct)
+    private async Task<bool> VerifyAsync(CancellationToken ct)
     {
-        var (claims, problem) = await signer.VerifyAsync(token, ct);
+        // The token comes only from the path: model binding would let a form field or query parameter named token stand in for it.
+        var token = RouteData.Values["token"] as string;
+        var (claims, problem) = token is { Length: > 0 } ? await signer.VerifyAsync(token, ct) : (null, "This link is not valid: it is incomplete or was changed.");
         Claims = claims;
         if (claims is null)
         {

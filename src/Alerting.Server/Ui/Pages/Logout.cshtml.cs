@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 namespace Alerting.Ui.Pages;
 
 [PublicPage]
-internal sealed class LogoutModel : UiPageModel
+internal sealed class LogoutModel(UiSessions sessions) : UiPageModel
 {
     public IActionResult OnGet() => LocalRedirect(Url.Content("~/login"));
 
-    public IActionResult OnPost()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        UiSessions.SignOut(HttpContext);
+        await sessions.SignOutAsync(HttpContext, ct);
         return LocalRedirect(Url.Content("~/login"));
     }
 }

@@ -98,6 +98,14 @@ internal sealed class SilenceEditModel(SilenceStore silences, UiData data) : UiP
         {
             Errors["Comment"] = T["Say why: the comment is required."];
         }
+        else if (Input.Comment.Length > Silence.MaxCommentLength) // bound as null when empty, handled above
+        {
+            Errors["Comment"] = T.Format("The comment is longer than {0} characters.", Silence.MaxCommentLength);
+        }
+        if (Silence.TextTooLong(Input.CreatedBy, null) is not null) // an empty field is bound as null
+        {
+            Errors["CreatedBy"] = T.Format("The name is longer than {0} characters.", Silence.MaxCreatedByLength);
+        }
         var starts = Parse(Input.StartsAt, "StartsAt") ?? Now;
         DateTimeOffset? ends = Input.Duration == "custom"
             ? Parse(Input.EndsAt, "EndsAt")
