@@ -92,8 +92,19 @@ sed -i -e 's|^# components:$|components:|' -e 's|^#   - components/rabbitmq$|  -
   "$work/scale/deploy/kubernetes/kustomization.yaml"
 check "kubectl kustomize deploy/kubernetes with components/rabbitmq" \
   sh -c "kubectl kustomize '$work/scale/deploy/kubernetes' > '$work/k8s-scale.yaml' && grep -q 'name: rabbitmq' '$work/k8s-scale.yaml'"
+# The same with components/prometheus-operator (ServiceMonitor, PrometheusRule) next to RabbitMQ.
+mkdir -p "$work/operator"
+cp -r "$work/deploy" "$work/rules" "$work/operator/"
+sed -i -e 's|^# components:$|components:|' -e 's|^#   - components/rabbitmq$|  - components/rabbitmq\n  - components/prometheus-operator|' \
+  "$work/operator/deploy/kubernetes/kustomization.yaml"
+check "kubectl kustomize deploy/kubernetes with components/prometheus-operator" \
+  sh -c "kubectl kustomize '$work/operator/deploy/kubernetes' > '$work/k8s-operator.yaml' && grep -q 'kind: ServiceMonitor' '$work/k8s-operator.yaml'"
+# Schemas (the operator's CRDs for ServiceMonitor and PrometheusRule), Pod Security "restricted" in monitoring,
+# NetworkPolicies, and the RBAC of Prometheus's EndpointSlice discovery.
 check "validate the base manifests" node deploy/tools/validate-kubernetes.mjs "$work/k8s.yaml"
 check "validate the manifests with RabbitMQ" node deploy/tools/validate-kubernetes.mjs "$work/k8s-scale.yaml"
+check "validate the manifests with the Prometheus Operator" node deploy/tools/validate-kubernetes.mjs "$work/k8s-operator.yaml"
+check "the PrometheusRule's groups are rules/*.rules.yml" node deploy/tools/prometheus-rule.mjs rules --check "$work/k8s-operator.yaml"
 
 step "Prometheus configs: promtool check config (rules loaded as mounted)"
 for config in deploy/kubernetes/prometheus.yml deploy/compose/prometheus.yml; do

@@ -2,7 +2,8 @@
 // with each other and with the rest of the stack, and writes every dashboard query into a rules file so that
 // promtool can parse the PromQL.
 //
-//  - datasources: name, uid, type, url; the dashboard's panels use a provisioned uid;
+//  - datasources: name, uid, type, url; the dashboard's panels use a provisioned uid; the Alertmanager data
+//    source is Alerting with implementation prometheus, and all of them reach Grafana on Kubernetes too;
 //  - contact point: a webhook to Alerting's Grafana endpoint, whose source exists in every Alerting config,
 //    with a bearer token from an environment variable that Grafana gets in docker-compose.yml and on
 //    Kubernetes; the notification policy uses that contact point;
@@ -20,6 +21,7 @@ const yamlFiles = (dir) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).ma
 
 // Data sources.
 const datasourceUids = new Set();
+const alertmanagerSources = [];
 for (const [file, doc] of yamlFiles(prov("datasources"))) {
   if (doc.apiVersion !== 1) {
     errors.push(`datasources/${file}: apiVersion must be 1`);
@@ -31,6 +33,16 @@ for (const [file, doc] of yamlFiles(prov("datasources"))) {
       }
     }
     datasourceUids.add(ds.uid);
+    if (ds.type === "alertmanager") {
+      alertmanagerSources.push(ds);
+      const where = `datasources/${file}: ${ds.name}`;
+      if (ds.jsonData?.implementation !== "prometheus") {
+        errors.push(`${where}: jsonData.implementation must be prometheus (Grafana then calls /api/v2/..., not /alertmanager/api/v2/...)`);
+      }
+      if (new URL(ds.url ?? "invalid:").host !== "alerting:9093") {
+        errors.push(`${where}: url ${ds.url} is not Alerting (http://alerting:9093)`);
+      }
+    }
   }
 }
 
@@ -39,6 +51,20 @@ const composeEnv = new Set(Object.keys(parse(readFileSync(composeFile, "utf8")).
 const k8sEnv = new Set(parseAllDocuments(readFileSync(k8sFile, "utf8")).map((d) => d.toJS())
   .filter((o) => o?.kind === "Deployment" && o.metadata.name === "grafana")
   .flatMap((o) => o.spec.template.spec.containers.flatMap((c) => (c.env ?? []).map((e) => e.name))));
+
+// The Alertmanager data source sends no credentials: Alerting's API must not require them, and on
+// Kubernetes the ConfigMap must carry every provisioned data source file.
+for (const f of alertingConfigs) {
+  if (alertmanagerSources.length > 0 && parse(readFileSync(f, "utf8")).server?.auth?.read) {
+    errors.push(`${f}: server.auth.read is set, but the Alertmanager data source sends no credentials (add basicAuth to it)`);
+  }
+}
+const datasourceFiles = readdirSync(prov("datasources")).filter((f) => /\.ya?ml$/.test(f)).sort();
+const datasourcesConfigMap = parseAllDocuments(readFileSync(k8sFile, "utf8")).map((d) => d.toJS())
+  .find((o) => o?.kind === "ConfigMap" && o.metadata.name.startsWith("grafana-datasources"));
+if (JSON.stringify(Object.keys(datasourcesConfigMap?.data ?? {}).sort()) !== JSON.stringify(datasourceFiles)) {
+  errors.push(`ConfigMap grafana-datasources holds [${Object.keys(datasourcesConfigMap?.data ?? {})}], not every file of datasources/ [${datasourceFiles}]`);
+}
 
 // Grafana sources configured in Alerting.
 const sourcesPerConfig = alertingConfigs.map((f) => [f, new Set((parse(readFileSync(f, "utf8")).server?.grafana?.sources ?? []).map((s) => s.name))]);
@@ -156,5 +182,5 @@ if (errors.length > 0) {
 mkdirSync(outDir, { recursive: true });
 const out = path.join(outDir, "dashboard-queries.rules.yml");
 writeFileSync(out, stringify({ groups: [{ name: "dashboard-queries", rules: records }] }));
-console.error(`  ${datasourceUids.size} datasource, ${webhooks} webhook contact point, ${policies} policy, ${panels} panels with ${records.length} queries`);
+console.error(`  ${datasourceUids.size} datasources (${alertmanagerSources.length} Alertmanager), ${webhooks} webhook contact point, ${policies} policy, ${panels} panels with ${records.length} queries`);
 console.log(out);

@@ -7,15 +7,22 @@
 //  3. References: ConfigMaps, Secrets and their keys, PVCs, ServiceAccounts, volume mounts, Service
 //     selectors and target ports, PDB selectors and RBAC subjects point at objects that exist.
 //  4. Policy: pinned images, resource requests and limits, non-root, no privilege escalation.
+//  5. Cluster policy (kubernetes-policy.mjs): Pod Security "restricted" where a namespace enforces it,
+//     NetworkPolicies, and the RBAC that Prometheus's service discovery needs.
+//
+// ServiceMonitor and PrometheusRule (components/prometheus-operator) are checked against the schemas of
+// @kubernetes-models/prometheus-operator, compiled from the operator's CRDs.
 //
 // Usage: node validate-kubernetes.mjs rendered.yaml [more.yaml...]
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
+import { checkNetworkPolicies, checkPodSecurity, checkPrometheusDiscovery } from "./kubernetes-policy.mjs";
 
 const require = createRequire(import.meta.url);
 const modelsRoot = path.dirname(require.resolve("kubernetes-models"));
+const operatorRoot = path.join(path.dirname(require.resolve("kubernetes-models")), "..", "@kubernetes-models", "prometheus-operator");
 
 const errors = [];
 const fail = (where, message) => errors.push(`${where}: ${message}`);
@@ -27,6 +34,13 @@ const writableRootAllowed = new Map([
 
 function loadValidator(apiVersion, kind) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : [null, apiVersion];
+  if (group === "monitoring.coreos.com") {
+    try {
+      return require(path.join(operatorRoot, "_schemas", `MonitoringCoreosCom${version[0].toUpperCase()}${version.slice(1)}${kind}.js`)).validate;
+    } catch {
+      return null;
+    }
+  }
   const modulePath = path.join(modelsRoot, group ? `${group}/${version}` : version, "index.js");
   let exports;
   try {
@@ -257,6 +271,11 @@ for (const b of [...byKind("ClusterRoleBinding"), ...byKind("RoleBinding")]) {
   }
 }
 
+const context = { docs, workloads, idOf, fail };
+checkPodSecurity(context);
+const networkPolicies = checkNetworkPolicies(context);
+const roles = checkPrometheusDiscovery(context);
+
 const kinds = new Map();
 for (const o of docs) {
   kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
@@ -270,3 +289,5 @@ if (errors.length > 0) {
   process.exit(1);
 }
 console.log(`  ${docs.length} objects valid (${summary})`);
+console.log(`  Pod Security restricted in ${docs.filter((o) => o.kind === "Namespace" && o.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted").map((o) => o.metadata.name)}; `
+  + `${networkPolicies} NetworkPolicies as expected; Prometheus discovery roles [${roles}] granted`);
