@@ -29,10 +29,14 @@ public sealed class WebhookSink : IDisposable
 
     public IReadOnlyList<ILogEntry> Requests => [.. _server.LogEntries];
 
-    /// <summary>Bodies of the requests answered with 2xx, parsed, in arrival order.</summary>
+    /// <summary>
+    /// Bodies of the requests answered with 2xx, parsed, in arrival order. A request without a body is no notification
+    /// (once seen in a parallel run: a stray request to a reused port); it is not counted.
+    /// </summary>
     public List<JsonObject> Delivered(string? path = null) =>
         [.. _server.LogEntries
             .Where(e => e.ResponseMessage.StatusCode is int s && s is >= 200 and < 300)
+            .Where(e => !string.IsNullOrEmpty(e.RequestMessage.Body))
             .Where(e => path is null || e.RequestMessage.Path == path)
             .OrderBy(e => e.RequestMessage.DateTime)
             .Select(e => JsonNode.Parse(e.RequestMessage.Body!)!.AsObject())];
