@@ -22,8 +22,10 @@ public sealed record LinksConfig
 {
     public static readonly LinksConfig Default = new();
 
+    /// <summary>The key, inline or read from <see cref="SigningKeyFile"/> at load.</summary>
     public string? SigningKey { get; init; }
 
+    /// <summary>Where <see cref="SigningKey"/> was read from, if from a file.</summary>
     public string? SigningKeyFile { get; init; }
 
     public IReadOnlyList<string> PreviousKeys { get; init; } = [];
