@@ -14,10 +14,10 @@
 # The versions are pinned; the SDK matches global.json, the runtime the one that SDK ships with.
 ARG DOTNET_SDK_VERSION=10.0.401
 ARG ASPNET_VERSION=10.0.12
-# The runtime image needs no shell: the health check is `alerting healthcheck`. noble-chiseled (no shell,
-# no package manager) is the goal; it waits until docker-compose.yml and deploy/kubernetes stop filling two
-# inline-only secrets into the config with /bin/sh. Build it now with --build-arg RUNTIME_FLAVOR=noble-chiseled.
-ARG RUNTIME_FLAVOR=noble
+# The runtime image is chiseled (no shell, no package manager): the health check is `alerting healthcheck`,
+# and every secret is read from a mounted file (*_file settings), so nothing runs a shell at start. For a
+# shell to debug with, build with --build-arg RUNTIME_FLAVOR=noble.
+ARG RUNTIME_FLAVOR=noble-chiseled
 
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_SDK_VERSION}-noble AS build
 # BuildKit's target architecture (amd64, arm64): ReadyToRun code is compiled for one runtime identifier.

@@ -117,12 +117,11 @@ for config in deploy/kubernetes/prometheus.yml deploy/compose/prometheus.yml; do
 done
 
 step "docker-compose.yml: docker-compose config (default and scale profiles)"
-compose_env=(POSTGRES_PASSWORD=check GRAFANA_ADMIN_PASSWORD=check GRAFANA_WEBHOOK_TOKEN=check)
-check "docker-compose config" env "${compose_env[@]}" docker-compose -f docker-compose.yml config -q
-mapfile -t secret_files < <(env "${compose_env[@]}" docker-compose -f docker-compose.yml config | sed -n 's/^ *file: //p')
+check "docker-compose config" docker-compose -f docker-compose.yml config -q
+mapfile -t secret_files < <(docker-compose -f docker-compose.yml config | sed -n 's/^ *file: //p')
 # shellcheck disable=SC2016 # the inner shell expands $f
 check "compose secret files exist: ${secret_files[*]}" sh -c 'for f; do test -s "$f" || { echo "   missing: $f"; exit 1; }; done' - "${secret_files[@]}"
-scale_services=$(env "${compose_env[@]}" docker-compose -f docker-compose.yml --profile scale config --services | sort | tr '\n' ' ')
+scale_services=$(docker-compose -f docker-compose.yml --profile scale config --services | sort | tr '\n' ' ')
 echo "   services with --profile scale: $scale_services"
 check "docker-compose --profile scale config" \
   test "$scale_services" = "alerting alerting-2 grafana mailpit node-exporter postgres prometheus rabbitmq "
@@ -139,22 +138,40 @@ fi
 step "Alerting configs: alerting check-config"
 if dotnet build src/Alerting.Server --nologo -v q -clp:ErrorsOnly >"$work/build.log" 2>&1; then
   dll=src/Alerting.Server/bin/Debug/net10.0/alerting.dll
-  mapfile -t alerting_configs < <(find deploy -name alerting.yml -not -path 'deploy/grafana/*' -not -path 'deploy/tools/*' | sort)
-  check "alerting check-config ${alerting_configs[*]}" dotnet "$dll" check-config "${alerting_configs[@]}"
+  # The configs name their secrets by where they are mounted: /etc/alerting/secrets on Kubernetes (the keys of
+  # secrets/alerting.env and the database URL), /run/secrets in compose (its secrets: files). Each such path must
+  # be mounted, and the configs must load with the example secrets in their place (server: files are read at load).
+  mkdir -p "$work/secrets/kubernetes" "$work/checked/kubernetes" "$work/checked/compose"
+  echo "database-url" >"$work/secrets/kubernetes.keys"
+  while IFS='=' read -r key value; do
+    printf '%s\n' "$value" >"$work/secrets/kubernetes/$key"
+    echo "$key" >>"$work/secrets/kubernetes.keys"
+  done < <(grep -vE '^[[:space:]]*(#|$)' deploy/kubernetes/secrets/alerting.env.example)
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  compose_secrets=$(node -e 'const { parse } = require("./deploy/tools/node_modules/yaml");
+    const c = parse(require("fs").readFileSync("docker-compose.yml", "utf8"), { merge: true });
+    console.log((c.services.alerting.secrets ?? []).map((x) => x.source ?? x).join("\n"))')
+  unmounted=()
+  grep -q 'mountPath: /etc/alerting/secrets$' "$work/k8s.yaml" || unmounted+=("alerting.yaml: nothing at /etc/alerting/secrets")
+  for pair in "deploy/kubernetes/alerting.yml|/etc/alerting/secrets/|$(tr '\n' ' ' <"$work/secrets/kubernetes.keys")" \
+      "deploy/compose/alerting.yml|/run/secrets/|$(tr '\n' ' ' <<<"$compose_secrets")"; do
+    IFS='|' read -r file prefix keys <<<"$pair"
+    while read -r used; do
+      [[ " $keys " == *" $used "* ]] || unmounted+=("$file: $prefix$used")
+    done < <(grep -oE "${prefix}[A-Za-z0-9._-]+" "$file" | sed "s|^$prefix||" | sort -u)
+  done
+  check "every secret file the configs name is mounted" test ${#unmounted[@]} -eq 0
+  [ ${#unmounted[@]} -eq 0 ] || printf '   not mounted: %s\n' "${unmounted[@]}"
+  sed "s|/etc/alerting/secrets/|$work/secrets/kubernetes/|g" deploy/kubernetes/alerting.yml >"$work/checked/kubernetes/alerting.yml"
+  sed "s|/run/secrets/|$PWD/deploy/compose/secrets.example/|g" deploy/compose/alerting.yml >"$work/checked/compose/alerting.yml"
+  check "alerting check-config deploy/alerting.yml and the stack's configs (with the example secrets)" \
+    dotnet "$dll" check-config deploy/alerting.yml "$work/checked/kubernetes/alerting.yml" "$work/checked/compose/alerting.yml"
   # Notification templates shipped in the ConfigMap, rendered against a sample alert.
   mapfile -t templates < <(find deploy -path deploy/tools -prune -o -name '*.sbn' -print | sort)
   for template in "${templates[@]}"; do
     check "alerting template render $template" bash -c \
       "set -o pipefail; dotnet '$dll' template render --template '$template' --data deploy/tools/sample-alerts.json | sed 's/^/   | /'"
   done
-  # The start-up scripts that fill the inline-only secrets, run as written, then the result checked again.
-  if rendered=$(node deploy/tools/check-render.mjs "$work/k8s.yaml" docker-compose.yml "$work/render"); then
-    check "shellcheck the render scripts" shellcheck -s sh "$work"/render/*.sh
-    # shellcheck disable=SC2086 # one path per line, no spaces
-    check "alerting check-config of the rendered configs" dotnet "$dll" check-config $rendered
-  else
-    check "render scripts" false
-  fi
 else
   cat "$work/build.log"
   check "dotnet build src/Alerting.Server" false

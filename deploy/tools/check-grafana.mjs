@@ -5,8 +5,9 @@
 //  - datasources: name, uid, type, url; the dashboard's panels use a provisioned uid; the Alertmanager data
 //    source is Alerting with implementation prometheus, and all of them reach Grafana on Kubernetes too;
 //  - contact point: a webhook to Alerting's Grafana endpoint, whose source exists in every Alerting config,
-//    with a bearer token from an environment variable that Grafana gets in docker-compose.yml and on
-//    Kubernetes; the notification policy uses that contact point;
+//    with a bearer token read from a file ($__file{/run/secrets/NAME}) that Grafana has mounted in
+//    docker-compose.yml (a compose secret) and on Kubernetes (a Secret key); the notification policy uses
+//    that contact point;
 //  - dashboards: valid JSON, unique panel ids, each query non-empty.
 //
 // Usage: node check-grafana.mjs grafana-dir rendered-k8s.yaml docker-compose.yml out-dir alerting.yml...
@@ -46,11 +47,22 @@ for (const [file, doc] of yamlFiles(prov("datasources"))) {
   }
 }
 
-// Environment variables Grafana gets, in docker-compose.yml and in the rendered manifests.
-const composeEnv = new Set(Object.keys(parse(readFileSync(composeFile, "utf8")).services?.grafana?.environment ?? {}));
-const k8sEnv = new Set(parseAllDocuments(readFileSync(k8sFile, "utf8")).map((d) => d.toJS())
+// Files Grafana has under /run/secrets: compose secrets, and on Kubernetes the keys of the Secret volumes
+// mounted there (all keys of the Secret, or the listed items).
+const composeSecrets = new Set((parse(readFileSync(composeFile, "utf8")).services?.grafana?.secrets ?? [])
+  .map((s) => `/run/secrets/${typeof s === "string" ? s : s.target ?? s.source}`));
+const k8sObjects = parseAllDocuments(readFileSync(k8sFile, "utf8")).map((d) => d.toJS());
+const k8sSecrets = new Set(k8sObjects
   .filter((o) => o?.kind === "Deployment" && o.metadata.name === "grafana")
-  .flatMap((o) => o.spec.template.spec.containers.flatMap((c) => (c.env ?? []).map((e) => e.name))));
+  .flatMap((o) => o.spec.template.spec.containers.flatMap((c) => (c.volumeMounts ?? []).flatMap((m) => {
+    const secret = (o.spec.template.spec.volumes ?? []).find((v) => v.name === m.name)?.secret;
+    if (!secret) {
+      return [];
+    }
+    const keys = secret.items?.map((i) => i.path) ?? Object.keys(k8sObjects.find((x) => x?.kind === "Secret"
+      && x.metadata.name === secret.secretName)?.data ?? {});
+    return keys.map((k) => `${m.mountPath.replace(/\/$/, "")}/${k}`);
+  }))));
 
 // The Alertmanager data source sends no credentials: Alerting's API must not require them, and on
 // Kubernetes the ConfigMap must carry every provisioned data source file.
@@ -96,13 +108,13 @@ for (const [file, doc] of alertingDocs) {
           }
         }
       }
-      const credential = /^\$\{?([A-Z_][A-Z0-9_]*)\}?$/.exec(r.settings?.authorization_credentials ?? "");
+      const credential = /^\$__file\{([^}]+)\}$/.exec(r.settings?.authorization_credentials ?? "");
       if (!credential) {
-        errors.push(`${where}: authorization_credentials must come from an environment variable, not be written here`);
+        errors.push(`${where}: authorization_credentials must be read from a mounted secret ($__file{/run/secrets/...}), not be written here`);
       } else {
-        for (const [where2, env] of [["docker-compose.yml", composeEnv], ["the Kubernetes grafana Deployment", k8sEnv]]) {
-          if (!env.has(credential[1])) {
-            errors.push(`${where}: ${credential[1]} is not set for grafana in ${where2}`);
+        for (const [where2, files] of [["docker-compose.yml", composeSecrets], ["the Kubernetes grafana Deployment", k8sSecrets]]) {
+          if (!files.has(credential[1])) {
+            errors.push(`${where}: ${credential[1]} is not mounted for grafana in ${where2} (has: ${[...files].join(", ") || "none"})`);
           }
         }
       }

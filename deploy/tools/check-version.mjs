@@ -2,8 +2,8 @@
 //  - <Version> of Directory.Build.props is the Dockerfile's VERSION label, the image tag in docker-compose.yml,
 //    deploy/kubernetes/kustomization.yaml and deploy/README.md, and a heading of CHANGELOG.md.
 //  - The Dockerfile's runtime stage runs nothing at build time (no RUN: nothing a chiseled base lacks is used),
-//    its HEALTHCHECK and ENTRYPOINT are exec form without a shell or curl, it carries the OCI labels, and the
-//    publish step is ReadyToRun.
+//    its base is chiseled by default (ARG RUNTIME_FLAVOR), its HEALTHCHECK and ENTRYPOINT are exec form without
+//    a shell or curl, it carries the OCI labels, and the publish step is ReadyToRun.
 //
 // Usage: node check-version.mjs (from the repository root)
 import { readFileSync, existsSync } from "node:fs";
@@ -31,6 +31,10 @@ const runtime = stages.at(-1) ?? [];
 const instr = (stage, name) => stage.filter((l) => l.toUpperCase().startsWith(`${name} `));
 if (instr(runtime, "RUN").length > 0) {
   errors.push(`Dockerfile: the runtime stage has RUN (${instr(runtime, "RUN")[0].slice(0, 60)}…); a chiseled base has no shell`);
+}
+const flavor = /^ARG RUNTIME_FLAVOR=(\S+)/m.exec(read("Dockerfile"))?.[1];
+if (!flavor?.endsWith("-chiseled")) {
+  errors.push(`Dockerfile: ARG RUNTIME_FLAVOR=${flavor}; the default runtime base must be a chiseled one (no shell)`);
 }
 const execForm = (l, name) => {
   const m = new RegExp(`${name}\\s+(\\[.*\\])\\s*$`, "i").exec(l);

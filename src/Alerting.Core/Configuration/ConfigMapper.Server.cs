@@ -56,27 +56,20 @@ internal sealed partial class ConfigMapper
         {
             links = new LinksConfig
             {
-                SigningKey = k.String("signing_key"),
-                SigningKeyFile = ctx.ResolvePath(k.String("signing_key_file")),
-                PreviousKeys = k.StringList("previous_keys") ?? [],
+                SigningKey = k.SecretOrFile("signing_key"),
+                SigningKeyFile = k.FilePath("signing_key_file"),
+                PreviousKeys = k.SecretListOrFiles("previous_keys", "previous_key_files") ?? [],
                 Ttl = k.Duration("ttl") ?? LinksConfig.Default.Ttl,
             };
-            if (links.SigningKey is { Length: > 0 and < LinksConfig.MinKeyLength })
-            {
-                k.Error("signing_key", "the link signing key must be at least 32 characters");
-            }
             if (links.PreviousKeys.Select((key, i) => (key, i)).FirstOrDefault(e => e.key.Length < LinksConfig.MinKeyLength) is { key: not null } shortKey)
             {
                 // An empty previous key would accept links signed with an empty HMAC key.
                 k.Error("previous_keys", $"every link key must be at least {LinksConfig.MinKeyLength} characters; entry {shortKey.i} has {shortKey.key.Length}");
             }
-            if (links.SigningKeyFile is { } keyFile && File.Exists(keyFile) && File.ReadAllText(keyFile).Trim().Length < LinksConfig.MinKeyLength)
+            // An empty inline key means "generate one"; a file must hold a real key.
+            if (links.SigningKeyFile is null ? links.SigningKey is { Length: > 0 and < LinksConfig.MinKeyLength } : links.SigningKey is { Length: < LinksConfig.MinKeyLength })
             {
-                k.Error("signing_key_file", $"the link signing key must be at least {LinksConfig.MinKeyLength} characters");
-            }
-            if (links.SigningKey is not null && links.SigningKeyFile is not null)
-            {
-                k.Error("signing_key_file", "give signing_key or signing_key_file, not both");
+                k.Error(links.SigningKeyFile is null ? "signing_key" : "signing_key_file", $"the link signing key must be at least {LinksConfig.MinKeyLength} characters");
             }
             k.Finish();
         }
@@ -90,10 +83,10 @@ internal sealed partial class ConfigMapper
         {
             return AccessConfig.Open;
         }
-        var tokens = r.StringList("bearer_tokens") ?? [];
+        var tokens = r.SecretListOrFiles("bearer_tokens", "bearer_token_files") ?? [];
         if (tokens.Any(string.IsNullOrEmpty))
         {
-            r.Error("bearer_tokens", "bearer tokens must not be empty");
+            r.Error(r.Has("bearer_token_files") ? "bearer_token_files" : "bearer_tokens", "bearer tokens must not be empty");
         }
         var basic = new List<BasicCredential>();
         foreach (var (b, _) in r.MapList("basic"))
@@ -107,14 +100,15 @@ internal sealed partial class ConfigMapper
     private static BasicCredential ReadBasicCredential(MapReader b)
     {
         var username = b.String("username");
-        var password = b.String("password");
+        var password = b.SecretOrFile("password");
         if (string.IsNullOrEmpty(username))
         {
             b.Error("username", "missing username");
         }
-        if (string.IsNullOrEmpty(password))
+        // A file that could not be read is reported already; an empty one is a missing password.
+        if (b.Has("password_file") ? password is "" : string.IsNullOrEmpty(password))
         {
-            b.Error("password", "missing password");
+            b.Error(b.Has("password_file") ? "password_file" : "password", "missing password");
         }
         b.Finish();
         return new BasicCredential(username ?? "", password ?? "");
@@ -135,18 +129,20 @@ internal sealed partial class ConfigMapper
         var source = new GrafanaSource
         {
             Name = name ?? "",
-            BearerToken = src.String("bearer_token"),
+            BearerToken = src.SecretOrFile("bearer_token"),
             BasicAuth = basic,
-            HmacSecret = src.String("hmac_secret"),
+            HmacSecret = src.SecretOrFile("hmac_secret"),
             HmacHeader = src.String("hmac_header") is { Length: > 0 } header ? header : "X-Grafana-Alerting-Signature",
             TimestampHeader = src.String("timestamp_header"),
             MaxSkew = src.Duration("max_skew") ?? TimeSpan.FromMinutes(5),
             Line = LoadContext.Line(src.Node),
         };
         // A source is told apart by its credentials: without any, every anonymous push would be its.
-        if (string.IsNullOrEmpty(source.BearerToken) && source.BasicAuth is null && string.IsNullOrEmpty(source.HmacSecret))
+        // An unreadable file is reported already, so it counts as configured here.
+        var unreadable = (src.Has("bearer_token_file") && source.BearerToken is null) || (src.Has("hmac_secret_file") && source.HmacSecret is null);
+        if (string.IsNullOrEmpty(source.BearerToken) && source.BasicAuth is null && string.IsNullOrEmpty(source.HmacSecret) && !unreadable)
         {
-            src.Error("one of bearer_token, basic_auth or hmac_secret must be configured");
+            src.Error("one of bearer_token(_file), basic_auth or hmac_secret(_file) must be configured");
         }
         src.Finish();
         return source;

@@ -11,6 +11,59 @@ internal static partial class ConfigValues
     /// <summary>A file path; Alertmanager's LoadFile joins relative ones with the config's folder.</summary>
     public static string? FilePath(this MapReader r, string key) => r.Context.ResolvePath(r.String(key));
 
+    /// <summary>
+    /// One of our own secrets: <paramref name="key"/> inline or the trimmed text of <c>key_file</c>, never both.
+    /// The file is read now, so a changed file applies at the next reload; one that cannot be read fails the load.
+    /// </summary>
+    public static string? SecretOrFile(this MapReader r, string key)
+    {
+        var fileKey = key + "_file";
+        var inline = r.String(key);
+        var path = r.FilePath(fileKey);
+        if (path is null)
+        {
+            return inline;
+        }
+        if (inline is not null)
+        {
+            r.Error(fileKey, $"at most one of {key} & {fileKey} must be configured");
+            return inline;
+        }
+        return ReadSecretFile(r, fileKey, path);
+    }
+
+    /// <summary>A list of secrets, inline under <paramref name="key"/> or one file each under <paramref name="filesKey"/>, never both.</summary>
+    public static IReadOnlyList<string>? SecretListOrFiles(this MapReader r, string key, string filesKey)
+    {
+        var inline = r.StringList(key);
+        var paths = r.StringList(filesKey);
+        if (paths is null)
+        {
+            return inline;
+        }
+        if (inline is not null)
+        {
+            r.Error(filesKey, $"at most one of {key} & {filesKey} must be configured");
+            return inline;
+        }
+        return [.. paths.Select(p => ReadSecretFile(r, filesKey, r.Context.ResolvePath(p) ?? p)).OfType<string>()];
+    }
+
+    private static string? ReadSecretFile(MapReader r, string fileKey, string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            // The reason without the content: the path is what the operator needs.
+            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.GetType().Name;
+            r.Error(fileKey, $"cannot read secret file {path}: {reason}");
+            return null;
+        }
+    }
+
     public static void AtMostOne(this MapReader r, string a, string b)
     {
         if (r.Has(a) && r.Has(b))

@@ -25,8 +25,10 @@ public sealed record LinksConfig
     /// <summary>The shortest signing key, current or previous.</summary>
     public const int MinKeyLength = 32;
 
+    /// <summary>The key, inline or read from <see cref="SigningKeyFile"/> at load.</summary>
     public string? SigningKey { get; init; }
 
+    /// <summary>Where <see cref="SigningKey"/> was read from, if from a file.</summary>
     public string? SigningKeyFile { get; init; }
 
     public IReadOnlyList<string> PreviousKeys { get; init; } = [];

@@ -33,6 +33,8 @@ internal static class CommandLine
             KeyEncryptionFile = Environment.GetEnvironmentVariable("ALERTING_UI_KEY_ENCRYPTION_FILE") is { Length: > 0 } keyFile ? keyFile : null,
         };
         var warnings = new List<string>();
+        var databaseUrlFile = Environment.GetEnvironmentVariable("ALERTING_DATABASE_URL_FILE") is { Length: > 0 } dbFile ? dbFile : null;
+        var rabbitMqUrlFile = Environment.GetEnvironmentVariable("ALERTING_RABBITMQ_URL_FILE") is { Length: > 0 } mqFile ? mqFile : null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -70,17 +72,52 @@ internal static class CommandLine
                 "web.config.file" => options with { WebConfigFile = Value() },
                 "log.level" => options with { LogLevel = CheckLevel(Value()) },
                 "database.url" => options with { DatabaseUrl = Value() },
+                "database.url-file" => Remember(ref databaseUrlFile, Value(), options),
                 "storage.path" => options with { StoragePath = Value() },
                 "storage.embedded-restart-attempts" => options with { EmbeddedRestartAttempts = ParsePositive(name, Value()) },
                 "bus.rabbitmq-url" => options with { RabbitMqUrl = Value() },
                 "ui.key-encryption-file" => options with { KeyEncryptionFile = Value() },
+                "bus.rabbitmq-url-file" => Remember(ref rabbitMqUrlFile, Value(), options),
                 "data.retention" => options with { Retention = ParseDuration(name, Value()) },
                 "enable-feature" => options with { MatcherMode = ParseFeatures(Value(), warnings) },
                 _ when s_ignoredAlertmanagerFlags.Contains(name) => Ignore(name, Value(), warnings, options),
                 _ => throw new UsageException($"unknown flag --{name}"),
             };
         }
+        options = options with
+        {
+            DatabaseUrl = UrlOrFile("database.url", "ALERTING_DATABASE_URL", options.DatabaseUrl, databaseUrlFile),
+            RabbitMqUrl = UrlOrFile("bus.rabbitmq-url", "ALERTING_RABBITMQ_URL", options.RabbitMqUrl, rabbitMqUrlFile),
+        };
         return new ParsedArguments(options, warnings);
+    }
+
+    private static ServerOptions Remember(ref string? target, string value, ServerOptions options)
+    {
+        target = value;
+        return options;
+    }
+
+    /// <summary>A URL with a password, given inline or as a file (a mounted secret); never both.</summary>
+    private static string? UrlOrFile(string flag, string env, string? url, string? file)
+    {
+        if (file is null)
+        {
+            return url;
+        }
+        if (url is not null)
+        {
+            throw new UsageException($"give --{flag} ({env}) or --{flag}-file ({env}_FILE), not both");
+        }
+        try
+        {
+            var text = File.ReadAllText(file).Trim();
+            return text.Length > 0 ? text : throw new UsageException($"--{flag}-file: {file} is empty");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--{flag}-file: cannot read {file}: {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.GetType().Name)}");
+        }
     }
 
     /// <summary>
@@ -153,6 +190,8 @@ internal static class CommandLine
           --database.url=URL             PostgreSQL: a Npgsql connection string or postgres://user:pass@host/db.
                                          Also ALERTING_DATABASE_URL. Without it, a private PostgreSQL
                                          cluster is run under --storage.path.
+          --database.url-file=FILE       The same URL read from a file (a mounted secret).
+                                         Also ALERTING_DATABASE_URL_FILE.
           --storage.path=data/           Where the embedded PostgreSQL keeps its data.
           --storage.embedded-restart-attempts=5
                                          The embedded PostgreSQL is restarted when it exits; after this
@@ -168,6 +207,7 @@ internal static class CommandLine
                                          PostgreSQL: a secret of at least 32 characters, or a PEM file
                                          with a certificate and its private key. Also
                                          ALERTING_UI_KEY_ENCRYPTION_FILE. Without it they are stored as is.
+          --bus.rabbitmq-url-file=FILE   The same URL read from a file. Also ALERTING_RABBITMQ_URL_FILE.
         """;
 
     /// <summary><c>host:port</c>, <c>:port</c> or <c>[ipv6]:port</c>; the host must be an IP address or localhost.</summary>

@@ -115,10 +115,6 @@ internal sealed class LinkSigner(ConfigHolder config, NpgsqlDataSource db, TimeP
         {
             return Encoding.UTF8.GetBytes(configured);
         }
-        if (links.SigningKeyFile is { Length: > 0 } file)
-        {
-            return Encoding.UTF8.GetBytes((await File.ReadAllTextAsync(file, ct)).Trim());
-        }
         // One read for all callers, not cut off by any one of them: a fresh instance's first flush hands off many
         // rows at once, and a caller stopped by shutdown must not fail the others (or leave them to read it again).
         Task<byte[]> loading;

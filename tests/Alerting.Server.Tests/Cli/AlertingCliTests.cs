@@ -63,6 +63,32 @@ public sealed class AlertingCliTests
     }
 
     [Fact]
+    public void Database_and_RabbitMQ_urls_come_from_files_and_not_with_the_inline_form()
+    {
+        var dir = Directory.CreateTempSubdirectory("alerting-cli-");
+        try
+        {
+            var db = Path.Join(dir.FullName, "database-url");
+            var mq = Path.Join(dir.FullName, "rabbitmq-url");
+            File.WriteAllText(db, "postgres://u:p@h/db\n");
+            File.WriteAllText(mq, "amqp://u:p@mq:5672/\n");
+            var options = CommandLine.Parse([$"--database.url-file={db}", "--bus.rabbitmq-url-file", mq]).Options;
+            Assert.Equal("postgres://u:p@h/db", options.DatabaseUrl);
+            Assert.Equal("amqp://u:p@mq:5672/", options.RabbitMqUrl);
+
+            var both = Assert.Throws<UsageException>(() => CommandLine.Parse(["--database.url=postgres://x/y", $"--database.url-file={db}"]));
+            Assert.Contains("not both", both.Message);
+            var missing = Path.Join(dir.FullName, "absent");
+            var e = Assert.Throws<UsageException>(() => CommandLine.Parse([$"--database.url-file={missing}"]));
+            Assert.Contains(missing, e.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Defaults_match_Alertmanager()
     {
         var options = CommandLine.Parse([]).Options;

@@ -314,7 +314,7 @@ public sealed class ConfigValidationTests
     [InlineData("limits: {ingest_burst: 0}", "server.limits.ingest_burst: must be between 1 and 2000000")]
     [InlineData("limits: {ingest_concurrency: x}", "server.limits.ingest_concurrency:")]
     [InlineData("auth: {send: {bearer_tokens: ['']}}", "server.auth.send.bearer_tokens: bearer tokens must not be empty")]
-    [InlineData("grafana: {sources: [{name: g}]}", "server.grafana.sources[0]: one of bearer_token, basic_auth or hmac_secret must be configured")]
+    [InlineData("grafana: {sources: [{name: g}]}", "server.grafana.sources[0]: one of bearer_token(_file), basic_auth or hmac_secret(_file) must be configured")]
     [InlineData("grafana: {sources: [{name: g, bearer_token: a}, {name: g, bearer_token: b}]}", "server.grafana.sources[1].name: grafana source \"g\" is not unique")]
     [InlineData("listen: ':9093'", "server.listen: field listen not found (unknown field)")]
     public void Server_rules(string line, string expected)

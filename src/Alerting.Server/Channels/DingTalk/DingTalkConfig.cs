@@ -23,6 +23,9 @@ internal sealed record DingTalkConfig : IntegrationConfig
     /// <summary>The robot's signing secret ("加签"), if the robot uses one.</summary>
     public string? Secret { get; init; }
 
+    /// <summary>A file holding <see cref="Secret"/>, read at each send like Alertmanager's <c>*_file</c> settings.</summary>
+    public string? SecretFile { get; init; }
+
     public DingTalkMessageType MessageType { get; init; } = DingTalkMessageType.Markdown;
 
     /// <summary>The robot's security keyword; messages must contain it or DingTalk rejects them.</summary>
@@ -64,6 +67,7 @@ internal sealed record DingTalkConfig : IntegrationConfig
             Url = d.Url("url", secret: true),
             UrlFile = d.FilePath("url_file"),
             Secret = d.String("secret"),
+            SecretFile = d.FilePath("secret_file"),
             MessageType = messageType,
             Keyword = d.String("keyword"),
             AtMobiles = d.StringList("at_mobiles") ?? [],
@@ -76,6 +80,7 @@ internal sealed record DingTalkConfig : IntegrationConfig
             Line = LoadContext.Line(d.Node),
         };
         d.UrlOrFile();
+        d.AtMostOne("secret", "secret_file");
         d.Finish();
         return config;
     }

@@ -51,8 +51,17 @@ internal sealed class DingTalkNotifier(
             return new SendResult(SendOutcome.Retryable, null, $"rate limit: {MessagesPerMinute} messages a minute to this robot; waiting {delay.TotalSeconds:0.#}s", time.GetElapsedTime(started), delay);
         }
 
+        var secret = config.Secret;
+        if (config.SecretFile is { Length: > 0 } file)
+        {
+            (secret, var problem) = await SecretFile.ReadAsync(file, ct);
+            if (string.IsNullOrEmpty(secret))
+            {
+                return HttpDelivery.Permanent(problem is null ? $"secret_file {file} is empty" : $"read secret_file: {problem}", time.GetElapsedTime(started));
+            }
+        }
         var body = BuildBody(request.Data ?? throw new InvalidOperationException("DingTalk needs the notification data"), request.Links);
-        var url = config.Secret is { Length: > 0 } secret ? Sign(robot, secret, time.GetUtcNow()) : robot;
+        var url = secret is { Length: > 0 } ? Sign(robot, secret, time.GetUtcNow()) : robot;
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         using var timeout = new CancellationTokenSource(Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);

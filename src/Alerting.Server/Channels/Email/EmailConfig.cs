@@ -26,6 +26,9 @@ internal sealed record EmailConfig : IntegrationConfig
 
     public string? AuthSecret { get; init; }
 
+    /// <summary>A file holding <see cref="AuthSecret"/>, read at send time.</summary>
+    public string? AuthSecretFile { get; init; }
+
     public string? AuthIdentity { get; init; }
 
     public bool RequireTls { get; init; } = true;
@@ -67,6 +70,8 @@ internal sealed record EmailConfig : IntegrationConfig
         var passwordFile = e.FilePath("auth_password_file");
         e.AtMostOne("auth_password", "auth_password_file");
         var secret = e.String("auth_secret");
+        var secretFile = e.FilePath("auth_secret_file");
+        e.AtMostOne("auth_secret", "auth_secret_file");
         // What this email config sets itself; the globals fill in the rest below.
         var own = new
         {
@@ -117,7 +122,8 @@ internal sealed record EmailConfig : IntegrationConfig
             AuthUsername = string.IsNullOrEmpty(own.AuthUsername) ? defaults.AuthUsername : own.AuthUsername,
             AuthPassword = password,
             AuthPasswordFile = passwordFile,
-            AuthSecret = string.IsNullOrEmpty(secret) ? defaults.AuthSecret : secret,
+            AuthSecret = string.IsNullOrEmpty(secret) && string.IsNullOrEmpty(secretFile) ? defaults.AuthSecret : secret,
+            AuthSecretFile = string.IsNullOrEmpty(secret) && string.IsNullOrEmpty(secretFile) ? defaults.AuthSecretFile : secretFile,
             AuthIdentity = string.IsNullOrEmpty(own.AuthIdentity) ? defaults.AuthIdentity : own.AuthIdentity,
             RequireTls = own.RequireTls ?? defaults.RequireTls,
             TlsConfig = own.TlsConfig,
@@ -173,6 +179,8 @@ internal sealed record EmailDefaults
 
     public string? AuthSecret { get; init; }
 
+    public string? AuthSecretFile { get; init; }
+
     public bool RequireTls { get; init; } = true;
 
     public static EmailDefaults Read(MapReader? g)
@@ -191,10 +199,10 @@ internal sealed record EmailDefaults
             AuthPasswordFile = g.FilePath("smtp_auth_password_file"),
             AuthIdentity = g.String("smtp_auth_identity"),
             AuthSecret = g.String("smtp_auth_secret"),
+            AuthSecretFile = g.FilePath("smtp_auth_secret_file"),
             RequireTls = g.Bool("smtp_require_tls", true),
         };
-        // Accepted so that real configs load; not used.
-        g.String("smtp_auth_secret_file");
+        g.AtMostOne("smtp_auth_secret", "smtp_auth_secret_file");
         g.AtMostOne("smtp_auth_password", "smtp_auth_password_file");
         return defaults;
     }

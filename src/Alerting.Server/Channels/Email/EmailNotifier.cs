@@ -75,11 +75,21 @@ internal sealed class EmailNotifier(
         {
             return Permanent(passwordError);
         }
+        var sending = config;
+        if (config.AuthSecretFile is { Length: > 0 } secretFile)
+        {
+            var (secret, secretError) = await SecretFile.ReadAsync(secretFile, ct);
+            if (secretError is not null)
+            {
+                return Permanent($"read auth_secret_file: {secretError}");
+            }
+            sending = config with { AuthSecret = secret };
+        }
 
         var destination = $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
         using var timeoutCts = new CancellationTokenSource(Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
-        var conversation = new Conversation(config, Timeout, host, port, password);
+        var conversation = new Conversation(sending, Timeout, host, port, password);
         try
         {
             await conversation.RunAsync(envelope, linked.Token);
@@ -91,7 +101,7 @@ internal sealed class EmailNotifier(
         }
         catch (Exception e) when (Classify(e, timeoutCts.IsCancellationRequested) is { } failure)
         {
-            var error = Scrub($"smtp {destination}: {conversation.Stage}: {failure.Message}", password);
+            var error = Scrub($"smtp {destination}: {conversation.Stage}: {failure.Message}", password, sending.AuthSecret);
             return new SendResult(failure.Outcome, failure.StatusCode, error, time.GetElapsedTime(started));
         }
         finally
@@ -202,9 +212,9 @@ internal sealed class EmailNotifier(
     }
 
     /// <summary>Belt and braces: no password or secret in an error, whatever a server echoes.</summary>
-    private string Scrub(string error, string? password)
+    private string Scrub(string error, string? password, string? authSecret)
     {
-        foreach (var secret in (string?[])[password, config.AuthPassword, config.AuthSecret])
+        foreach (var secret in (string?[])[password, config.AuthPassword, authSecret])
         {
             if (!string.IsNullOrEmpty(secret) && secret.Length >= 3)
             {

@@ -86,6 +86,37 @@ public sealed class DingTalkNotifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Secret_file_is_read_at_every_send_and_a_missing_one_fails_permanently()
+    {
+        Answer("""{"errcode":0,"errmsg":"ok"}""");
+        var file = Path.GetTempFileName();
+        try
+        {
+            var notifier = Notifier(new DingTalkConfig { SecretFile = file }, new FakeTimeProvider(Now));
+            foreach (var secret in new[] { "SECfirst", "SECrotated" })
+            {
+                await File.WriteAllTextAsync(file, secret + "\n");
+                Assert.Equal(SendOutcome.Success, (await notifier.SendAsync(Request(), CancellationToken.None)).Outcome);
+                var query = _robot.LogEntries.Last().RequestMessage.Query!;
+                var timestamp = query["timestamp"].ToString();
+                var expected = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp + "\n" + secret)));
+                Assert.Equal(expected, query["sign"].ToString());
+            }
+
+            File.Delete(file);
+            var sends = _robot.LogEntries.Count();
+            var failed = await notifier.SendAsync(Request(), CancellationToken.None);
+            Assert.Equal(SendOutcome.Permanent, failed.Outcome);
+            Assert.Contains("secret_file", failed.Error, StringComparison.Ordinal);
+            Assert.Equal(sends, _robot.LogEntries.Count());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Action_card_carries_the_action_links_as_buttons()
     {
         Answer("""{"errcode":0,"errmsg":"ok"}""");

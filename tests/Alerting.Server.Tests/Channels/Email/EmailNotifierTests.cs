@@ -198,8 +198,10 @@ public sealed class EmailNotifierTests : IDisposable
         Assert.Empty(server.Received);
     }
 
-    [Fact]
-    public async Task Auth_cram_md5_uses_auth_secret_and_never_sends_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Auth_cram_md5_uses_auth_secret_and_never_sends_it(bool fromFile)
     {
         var transcript = new List<string>();
         const string Challenge = "<1896.697170952@smtp.test>";
@@ -248,8 +250,16 @@ public sealed class EmailNotifierTests : IDisposable
             }
         });
         var config = Config(server.Smarthost) with { AuthUsername = "alerting", AuthPassword = Password, AuthSecret = "cram-secret" };
+        var secretFile = Path.GetTempFileName();
+        if (fromFile)
+        {
+            // auth_secret_file: read at send time, trimmed.
+            await File.WriteAllTextAsync(secretFile, "cram-secret\n");
+            config = config with { AuthSecret = null, AuthSecretFile = secretFile };
+        }
 
         var result = await Notifier(config).SendAsync(Request(), CancellationToken.None);
+        File.Delete(secretFile);
 
         AssertSuccess(result);
         Assert.Contains("AUTH CRAM-MD5", transcript);
