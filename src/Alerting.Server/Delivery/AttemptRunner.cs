@@ -1,6 +1,8 @@
 using Alerting.Channels;
 using Alerting.Metrics;
+using System.Diagnostics;
 using Alerting.Outbox;
+using Alerting.Telemetry;
 
 namespace Alerting.Delivery;
 
@@ -38,7 +40,24 @@ internal sealed class AttemptRunner(
         }
 
         var started = time.GetTimestamp();
+        // In the trace of the flush that wrote the row (stored with it), wherever and whenever it is sent.
+        using var span = AlertingActivities.StartFrom("notify", row.TraceParent, ActivityKind.Client);
+        span?.SetTag(AlertingActivities.GroupKey, row.GroupKey);
+        span?.SetTag(AlertingActivities.Receiver, row.Receiver);
+        span?.SetTag(AlertingActivities.Integration, row.Integration);
+        span?.SetTag(AlertingActivities.Attempt, row.Attempts);
+        span?.SetTag(AlertingActivities.OutboxId, row.Id);
         var result = await pipelines.SendAsync(target.Notifier, target.Destination, request, CancellationToken.None);
+        span?.SetTag(AlertingActivities.Outcome, result.Outcome switch
+        {
+            SendOutcome.Success => "success",
+            SendOutcome.Retryable => "retryable",
+            _ => "permanent",
+        });
+        if (result.Outcome != SendOutcome.Success)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, result.Error);
+        }
         await attemptLog.RecordAsync(row, result, snapshot, CancellationToken.None);
         metrics.NotificationRequests.WithLabels(integration).Inc();
         if (result.Outcome != SendOutcome.Success)

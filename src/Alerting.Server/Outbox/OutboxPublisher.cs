@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Alerting.Telemetry;
 using MassTransit;
 
 namespace Alerting.Outbox;
@@ -33,19 +35,25 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
     private DateTimeOffset _storeBackAt = DateTimeOffset.MinValue;
 
     /// <summary>Publishes one row. Returns false when it was not published (the sweeper will).</summary>
-    public Task<bool> PublishAsync(long outboxId, CancellationToken ct) => _busDown ? Task.FromResult(false) : TryPublishAsync(outboxId, ct);
+    public Task<bool> PublishAsync(long outboxId, CancellationToken ct) => PublishAsync(new PublishRow(outboxId, null), ct);
+
+    public Task<bool> PublishAsync(PublishRow row, CancellationToken ct) => _busDown ? Task.FromResult(false) : TryPublishAsync(row, ct);
 
     /// <summary>Publishes rows concurrently; a bus that is down costs at most one publish timeout.</summary>
-    public async Task PublishAllAsync(IReadOnlyList<long> outboxIds, CancellationToken ct)
+    public async Task PublishAllAsync(IReadOnlyList<PublishRow> rows, CancellationToken ct)
     {
-        if (outboxIds.Count > 0 && !_busDown)
+        if (rows.Count > 0 && !_busDown)
         {
-            await Task.WhenAll(outboxIds.Select(id => PublishAsync(id, ct)));
+            await Task.WhenAll(rows.Select(row => PublishAsync(row, ct)));
         }
     }
 
-    private async Task<bool> TryPublishAsync(long outboxId, CancellationToken ct)
+    private async Task<bool> TryPublishAsync(PublishRow row, CancellationToken ct)
     {
+        var outboxId = row.Id;
+        // In the row's trace: MassTransit's send span, and the consumer's on the other side, hang below this one.
+        using var span = AlertingActivities.StartFrom("outbox.publish", row.TraceParent, ActivityKind.Producer);
+        span?.SetTag(AlertingActivities.OutboxId, outboxId);
         try
         {
             // Resolved per call: the bus is a singleton, but is started by its own hosted service.
@@ -53,7 +61,7 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(PublishTimeout);
             // WaitAsync as well: a publish waiting for a broker connection may not watch its token.
-            await bus.Publish(new DeliverNotification(outboxId), timeout.Token).WaitAsync(PublishTimeout, time, ct);
+            await bus.Publish(new DeliverNotification(outboxId) { TraceParent = row.TraceParent }, timeout.Token).WaitAsync(PublishTimeout, time, ct);
             if (_busDown)
             {
                 _busDown = false;
@@ -64,6 +72,7 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The row stays; the sweeper publishes it once the bus takes messages again.
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
             if (!_busDown)
             {
                 _busDown = true;
