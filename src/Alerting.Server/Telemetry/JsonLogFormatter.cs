@@ -11,7 +11,8 @@ namespace Alerting.Telemetry;
 /// </summary>
 internal sealed class JsonLogFormatter(TimeProvider time) : ConsoleFormatter(FormatName)
 {
-    public const string FormatName = "json";
+    /// <summary>Not "json": that name is the built-in JsonConsoleFormatter's, which would win.</summary>
+    public const string FormatName = "alerting-json";
 
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -10,7 +10,7 @@ namespace Alerting.Telemetry;
 /// </summary>
 internal sealed class LogfmtFormatter(TimeProvider time) : ConsoleFormatter(FormatName)
 {
-    public const string FormatName = "logfmt";
+    public const string FormatName = "alerting-logfmt";
 
     public LogfmtFormatter()
         : this(TimeProvider.System)
