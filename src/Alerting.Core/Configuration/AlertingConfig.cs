@@ -22,6 +22,9 @@ public sealed record AlertingConfig
 
     public ServerConfig Server { get; init; } = ServerConfig.Default;
 
+    /// <summary>Alertmanager's <c>tracing:</c> section; null when absent.</summary>
+    public TracingConfig? Tracing { get; init; }
+
     public string FileName { get; init; } = "";
 
     /// <summary>The raw text, as read.</summary>
@@ -33,8 +36,8 @@ public sealed record AlertingConfig
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>
-    /// The configuration re-emitted with every secret replaced by <c>&lt;secret&gt;</c> and the <c>server:</c>
-    /// section removed; what the status API shows and what amtool parses.
+    /// The configuration re-emitted with every secret replaced by <c>&lt;secret&gt;</c> and the <c>server:</c> and <c>tracing:</c> sections
+    /// removed; what the status API shows and what amtool parses.
     /// </summary>
     public string MaskedYaml { get; init; } = "";
 

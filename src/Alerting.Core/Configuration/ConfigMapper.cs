@@ -43,6 +43,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
         var inhibitRules = top.MapList("inhibit_rules").Select(e => ReadInhibitRule(e.Item)).ToList();
         var templates = ReadTemplates(top);
         var server = ReadServer(top.Map("server"));
+        var tracing = ReadTracing(top);
         top.Finish();
 
         return route is null
@@ -56,6 +57,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
                 TimeIntervals = timeIntervals,
                 Templates = templates,
                 Server = server,
+                Tracing = tracing,
             };
     }
 

@@ -58,6 +58,23 @@ internal sealed partial class MapReader
         return null;
     }
 
+    /// <summary>A YAML float (Go's float64): plain decimal or exponent notation.</summary>
+    public double? Float(string key)
+    {
+        var node = Take(key);
+        if (node is null)
+        {
+            return null;
+        }
+        if (node is YamlScalarNode { Value: { } v } && double.TryParse(v, System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+        {
+            return d;
+        }
+        _ctx.Error(node, Field(key), $"expected a number, got {Yaml.Kind(node)}");
+        return null;
+    }
+
     public TimeSpan? Duration(string key)
     {
         var node = Take(key);

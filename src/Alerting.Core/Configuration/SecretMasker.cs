@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace Alerting.Core.Configuration;
 
 /// <summary>
-/// Re-emits a loaded YAML tree with secrets masked and the <c>server:</c> section dropped. Comments are
+/// Re-emits a loaded YAML tree with secrets masked and the <c>server:</c> and <c>tracing:</c> sections dropped. Comments are
 /// not part of the tree, so nothing hidden in them leaks either. Masks stay parseable by Alertmanager 0.25:
 /// its Secret and SecretURL types accept <c>&lt;secret&gt;</c>.
 /// </summary>
@@ -29,6 +29,8 @@ internal static class SecretMasker
         }
         var root = (YamlMappingNode)new Masking(channels).Copy(source, parentKey: null);
         root.Children.Remove(new YamlScalarNode("server"));
+        // Alertmanager 0.25, whose amtool parses this strictly, has no tracing section; its headers hold secrets too.
+        root.Children.Remove(new YamlScalarNode("tracing"));
         var writer = new StringWriter { NewLine = "\n" };
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
         var text = writer.ToString();

@@ -18,7 +18,7 @@ internal static class CommandLine
         "cluster.probe-interval", "cluster.settle-timeout", "cluster.reconnect-interval", "cluster.reconnect-timeout",
         "cluster.label", "cluster.tls-config", "cluster.allow-insecure-public-advertise-address-discovery",
 "data.maintenance-interval", "alerts.gc-interval", "web.get-concurrency", "web.timeout",
-        "web.systemd-socket", "log.format", "dispatch.maintenance-interval",
+        "web.systemd-socket", "dispatch.maintenance-interval",
         "auto-gomemlimit.ratio", "auto-gomaxprocs",
     };
 
@@ -71,6 +71,7 @@ internal static class CommandLine
                 "web.route-prefix" => options with { RoutePrefix = Value() },
                 "web.config.file" => options with { WebConfigFile = Value() },
                 "log.level" => options with { LogLevel = CheckLevel(Value()) },
+                "log.format" => options with { LogFormat = CheckFormat(Value()) },
                 "database.url" => options with { DatabaseUrl = Value() },
                 "database.url-file" => Remember(ref databaseUrlFile, Value(), options),
                 "storage.path" => options with { StoragePath = Value() },
@@ -173,6 +174,10 @@ internal static class CommandLine
         ? level
         : throw new UsageException($"--log.level must be one of debug, info, warn, error, not \"{level}\"");
 
+    private static string CheckFormat(string format) => format is "logfmt" or "json"
+        ? format
+        : throw new UsageException($"--log.format must be one of logfmt, json, not \"{format}\"");
+
     public const string Usage = """
         usage: alerting [<flags>]
                alerting check-config [--enable-feature=FEATURES] <file>...
@@ -187,6 +192,7 @@ internal static class CommandLine
           --web.route-prefix=PATH        Prefix for the internal routes. Defaults to the external URL's path.
           --web.config.file=FILE         TLS for the listener (Prometheus exporter-toolkit format).
           --log.level=info               debug, info, warn or error.
+          --log.format=logfmt            logfmt or json (one object a line, with trace and span ids).
           --database.url=URL             PostgreSQL: a Npgsql connection string or postgres://user:pass@host/db.
                                          Also ALERTING_DATABASE_URL. Without it, a private PostgreSQL
                                          cluster is run under --storage.path.

@@ -13,6 +13,9 @@ internal sealed record ServerOptions
 
     public string LogLevel { get; init; } = "info";
 
+    /// <summary>Alertmanager's --log.format: logfmt (the default) or json.</summary>
+    public string LogFormat { get; init; } = "logfmt";
+
     /// <summary>Alertmanager's --web.config.file (exporter-toolkit format): TLS for the listener.</summary>
     public string? WebConfigFile { get; init; }
 

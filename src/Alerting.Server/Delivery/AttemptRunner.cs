@@ -1,7 +1,9 @@
 using Alerting.Channels;
 using Alerting.Channels.Http;
 using Alerting.Metrics;
+using System.Diagnostics;
 using Alerting.Outbox;
+using Alerting.Telemetry;
 
 namespace Alerting.Delivery;
 
@@ -39,11 +41,28 @@ internal sealed class AttemptRunner(
         }
 
         var started = time.GetTimestamp();
+        // In the trace of the flush that wrote the row (stored with it), wherever and whenever it is sent.
+        using var span = AlertingActivities.StartFrom("notify", row.TraceParent, ActivityKind.Client);
+        span?.SetTag(AlertingActivities.GroupKey, row.GroupKey);
+        span?.SetTag(AlertingActivities.Receiver, row.Receiver);
+        span?.SetTag(AlertingActivities.Integration, row.Integration);
+        span?.SetTag(AlertingActivities.Attempt, row.Attempts);
+        span?.SetTag(AlertingActivities.OutboxId, row.Id);
         var result = await pipelines.SendAsync(target.Notifier, target.Destination, request, CancellationToken.None);
         if (result.Error is { } error && target.Config is { } config)
         {
             // A receiver that echoes the request (a token, a basic-auth header) must not put it in history or the log.
             result = result with { Error = ReceiverSecrets.Scrub(error, config, target.SecretFields) };
+        }
+        span?.SetTag(AlertingActivities.Outcome, result.Outcome switch
+        {
+            SendOutcome.Success => "success",
+            SendOutcome.Retryable => "retryable",
+            _ => "permanent",
+        });
+        if (result.Outcome != SendOutcome.Success)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, result.Error);
         }
         await attemptLog.RecordAsync(row, result, snapshot, CancellationToken.None);
         metrics.NotificationRequests.WithLabels(integration).Inc();

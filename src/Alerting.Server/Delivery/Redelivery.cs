@@ -68,7 +68,7 @@ internal sealed class Redelivery(OutboxStore store, StoreRetry retry, OutboxPubl
         try
         {
             var woken = await store.WakeAsync(ids, lifetime.ApplicationStopping);
-            await publisher.PublishAllAsync(woken, lifetime.ApplicationStopping);
+            await publisher.PublishAllAsync([.. woken.Select(id => new PublishRow(id, null))], lifetime.ApplicationStopping);
         }
         catch (Exception e) when (DatabaseOutage.Is(e) || e is OperationCanceledException)
         {

@@ -10,6 +10,7 @@ using Alerting.Core.Silences;
 using Alerting.Grouping;
 using Alerting.Outbox;
 using Alerting.Persistence;
+using Alerting.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 using Route = Alerting.Core.Routing.Route;
@@ -20,14 +21,14 @@ namespace Alerting.Flushing;
 /// Decides the flushes of claimed groups: each runs the pipeline (inhibit → time intervals → silence → dedup) and
 /// what it decides goes into one <see cref="FlushWrites"/>: sends, log entries, states, schedules.
 /// </summary>
-internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, ScheduleClock schedule, TimeProvider time)
+internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, ScheduleClock schedule, TimeProvider time, GroupTraces traces)
 {
     /// <summary>Decides, reading first the alerts that could inhibit a member (<see cref="InhibitorAsync"/>).</summary>
     public async Task<FlushWrites> DecideAsync(Claim claim, List<Silence> silences, CancellationToken ct)
     {
         var runtime = config.Current;
         var now = time.GetUtcNow();
-        return Decide(runtime, claim, await InhibitorAsync(runtime, claim.Members, now, ct), silences, now, schedule.Now);
+        return Decide(runtime, claim, await InhibitorAsync(runtime, claim.Members, now, ct), silences, now, schedule.Now, traces);
     }
 
     /// <summary>
@@ -41,10 +42,11 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
         var now = time.GetUtcNow();
         return NeededInhibitRules(runtime, claim.Members).Count > 0
             ? null
-            : Decide(runtime, claim, new Inhibitor([], [], now), silences, now, schedule.Now);
+            : Decide(runtime, claim, new Inhibitor([], [], now), silences, now, schedule.Now, traces);
     }
 
-    private static FlushWrites Decide(RuntimeConfig runtime, Claim claim, Inhibitor inhibitor, List<Silence> silences, DateTimeOffset now, DateTimeOffset scheduleNow)
+    private static FlushWrites Decide(RuntimeConfig runtime, Claim claim, Inhibitor inhibitor, List<Silence> silences, DateTimeOffset now,
+        DateTimeOffset scheduleNow, GroupTraces traces)
     {
         var routes = runtime.Route.Walk().ToDictionary(r => r.Id(), StringComparer.Ordinal);
         var pipeline = new FlushPipeline(
@@ -61,6 +63,11 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
                 continue;
             }
             var alerts = claim.Members.TryGetValue(group.Id, out var list) ? list : [];
+            // The flush decision continues the trace of the request that last filled the group; its outbox rows keep it.
+            using var span = AlertingActivities.StartFrom("flush.decide", traces.Take(group.Id));
+            span?.SetTag(AlertingActivities.GroupKey, group.Key);
+            span?.SetTag(AlertingActivities.Receiver, group.Receiver);
+            span?.SetTag(AlertingActivities.Alerts, alerts.Count);
             Flush(runtime, route, group, alerts, claim, pipeline, work, now, scheduleNow);
         }
         return work;

@@ -26,10 +26,11 @@ internal sealed class FlushWrites(DateTimeOffset now)
     /// same receiver share that target (as they share Alertmanager's notification log): if both send in one pass, the
     /// later decision replaces the earlier, as a later flush replaces a snapshot still in flight.
     /// </summary>
+    /// <remarks>The row keeps the current span's context (the group's flush decision): its sends join that trace.</remarks>
     public void Send(string group, string receiver, SendDecision send, OutboxSnapshot snapshot, DateTimeOffset deadline)
     {
         _sends.RemoveAll(s => s.Group == group && s.Receiver == receiver && s.Send.Integration == send.Integration);
-        _sends.Add(new OutboxSend(group, receiver, send, snapshot, deadline));
+        _sends.Add(new OutboxSend(group, receiver, send, snapshot, deadline, Telemetry.AlertingActivities.CurrentTraceParent()));
     }
 
     private readonly List<(string Group, string Receiver, SendDecision Send)> _logged = [];
@@ -174,4 +175,4 @@ internal sealed class FlushWrites(DateTimeOffset now)
 }
 
 /// <summary>What a flush commit leaves to do: rows to publish to the bus, and rows claimed for this instance to send at once.</summary>
-internal sealed record FlushCommit(List<long> Publish, List<ClaimedRow> HandOffs);
+internal sealed record FlushCommit(List<PublishRow> Publish, List<ClaimedRow> HandOffs);

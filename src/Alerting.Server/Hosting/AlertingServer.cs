@@ -42,13 +42,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         options = options with { Https = web.Tls is not null };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.SetMinimumLevel(options.LogLevel switch
-        {
-            "debug" => LogLevel.Debug,
-            "warn" => LogLevel.Warning,
-            "error" => LogLevel.Error,
-            _ => LogLevel.Information,
-        });
+        builder.Logging.AddAlertingConsole(options).SetMinimumLevel(LoggingSetup.Level(options.LogLevel));
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
@@ -58,7 +52,7 @@ internal sealed class AlertingServer : IAsyncDisposable
         }
         using var loggerFactory = LoggerFactory.Create(l =>
         {
-            l.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
+            l.AddAlertingConsole(options).SetMinimumLevel(LoggingSetup.Level(options.LogLevel));
             if (logs is not null)
             {
                 l.AddProvider(logs);
@@ -115,6 +109,7 @@ internal sealed class AlertingServer : IAsyncDisposable
             }
 
             builder.Services.AddAlerting(options, config, connectionString);
+            builder.Services.AddAlertingTracing(config.Config.Tracing, Environment.GetEnvironmentVariable);
             configureServices?.Invoke(builder.Services);
             var app = builder.Build();
             StateMetrics.Register(app.Services);

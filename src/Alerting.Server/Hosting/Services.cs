@@ -56,6 +56,7 @@ internal static class Services
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<ScheduleClock>();
         services.AddSingleton<GroupRouter>();
+        services.AddSingleton<GroupTraces>();
         services.AddSingleton<Reconciliation>();
         services.AddSingleton<Acknowledgements>();
         services.AddSingleton<StoredAlertCache>();

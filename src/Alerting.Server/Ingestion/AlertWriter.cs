@@ -45,6 +45,8 @@ internal sealed class AlertWriter(BatchWriter batches, GenericPlanDb writerDb, G
         {
             return;
         }
+        using var span = Telemetry.AlertingActivities.Source.StartActivity("alerts.store");
+        span?.SetTag(Telemetry.AlertingActivities.Alerts, alerts.Count);
         if (cache.Enabled)
         {
             var now = time.GetUtcNow();

@@ -3,6 +3,7 @@ using Alerting.Core.Silences;
 using Alerting.Flushing;
 using Alerting.Grouping;
 using Alerting.Persistence;
+using Alerting.Telemetry;
 using Npgsql;
 
 namespace Alerting.Ingestion;
@@ -13,7 +14,7 @@ namespace Alerting.Ingestion;
 /// the same round trips as the statements: when nothing falls due at once, the transaction is one round trip.
 /// </summary>
 internal sealed class BatchWriter(GenericPlanDb writerDb, GroupRouter router, StoredAlertCache cache, InlineFlush inlineFlush,
-    InstanceInfo instance, IHostApplicationLifetime lifetime, TimeProvider time)
+    InstanceInfo instance, IHostApplicationLifetime lifetime, TimeProvider time, GroupTraces traces)
 {
     /// <summary>The channel other instances' writes are announced on (<see cref="StoredAlertListener"/>).</summary>
     internal const string WrittenChannel = "alerting_alerts_written";
@@ -25,6 +26,11 @@ internal sealed class BatchWriter(GenericPlanDb writerDb, GroupRouter router, St
     /// </summary>
     public async Task WriteAsync(List<WriteRequest> batch, string holdOwner, CancellationToken ct)
     {
+        // One transaction for many requests: its span continues the first request's trace and links the others.
+        using var span = AlertingActivities.Source.StartActivity("alerts.write_batch", System.Diagnostics.ActivityKind.Internal,
+            AlertingActivities.Parse(batch[0].TraceParent),
+            links: batch.Skip(1).Select(r => AlertingActivities.Parse(r.TraceParent)).Where(c => c != default).Select(c => new System.Diagnostics.ActivityLink(c)));
+        span?.SetTag(AlertingActivities.Alerts, batch.Sum(r => r.Alerts.Count));
         // One fingerprint may occur several times; ON CONFLICT can touch a row once per statement,
         // so later occurrences go into later rounds, applied in order within the same transaction.
         var rounds = new List<Dictionary<ulong, StoredAlert>>();
@@ -66,8 +72,14 @@ internal sealed class BatchWriter(GenericPlanDb writerDb, GroupRouter router, St
             for (var i = 0; i < rounds.Count; i++)
             {
                 var last = i == rounds.Count - 1;
-                var candidates = router.CandidatesFor(rounds[i].Values.Select(s => (s.Alert.Fingerprint, s.Alert.Labels, s.Alert.StartsAt)), now,
-                    fp => cache.KnownFiring(fp, now));
+                Candidates candidates;
+                using (var grouping = AlertingActivities.Source.StartActivity("alerts.group"))
+                {
+                    candidates = router.CandidatesFor(rounds[i].Values.Select(s => (s.Alert.Fingerprint, s.Alert.Labels, s.Alert.StartsAt)), now,
+                        fp => cache.KnownFiring(fp, now));
+                    grouping?.SetTag(AlertingActivities.Groups, candidates.Keys.Distinct().Count());
+                    traces.Remember(candidates.Routes, candidates.Keys, AlertingActivities.CurrentTraceParent());
+                }
                 await using var statements = new NpgsqlBatch(conn);
                 if (i == 0)
                 {

@@ -7,6 +7,9 @@ internal sealed class WriteRequest(IReadOnlyList<StoredAlert> alerts)
 {
     public IReadOnlyList<StoredAlert> Alerts { get; } = alerts;
 
+    /// <summary>The request's span, which the batch that writes it continues (or links to).</summary>
+    public string? TraceParent { get; } = Telemetry.AlertingActivities.CurrentTraceParent();
+
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>What PostgreSQL said when it refused these alerts as data.</summary>

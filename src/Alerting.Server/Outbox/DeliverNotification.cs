@@ -9,4 +9,11 @@ namespace Alerting.Outbox;
 /// </remarks>
 [MessageUrn("Alerting.Notifications:DeliverNotification")]
 [EntityName("Alerting.Notifications:DeliverNotification")]
-public sealed record DeliverNotification(long OutboxId);
+public sealed record DeliverNotification(long OutboxId)
+{
+    /// <summary>
+    /// The W3C traceparent stored with the row: the send joins the trace of the flush that decided it, on whichever
+    /// instance consumes this. Optional, so the previous release's messages (and instances) still get along.
+    /// </summary>
+    public string? TraceParent { get; init; }
+}

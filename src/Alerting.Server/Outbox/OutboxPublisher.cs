@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Alerting.Configuration;
+using Alerting.Telemetry;
 using MassTransit;
 
 namespace Alerting.Outbox;
@@ -67,31 +69,34 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
     private bool BusUsable => !_busDown && Healthy;
 
     /// <summary>Publishes one row, or sends it here while the bus is down. Returns false when neither happened (the sweeper will).</summary>
-    public Task<bool> PublishAsync(long outboxId, CancellationToken ct)
+    public Task<bool> PublishAsync(long outboxId, CancellationToken ct) => PublishAsync(new PublishRow(outboxId, null), ct);
+
+    /// <inheritdoc cref="PublishAsync(long, CancellationToken)"/>
+    public Task<bool> PublishAsync(PublishRow row, CancellationToken ct)
     {
         if (BusUsable)
         {
-            return TryPublishAsync(outboxId, ct);
+            return TryPublishAsync(row, ct);
         }
-        SendHere(outboxId);
+        SendHere(row);
         return Task.FromResult(true);
     }
 
     /// <summary>Publishes rows concurrently; a bus that is down costs at most one publish timeout.</summary>
-    public async Task PublishAllAsync(IReadOnlyList<long> outboxIds, CancellationToken ct)
+    public async Task PublishAllAsync(IReadOnlyList<PublishRow> rows, CancellationToken ct)
     {
-        if (outboxIds.Count > 0)
+        if (rows.Count > 0)
         {
-            await Task.WhenAll(outboxIds.Select(id => PublishAsync(id, ct)));
+            await Task.WhenAll(rows.Select(row => PublishAsync(row, ct)));
         }
     }
 
-    private void SendHere(long outboxId) => services.GetRequiredService<IOutboxSender>().SendHere(outboxId);
+    private void SendHere(PublishRow row) => services.GetRequiredService<IOutboxSender>().SendHere(row.Id);
 
     /// <summary>Publishes one row; when that fails, the bus counts as down and the row is sent here. False only on shutdown.</summary>
-    private async Task<bool> TryPublishAsync(long outboxId, CancellationToken ct)
+    private async Task<bool> TryPublishAsync(PublishRow row, CancellationToken ct)
     {
-        if (await PublishToBusAsync(outboxId, ct))
+        if (await PublishToBusAsync(row, ct))
         {
             return true;
         }
@@ -99,12 +104,16 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
         {
             return false;
         }
-        SendHere(outboxId);
+        SendHere(row);
         return true;
     }
 
-    private async Task<bool> PublishToBusAsync(long outboxId, CancellationToken ct)
+    private async Task<bool> PublishToBusAsync(PublishRow row, CancellationToken ct)
     {
+        var outboxId = row.Id;
+        // In the row's trace: MassTransit's send span, and the consumer's on the other side, hang below this one.
+        using var span = AlertingActivities.StartFrom("outbox.publish", row.TraceParent, ActivityKind.Producer);
+        span?.SetTag(AlertingActivities.OutboxId, outboxId);
         try
         {
             // Resolved per call: the bus is a singleton, but is started by its own hosted service.
@@ -112,7 +121,7 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(PublishTimeout);
             // WaitAsync as well: a publish waiting for a broker connection may not watch its token.
-            await bus.Publish(new DeliverNotification(outboxId), timeout.Token).WaitAsync(PublishTimeout, time, ct);
+            await bus.Publish(new DeliverNotification(outboxId) { TraceParent = row.TraceParent }, timeout.Token).WaitAsync(PublishTimeout, time, ct);
             if (_busDown)
             {
                 _busDown = false;
@@ -122,6 +131,7 @@ internal sealed class OutboxPublisher(IServiceProvider services, OutboxStore sto
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
             if (!_busDown)
             {
                 _busDown = true;

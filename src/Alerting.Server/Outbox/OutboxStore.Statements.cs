@@ -7,7 +7,8 @@ using NpgsqlTypes;
 namespace Alerting.Outbox;
 
 /// <summary>One send a flush decided, for one integration of a receiver.</summary>
-internal sealed record OutboxSend(string Group, string Receiver, SendDecision Send, OutboxSnapshot Snapshot, DateTimeOffset Deadline);
+internal sealed record OutboxSend(string Group, string Receiver, SendDecision Send, OutboxSnapshot Snapshot, DateTimeOffset Deadline,
+    string? TraceParent = null);
 
 /// <summary>The statements a flush adds to its own batch: new outbox rows, and log entries written without a send.</summary>
 internal sealed partial class OutboxStore
@@ -20,19 +21,22 @@ internal sealed partial class OutboxStore
     public static NpgsqlBatchCommand Insert(IReadOnlyList<OutboxSend> sends, DateTimeOffset now, DateTimeOffset publishBy, string? handOffTo)
     {
         var cmd = new NpgsqlBatchCommand("""
-            INSERT INTO outbox AS o (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_until, lease_owner)
+            INSERT INTO outbox AS o (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_until, lease_owner, trace_parent)
             SELECT g, r, i, p,
                    coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
                    coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs) x), '{}'),
-                   rsn, 0, $9, d, CASE WHEN $11::text IS NULL THEN 0 ELSE 1 END, $10, $11
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[]) AS t(g, r, i, p, f, rs, rsn, d)
+                   rsn, 0, $9, d, CASE WHEN $11::text IS NULL THEN 0 ELSE 1 END, $10, $11, tp
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[], $12::text[])
+                AS t(g, r, i, p, f, rs, rsn, d, tp)
             ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                 payload = EXCLUDED.payload, firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts,
-                reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline, attempts = 0
+                reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline, attempts = 0,
+                trace_parent = EXCLUDED.trace_parent
             RETURNING id, coalesce(attempts = 1 AND lease_owner = $11, false), group_key, receiver, integration, payload, firing_alerts,
                 resolved_alerts, reason, version, deadline, attempts,
                 (SELECT l.sent_at FROM notification_log l
-                 WHERE l.group_key = o.group_key AND l.receiver = o.receiver AND l.integration = o.integration)
+                 WHERE l.group_key = o.group_key AND l.receiver = o.receiver AND l.integration = o.integration),
+                trace_parent
             """);
         cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
@@ -45,24 +49,26 @@ internal sealed partial class OutboxStore
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = publishBy.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)handOffTo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.TraceParent).ToArray(), NpgsqlDbType.Text));
         return cmd;
     }
 
     /// <summary>Reads <see cref="Insert"/>'s rows: the ids to publish, and the rows claimed for this instance.</summary>
-    public static async Task<(List<long> Publish, List<OutboxEntry> Claimed)> ReadInserted(DbDataReader reader, CancellationToken ct)
+    public static async Task<(List<PublishRow> Publish, List<OutboxEntry> Claimed)> ReadInserted(DbDataReader reader, CancellationToken ct)
     {
-        var publish = new List<long>();
+        var publish = new List<PublishRow>();
         var claimed = new List<OutboxEntry>();
         while (await reader.ReadAsync(ct))
         {
             if (!reader.GetBoolean(1))
             {
-                publish.Add(reader.GetInt64(0));
+                publish.Add(new PublishRow(reader.GetInt64(0), reader.IsDBNull(13) ? null : reader.GetString(13)));
                 continue;
             }
             claimed.Add(new OutboxEntry(reader.GetInt64(0), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                 reader.GetFieldValue<long[]>(6), reader.GetFieldValue<long[]>(7), reader.GetString(8), reader.GetInt32(9),
-                reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
+                reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+                reader.IsDBNull(13) ? null : reader.GetString(13)));
         }
         return (publish, claimed);
     }

@@ -36,7 +36,8 @@ internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed
             WHERE id = $1 AND (lease_owner IS NULL OR lease_until < $3 OR lease_owner = $2)
             RETURNING id, group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, deadline, attempts,
                 (SELECT l.sent_at FROM notification_log l
-                 WHERE l.group_key = outbox.group_key AND l.receiver = outbox.receiver AND l.integration = outbox.integration)
+                 WHERE l.group_key = outbox.group_key AND l.receiver = outbox.receiver AND l.integration = outbox.integration),
+                trace_parent
             """);
         claim.Parameters.Add(new NpgsqlParameter { Value = id });
         claim.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
@@ -68,7 +69,8 @@ internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed
         }
         var row = new OutboxEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
             reader.GetFieldValue<long[]>(5), reader.GetFieldValue<long[]>(6), reader.GetString(7), reader.GetInt32(8),
-            reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
+            reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+            reader.IsDBNull(12) ? null : reader.GetString(12));
         await reader.NextResultAsync(ct);
         var links = await ReadGrafanaLinksAsync(reader, ct);
         await reader.NextResultAsync(ct);
@@ -135,10 +137,10 @@ internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed
     /// </summary>
     /// <param name="busDown">Rows created while the bus was down were never published: no need to wait for their grace.</param>
     /// <param name="ownedToo">Whether rows another sender held, whose lease ran out, are taken too.</param>
-    public async Task<List<long>> UnsentAsync(bool busDown, bool ownedToo, CancellationToken ct)
+    public async Task<List<PublishRow>> UnsentAsync(bool busDown, bool ownedToo, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT id FROM outbox
+            SELECT id, trace_parent FROM outbox
             WHERE (lease_owner IS NULL AND ($2 OR lease_until IS NULL OR lease_until < $1))
                OR (lease_owner IS NOT NULL AND lease_until < $1 AND $3)
             ORDER BY id LIMIT 1000
@@ -146,11 +148,11 @@ internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed
         cmd.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = busDown });
         cmd.Parameters.Add(new NpgsqlParameter { Value = ownedToo });
-        var ids = new List<long>();
+        var ids = new List<PublishRow>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            ids.Add(reader.GetInt64(0));
+            ids.Add(new PublishRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
         return ids;
     }

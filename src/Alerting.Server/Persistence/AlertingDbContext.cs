@@ -116,6 +116,7 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.Property(o => o.Attempts).HasColumnName("attempts");
             e.Property(o => o.LeaseOwner).HasColumnName("lease_owner");
             e.Property(o => o.LeaseUntil).HasColumnName("lease_until");
+            e.Property(o => o.TraceParent).HasColumnName("trace_parent");
             e.HasIndex(o => new { o.GroupKey, o.Receiver, o.Integration }).IsUnique().HasDatabaseName("ux_outbox_target");
             e.HasIndex(o => o.LeaseUntil).HasDatabaseName("ix_outbox_lease_until");
         });

@@ -169,6 +169,9 @@ internal sealed class OutboxRow
     public string? LeaseOwner { get; set; }
 
     public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>The W3C traceparent of the flush that wrote the row: its sends join that trace, here or elsewhere, now or after a restart.</summary>
+    public string? TraceParent { get; set; }
 }
 
 internal sealed class AttemptRow

@@ -8,7 +8,7 @@ namespace Alerting.Channels;
 /// <summary>
 /// The receivers that copy Alertmanager's, each given known secrets (keys, tokens, secrets in URL paths and queries)
 /// and a peer that refuses every request: no secret appears where a person or a log can see it (status, receivers,
-/// history, attempts, UI pages, debug log lines), while the peers' refusals do.
+/// history, attempts, UI pages, debug log lines, also as logfmt and JSON print them), while the peers' refusals do.
 /// </summary>
 public sealed class ReceiverSecretScanTests
 {
@@ -83,6 +83,9 @@ public sealed class ReceiverSecretScanTests
         var errors = await host.ScalarAsync<string>("SELECT string_agg(integration || ': ' || error, '\n') FROM notification_attempts");
         seen.Add(("notification_attempts.error", errors));
         seen.AddRange(logs.Lines.Select(l => ("log", l.ToString())));
+        // As --log.format=logfmt and json print them: every structured field, the error, the message.
+        seen.AddRange(logs.Formatted.Select(l => ("formatted log", l)));
+        Assert.Contains(logs.Formatted, l => l.StartsWith("{\"ts\":", StringComparison.Ordinal));
 
         Assert.Contains("refused by peer", errors, StringComparison.Ordinal);
         Assert.Contains("invalid APISecret for CorpID: corp", errors, StringComparison.Ordinal); // Alertmanager's words for a refused token

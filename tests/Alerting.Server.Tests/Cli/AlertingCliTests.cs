@@ -48,7 +48,7 @@ public sealed class AlertingCliTests
     {
         var parsed = CommandLine.Parse(["--config.file", "a.yml", "--web.listen-address=127.0.0.1:9999", "--database.url=postgres://u:p@h/db",
             "--storage.path", "/var/lib/alerting", "--cluster.listen-address=", "--web.route-prefix=/am", "--log.level=debug",
-            "--web.config.file", "web.yml", "--storage.embedded-restart-attempts=3"]);
+            "--web.config.file", "web.yml", "--storage.embedded-restart-attempts=3", "--log.format=json"]);
         Assert.Equal("a.yml", parsed.Options.ConfigFile);
         Assert.Equal("127.0.0.1:9999", parsed.Options.ListenAddress);
         Assert.Equal("postgres://u:p@h/db", parsed.Options.DatabaseUrl);
@@ -56,6 +56,7 @@ public sealed class AlertingCliTests
         Assert.Equal(3, parsed.Options.EmbeddedRestartAttempts);
         Assert.Equal("/am", parsed.Options.EffectiveRoutePrefix());
         Assert.Equal("debug", parsed.Options.LogLevel);
+        Assert.Equal("json", parsed.Options.LogFormat);
         // --web.config.file is honoured (TLS), no longer ignored with a warning.
         Assert.Equal("web.yml", parsed.Options.WebConfigFile);
         Assert.Single(parsed.Warnings);
@@ -96,6 +97,7 @@ public sealed class AlertingCliTests
         Assert.Equal(":9093", options.ListenAddress);
         Assert.Equal("data/", options.StoragePath);
         Assert.Equal(5, options.EmbeddedRestartAttempts);
+        Assert.Equal("logfmt", options.LogFormat);
         Assert.Equal("", options.EffectiveRoutePrefix());
         Assert.Equal("/prefix", (options with { ExternalUrl = "https://am.example.com/prefix/" }).EffectiveRoutePrefix());
     }
@@ -104,6 +106,7 @@ public sealed class AlertingCliTests
     [InlineData("--nope=1", "unknown flag --nope")]
     [InlineData("--config.file", "flag --config.file needs a value")]
     [InlineData("--log.level=loud", "--log.level must be one of")]
+    [InlineData("--log.format=xml", "--log.format must be one of logfmt, json")]
     [InlineData("stray", "unexpected argument")]
     [InlineData("--storage.embedded-restart-attempts=0", "--storage.embedded-restart-attempts: \"0\" is not a positive whole number")]
     public void Bad_flags_say_what_is_wrong(string arg, string message)

@@ -35,7 +35,7 @@ public sealed class FlushWritesTests
         Assert.Equal("https://grafana/d/1", handed.Grafana[Fingerprint.Format(alert.Fingerprint)].DashboardUrl);
 
         // b's row was in flight with another instance: it keeps it, with the new snapshot, and the bus is told.
-        var published = Assert.Single(commit.Publish);
+        var published = Assert.Single(commit.Publish).Id;
         Assert.Equal(("other", 0, 1), await RowAsync(db, published));
         Assert.Equal(("me", 1, 0), await RowAsync(db, handed.Row.Id));
     }
@@ -51,7 +51,31 @@ public sealed class FlushWritesTests
         var commit = await work.CommitAsync(db, handOffTo: null, [], CancellationToken.None);
 
         Assert.Empty(commit.HandOffs);
-        Assert.Equal((null, 0, 0), await RowAsync(db, Assert.Single(commit.Publish)));
+        Assert.Equal((null, 0, 0), await RowAsync(db, Assert.Single(commit.Publish).Id));
+    }
+
+    [Fact]
+    public async Task A_row_keeps_the_trace_of_the_flush_that_wrote_it_and_its_message_carries_it()
+    {
+        var (db, alert) = await SeedAsync();
+        await using var _ = db;
+        using var flush = new System.Diagnostics.Activity("flush.decide").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+        flush.ActivityTraceFlags = System.Diagnostics.ActivityTraceFlags.Recorded;
+
+        var work = new FlushWrites(Now);
+        work.Send("{}:{team=\"a\"}", "a", Decision(alert), Snapshot("a", alert), Now.AddMinutes(5));
+        flush.Stop();
+        var commit = await work.CommitAsync(db, handOffTo: null, [], CancellationToken.None);
+
+        var published = Assert.Single(commit.Publish);
+        Assert.Equal(flush.Id, published.TraceParent);
+        await using var cmd = db.CreateCommand($"SELECT trace_parent FROM outbox WHERE id = {published.Id}");
+        Assert.Equal(flush.Id, await cmd.ExecuteScalarAsync());
+
+        // Untraced, a later flush of the same target replaces the context with none.
+        var again = new FlushWrites(Now);
+        again.Send("{}:{team=\"a\"}", "a", Decision(alert), Snapshot("a", alert), Now.AddMinutes(6));
+        Assert.Null(Assert.Single((await again.CommitAsync(db, handOffTo: null, [], CancellationToken.None)).Publish).TraceParent);
     }
 
     private static SendDecision Decision(Alert alert) => new("webhook[0]", [alert], new HashSet<ulong> { alert.Fingerprint }, new HashSet<ulong>(), "new alerts");

@@ -129,6 +129,8 @@ public sealed class SecretScanTests(ITestOutputHelper output)
         foreach (var secret in s_secrets.SelectMany(Forms).Distinct())
         {
             leaks.AddRange(lines.Where(l => l.ToString().Contains(secret, StringComparison.Ordinal)).Select(l => $"log: {secret} in {Shorten(l.ToString())}"));
+            // And as --log.format=logfmt and json print them, every structured field included.
+            leaks.AddRange(logs.Formatted.Where(l => l.Contains(secret, StringComparison.Ordinal)).Select(l => $"formatted log: {secret} in {Shorten(l, secret)}"));
             leaks.AddRange(seen.Where(s => s.Text.Contains(secret, StringComparison.Ordinal)).Select(s => $"{s.What}: {secret} in {Shorten(s.Text, secret)}"));
         }
         output.WriteLine($"secret scan: {s_secrets.Length} secrets (and their encoded forms), {lines.Count} log lines, {seen.Count} responses and records scanned, "

@@ -80,7 +80,8 @@ internal sealed class AlertingTestHost : IAsyncDisposable
         string? routePrefix = null,
         Func<ServerOptions, ServerOptions>? options = null,
         ILoggerProvider? logs = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        Action<IServiceCollection>? services = null)
     {
         connectionString ??= await TestDatabase.CreateAsync();
         var dir = Directory.CreateTempSubdirectory("alerting-test-config-");
@@ -95,12 +96,13 @@ internal sealed class AlertingTestHost : IAsyncDisposable
             LogLevel = "warn",
         };
         serverOptions = options?.Invoke(serverOptions) ?? serverOptions;
-        var server = await AlertingServer.StartAsync(serverOptions, services =>
+        var server = await AlertingServer.StartAsync(serverOptions, s =>
         {
             if ((clock ?? time) is { } provider)
             {
-                services.Replace(ServiceDescriptor.Singleton(provider));
+                s.Replace(ServiceDescriptor.Singleton(provider));
             }
+            services?.Invoke(s);
         }, logs: logs);
         return new AlertingTestHost(server, configPath, connectionString, time);
     }

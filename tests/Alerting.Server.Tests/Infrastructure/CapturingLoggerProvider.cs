@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Alerting.Telemetry;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Alerting.Infrastructure;
 
@@ -13,8 +15,14 @@ public sealed record CapturedLog(LogLevel Level, string Category, string Message
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<CapturedLog> _lines = new();
+    private readonly ConcurrentQueue<string> _formatted = new();
+    private readonly LogfmtFormatter _logfmt = new();
+    private readonly JsonLogFormatter _json = new();
 
     public IReadOnlyList<CapturedLog> Lines => [.. _lines];
+
+    /// <summary>Every line as --log.format=logfmt and as --log.format=json print it, fields and all (the secret scans read these too).</summary>
+    public IReadOnlyList<string> Formatted => [.. _formatted];
 
     /// <summary>Errors and worse: unhandled exceptions end up here.</summary>
     public IReadOnlyList<CapturedLog> Errors => [.. _lines.Where(l => l.Level >= LogLevel.Error)];
@@ -35,7 +43,16 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
             provider._lines.Enqueue(new CapturedLog(logLevel, category, formatter(state, exception), exception?.ToString()));
+            var entry = new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter);
+            foreach (var format in (ReadOnlySpan<Microsoft.Extensions.Logging.Console.ConsoleFormatter>)[provider._logfmt, provider._json])
+            {
+                using var text = new StringWriter();
+                format.Write(entry, null, text);
+                provider._formatted.Enqueue(text.ToString());
+            }
+        }
     }
 }

@@ -443,6 +443,10 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnType("bigint[]")
                         .HasColumnName("resolved_alerts");
 
+                    b.Property<string>("TraceParent")
+                        .HasColumnType("text")
+                        .HasColumnName("trace_parent");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer")
                         .HasColumnName("version");
