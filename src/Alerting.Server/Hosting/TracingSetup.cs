@@ -41,8 +41,20 @@ internal static class TracingSetup
             .WithTracing(t =>
             {
                 t.AddSource(AlertingActivities.SourceName, DiagnosticHeaders.DefaultListenerName)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsScrape(http.Request.Path.Value))
-                    .AddHttpClientInstrumentation()
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = http => !IsScrape(http.Request.Path.Value);
+                        o.EnrichWithHttpRequest = (activity, request) => RedactActionToken(activity, request.Path.Value);
+                    })
+                    // A receiver's URL often is its secret (Slack, Discord and Teams webhooks, DingTalk's access_token):
+                    // a span names only where it went.
+                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
+                    {
+                        if (request.RequestUri is { IsAbsoluteUri: true } uri)
+                        {
+                            activity.SetTag("url.full", uri.GetLeftPart(UriPartial.Authority) + "/");
+                        }
+                    })
                     .AddNpgsql();
                 if (config is null)
                 {
@@ -53,6 +65,17 @@ internal static class TracingSetup
                 t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(config.SamplingFraction)));
                 t.AddOtlpExporter(o => Configure(o, config));
             });
+    }
+
+    /// <summary>A signed action link's path is its credential; the span keeps the route, not the token.</summary>
+    private static void RedactActionToken(System.Diagnostics.Activity activity, string? path)
+    {
+        var at = path?.IndexOf("/action/", StringComparison.Ordinal) ?? -1;
+        if (at >= 0)
+        {
+            activity.SetTag("url.path", path![..(at + "/action/".Length)] + "{token}");
+            activity.SetTag("url.query", null);
+        }
     }
 
     /// <summary>Scrapes and probes would bury the notifications' traces.</summary>
