@@ -56,7 +56,8 @@ internal static class ScriptModel
         };
     }
 
-    // URLs from the data are http(s) only (SafeUrl): a javascript: link renders as no link.
+    // URLs from the data are http(s) only (SafeUrl): a javascript: link renders as no link. The link annotations
+    // are read raw (before escaping) so the URL is sanitised and escaped as a URL, like generatorURL.
     private static ScriptObject Alert(TemplateAlert a, Func<string, string> escape, Func<string, string> url) => new()
     {
         ["status"] = a.Status,
@@ -66,7 +67,8 @@ internal static class ScriptModel
         ["ends_at"] = a.EndsAt?.UtcDateTime,
         ["generator_url"] = SafeUrl.Of(a.GeneratorUrl) is { Length: > 0 } source ? url(source) : "",
         ["fingerprint"] = a.Fingerprint,
-        ["dashboard_url"] = Optional(SafeUrl.Optional(a.DashboardUrl), url),
+        ["runbook_url"] = Link(url, a.Annotations.Get("runbook_url"), a.Annotations.Get("runbook")),
+        ["dashboard_url"] = Link(url, a.Annotations.Get("dashboard_url"), a.DashboardUrl),
         ["panel_url"] = Optional(SafeUrl.Optional(a.PanelUrl), url),
         ["value_string"] = Optional(a.ValueString, escape),
         ["name"] = escape(a.Name),
@@ -80,6 +82,10 @@ internal static class ScriptModel
     };
 
     private static string? Optional(string? s, Func<string, string> escape) => s is null ? null : escape(s);
+
+    /// <summary>The first candidate that is a safe http(s) URL, escaped as a URL; null when none is.</summary>
+    private static string? Link(Func<string, string> url, params string?[] candidates) =>
+        candidates.Select(SafeUrl.Optional).FirstOrDefault(s => s is not null) is { } safe ? url(safe) : null;
 
     // Names are escaped too: label names are restricted, annotation names are not.
     private static ScriptObject Labels(LabelSet set, Func<string, string> escape)
