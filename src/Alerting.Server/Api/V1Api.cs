@@ -25,7 +25,8 @@ internal static partial class V1Api
 
     public static void MapV1Api(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
+        var v1 = app.MapGroup("/api/v1").WithTags("v1").WithSummary("Alertmanager's API v1 (removed in Alertmanager 0.27), kept for old clients")
+            .AddEndpointFilter(async (context, next) =>
         {
             foreach (var (name, value) in s_cors)
             {
@@ -33,7 +34,7 @@ internal static partial class V1Api
             }
             return await next(context);
         });
-        v1.MapMethods("/{**path}", ["OPTIONS"], () => Results.Ok());
+        v1.MapMethods("/{**path}", ["OPTIONS"], () => Results.Ok()).ExcludeFromDescription(); // CORS preflight
         v1.MapGet("/status", Status).RequireAccess(Permission.Read);
         v1.MapGet("/receivers", (ConfigHolder config) =>
             Success(Array(config.Current.Config.Receivers.Select(r => Str(r.Name))))).RequireAccess(Permission.Read);
