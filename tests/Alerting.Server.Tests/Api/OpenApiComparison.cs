@@ -5,9 +5,9 @@ namespace Alerting.Api;
 /// <summary>
 /// Compares our OpenAPI 3.1 document with Alertmanager's Swagger 2.0 spec: every path and method of theirs, its
 /// parameters (name, in, required, type), its request body and its responses' schemas, <c>$ref</c> and <c>allOf</c>
-/// resolved on both sides. A property of theirs missing from ours is a difference; a property of ours they do not
+/// resolved on both sides (and in responses, that what they require ours requires). A property of theirs missing from ours is a difference; a property of ours they do not
 /// have is one too, unless <paramref name="allowedExtras"/> names it as <c>definition.property</c>. Formats other
-/// than date-time, enums and required lists of schemas are not compared.
+/// than date-time, enums and request bodies' required lists are not compared.
 /// </summary>
 internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IReadOnlySet<string> allowedExtras)
 {
@@ -58,7 +58,7 @@ internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IRea
                 {
                     _differences.Add($"{at}: required {(bool?)p["required"]}, ours {(bool?)body["required"]}");
                 }
-                CompareSchemas(at, p["schema"]!, schema, 0);
+                CompareSchemas(at, p["schema"]!, schema, 0, responses: false);
                 continue;
             }
             if (!ourParameters.TryGetValue($"{place}:{name}", out var mine))
@@ -99,11 +99,11 @@ internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IRea
                 _differences.Add($"{at}: ours has no body schema");
                 continue;
             }
-            CompareSchemas(at, theirSchema, ourSchema, 0);
+            CompareSchemas(at, theirSchema, ourSchema, 0, responses: true);
         }
     }
 
-    private void CompareSchemas(string at, JsonNode expected, JsonNode actual, int depth)
+    private void CompareSchemas(string at, JsonNode expected, JsonNode actual, int depth, bool responses)
     {
         var t = Flatten(expected, theirs);
         var o = Flatten(actual, ours);
@@ -128,7 +128,7 @@ internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IRea
             }
             else
             {
-                CompareSchemas($"{at}[]", t.Items, o.Items, depth + 1);
+                CompareSchemas($"{at}[]", t.Items, o.Items, depth + 1, responses);
             }
         }
         if (t.AdditionalProperties is not null)
@@ -139,7 +139,7 @@ internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IRea
             }
             else
             {
-                CompareSchemas($"{at}.*", t.AdditionalProperties, o.AdditionalProperties, depth + 1);
+                CompareSchemas($"{at}.*", t.AdditionalProperties, o.AdditionalProperties, depth + 1, responses);
             }
         }
         var definition = t.Definition ?? "(inline)";
@@ -150,7 +150,13 @@ internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IRea
                 _differences.Add($"{at}.{name}: missing from ours (Alertmanager's {definition}.{name})");
                 continue;
             }
-            CompareSchemas($"{at}.{name}", schema, mine, depth + 1);
+            // What Alertmanager always answers with, ours does too. Our bodies' fields are all optional in the document:
+            // the handlers check them (ApiSpec) to answer with go-swagger's errors.
+            if (responses && t.Required.Contains(name) && !o.Required.Contains(name))
+            {
+                _differences.Add($"{at}.{name}: required in Alertmanager's {definition}, optional in ours");
+            }
+            CompareSchemas($"{at}.{name}", schema, mine, depth + 1, responses);
         }
         foreach (var name in o.Properties.Keys.Where(n => !t.Properties.ContainsKey(n)))
         {
@@ -187,11 +193,13 @@ internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IRea
             break;
         }
         var properties = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        var required = new HashSet<string>((node["required"] as JsonArray ?? []).Select(r => (string)r!), StringComparer.Ordinal);
         string? type = TypeOf(node["type"]);
         foreach (var part in node["allOf"]?.AsArray() ?? [])
         {
             var flat = Flatten(part!, root);
             type ??= flat.Type;
+            required.UnionWith(flat.Required);
             foreach (var (name, schema) in flat.Properties)
             {
                 properties[name] = schema;
@@ -205,7 +213,7 @@ internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IRea
         {
             type = "object";
         }
-        return new Shape(definition, type, (string?)node["format"], properties, node["items"], node["additionalProperties"] as JsonObject);
+        return new Shape(definition, type, (string?)node["format"], properties, required, node["items"], node["additionalProperties"] as JsonObject);
     }
 
     private static string? TypeOf(JsonNode? type) => type switch
@@ -240,5 +248,5 @@ internal sealed class OpenApiComparison(JsonObject theirs, JsonObject ours, IRea
     }
 
     private sealed record Shape(
-        string? Definition, string? Type, string? Format, Dictionary<string, JsonNode> Properties, JsonNode? Items, JsonObject? AdditionalProperties);
+        string? Definition, string? Type, string? Format, Dictionary<string, JsonNode> Properties, HashSet<string> Required, JsonNode? Items, JsonObject? AdditionalProperties);
 }

@@ -45,6 +45,18 @@ public sealed class OpenApiTests(OpenApiTests.Documents documents) : IClassFixtu
     }
 
     [Fact]
+    public void A_required_response_property_made_optional_is_reported()
+    {
+        var ours = documents.Ours.DeepClone().AsObject();
+        var alert = ours["components"]!["schemas"]!["GettableAlert"]!["required"]!.AsArray();
+        alert.Remove(alert.Single(r => (string?)r == "fingerprint"));
+
+        var differences = new OpenApiComparison(documents.Alertmanager, ours, s_allowedExtras).Compare();
+
+        Assert.Contains("GET /api/v2/alerts response 200[].fingerprint: required in Alertmanager's gettableAlert, optional in ours", differences);
+    }
+
+    [Fact]
     public void A_changed_type_is_reported()
     {
         var ours = documents.Ours.DeepClone().AsObject();
