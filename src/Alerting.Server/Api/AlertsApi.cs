@@ -12,10 +12,12 @@ internal static class AlertsApi
 {
     public static void MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var v2 = app.MapGroup("/api/v2/alerts");
-        v2.MapPost("", PostV2).RequireAccess(Permission.Send).RequireJsonBody().LimitedAsIngestion();
-        v2.MapGet("", List).RequireAccess(Permission.Read);
-        v2.MapGet("/groups", Groups).RequireAccess(Permission.Read);
+        var v2 = app.MapGroup("/api/v2/alerts").WithTags("alert").ServerErrors();
+        v2.MapPost("", PostV2).RequireAccess(Permission.Send).RequireJsonBody().LimitedAsIngestion()
+            .WithName("postAlerts").WithSummary("Create new alerts").JsonBody(typeof(List<PostableAlert>), "The alerts to create");
+        v2.MapGet("", List).RequireAccess(Permission.Read).WithName("getAlerts").WithSummary("Get a list of alerts").AlertFilters(unprocessed: true);
+        v2.MapGet("/groups", Groups).RequireAccess(Permission.Read).WithName("getAlertGroups").AlertFilters(unprocessed: false)
+            .WithSummary("Get a list of alert groups; ours adds each group's acknowledgement when it has one");
     }
 
     private static async Task<Results<Ok, BadRequest<string>>> PostV2(HttpRequest request, AlertIngestion ingestion, CancellationToken ct)

@@ -22,9 +22,12 @@ internal static class GrafanaApi
 {
     public static void MapGrafanaApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/grafana/alerts").LimitedAsIngestion().RequireJsonBody();
-        group.MapMethods("", ["POST", "PUT"], (HttpRequest r, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, null, ct));
-        group.MapMethods("/{source}", ["POST", "PUT"], (HttpRequest r, string source, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, source, ct));
+        var group = app.MapGroup("/api/grafana/alerts").LimitedAsIngestion().RequireJsonBody().WithTags("grafana (ours)")
+            .JsonBody(typeof(GrafanaPayload), "Grafana's webhook payload (version 1)");
+        group.MapMethods("", ["POST", "PUT"], (HttpRequest r, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, null, ct))
+            .WithSummary("Ours: Grafana's webhook contact point; each Grafana alert becomes an alert");
+        group.MapMethods("/{source}", ["POST", "PUT"], (HttpRequest r, string source, GrafanaIngestion i, CancellationToken ct) => i.IngestAsync(r, source, ct))
+            .WithSummary("Ours: Grafana's webhook contact point for a configured source, with that source's authentication");
     }
 }
 

@@ -10,10 +10,12 @@ internal static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/-/healthy", ["GET", "HEAD"], Healthy);
-        app.MapMethods("/-/ready", ["GET", "HEAD"], Ready);
-        app.MapMethods("/-/reload", ["POST", "PUT"], Reload).RequireAccess(Permission.Write);
-        app.MapGet("/-/reload", () => TypedResults.Text("Only POST or PUT requests allowed", statusCode: StatusCodes.Status405MethodNotAllowed));
+        app.MapMethods("/-/healthy", ["GET", "HEAD"], Healthy).WithTags("management").WithSummary("Whether the process serves HTTP");
+        app.MapMethods("/-/ready", ["GET", "HEAD"], Ready).WithTags("management").WithSummary("Whether the database answers");
+        app.MapMethods("/-/reload", ["POST", "PUT"], Reload).RequireAccess(Permission.Write).WithTags("management")
+            .WithSummary("Reload the configuration file");
+        app.MapGet("/-/reload", () => TypedResults.Text("Only POST or PUT requests allowed", statusCode: StatusCodes.Status405MethodNotAllowed))
+            .ExcludeFromDescription();
     }
 
     /// <summary>

@@ -17,9 +17,11 @@ internal static class HistoryApi
 
     public static void MapHistoryApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v2/history");
-        group.MapGet("/alerts/{fingerprint}", ForAlert).RequireAccess(Permission.Read);
-        group.MapGet("/groups", ForGroup).RequireAccess(Permission.Read);
+        var group = app.MapGroup("/api/v2/history").WithTags("history (ours)");
+        group.MapGet("/alerts/{fingerprint}", ForAlert).RequireAccess(Permission.Read)
+            .WithSummary("Ours: an alert's state changes and send attempts (the newest 1,000, oldest first); fingerprint is 16 hex digits");
+        group.MapGet("/groups", ForGroup).RequireAccess(Permission.Read)
+            .WithSummary("Ours: an alert group's state changes and send attempts; groupKey is Alertmanager's group key");
     }
 
     private static async Task<Results<Ok<HistoryResponse>, BadRequest<string>>> ForAlert(string fingerprint, HistoryReader history, CancellationToken ct)

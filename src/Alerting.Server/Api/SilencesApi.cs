@@ -4,6 +4,8 @@ using Alerting.Core.Matching;
 using Alerting.Core.Silences;
 using Alerting.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 
 namespace Alerting.Api;
 
@@ -12,11 +14,15 @@ internal static class SilencesApi
 {
     public static void MapSilencesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v2/silences", List).RequireAccess(Permission.Read);
-        app.MapPost("/api/v2/silences", Post).RequireAccess(Permission.Write).RequireJsonBody();
-        var one = app.MapGroup("/api/v2/silence");
-        one.MapGet("/{id}", Get).RequireAccess(Permission.Read);
-        one.MapDelete("/{id}", Delete).RequireAccess(Permission.Write);
+        var v2 = app.MapGroup("/api/v2").WithTags("silence").ServerErrors();
+        v2.MapGet("/silences", List).RequireAccess(Permission.Read).WithName("getSilences").WithSummary("Get a list of silences")
+            .Query("filter", JsonSchemaType.String, "A list of matchers to filter silences by", array: true);
+        v2.MapPost("/silences", Post).RequireAccess(Permission.Write).RequireJsonBody().WithName("postSilences")
+            .WithSummary("Post a new silence or update an existing one").JsonBody(typeof(PostableSilence), "The silence to create");
+        // Alertmanager's name for the path parameter, so that the document matches its spec.
+        v2.MapGet("/silence/{silenceID}", Get).RequireAccess(Permission.Read).WithName("getSilence").WithSummary("Get a silence by its ID");
+        v2.MapDelete("/silence/{silenceID}", Delete).RequireAccess(Permission.Write).WithName("deleteSilence")
+            .WithSummary("Delete (expire) a silence by its ID");
     }
 
     private static async Task<Results<Ok<List<GettableSilence>>, BadRequest<string>>> List(
@@ -39,7 +45,7 @@ internal static class SilencesApi
         return TypedResults.Ok(Sort(silences, now).Select(s => ToGettable(s, now)).ToList());
     }
 
-    private static async Task<Results<Ok<GettableSilence>, NotFound>> Get(string id, SilenceStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<GettableSilence>, NotFound>> Get([FromRoute(Name = "silenceID")] string id, SilenceStore store, TimeProvider time, CancellationToken ct)
     {
         ApiSpec.CheckSilenceId(id);
         if (Canonical(id) is not { } guid || await store.GetAsync(guid, ct) is not { } silence)
@@ -49,7 +55,7 @@ internal static class SilencesApi
         return TypedResults.Ok(ToGettable(silence, time.GetUtcNow()));
     }
 
-    private static async Task<Results<Ok, NotFound<string>>> Delete(string id, SilenceStore store, CancellationToken ct)
+    private static async Task<Results<Ok, NotFound<string>>> Delete([FromRoute(Name = "silenceID")] string id, SilenceStore store, CancellationToken ct)
     {
         ApiSpec.CheckSilenceId(id);
         if (Canonical(id) is not { } guid || !await store.ExpireAsync(guid, ct))

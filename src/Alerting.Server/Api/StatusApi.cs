@@ -10,8 +10,10 @@ internal static class StatusApi
     public static void MapStatusApi(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/api/v2");
-        v2.MapGet("/status", Status).RequireAccess(Permission.Read);
-        v2.MapGet("/receivers", Receivers).RequireAccess(Permission.Read);
+        v2.MapGet("/status", Status).RequireAccess(Permission.Read).WithTags("general").WithName("getStatus")
+            .WithSummary("Get current status of the instance and its cluster (a cluster of one)");
+        v2.MapGet("/receivers", Receivers).RequireAccess(Permission.Read).WithTags("receiver").WithName("getReceivers")
+            .WithSummary("Get list of all receivers");
     }
 
     private static Ok<StatusResponse> Status(ConfigHolder config, InstanceInfo instance)

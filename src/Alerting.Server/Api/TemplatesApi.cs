@@ -23,7 +23,9 @@ internal sealed record TemplatePreviewError(string Error, int Line, int Column);
 internal static class TemplatesApi
 {
     public static void MapTemplatesApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v2/templates/render", Render).RequireAccess(Permission.Read).RequireJsonBody();
+        app.MapPost("/api/v2/templates/render", Render).RequireAccess(Permission.Read).RequireJsonBody().WithTags("templates (ours)")
+            .WithSummary("Ours: render a Scriban template, or a Go template as Alertmanager would, against sample data")
+            .JsonBody(typeof(TemplatePreviewRequest), "The template (or a template's name), the engine and the data");
 
     private static async Task<IResult> Render(HttpRequest request, TemplateRenderer renderer, ConfigHolder config, ServerOptions options, TimeProvider time, CancellationToken ct)
     {

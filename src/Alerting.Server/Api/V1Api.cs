@@ -25,7 +25,8 @@ internal static partial class V1Api
 
     public static void MapV1Api(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
+        var v1 = app.MapGroup("/api/v1").WithTags("v1 (Alertmanager's API v1, removed in 0.27, kept for old clients)")
+            .AddEndpointFilter(async (context, next) =>
         {
             foreach (var (name, value) in s_cors)
             {
@@ -33,16 +34,16 @@ internal static partial class V1Api
             }
             return await next(context);
         });
-        v1.MapMethods("/{**path}", ["OPTIONS"], () => Results.Ok());
-        v1.MapGet("/status", Status).RequireAccess(Permission.Read);
+        v1.MapMethods("/{**path}", ["OPTIONS"], () => Results.Ok()).ExcludeFromDescription(); // CORS preflight
+        v1.MapGet("/status", Status).RequireAccess(Permission.Read).WithSummary("v1: status, with the configuration as YAML and JSON");
         v1.MapGet("/receivers", (ConfigHolder config) =>
-            Success(Array(config.Current.Config.Receivers.Select(r => Str(r.Name))))).RequireAccess(Permission.Read);
-        v1.MapGet("/alerts", ListAlerts).RequireAccess(Permission.Read);
-        v1.MapPost("/alerts", PostAlerts).RequireAccess(Permission.Send).RequireJsonBody().LimitedAsIngestion();
-        v1.MapGet("/silences", ListSilences).RequireAccess(Permission.Read);
-        v1.MapPost("/silences", PostSilence).RequireAccess(Permission.Write).RequireJsonBody();
-        v1.MapGet("/silence/{id}", GetSilence).RequireAccess(Permission.Read);
-        v1.MapDelete("/silence/{id}", DeleteSilence).RequireAccess(Permission.Write);
+            Success(Array(config.Current.Config.Receivers.Select(r => Str(r.Name))))).RequireAccess(Permission.Read).WithSummary("v1: receiver names");
+        v1.MapGet("/alerts", ListAlerts).RequireAccess(Permission.Read).WithSummary("v1: list alerts (filter, receiver, silenced, inhibited, active)");
+        v1.MapPost("/alerts", PostAlerts).RequireAccess(Permission.Send).RequireJsonBody().LimitedAsIngestion().WithSummary("v1: post alerts");
+        v1.MapGet("/silences", ListSilences).RequireAccess(Permission.Read).WithSummary("v1: list silences");
+        v1.MapPost("/silences", PostSilence).RequireAccess(Permission.Write).RequireJsonBody().WithSummary("v1: create or update a silence");
+        v1.MapGet("/silence/{id}", GetSilence).RequireAccess(Permission.Read).WithSummary("v1: a silence by its ID");
+        v1.MapDelete("/silence/{id}", DeleteSilence).RequireAccess(Permission.Write).WithSummary("v1: expire a silence");
     }
 
     private static IResult Status(ConfigHolder config, InstanceInfo instance)

@@ -41,6 +41,7 @@ internal static class Endpoints
         app.MapGrafanaApi();
         app.MapHistoryApi();
         app.MapTemplatesApi();
+        app.MapApiDocument();
         app.MapUi();
         app.MapMetrics("/metrics", metrics.Registry);
     }

@@ -31,6 +31,7 @@ internal static class Services
     public static void AddAlerting(this IServiceCollection services, ServerOptions options, RuntimeConfig config, string connectionString)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddApiDocument();
         services.AddSingleton(options);
         services.AddSingleton(_ =>
         {

@@ -62,6 +62,6 @@ internal static class UiSetup
             await next(context);
         });
         app.MapRazorPages();
-        app.MapGet("/assets/{name}", UiAssets.Serve);
+        app.MapGet("/assets/{name}", UiAssets.Serve).ExcludeFromDescription(); // the UI's own files, not API
     }
 }
