@@ -55,10 +55,19 @@ internal sealed class ConfigHolder : IDisposable
                 ctx.Cancel = true; // SIGHUP must not terminate the process.
                 _ = Task.Run(async () =>
                 {
-                    var error = await ReloadAsync();
-                    if (error is not null)
+                    try
                     {
-                        _log.LogError("Reload on SIGHUP failed: {Error}", error);
+                        var error = await ReloadAsync();
+                        if (error is not null)
+                        {
+                            _log.LogError("Reload on SIGHUP failed: {Error}", error);
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        // Nobody awaits this task: an exception would vanish, and with it the reload.
+                        LastReloadError = e.Message;
+                        _log.LogError(e, "Reload on SIGHUP failed");
                     }
                 });
             });
