@@ -123,8 +123,9 @@ internal sealed class AlertingServer : IAsyncDisposable
             }
 
             await app.Services.GetRequiredService<Reconciliation>().StartAsync(ct);
-            await app.StartAsync(ct);
+            // Before the listener: once /-/ready answers, a SIGHUP must reload (it was ignored until this line ran).
             app.Services.GetRequiredService<ConfigHolder>().ListenForSighup();
+            await app.StartAsync(ct);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var baseUri = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1") + options.EffectiveRoutePrefix() + "/");
