@@ -94,9 +94,8 @@ public sealed class StatusApiTests
     }
 
     /// <summary>
-    /// The real binary, as Alertmanager is reloaded: in this test process the signal would reach every host of the
-    /// parallel tests, and .NET runs a SIGHUP handler on the thread pool, which those tests can keep busy for tens of
-    /// seconds (two clean-clone runs failed that way).
+    /// The real binary, as an operator reloads it: a signal to this test process would reach every host of the parallel
+    /// tests. Fails when the tests run with SIGHUP ignored (under nohup): .NET then never calls the handler.
     /// </summary>
     [Fact]
     public async Task Sighup_reloads_the_config()
