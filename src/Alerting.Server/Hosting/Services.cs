@@ -7,6 +7,7 @@ using Alerting.Delivery;
 using Alerting.Flushing;
 using Alerting.Grouping;
 using Alerting.Ingestion;
+using Alerting.Insights;
 using Alerting.Links;
 using Alerting.Metrics;
 using Alerting.Outbox;
@@ -68,6 +69,7 @@ internal static class Services
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<AlertReader>();
         services.AddSingleton<HistoryReader>();
+        services.AddSingleton<InsightsQueries>();
         services.AddSingleton<SilenceStore>();
         services.AddSingleton<AlertQuery>();
         services.AddSingleton<AlertIngestion>();

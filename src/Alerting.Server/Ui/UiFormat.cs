@@ -15,6 +15,12 @@ internal static class UiFormat
 
     public static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>A count with thousands separators, the same in both languages.</summary>
+    public static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A duration given in seconds, or a dash when nothing was measured.</summary>
+    public static string Seconds(double? seconds) => seconds is { } s ? Duration(TimeSpan.FromSeconds(s)) : "–";
+
     public static string Duration(TimeSpan span)
     {
         span = span.Duration();

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Alerting.Insights;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -42,6 +43,7 @@ internal static class UiSetup
         services.AddSingleton<SessionRevocations>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<UiData>();
+        services.AddSingleton<InsightsReader>(sp => sp.GetRequiredService<InsightsQueries>().ReadAsync);
         services.AddHostedService<InstanceHeartbeat>();
         return services;
     }
