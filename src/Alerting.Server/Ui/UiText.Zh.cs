@@ -240,7 +240,7 @@ internal sealed partial class UiText
         ["No group was notified in this period."] = "此时间范围内没有分组收到通知。",
         ["Group"] = "分组",
         ["Flapping"] = "抖动",
-        ["Alerts that fired and resolved more than {0} times, and settings that would have kept them quiet: a rule for: longer than they usually fire, or a route group_interval longer than their cycle."] = "触发并恢复超过 {0} 次的告警，以及能让它们安静下来的设置：比通常触发时长更长的规则 for:，或比其周期更长的路由 group_interval。",
+        ["Alerts that fired and resolved more than {0} times, with settings that would have kept them quiet: a rule's for: longer than they usually fire, or a route's group_interval longer than their cycle."] = "触发并恢复超过 {0} 次的告警，以及能让它们安静下来的设置：比通常触发时长更长的规则 for:，或比其周期更长的路由 group_interval。",
         ["No alert fired and resolved more than {0} times in this period."] = "此时间范围内没有告警触发并恢复超过 {0} 次。",
         ["Cycles"] = "次数",
         ["Median time firing"] = "触发时长中位数",

@@ -17,6 +17,7 @@ internal static class DayChart
     private const double Top = 8;
     private const double PlotHeight = 150;
     private const double Swatch = 11;
+    private const double LegendTop = 40; // below the day labels
 
     public static HtmlString Render(string id, string title, string description, IReadOnlyList<DateOnly> days, IReadOnlyList<ChannelDay> rows, UiText T)
     {
@@ -30,7 +31,7 @@ internal static class DayChart
         var legend = Legend(channels, T);
         var bottom = Top + PlotHeight;
         var svg = new StringBuilder();
-        Svg.Open(svg, id, "days", Width, bottom + 26 + legend[^1].Y + 8, title, description);
+        Svg.Open(svg, id, "days", Width, bottom + LegendTop + legend[^1].Y + 8, title, description);
         foreach (var tick in new[] { 0, max / 2, max })
         {
             var y = bottom - tick / max * PlotHeight;
@@ -70,7 +71,7 @@ internal static class DayChart
         }
         foreach (var item in legend)
         {
-            var y = bottom + 26 + item.Y;
+            var y = bottom + LegendTop + item.Y;
             Svg.Rect(svg, item.Css, item.X, y - Swatch + 1, Swatch, Swatch);
             Svg.Text(svg, "legend", item.X + Swatch + 4, y, item.Text);
         }

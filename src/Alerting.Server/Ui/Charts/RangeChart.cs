@@ -14,7 +14,7 @@ internal static class RangeChart
 {
     public const double Width = 480;
     private const double RowHeight = 36;
-    private const double ValueRoom = 130;
+    private const double ValueRoom = 180;
 
     public static HtmlString Render(string id, string title, string description, string css, IReadOnlyList<DurationRange> rows, UiText T)
     {

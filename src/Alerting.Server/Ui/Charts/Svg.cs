@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace Alerting.Ui.Charts;
@@ -13,8 +12,10 @@ internal static class Svg
 {
     public const double FontSize = 13;
 
-    /// <summary>Escapes text and attribute values: label values are anyone's input.</summary>
-    public static string Escape(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes text and attribute values (label values are anyone's input); other characters stay as they are.</summary>
+    public static string Escape(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
 
     /// <summary>A coordinate: invariant, at most one decimal.</summary>
     public static string N(double value) => Math.Round(value, 1).ToString("0.#", CultureInfo.InvariantCulture);
@@ -23,7 +24,7 @@ internal static class Svg
     {
         svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart ").Append(css).Append("\" id=\"").Append(id)
             .Append("\" role=\"img\" viewBox=\"0 0 ").Append(N(width)).Append(' ').Append(N(height))
-            .Append("\" aria-labelledby=\"").Append(id).Append("-t ").Append(id).Append("-d\">")
+            .Append("\" aria-labelledby=\"").Append(id).Append("-t\" aria-describedby=\"").Append(id).Append("-d\">")
             .Append("<title id=\"").Append(id).Append("-t\">").Append(Escape(title)).Append("</title>")
             .Append("<desc id=\"").Append(id).Append("-d\">").Append(Escape(description)).Append("</desc>");
     }
