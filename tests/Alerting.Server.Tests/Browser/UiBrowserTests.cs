@@ -282,7 +282,7 @@ public sealed class UiBrowserTests
         var (host, page) = (scene.Host, scene.Page);
         var fingerprint = (string)(await host.GetArrayAsync("api/v2/alerts")).First()!["fingerprint"]!;
 
-        foreach (var path in new[] { "", $"alerts/{fingerprint}", "silences", "silences/new?matchers=team%3D%22db%22", "notifications", "routing?labels=team%3D%22db%22", "status", "login" })
+        foreach (var path in new[] { "", $"alerts/{fingerprint}", "silences", "silences/new?matchers=team%3D%22db%22", "notifications", "insights", "routing?labels=team%3D%22db%22", "status", "login" })
         {
             var response = await page.GotoAsync(host.BaseAddress + path);
             Assert.Equal(200, response!.Status);

@@ -99,6 +99,19 @@ public sealed partial class InsightsPageTests
     }
 
     [Fact]
+    public async Task The_page_is_for_those_who_may_read()
+    {
+        var reads = new List<(InsightsPeriod Period, int Flapping)>();
+        await using var host = await AlertingTestHost.StartAsync(AlertingTestHost.AuthConfig, services: s => s.Replace(ServiceDescriptor.Singleton(InsightsSample.Reader(reads))));
+        using var ui = new UiClient(host);
+
+        using var anonymous = await ui.Http.GetAsync("insights?period=30d");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.EndsWith("/login?returnUrl=%2Finsights%3Fperiod%3D30d", anonymous.Headers.Location!.ToString());
+        Assert.Empty(reads);
+    }
+
+    [Fact]
     public async Task In_Chinese_the_page_and_its_charts_speak_Chinese()
     {
         await using var host = await StartAsync(InsightsSample.Reader());

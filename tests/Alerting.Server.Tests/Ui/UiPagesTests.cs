@@ -45,6 +45,7 @@ public sealed class UiPagesTests
             ("silences", "New silence"),
             ("silences/new?matchers=" + Uri.EscapeDataString("{team=\"db\"}"), "This silence would mute 1 active alert."),
             ("notifications", "webhook[0]"),
+            ("insights?period=7d", "Noisiest alerts"),
             ("routing", "Route tree"),
             ("routing?labels=" + Uri.EscapeDataString("alertname=\"X\", team=\"db\""), "{}/{team=\"db\"}:{alertname=\"X\"}"),
             ("status", "Instances sharing this database (1)"),
