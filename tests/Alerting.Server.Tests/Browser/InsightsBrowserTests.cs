@@ -90,5 +90,6 @@ public sealed class InsightsBrowserTests
         await Expect(phone.Page.Locator("svg.chart")).ToHaveCountAsync(7);
         var width = await Chromium.ScrollWidthAsync(phone.Page);
         Assert.True(width <= Chromium.PhoneWidth, $"/insights is {width}px wide on a {Chromium.PhoneWidth}px phone: {await Chromium.TooWideAsync(phone.Page)}");
+        await Screenshots.SaveAsync(phone.Page, "ui-insights-phone.png");
     }
 }

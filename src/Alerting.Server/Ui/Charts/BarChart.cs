@@ -12,7 +12,7 @@ internal sealed record ChartBar(string Label, double Value, string ValueText);
 /// </summary>
 internal static class BarChart
 {
-    public const double Width = 480;
+    public const double Width = 360;
     public const double RowHeight = 36;
     private const double BarHeight = 12;
     private const double ValueRoom = 64;

@@ -11,7 +11,7 @@ namespace Alerting.Ui.Charts;
 /// </summary>
 internal static class DayChart
 {
-    public const double Width = 480;
+    public const double Width = 360;
     public const int Palette = 6;
     private const double Left = 40;
     private const double Top = 8;

@@ -12,9 +12,9 @@ internal sealed record DurationRange(string Label, double MedianSeconds, double 
 /// </summary>
 internal static class RangeChart
 {
-    public const double Width = 480;
+    public const double Width = 360;
     private const double RowHeight = 36;
-    private const double ValueRoom = 180;
+    private const double ValueRoom = 190;
 
     public static HtmlString Render(string id, string title, string description, string css, IReadOnlyList<DurationRange> rows, UiText T)
     {

@@ -23,7 +23,7 @@ public sealed class BarChartTests
         Assert.Equal("Noisiest alerts", svg.Element(s_svg + "title")!.Value);
         Assert.Equal("c1-t", (string?)svg.Element(s_svg + "title")!.Attribute("id"));
         Assert.Equal("Notifications per alert.", svg.Element(s_svg + "desc")!.Value);
-        Assert.Equal("0 0 480 112", (string?)svg.Attribute("viewBox"));
+        Assert.Equal("0 0 360 112", (string?)svg.Attribute("viewBox"));
 
         var rows = svg.Elements(s_svg + "g").ToList();
         Assert.Equal(3, rows.Count);
@@ -45,7 +45,9 @@ public sealed class BarChartTests
         Assert.DoesNotContain("<t>", markup);
         Assert.Contains("&lt;img src=x onerror=alert(1)&gt;&quot; &amp; &#39;more&#39;", markup);
         var rows = Parse(markup).Elements(s_svg + "g").ToList();
-        Assert.Equal(Hostile, rows[0].Element(s_svg + "text")!.Value); // the text a reader sees is the label as it was
+        // What a reader sees is the label as it was, as text.
+        Assert.StartsWith("Injected {note=\"<img src=x onerror=alert(1)>\"", rows[0].Element(s_svg + "text")!.Value, StringComparison.Ordinal);
+        Assert.Equal(Hostile + ": 3", rows[0].Element(s_svg + "title")!.Value);
         var shown = rows[1].Element(s_svg + "text")!.Value;
         Assert.EndsWith("…", shown);
         Assert.StartsWith("DiskFull {instance=", shown);

@@ -16,9 +16,9 @@ public sealed class RangeChartTests
         Assert.Equal("img", (string?)svg.Attribute("role"));
         var rows = svg.Elements(s_svg + "g").ToList();
         Assert.Equal(2, rows.Count);
-        var scale = (RangeChart.Width - 180) / 900; // the largest p90 takes the width left of the values
+        var scale = (RangeChart.Width - 190) / 900; // the largest p90 takes the width left of the values
         Assert.Equal(Math.Round(240 * scale, 1), BarChartTests.Attr(rows[0].Element(s_svg + "rect")!, "width"));
-        Assert.Equal($"M{Svg.N(240 * scale)} 25H300M300 19V31", (string?)rows[0].Element(s_svg + "path")!.Attribute("d"));
+        Assert.Equal($"M{Svg.N(240 * scale)} 25H170M170 19V31", (string?)rows[0].Element(s_svg + "path")!.Attribute("d"));
         Assert.Equal(Math.Round(600 * scale, 1), BarChartTests.Attr(rows[1].Element(s_svg + "rect")!, "width"));
         Assert.Equal(["db-pager", "median 4m · p90 15m"], rows[0].Elements(s_svg + "text").Select(t => t.Value));
         Assert.Equal("web-team: median 10m · p90 10m", rows[1].Element(s_svg + "title")!.Value);
