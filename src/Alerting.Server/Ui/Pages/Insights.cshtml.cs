@@ -45,13 +45,13 @@ internal sealed class InsightsModel(InsightsReader read) : UiPageModel
         _ => T["Last 24 hours"],
     };
 
-    /// <summary>The labels that tell this alert from others of its name.</summary>
+    /// <summary>The labels that tell this alert from others of its name; empty when it has no others.</summary>
     public static string OtherLabels(IReadOnlyDictionary<string, string> labels) =>
-        UiFormat.EqualMatchers(labels.Where(kv => kv.Key != "alertname"));
+        labels.Any(kv => kv.Key != "alertname") ? UiFormat.EqualMatchers(labels.Where(kv => kv.Key != "alertname")) : "";
 
     public HtmlString AlertsChart() => BarChart.Render(
         "chart-alerts", T["Noisiest alerts"], T.Format("Notifications that carried each alert, {0}.", PeriodName(Period)),
-        [.. Report.NoisiestAlerts.Select(a => new ChartBar($"{a.AlertName} {OtherLabels(a.Labels)}", a.Notifications, UiFormat.Count(a.Notifications)))]);
+        [.. Report.NoisiestAlerts.Select(a => new ChartBar($"{a.AlertName} {OtherLabels(a.Labels)}".TrimEnd(), a.Notifications, UiFormat.Count(a.Notifications)))]);
 
     public HtmlString GroupsChart() => BarChart.Render(
         "chart-groups", T["Noisiest groups"], T.Format("Notifications sent for each group, {0}.", PeriodName(Period)),
