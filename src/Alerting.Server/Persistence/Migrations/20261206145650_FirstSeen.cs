@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Alerting.Persistence.Migrations
 {
-    /// <inheritdoc />
+    /// <summary>
+    /// A new alert's arrival (event, time, first group) on its alerts row rather than an alert_events row. Nullable
+    /// columns, no rewrite; the build before does not read them, so while both run it lists no arrival for alerts
+    /// this build stored (docs/operations.md, "Rolling upgrades").
+    /// </summary>
     public partial class FirstSeen : Migration
     {
         /// <inheritdoc />
