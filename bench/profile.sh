@@ -7,7 +7,8 @@
 #   SCENARIO=storm bench/profile.sh none  # or a whole scenario: inhibit, storm, mem100, mem100k
 #   TRACE_AFTER=6 bench/profile.sh ingest_1   # also a 10 s dotnet-trace sample, 6 s into the run
 # Environment: DURATION (default 10), ENVS (extra environment for the server, e.g. DOTNET_gcServer=0),
-# PG_SETTINGS (extra PostgreSQL options, e.g. '-c shared_buffers=512MB').
+# PG_SETTINGS (extra PostgreSQL options, e.g. '-c shared_buffers=512MB'), BUILT (the work dir of an earlier run kept
+# with KEEP_WORK=1: reuse its builds instead of building).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +31,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [ -n "${BUILT:-}" ]; then
+  # A kept work dir of an earlier run (KEEP_WORK=1): its builds, so that runs of two builds can alternate quickly.
+  log "using the builds in $BUILT"
+  ln -s "$BUILT/alerting" "$WORK/alerting" && ln -s "$BUILT/loadgen" "$WORK/loadgen"
+else
 log "building in $WORK"
 mkdir -p "$WORK/src"
 (cd "$ROOT" && tar --exclude=bin --exclude=obj -cf - src templates Directory.Build.props Directory.Packages.props global.json) | tar -xf - -C "$WORK/src"
@@ -37,6 +43,7 @@ dotnet build -c Release -nologo -v q "$WORK/src/src/Alerting.Server" -o "$WORK/a
 mkdir -p "$WORK/lg" && cp -r "$ROOT/bench/LoadGen" "$ROOT/bench/Directory.Build.props" "$ROOT/bench/Directory.Packages.props" "$WORK/lg/"
 rm -rf "$WORK/lg/LoadGen/bin" "$WORK/lg/LoadGen/obj"
 dotnet build -c Release -nologo -v q "$WORK/lg/LoadGen" -o "$WORK/loadgen" >"$WORK/build-lg.log" 2>&1 || { cat "$WORK/build-lg.log"; exit 1; }
+fi
 
 log "PostgreSQL with pg_stat_statements on :$PGPORT"
 mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"

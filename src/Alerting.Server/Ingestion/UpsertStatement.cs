@@ -20,15 +20,22 @@ internal static class UpsertStatement
             SELECT * FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[],
                                  $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::jsonb[]) WITH ORDINALITY
                 AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, ord)
+        ), t AS (
+            SELECT * FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
+        ), first_group AS (
+            SELECT f, min(k) AS k FROM t GROUP BY f
         ), m AS (
-            SELECT i.*, s.fingerprint IS NULL AS is_new,
+            SELECT i.*, s.fingerprint IS NULL AS is_new, fg.k AS first_k,
                    s.annotations AS s_ann, s.starts_at AS s_starts, s.ends_at AS s_ends, s.generator_url AS s_gen,
                    s.timeout AS s_timeout, s.source AS s_source, s.extra AS s_extra,
                    (s.fingerprint IS NOT NULL AND ((i.ends > s.starts_at AND i.ends < s.ends_at)
                        OR (i.starts > s.starts_at AND i.starts < s.ends_at))) AS is_overlap
-            FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp
+            FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp LEFT JOIN first_group fg ON fg.f = i.fp
         ), merged AS (
             SELECT fp, ord, labels, ann, gen, upd, timeout, source, extra, is_new,
+                   -- A new alert's arrival and first group go on its row, not into a history row of their own.
+                   CASE WHEN is_new THEN CASE WHEN ends > $11 THEN 'received' ELSE 'received_resolved' END END AS first_event,
+                   CASE WHEN is_new THEN first_k END AS first_group_key,
                    s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra,
                    CASE WHEN is_overlap AND s_starts < starts THEN s_starts ELSE starts END AS starts,
                    CASE
@@ -44,14 +51,12 @@ internal static class UpsertStatement
                    coalesce(w.ends_at, m.s_ends) AS ends, m.is_new, m.s_ends AS prev_ends
             FROM merged m LEFT JOIN written w ON w.fingerprint = m.fp
         ), life AS (
-            SELECT ord, fp, starts,
+            SELECT ord, fp, starts, is_new,
                    CASE WHEN is_new THEN CASE WHEN ends > $11 THEN 'received' ELSE 'received_resolved' END
                         WHEN prev_ends <= $11 AND ends > $11 THEN 'refired'
                         WHEN prev_ends > $11 AND ends <= $11 THEN 'resolved' END AS event,
                    is_new OR (prev_ends <= $11 AND ends > $11) AS joins
             FROM r WHERE wrote
-        ), t AS (
-            SELECT * FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
         ), cand AS (
             SELECT t.k, t.rt, t.rc, t.gl, t.f,
                    CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due, false AS rj
@@ -63,16 +68,18 @@ internal static class UpsertStatement
             FROM t JOIN r ON r.fp = t.f AND NOT r.is_new AND r.prev_ends <= $11 AND r.ends <= $11
             WHERE EXISTS (SELECT 1 FROM aggregation_groups ag WHERE ag.group_key = t.k AND ag.route_id = t.rt)
         ), {{GroupRows.JoinGroupsSql("$11", ("$23", "$24", "$20"))}}, folded AS (
-            -- A new (or firing again) alert's first group rides on its lifecycle row: one history row, not two, for
-            -- most new alerts; HistoryReader lists it as the two events it stands for.
-            SELECT DISTINCT ON (m.fingerprint) m.fingerprint, m.group_key
-            FROM mem m JOIN life l ON l.fp = m.fingerprint AND l.event IS NOT NULL
-            ORDER BY m.fingerprint, m.group_key
+            -- An alert firing again has its first group ride on its lifecycle row, one history row, not two; a new alert
+            -- has both on its alerts row (first_seen_at), no history row at all. HistoryReader lists each as two events.
+            (SELECT DISTINCT ON (m.fingerprint) m.fingerprint, m.group_key
+             FROM mem m JOIN life l ON l.fp = m.fingerprint AND l.event IS NOT NULL AND NOT l.is_new
+             ORDER BY m.fingerprint, m.group_key)
+            UNION ALL
+            SELECT fp, first_group_key FROM merged WHERE is_new AND first_group_key IS NOT NULL
         ), ev AS (
             {{AlertEvents.InsertInto}}
             SELECT f, $11, e, gk, d FROM (
                 SELECT l.fp AS f, l.event AS e, fo.group_key AS gk, CASE WHEN l.event = 'resolved' THEN 'resolved by its sender' END AS d, l.ord AS o
-                FROM life l LEFT JOIN folded fo ON fo.fingerprint = l.fp WHERE l.event IS NOT NULL
+                FROM life l LEFT JOIN folded fo ON fo.fingerprint = l.fp WHERE l.event IS NOT NULL AND NOT l.is_new
                 UNION ALL
                 SELECT m.fingerprint, 'grouped', m.group_key, NULL, 9223372036854775807 FROM mem m
                 WHERE NOT EXISTS (SELECT 1 FROM folded fo WHERE fo.fingerprint = m.fingerprint AND fo.group_key = m.group_key)

@@ -13,14 +13,18 @@ internal static class AlertRows
     /// The ingestion's write, as a CTE <c>written</c> of its statement, after a CTE <c>merged</c> of the incoming rows
     /// merged with the stored ones by Alertmanager's rules: new alerts and real changes are written, and an end that only
     /// moved forward a little (by at most <paramref name="maxLag"/>, and a quarter of the time left) is left as stored.
+    /// <c>merged</c> also carries a new alert's <c>first_event</c> and <c>first_group_key</c>: its arrival is kept on its
+    /// row (first_seen_at), not in alert_events.
     /// Returns the written rows' fingerprint, start and end.
     /// </summary>
     /// <param name="now">The statement's parameter holding the time, e.g. "$11".</param>
     /// <param name="maxLag">The parameter holding the largest lag an end may have (<c>EndsAtLag.MaxLag</c>).</param>
     public static string UpsertCte(string now, string maxLag) => $"""
         written AS (
-        INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra, state, state_changed_at)
-        SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, 'pending', {now} FROM merged
+        INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra, state, state_changed_at,
+                                 first_seen_at, first_event, first_group_key)
+        SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, 'pending', {now},
+               CASE WHEN is_new THEN {now} END, first_event, first_group_key FROM merged
         WHERE is_new OR (ann, starts, gen, timeout, source, extra)
               IS DISTINCT FROM (s_ann, s_starts, s_gen, s_timeout, s_source, s_extra)
            OR NOT (ends = s_ends
@@ -31,7 +35,11 @@ internal static class AlertRows
             timeout = EXCLUDED.timeout, source = EXCLUDED.source, extra = EXCLUDED.extra,
             -- A resolved alert that fires again starts a new life: pending until its group flushes.
             state = CASE WHEN a.ends_at <= {now} AND EXCLUDED.ends_at > {now} THEN 'pending' ELSE a.state END,
-            state_changed_at = CASE WHEN a.ends_at <= {now} AND EXCLUDED.ends_at > {now} THEN {now} ELSE a.state_changed_at END
+            state_changed_at = CASE WHEN a.ends_at <= {now} AND EXCLUDED.ends_at > {now} THEN {now} ELSE a.state_changed_at END,
+            -- Only a row another instance inserted meanwhile is new here and stored: the first arrival stays.
+            first_seen_at = coalesce(a.first_seen_at, EXCLUDED.first_seen_at),
+            first_event = CASE WHEN a.first_seen_at IS NULL THEN EXCLUDED.first_event ELSE a.first_event END,
+            first_group_key = CASE WHEN a.first_seen_at IS NULL THEN EXCLUDED.first_group_key ELSE a.first_group_key END
         RETURNING fingerprint, starts_at, ends_at
         """;
 
@@ -66,10 +74,24 @@ internal static class AlertRows
         return cmd;
     }
 
-    /// <summary>Resolved alerts that ended before the cutoff and that no group holds any more.</summary>
+    /// <summary>
+    /// Resolved alerts that ended before the cutoff and that no group holds any more, once the arrival kept on their row
+    /// (history, see <see cref="UpsertCte"/>) is older than the cutoff too.
+    /// </summary>
     public static NpgsqlBatchCommand DeleteResolvedBefore(DateTimeOffset cutoff)
     {
-        var cmd = new NpgsqlBatchCommand("DELETE FROM alerts a WHERE a.ends_at < $1 AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.fingerprint = a.fingerprint)");
+        var cmd = new NpgsqlBatchCommand("""
+            DELETE FROM alerts a WHERE a.ends_at < $1 AND (a.first_seen_at IS NULL OR a.first_seen_at < $1)
+              AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.fingerprint = a.fingerprint)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
+
+    /// <summary>The arrivals kept on alert rows that are older than the cutoff: history, dropped as alert_events rows are.</summary>
+    public static NpgsqlBatchCommand ForgetArrivalsBefore(DateTimeOffset cutoff)
+    {
+        var cmd = new NpgsqlBatchCommand("UPDATE alerts SET first_seen_at = NULL, first_event = NULL, first_group_key = NULL WHERE first_seen_at < $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }

@@ -54,6 +54,9 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.Property(a => a.Extra).HasColumnName("extra").HasColumnType("jsonb");
             e.Property(a => a.State).HasColumnName("state").HasDefaultValue("pending");
             e.Property(a => a.StateChangedAt).HasColumnName("state_changed_at");
+            e.Property(a => a.FirstSeenAt).HasColumnName("first_seen_at");
+            e.Property(a => a.FirstEvent).HasColumnName("first_event");
+            e.Property(a => a.FirstGroupKey).HasColumnName("first_group_key");
         });
 
         modelBuilder.Entity<GroupRow>(e =>

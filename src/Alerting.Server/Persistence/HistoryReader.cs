@@ -33,7 +33,8 @@ internal sealed record StoredAttempt(
 /// Reads the history tables for the history API, the UI pages and the view link. Only the filters that are
 /// set reach the SQL: a catch-all "$1 IS NULL OR …" would, once auto-prepared with a generic plan, stop
 /// using the indexes (events by fingerprint; attempts by group key, and by alert through the GIN index).
-/// Events by group key have no index: it would cost every history row another entry on the ingest path.
+/// Events by group key have no index: it would cost every history row another entry on the ingest path (nor have the
+/// arrivals kept on alert rows: by group key or time they are read from the whole alerts table).
 /// </summary>
 internal sealed class HistoryReader(NpgsqlDataSource db)
 {
@@ -43,16 +44,22 @@ internal sealed class HistoryReader(NpgsqlDataSource db)
         {
             throw new ArgumentException("events have no receiver, channel, outcome or alerts to filter or read", nameof(query));
         }
-        await using var cmd = Command("SELECT at, fingerprint, event, group_key, detail FROM alert_events", p => $"fingerprint = {p}", query);
+        await using var cmd = Command(query,
+            new HistoryTable("SELECT at, fingerprint, event, group_key, detail, id FROM alert_events", p => $"fingerprint = {p}"),
+            // A new alert's arrival and first group are kept on its row (see Ingestion.UpsertStatement); older ones are
+            // history rows. An arrival sorts before a history row of the same time.
+            new HistoryTable("SELECT first_seen_at AS at, fingerprint, first_event AS event, first_group_key AS group_key, NULL::text AS detail, 0::bigint AS id FROM alerts",
+                p => $"fingerprint = {p}", GroupKey: "first_group_key", At: "first_seen_at", Always: "first_seen_at IS NOT NULL"));
         var result = new List<StoredEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (result.Count < query.Limit && await reader.ReadAsync(ct))
         {
             var stored = new StoredEvent(reader.GetFieldValue<DateTimeOffset>(0), unchecked((ulong)reader.GetInt64(1)), reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
-            if (stored.GroupKey is { } groupKey && LifecycleEvents.Contains(stored.Event))
+            if (stored.GroupKey is not null && LifecycleEvents.Contains(stored.Event))
             {
-                // Ingestion stores an alert's arrival and its first group as one row: it stands for both events.
+                // Ingestion stores an alert's arrival and its first group as one row (an alert's own row for a new alert,
+                // a history row for one firing again): it stands for both events.
                 StoredEvent arrived = stored with { GroupKey = null }, grouped = stored with { Event = "grouped", Detail = null };
                 StoredEvent[] pair = query.NewestFirst ? [grouped, arrived] : [arrived, grouped];
                 // The arrival has no group: a query by group lists only the grouping.
@@ -74,10 +81,10 @@ internal sealed class HistoryReader(NpgsqlDataSource db)
     public async Task<List<StoredAttempt>> AttemptsAsync(HistoryQuery query, CancellationToken ct)
     {
         var alerts = query.WithAlerts ? "alerts" : "NULL::bigint[]";
-        await using var cmd = Command($"""
+        await using var cmd = Command(query, new HistoryTable($"""
             SELECT at, group_key, receiver, integration, outcome, status_code, error, latency_ms, reason, cardinality(alerts), {alerts}
             FROM notification_attempts
-            """, p => $"alerts @> ARRAY[{p}]", query);
+            """, p => $"alerts @> ARRAY[{p}]"));
         var result = new List<StoredAttempt>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -91,44 +98,48 @@ internal sealed class HistoryReader(NpgsqlDataSource db)
         return result;
     }
 
-    /// <summary>The select with the query's filters, order and limit; <paramref name="byFingerprint"/> says how a table names an alert.</summary>
-    private NpgsqlCommand Command(string select, Func<string, string> byFingerprint, HistoryQuery query)
+    /// <summary>A table read for a query: <see cref="ByFingerprint"/> says how it names an alert, the others its columns.</summary>
+    private sealed record HistoryTable(string Select, Func<string, string> ByFingerprint, string GroupKey = "group_key", string At = "at", string? Always = null);
+
+    /// <summary>The selects with the query's filters, order and limit; several are merged in that order, each cut at the limit first.</summary>
+    private NpgsqlCommand Command(HistoryQuery query, params HistoryTable[] sources)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         var cmd = db.CreateCommand();
-        var where = new List<string>();
-        string Parameter(object value, NpgsqlDbType type)
+        string? Parameter(object? value, NpgsqlDbType type)
         {
+            if (value is null)
+            {
+                return null;
+            }
             cmd.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
             return $"${cmd.Parameters.Count}";
         }
-        if (query.Fingerprint is { } fp)
+        var fp = Parameter(query.Fingerprint is { } f ? (object)unchecked((long)f) : null, NpgsqlDbType.Bigint);
+        var groupKey = Parameter(query.GroupKey, NpgsqlDbType.Text);
+        var receiver = Parameter(query.Receiver, NpgsqlDbType.Text);
+        var channel = Parameter(query.Channel is { } c ? c + "[" : null, NpgsqlDbType.Text);
+        var since = Parameter(query.Since?.UtcDateTime, NpgsqlDbType.TimestampTz);
+        string Filter(HistoryTable source)
         {
-            where.Add(byFingerprint(Parameter(unchecked((long)fp), NpgsqlDbType.Bigint)));
+            List<string?> where =
+            [
+                source.Always,
+                fp is null ? null : source.ByFingerprint(fp),
+                groupKey is null ? null : $"{source.GroupKey} = {groupKey}",
+                receiver is null ? null : $"receiver = {receiver}",
+                channel is null ? null : $"starts_with(integration, {channel})",
+                query.FailuresOnly ? "outcome <> 'success'" : null,
+                since is null ? null : $"{source.At} >= {since}",
+            ];
+            var set = where.OfType<string>().ToList();
+            return set.Count == 0 ? "" : $" WHERE {string.Join(" AND ", set)}";
         }
-        if (query.GroupKey is { } groupKey)
-        {
-            where.Add($"group_key = {Parameter(groupKey, NpgsqlDbType.Text)}");
-        }
-        if (query.Receiver is { } receiver)
-        {
-            where.Add($"receiver = {Parameter(receiver, NpgsqlDbType.Text)}");
-        }
-        if (query.Channel is { } channel)
-        {
-            where.Add($"starts_with(integration, {Parameter(channel + "[", NpgsqlDbType.Text)})");
-        }
-        if (query.FailuresOnly)
-        {
-            where.Add("outcome <> 'success'");
-        }
-        if (query.Since is { } since)
-        {
-            where.Add($"at >= {Parameter(since.UtcDateTime, NpgsqlDbType.TimestampTz)}");
-        }
-        var filter = where.Count == 0 ? "" : $" WHERE {string.Join(" AND ", where)}";
         var order = query.NewestFirst ? "at DESC, id DESC" : "at, id";
-        cmd.CommandText = $"{select}{filter} ORDER BY {order} LIMIT {query.Limit}";
+        var limit = $" ORDER BY {order} LIMIT {query.Limit}";
+        cmd.CommandText = sources.Length == 1
+            ? sources[0].Select + Filter(sources[0]) + limit
+            : string.Join(" UNION ALL ", sources.Select(s => $"({s.Select}{Filter(s)}{limit})")) + limit;
         return cmd;
     }
 }

@@ -31,6 +31,17 @@ internal sealed class AlertRow
     public string State { get; set; } = "pending";
 
     public DateTimeOffset? StateChangedAt { get; set; }
+
+    /// <summary>
+    /// The alert's arrival, kept on its row rather than as a history row of its own (one row fewer per new alert):
+    /// when, which event ("received" or "received_resolved") and the first group it joined. HistoryReader lists it as
+    /// the arrival and the grouping; null for rows written before this existed, whose arrival is in alert_events.
+    /// </summary>
+    public DateTimeOffset? FirstSeenAt { get; set; }
+
+    public string? FirstEvent { get; set; }
+
+    public string? FirstGroupKey { get; set; }
 }
 
 internal sealed class GroupRow

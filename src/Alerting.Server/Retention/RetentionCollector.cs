@@ -42,6 +42,7 @@ internal sealed class RetentionCollector(NpgsqlDataSource db, ServerOptions opti
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(AlertRows.DeleteResolvedBefore(cutoff));
         batch.BatchCommands.Add(AlertEvents.DeleteBefore(cutoff));
+        batch.BatchCommands.Add(AlertRows.ForgetArrivalsBefore(cutoff));
         batch.BatchCommands.Add(AttemptLog.DeleteBefore(cutoff));
         return await batch.ExecuteNonQueryAsync(ct);
     }

@@ -82,6 +82,37 @@ public sealed class HistoryReaderTests
     }
 
     [Fact]
+    public async Task Arrivals_kept_on_alert_rows_are_merged_in_time_order_with_the_history_rows()
+    {
+        await using var host = await AlertingTestHost.StartAsync();
+        var history = host.Server.Services.GetRequiredService<HistoryReader>();
+        await using var db = NpgsqlDataSource.Create(host.ConnectionString);
+        const ulong C = 0xc3;
+        // A new alert's arrival is on its row; B's is a history row, as releases before wrote it; C joined no group.
+        await ArrivalAsync(db, A, 1, "received", "g1");
+        await EventAsync(db, A, 1, "firing", "g1");
+        await EventAsync(db, A, 3, "resolved", "g1");
+        await EventAsync(db, B, 0, "received", "g1");
+        await ArrivalAsync(db, C, 2, "received_resolved", null);
+
+        var ofA = await history.EventsAsync(new HistoryQuery(10, NewestFirst: false, Fingerprint: A), CancellationToken.None);
+        Assert.Equal([("received", null), ("grouped", "g1"), ("firing", "g1"), ("resolved", "g1")], ofA.Select(e => (e.Event, e.GroupKey)));
+        Assert.Equal(T0.AddMinutes(1), ofA[0].At);
+        Assert.Null(ofA[0].Detail);
+        var newest = await history.EventsAsync(new HistoryQuery(10, NewestFirst: true, Fingerprint: A), CancellationToken.None);
+        Assert.Equal(["resolved", "firing", "grouped", "received"], newest.Select(e => e.Event));
+
+        var ofG1 = await history.EventsAsync(new HistoryQuery(10, NewestFirst: false, GroupKey: "g1"), CancellationToken.None);
+        Assert.Equal([(B, "grouped"), (A, "grouped"), (A, "firing"), (A, "resolved")], ofG1.Select(e => (e.Fingerprint, e.Event)));
+        var since = await history.EventsAsync(new HistoryQuery(10, NewestFirst: false, Since: T0.AddMinutes(2)), CancellationToken.None);
+        Assert.Equal([(C, "received_resolved"), (A, "resolved")], since.Select(e => (e.Fingerprint, e.Event)));
+        var lastTwo = await history.EventsAsync(new HistoryQuery(2, NewestFirst: true), CancellationToken.None);
+        Assert.Equal([(A, "resolved"), (C, "received_resolved")], lastTwo.Select(e => (e.Fingerprint, e.Event)));
+        var all = await history.EventsAsync(new HistoryQuery(10, NewestFirst: false), CancellationToken.None);
+        Assert.Equal(["received", "grouped", "received", "grouped", "firing", "received_resolved", "resolved"], all.Select(e => e.Event));
+    }
+
+    [Fact]
     public async Task Attempts_are_filtered_by_alert_group_receiver_channel_outcome_and_time()
     {
         await using var host = await AlertingTestHost.StartAsync();
@@ -129,6 +160,21 @@ public sealed class HistoryReaderTests
         cmd.Parameters.Add(new NpgsqlParameter { Value = name });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)groupKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = "detail " + name });
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>An alert row with its arrival on it, as ingestion writes a new alert.</summary>
+    private static async Task ArrivalAsync(NpgsqlDataSource db, ulong fingerprint, int minute, string name, string? groupKey)
+    {
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO alerts (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source,
+                                first_seen_at, first_event, first_group_key)
+            VALUES ($1, '{}', '{}', $2, $2 + interval '1 day', '', $2, false, 'api', $2, $3, $4)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = T0.AddMinutes(minute).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)groupKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await cmd.ExecuteNonQueryAsync();
     }
 

@@ -39,5 +39,7 @@ public sealed class RetentionTests
         Assert.Equal(0L, await host.ScalarAsync<long>($"SELECT count(*) FROM alert_events WHERE at < '{time.GetUtcNow().AddHours(-1):O}'"));
         // "Live" ended meanwhile (5m resolve timeout), but it is still in its group: kept until the group lets go.
         Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE labels->>'alertname' = 'Live'"));
+        // Its arrival, kept on its row, is history older than the retention: forgotten as well.
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE first_seen_at IS NOT NULL"));
     }
 }

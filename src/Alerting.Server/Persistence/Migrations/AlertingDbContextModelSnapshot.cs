@@ -82,6 +82,18 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("extra");
 
+                    b.Property<string>("FirstEvent")
+                        .HasColumnType("text")
+                        .HasColumnName("first_event");
+
+                    b.Property<string>("FirstGroupKey")
+                        .HasColumnType("text")
+                        .HasColumnName("first_group_key");
+
+                    b.Property<DateTimeOffset?>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
                     b.Property<string>("GeneratorUrl")
                         .IsRequired()
                         .HasColumnType("text")
