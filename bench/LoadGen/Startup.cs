@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// Scenario startup: the server is started by `sh --exec` (a script that execs it on existing storage), RUNS times after an
+/// untimed first start. Per run: process start to the first 200 from /-/ready, then an alert posted at once on the
+/// group_wait 0 route, and process start to its notification at the webhook; then SIGTERM and wait for the exit.
+/// After the last start the server is left idle for 10 s and its memory read (RSS at rest, before any alert is
+/// taken in a separate start without posting).
+/// </summary>
+static class Startup
+{
+    public static async Task<int> Run(Dictionary<string, string> o)
+    {
+        var baseUrl = o["url"].TrimEnd('/');
+        var runs = int.Parse(o.GetValueOrDefault("runs", "5"), CultureInfo.InvariantCulture);
+        var hook = new Hook();
+        await hook.Start(int.Parse(o["hook-port"]));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var ready = new List<double>();
+        var notified = new List<double>();
+
+        // First start: creates the storage (initdb for Alerting), untimed; then the at-rest memory of a start without alerts.
+        var rest = new JsonObject();
+        {
+            var (p, _, _) = await Start(o["exec"], baseUrl, http);
+            await Task.Delay(TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("rest-s", "10"), CultureInfo.InvariantCulture)));
+            var procs = new Procs(p.Id, o.GetValueOrDefault("pg-pidfile"));
+            rest = procs.Memory();
+            rest["server_threads"] = procs.Threads();
+            await Stop(p);
+        }
+        for (var i = 0; i < runs; i++)
+        {
+            var (p, started, readyMs) = await Start(o["exec"], baseUrl, http);
+            var id = $"startup-{Guid.NewGuid():N}";
+            var body = "[{\"labels\":{\"alertname\":\"Startup\",\"bench\":\"latency\",\"id\":\"" + id + "\",\"severity\":\"warning\"}}]";
+            using (var resp = await http.PostAsync(baseUrl + "/api/v2/alerts", new StringContent(body, Encoding.UTF8, "application/json")))
+            {
+                resp.EnsureSuccessStatusCode();
+            }
+            var deadline = Stopwatch.StartNew();
+            while (!hook.Arrivals.ContainsKey(id) && deadline.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(2);
+            var notifiedMs = hook.Arrivals.TryGetValue(id, out var at) ? Stopwatch.GetElapsedTime(started, at).TotalMilliseconds : double.NaN;
+            ready.Add(Math.Round(readyMs, 0));
+            notified.Add(Math.Round(notifiedMs, 0));
+            Console.Error.WriteLine($"[{o["name"]}] start {i + 1}: ready {readyMs:0} ms, first notification {notifiedMs:0} ms after process start");
+            await Stop(p);
+        }
+        await hook.Stop();
+        static double Median(List<double> v) => v.Order().ElementAt((v.Count - 1) / 2);
+        var result = new JsonObject
+        {
+            ["name"] = o["name"],
+            ["scenario"] = "startup",
+            ["startup"] = new JsonObject
+            {
+                ["runs"] = runs,
+                ["ready_ms"] = new JsonArray(ready.Select(x => (JsonNode)x).ToArray()),
+                ["ready_ms_median"] = Median(ready),
+                ["first_notification_ms"] = new JsonArray(notified.Select(x => (JsonNode)x).ToArray()),
+                ["first_notification_ms_median"] = Median(notified),
+                ["rest"] = rest,
+            },
+        };
+        File.WriteAllText(o["out"], result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    static async Task<(Process Process, long Started, double ReadyMs)> Start(string exec, string baseUrl, HttpClient http)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var sw = Stopwatch.StartNew();
+        var p = Process.Start(new ProcessStartInfo("sh", [exec]) { RedirectStandardOutput = false })!;
+        while (sw.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            if (p.HasExited) throw new InvalidOperationException($"server exited with {p.ExitCode}");
+            try
+            {
+                using var r = await http.GetAsync(baseUrl + "/-/ready");
+                if (r.IsSuccessStatusCode) return (p, started, sw.Elapsed.TotalMilliseconds);
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(5);
+        }
+        throw new TimeoutException("not ready after 2 minutes");
+    }
+
+    static async Task Stop(Process p)
+    {
+        Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { await p.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { p.Kill(entireProcessTree: true); }
+    }
+}
