@@ -53,6 +53,8 @@ static class Report
             $"target ≤ 1500 ms; runs {aStart?["ready_ms"]?.ToJsonString()} / {mStart?["ready_ms"]?.ToJsonString()}; Alerting's includes starting its embedded PostgreSQL");
         Row("0. start-up: process start → first notification (an alert posted at ready, group_wait 0), median ms", aStart?["first_notification_ms_median"], mStart?["first_notification_ms_median"],
             $"target ≤ 1.5×; runs {aStart?["first_notification_ms"]?.ToJsonString()} / {mStart?["first_notification_ms"]?.ToJsonString()}");
+        Row("0. start-up: CPU time of the server process until ready, median ms", aStart?["server_cpu_ms_to_ready_median"], mStart?["server_cpu_ms_to_ready_median"],
+            $"less sensitive to a loaded machine than the wall-clock time; Alerting's PostgreSQL used {aStart?["pg_cpu_ms_to_ready_median"]} ms more (postmaster and backends); 1-min load {aStart?["load_average"]} / {mStart?["load_average"]}");
         Row("0. RSS MB at rest, server process alone (10 s after start, before any alert)", aStart?["rest"]?["server_rss_mb"], mStart?["rest"]?["server_rss_mb"], "target ≤ 2×");
         Row("0. RSS MB at rest, server + PostgreSQL (PSS sum)", Sum(aStart?["rest"]?["server_rss_mb"], aStart?["rest"]?["pg_pss_sum_mb"]), mStart?["rest"]?["server_rss_mb"],
             $"PostgreSQL adds {aStart?["rest"]?["pg_pss_sum_mb"]} MB PSS ({aStart?["rest"]?["pg_rss_sum_mb"]} MB RSS sum) in {aStart?["rest"]?["pg_processes"]} processes");
