@@ -26,12 +26,16 @@ static class SoakVerdict
             var first = Median(col, w, w + span);
             var last = Median(col, d - span, d + 1);
             var max = rows.Where(r => r["t_s"] >= w).Select(r => r[col]).DefaultIfEmpty(double.NaN).Max();
+            // Beside the criterion: a GC saw-tooth moves two medians apart without a leak; the trend and the troughs do not.
+            var trend = Trend(rows.Where(r => r["t_s"] >= w && r.ContainsKey(col)).Select(r => (r["t_s"], r[col])).ToList());
+            double Low(double from, double to) => rows.Where(r => r["t_s"] >= from && r["t_s"] < to && r.ContainsKey(col)).Select(r => r[col]).DefaultIfEmpty(double.NaN).Min();
             var ok = last <= first * 1.05;
             pass &= ok;
             result[col] = new JsonObject
             {
                 ["median_after_warmup"] = N(first), ["median_at_end"] = N(last), ["max_after_warmup"] = N(max),
                 ["growth_pct"] = N((last / first - 1) * 100), ["pass"] = ok,
+                ["trend_mb_per_hour"] = N(trend), ["lowest_after_warmup"] = N(Low(w, w + span)), ["lowest_at_end"] = N(Low(d - span, d + 1)),
             };
         }
 
@@ -120,6 +124,16 @@ static class SoakVerdict
             ["problems"] = new JsonArray(problems.Take(20).Select(p => (JsonNode?)p?.GetValue<string>()).ToArray()),
             ["pass"] = ok,
         };
+    }
+
+    /// <summary>Least-squares slope of (seconds, value), per hour.</summary>
+    static double Trend(List<(double T, double V)> points)
+    {
+        if (points.Count < 2) return double.NaN;
+        var mt = points.Average(p => p.T);
+        var mv = points.Average(p => p.V);
+        var den = points.Sum(p => (p.T - mt) * (p.T - mt));
+        return den == 0 ? double.NaN : points.Sum(p => (p.T - mt) * (p.V - mv)) / den * 3600;
     }
 
     /// <summary>A figure for the JSON: rounded, and null when there was nothing to measure (NaN, ∞).</summary>
