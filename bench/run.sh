@@ -2,7 +2,8 @@
 # Runs the same loads against Alerting (embedded PostgreSQL) and Alertmanager 0.25 in turn and writes
 # docs/benchmarks.md. See bench/README.md. Environment: DURATION (s per timed load, default 20),
 # ALERTING_PORT, ALERTMANAGER_PORT, HOOK_PORT, KEEP_WORK=1 to keep the temp dir, OUT (default docs/benchmarks.md),
-# TARGETS (default "alerting alertmanager"), SCENARIOS (default "main mem100 mem100k inhibit storm").
+# TARGETS (default "alerting alertmanager"), SCENARIOS (default "startup main mem100 mem100k inhibit storm"),
+# STARTUP_RUNS (starts timed in scenario startup, default 5).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,11 +39,13 @@ cleanup() {
 trap cleanup EXIT
 
 # --- build (Release, in a copy so the repository's obj/ folders are not touched) -------------------
-log "building Alerting (Release) and the load generator in $WORK"
+# Published as the image is (Dockerfile): Release, ReadyToRun for this machine's runtime identifier.
+log "building Alerting (Release, ReadyToRun) and the load generator in $WORK"
 mkdir -p "$WORK/src" "$WORK/results"
 (cd "$ROOT" && tar --exclude=bin --exclude=obj -cf - src templates Directory.Build.props Directory.Packages.props global.json) | tar -xf - -C "$WORK/src"
-dotnet build -c Release -nologo -v q "$WORK/src/src/Alerting.Server" -o "$WORK/alerting" >"$WORK/build-alerting.log" 2>&1 \
-  || { cat "$WORK/build-alerting.log"; exit 1; }
+RID=linux-$(case "$(uname -m)" in x86_64) echo x64 ;; aarch64) echo arm64 ;; *) uname -m ;; esac)
+dotnet publish -c Release -nologo -v q "$WORK/src/src/Alerting.Server" -r "$RID" --self-contained false -p:PublishReadyToRun=true \
+  -o "$WORK/alerting" >"$WORK/build-alerting.log" 2>&1 || { cat "$WORK/build-alerting.log"; exit 1; }
 mkdir -p "$WORK/lg-src" && cp -r "$ROOT/bench/LoadGen" "$ROOT/bench/Directory.Build.props" "$ROOT/bench/Directory.Packages.props" "$WORK/lg-src/"
 rm -rf "$WORK/lg-src/LoadGen/bin" "$WORK/lg-src/LoadGen/obj"
 dotnet build -c Release -nologo -v q "$WORK/lg-src/LoadGen" -o "$WORK/loadgen" >"$WORK/build-loadgen.log" 2>&1 \
@@ -71,8 +74,28 @@ stop() { # pid
   local keep=() p; for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; PIDS=("${keep[@]}")
 }
 
+# Start-up: LoadGen starts the server itself (an untimed first start creates the storage), STARTUP_RUNS times.
+run_startup() { # target
+  local target=$1 storage="$WORK/storage-$1-startup" url pgfile=""
+  mkdir -p "$storage"; chmod 755 "$storage"
+  if [ "$target" = alerting ]; then
+    url="http://127.0.0.1:$ALERTING_PORT"
+    printf '#!/bin/sh\ncd %q && exec ./alerting --config.file=%q --storage.path=%q --web.listen-address=127.0.0.1:%s --log.level=warn >>%q 2>&1\n' \
+      "$WORK/alerting" "$WORK/alerting.yml" "$storage" "$ALERTING_PORT" "$WORK/$target-startup.log" >"$WORK/start-$target.sh"
+    pgfile="$storage/postgres/postmaster.pid"
+  else
+    url="http://127.0.0.1:$ALERTMANAGER_PORT"
+    printf '#!/bin/sh\nexec /usr/bin/prometheus-alertmanager --config.file=%q --storage.path=%q --web.listen-address=127.0.0.1:%s --cluster.listen-address= --log.level=warn >>%q 2>&1\n' \
+      "$WORK/config.yml" "$storage" "$ALERTMANAGER_PORT" "$WORK/$target-startup.log" >"$WORK/start-$target.sh"
+  fi
+  log "$target: start-up, ${STARTUP_RUNS:-5} timed starts"
+  "$LOADGEN" startup --name "$target" --url "$url" --exec "$WORK/start-$target.sh" ${pgfile:+--pg-pidfile "$pgfile"} \
+    --hook-port "$HOOK_PORT" --runs "${STARTUP_RUNS:-5}" --out "$WORK/results/$target-startup.json"
+}
+
 run_scenario() { # target scenario
   local target=$1 scenario=$2 storage="$WORK/storage-$1-$2" pid url pgfile=""
+  if [ "$scenario" = startup ]; then run_startup "$target"; return; fi
   mkdir -p "$storage"; chmod 755 "$storage"
   if [ "$target" = alerting ]; then
     url="http://127.0.0.1:$ALERTING_PORT"
@@ -96,13 +119,13 @@ run_scenario() { # target scenario
 }
 
 for target in ${TARGETS:-alerting alertmanager}; do
-  for scenario in ${SCENARIOS:-main mem100 mem100k inhibit storm}; do
+  for scenario in ${SCENARIOS:-startup main mem100 mem100k inhibit storm}; do
     run_scenario "$target" "$scenario"
   done
 done
 
 machine="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB memory, $(uname -sr)"
-versions="Alerting $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain src 2>/dev/null)" ] && echo ' (with uncommitted changes in src/)'), Release build on .NET $(dotnet --version), PostgreSQL $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | sort -n | tail -1); $(/usr/bin/prometheus-alertmanager --version 2>&1 | head -1)"
+versions="Alerting $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain src 2>/dev/null)" ] && echo ' (with uncommitted changes in src/)'), Release ReadyToRun publish on .NET $(dotnet --version), PostgreSQL $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | sort -n | tail -1); $(/usr/bin/prometheus-alertmanager --version 2>&1 | head -1)"
 "$LOADGEN" report --dir "$WORK/results" --out "$OUT" --command "DURATION=$DURATION${SCENARIOS:+ SCENARIOS=\"$SCENARIOS\"} bench/run.sh" \
-  --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --machine "$machine" --versions "$versions" --notes "$ROOT/bench/notes.md"
+  --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --machine "$machine, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" --versions "$versions" --notes "$ROOT/bench/notes.md"
 log "wrote $OUT"

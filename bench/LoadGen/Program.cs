@@ -17,12 +17,16 @@ return args.FirstOrDefault() switch
 {
     "run" => await Bench.Run(opts),
     "report" => Report.Write(opts),
+    "soak" => await Soak.Run(opts),
+    "startup" => await Startup.Run(opts),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: LoadGen run --name N --url U --pid P [--pg-pidfile F] --hook-port H --scenario main|mem100|mem100k|inhibit|storm --duration S [--phases latency,ingest_1,ingest_100,new_100] --out F");
+    Console.Error.WriteLine("       LoadGen soak --url U --pid P --pg-pidfile F --psql 'PSQL ARGS' --hook-port H --duration S --csv F --out F");
+    Console.Error.WriteLine("       LoadGen startup --name N --url U --exec start.sh [--pg-pidfile F] --hook-port H --runs 5 --out F");
     Console.Error.WriteLine("       LoadGen report --dir D --out F --command C");
     return 2;
 }

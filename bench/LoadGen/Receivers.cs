@@ -105,6 +105,8 @@ sealed class Procs(int pid, string? pgPidFile)
         return 0;
     }
 
+    public double Threads() => StatusKb(pid, "status", "Threads");
+
     public JsonObject Memory()
     {
         var pg = PgPids();

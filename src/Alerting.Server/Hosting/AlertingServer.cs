@@ -116,8 +116,8 @@ internal sealed class AlertingServer : IAsyncDisposable
             app.Services.UseEmbeddedPostgres();
             app.UseAlerting(options, web);
             tls?.UseLog(app.Services.GetRequiredService<ILogger<TlsListener>>());
-            await SchemaMigrator.MigrateAsync(app.Services, startLog, ct);
-            if (embedded is not null)
+            // The checkpoint only matters after the migrations wrote something; a start on an up-to-date schema skips both.
+            if (await SchemaMigrator.MigrateAsync(app.Services, startLog, ct) && embedded is not null)
             {
                 await embedded.CheckpointAsync(ct);
             }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -19,10 +20,24 @@ internal static class SchemaMigrator
 
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
 
-    public static async Task MigrateAsync(IServiceProvider services, ILogger log, CancellationToken ct)
+    /// <summary>The migrations this build knows, read from their attributes (EF's migrator builds its whole model to list them).</summary>
+    internal static readonly IReadOnlyList<string> KnownMigrations = [.. typeof(AlertingDbContext).Assembly.GetTypes()
+        .Where(t => t.GetCustomAttribute<DbContextAttribute>()?.ContextType == typeof(AlertingDbContext))
+        .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Id)
+        .OfType<string>()
+        .Order(StringComparer.Ordinal)];
+
+    /// <returns>False when the schema was already up to date (nothing written), true when EF Core's migrator ran.</returns>
+    public static async Task<bool> MigrateAsync(IServiceProvider services, ILogger log, CancellationToken ct)
     {
         var factory = services.GetRequiredService<IDbContextFactory<AlertingDbContext>>();
         var source = services.GetRequiredService<NpgsqlDataSource>();
+        if (await IsUpToDateAsync(source, ct))
+        {
+            // The usual start: nothing to apply, so EF Core (its model, migrator and their memory) is not loaded at all.
+            return false;
+        }
+
         // Patience on the monotonic clock: a step of the wall clock neither ends nor stretches it. A migration under
         // way is never cut off; only the tries after the patience ran out are not made.
         var started = TimeProvider.System.GetTimestamp();
@@ -43,6 +58,34 @@ internal static class SchemaMigrator
             })
             .Build();
         await retry.ExecuteAsync(async token => await MigrateOnceAsync(factory, source, token), ct);
+        return true;
+    }
+
+    /// <summary>
+    /// True when every migration of this build is in the history table: one query, no lock (a read that races a
+    /// migration under way sees it missing and takes the locked path below).
+    /// </summary>
+    internal static async Task<bool> IsUpToDateAsync(NpgsqlDataSource source, CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = source.CreateCommand("SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"");
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            var applied = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct))
+            {
+                applied.Add(reader.GetString(0));
+            }
+            return KnownMigrations.All(applied.Contains);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return false;
+        }
+        catch (NpgsqlException e) when (e.IsTransient)
+        {
+            return false; // the locked path waits for the database
+        }
     }
 
     private static async Task MigrateOnceAsync(IDbContextFactory<AlertingDbContext> factory, NpgsqlDataSource source, CancellationToken ct)
