@@ -68,6 +68,7 @@ internal static class Services
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<AlertReader>();
         services.AddSingleton<HistoryReader>();
+        services.AddSingleton<Insights.InsightsQueries>();
         services.AddSingleton<SilenceStore>();
         services.AddSingleton<AlertQuery>();
         services.AddSingleton<AlertIngestion>();
