@@ -65,7 +65,8 @@ internal sealed partial class InsightsQueries(NpgsqlDataSource db, TimeProvider 
 
     /// <summary>
     /// A read-only transaction for one section: memory to sort and hash a month of history without spilling to disk,
-    /// and a time limit, so that an insights page never holds a connection the engine needs for long.
+    /// no JIT (the many index probes make the estimates large, and compiling cost more than it saved), and a time
+    /// limit, so that an insights page never holds a connection the engine needs for long.
     /// </summary>
     private async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> BeginAsync(CancellationToken ct)
     {
@@ -73,7 +74,7 @@ internal sealed partial class InsightsQueries(NpgsqlDataSource db, TimeProvider 
         try
         {
             var tx = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            await using var set = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = '30s'; SET TRANSACTION READ ONLY", conn, tx);
+            await using var set = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL statement_timeout = '30s'; SET TRANSACTION READ ONLY", conn, tx);
             await set.ExecuteNonQueryAsync(ct);
             return (conn, tx);
         }

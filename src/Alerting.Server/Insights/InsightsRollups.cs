@@ -56,7 +56,7 @@ internal sealed class InsightsRollups(NpgsqlDataSource db, TimeProvider time)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var set = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", conn, tx))
+        await using (var set = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", conn, tx))
         {
             await set.ExecuteNonQueryAsync(ct);
         }
@@ -75,8 +75,8 @@ internal sealed class InsightsRollups(NpgsqlDataSource db, TimeProvider time)
             $"INSERT INTO insights_sends (day, fingerprint, receiver, sends) SELECT $3, fingerprint, receiver, sends FROM ({InsightsSql.Sends("$1", "$2")}) x",
             $"INSERT INTO insights_groups (day, group_key, receiver, sends) SELECT $3, group_key, receiver, sends FROM ({InsightsSql.Groups("$1", "$2")}) x",
             $"INSERT INTO insights_channels (day, channel, sent, failed, rate_limited) SELECT day, channel, sent, failed, rate_limited FROM ({InsightsSql.Channels("$1", "$2")}) x",
-            $"INSERT INTO insights_resolutions (day, fingerprint, started, resolved, receiver) SELECT $3, fingerprint, started, resolved, receiver FROM ({InsightsSql.Resolutions("$1", "$2")}) x",
-            $"INSERT INTO insights_acks (day, fingerprint, notified, acked, receiver) SELECT $3, fingerprint, notified, acked, receiver FROM ({InsightsSql.Acknowledgements("$1", "$2")}) x",
+            $"INSERT INTO insights_resolutions (day, fingerprint, started, resolved, receiver, alertname) SELECT $3, fingerprint, started, resolved, receiver, alertname FROM ({InsightsSql.Resolutions("$1", "$2")}) x",
+            $"INSERT INTO insights_acks (day, fingerprint, notified, acked, receiver, alertname) SELECT $3, fingerprint, notified, acked, receiver, alertname FROM ({InsightsSql.Acknowledgements("$1", "$2")}) x",
         })
         {
             var cmd = new NpgsqlBatchCommand(sql);

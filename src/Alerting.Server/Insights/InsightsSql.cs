@@ -41,14 +41,18 @@ internal static class InsightsSql
     /// <summary>The receiver named by a <c>firing</c> event's detail, "notified receiver/integration".</summary>
     private const string Receiver = "substring(n.detail from '^notified (.*)/[^/]*$')";
 
+    /// <summary>The alert's name, from its row (joined as <c>al</c>): kept in the rollups after the row expires; "" once gone.</summary>
+    private const string AlertName = "coalesce(al.labels ->> 'alertname', '')";
+
     /// <summary>
-    /// (fingerprint, started, resolved, receiver): each resolution by the sender, with the start of the life it ends
+    /// (fingerprint, started, resolved, receiver, alertname): each resolution by the sender, with the start of the life it ends
     /// (its last received or refired event; null once that has expired) and the receiver of the life's first notification.
     /// Found backwards from the resolution through the (fingerprint, at) index: a few rows per resolution.
     /// </summary>
     public static string Resolutions(string a, string b) => $"""
-        SELECT r.fingerprint, s.at AS started, r.at AS resolved, {Receiver} AS receiver
+        SELECT r.fingerprint, s.at AS started, r.at AS resolved, {Receiver} AS receiver, {AlertName} AS alertname
         FROM alert_events r
+        LEFT JOIN alerts al ON al.fingerprint = r.fingerprint
         LEFT JOIN LATERAL (
             SELECT e.at FROM alert_events e
             WHERE e.fingerprint = r.fingerprint AND e.at <= r.at AND e.event IN ('received', 'refired')
@@ -61,12 +65,13 @@ internal static class InsightsSql
         """;
 
     /// <summary>
-    /// (fingerprint, notified, acked, receiver): each life's first acknowledgement, with the life's first notification
+    /// (fingerprint, notified, acked, receiver, alertname): each life's first acknowledgement, with the life's first notification
     /// (its <c>firing</c> event) and that notification's receiver.
     /// </summary>
     public static string Acknowledgements(string a, string b) => $"""
-        SELECT k.fingerprint, n.at AS notified, k.at AS acked, {Receiver} AS receiver
+        SELECT k.fingerprint, n.at AS notified, k.at AS acked, {Receiver} AS receiver, {AlertName} AS alertname
         FROM alert_events k
+        LEFT JOIN alerts al ON al.fingerprint = k.fingerprint
         CROSS JOIN LATERAL (
             SELECT e.at FROM alert_events e
             WHERE e.fingerprint = k.fingerprint AND e.at <= k.at AND e.event IN ('received', 'refired')
@@ -75,9 +80,13 @@ internal static class InsightsSql
             SELECT e.at, e.detail FROM alert_events e
             WHERE e.fingerprint = k.fingerprint AND e.at >= s.at AND e.at <= k.at AND e.event = 'firing'
             ORDER BY e.at LIMIT 1) n
-        WHERE k.at >= {a} AND k.at < {b} AND k.event = 'acknowledged'
-          AND NOT EXISTS (SELECT 1 FROM alert_events p
-                          WHERE p.fingerprint = k.fingerprint AND p.at >= s.at AND (p.at, p.id) < (k.at, k.id) AND p.event = 'acknowledged')
+        -- The life's first acknowledgement, as a lateral with a limit: a NOT EXISTS was planned as an anti-join over
+        -- every acknowledgement in the table.
+        CROSS JOIN LATERAL (
+            SELECT p.id FROM alert_events p
+            WHERE p.fingerprint = k.fingerprint AND p.at >= s.at AND p.at <= k.at AND p.event = 'acknowledged'
+            ORDER BY p.at, p.id LIMIT 1) f
+        WHERE k.at >= {a} AND k.at < {b} AND k.event = 'acknowledged' AND f.id = k.id
         """;
 
     /// <summary>

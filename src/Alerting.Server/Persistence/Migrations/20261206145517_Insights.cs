@@ -22,9 +22,9 @@ namespace Alerting.Persistence.Migrations
                 CREATE INDEX ix_insights_groups_day ON insights_groups (day);
                 CREATE TABLE insights_channels (day date NOT NULL, channel text NOT NULL, sent bigint NOT NULL, failed bigint NOT NULL, rate_limited bigint NOT NULL);
                 CREATE INDEX ix_insights_channels_day ON insights_channels (day);
-                CREATE TABLE insights_resolutions (day date NOT NULL, fingerprint bigint NOT NULL, started timestamptz, resolved timestamptz NOT NULL, receiver text);
+                CREATE TABLE insights_resolutions (day date NOT NULL, fingerprint bigint NOT NULL, started timestamptz, resolved timestamptz NOT NULL, receiver text, alertname text NOT NULL);
                 CREATE INDEX ix_insights_resolutions_day ON insights_resolutions (day);
-                CREATE TABLE insights_acks (day date NOT NULL, fingerprint bigint NOT NULL, notified timestamptz NOT NULL, acked timestamptz NOT NULL, receiver text);
+                CREATE TABLE insights_acks (day date NOT NULL, fingerprint bigint NOT NULL, notified timestamptz NOT NULL, acked timestamptz NOT NULL, receiver text, alertname text NOT NULL);
                 CREATE INDEX ix_insights_acks_day ON insights_acks (day);
                 """);
 
