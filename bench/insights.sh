@@ -50,8 +50,9 @@ started=$(date +%s)
 "${PSQL[@]}" -d alerting -v lives="$LIVES" -v attempts="$ATTEMPTS" -f "$ROOT/bench/insights/generate.sql"
 log "generated in $(( $(date +%s) - started )) s"
 "${PSQL[@]}" -d alerting -c "
-  SELECT relname AS table, n_live_tup AS rows, pg_size_pretty(pg_table_size(relid)) AS size
-  FROM pg_stat_user_tables WHERE relname IN ('alert_events', 'notification_attempts', 'silences') ORDER BY relname"
+  SELECT t AS table, (xpath('/row/c/text()', query_to_xml('SELECT count(*) AS c FROM ' || t, false, true, '')))[1]::text::bigint AS rows,
+         pg_size_pretty(pg_table_size(t::regclass)) AS size
+  FROM unnest(ARRAY['alert_events', 'notification_attempts', 'silences']) AS t"
 "${PSQL[@]}" -d alerting -c "
   SELECT indexrelname AS index, pg_size_pretty(pg_relation_size(indexrelid)) AS size
   FROM pg_stat_user_indexes WHERE relname IN ('alert_events', 'notification_attempts') ORDER BY relname, indexrelname"
