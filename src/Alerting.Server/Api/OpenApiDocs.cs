@@ -20,7 +20,7 @@ internal static class OpenApiDocs
                 Title = "Alerting API",
                 Version = "2",
                 Description = "Alertmanager's API v2 (api/v2/openapi.yaml of Alertmanager 0.25) and v1, with this server's additions: "
-                    + "alert history, Grafana alert ingestion, template rendering and acknowledgements of alert groups.",
+                    + "alert history, insights, Grafana alert ingestion, template rendering and acknowledgements of alert groups.",
             };
             return Task.CompletedTask;
         }));

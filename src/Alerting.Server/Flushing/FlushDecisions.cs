@@ -83,6 +83,8 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
         var alerts = members.Select(m => m.Alert).ToList();
         var result = pipeline.Run(route, Contents(group, alerts, integrations, claim.JoinedAt, now), integrations, now, group.Acknowledged);
 
+        work.Muted(result.Suppressed.Values.SelectMany(s => s.SilencedBy));
+
         // Lifecycle: record suppression changes; released alerts go back to what their receiver knows.
         foreach (var (alert, state) in members)
         {

@@ -57,6 +57,20 @@ internal sealed class FlushWrites(DateTimeOffset now)
         _events.Add(unchecked((long)fingerprint), now, state == "suppressed" ? "suppressed" : "unsuppressed", group, detail);
     }
 
+    private readonly HashSet<Guid> _muting = [];
+
+    /// <summary>Silences that held an alert back in this pass: the first time is kept for insights ("matched nothing").</summary>
+    public void Muted(IEnumerable<string> silenceIds)
+    {
+        foreach (var id in silenceIds)
+        {
+            if (Guid.TryParse(id, out var guid))
+            {
+                _muting.Add(guid);
+            }
+        }
+    }
+
     public bool HasSends => _sends.Count > 0;
 
     /// <summary>
@@ -126,6 +140,14 @@ internal sealed class FlushWrites(DateTimeOffset now)
             {
                 commands.Add(delete);
             }
+        }
+        if (_muting.Count > 0)
+        {
+            // Written once per silence: later passes find first_muted_at set and change nothing.
+            var muted = new NpgsqlBatchCommand("UPDATE silences SET first_muted_at = $2 WHERE id = ANY($1) AND first_muted_at IS NULL");
+            muted.Parameters.Add(new NpgsqlParameter { Value = _muting.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+            muted.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            commands.Add(muted);
         }
         if (_events.Count > 0)
         {

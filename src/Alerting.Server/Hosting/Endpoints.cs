@@ -40,6 +40,7 @@ internal static class Endpoints
         app.MapV1Api();
         app.MapGrafanaApi();
         app.MapHistoryApi();
+        app.MapInsightsApi();
         app.MapTemplatesApi();
         app.MapApiDocument();
         app.MapUi();

@@ -242,4 +242,7 @@ internal sealed class SilenceRow
     public required string CreatedBy { get; set; }
 
     public required string Comment { get; set; }
+
+    /// <summary>When a flush first held an alert back by this silence; null while it has muted nothing (insights).</summary>
+    public DateTimeOffset? FirstMutedAt { get; set; }
 }

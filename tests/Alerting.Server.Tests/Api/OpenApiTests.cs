@@ -78,7 +78,7 @@ public sealed class OpenApiTests(OpenApiTests.Documents documents) : IClassFixtu
         {
             ("/api/v2/history/alerts/{fingerprint}", "get"), ("/api/v2/history/groups", "get"), ("/api/grafana/alerts", "post"),
             ("/api/grafana/alerts/{source}", "put"), ("/api/v2/templates/render", "post"), ("/api/v1/alerts", "get"),
-            ("/api/v1/silences", "post"), ("/-/reload", "post"),
+            ("/api/v1/silences", "post"), ("/-/reload", "post"), ("/api/v2/insights", "get"),
         })
         {
             var operation = paths[path]?[method];

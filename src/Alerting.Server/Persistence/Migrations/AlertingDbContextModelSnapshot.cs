@@ -54,6 +54,12 @@ namespace Alerting.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_alert_events_at_brin")
+                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("At"), "brin");
+
                     b.HasIndex("Fingerprint", "At")
                         .HasDatabaseName("ix_alert_events_fingerprint_at");
 
@@ -202,6 +208,12 @@ namespace Alerting.Persistence.Migrations
                         .HasDatabaseName("ix_attempts_alerts");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Alerts"), "gin");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_attempts_at_brin")
+                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("At"), "brin");
 
                     b.HasIndex("GroupKey", "At")
                         .HasDatabaseName("ix_attempts_group_at");
@@ -545,6 +557,10 @@ namespace Alerting.Persistence.Migrations
                     b.Property<DateTimeOffset>("EndsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ends_at");
+
+                    b.Property<DateTimeOffset?>("FirstMutedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_muted_at");
 
                     b.Property<string>("Matchers")
                         .IsRequired()
