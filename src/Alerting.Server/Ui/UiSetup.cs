@@ -43,7 +43,11 @@ internal static class UiSetup
         services.AddSingleton<SessionRevocations>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<UiData>();
-        services.AddSingleton<InsightsReader>(sp => sp.GetRequiredService<InsightsQueries>().ReadAsync);
+        services.AddSingleton<InsightsReader>(sp =>
+        {
+            var queries = sp.GetRequiredService<InsightsQueries>();
+            return (period, flappingMinimum, ct) => queries.ReadAsync(period, ct, flappingMinimum);
+        });
         services.AddHostedService<InstanceHeartbeat>();
         return services;
     }

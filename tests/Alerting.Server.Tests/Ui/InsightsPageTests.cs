@@ -69,9 +69,9 @@ public sealed partial class InsightsPageTests
         Assert.Contains("There is no period &quot;1y&quot;; showing the last 24 hours.", html);
         Assert.Contains("aria-current=\"page\">Last 24 hours</a>", html);
 
-        (_, html) = await ui.GetAsync("insights?period=30d&flapping=5");
+        (_, html) = await ui.GetAsync("insights?period=30d&flapping_min=5");
         Assert.Equal([(InsightsPeriod.Day, 3), (InsightsPeriod.Month, 5)], calls);
-        Assert.Contains("href=\"/insights?period=7d&amp;flapping=5\"", html);
+        Assert.Contains("href=\"/insights?period=7d&amp;flapping_min=5\"", html);
         Assert.Contains("2026-11-04 · webhook:", ChartMarkup(html, "chart-channels")); // 30 days back, the first day of the month's chart
     }
 

@@ -1,6 +1,7 @@
 using Alerting.Insights;
 using Alerting.Ui.Charts;
 using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Alerting.Ui.Pages;
 
@@ -12,7 +13,7 @@ internal sealed record ResponseTimesView(InsightsModel Page, string Id, string H
 /// </summary>
 internal sealed class InsightsModel(InsightsReader read) : UiPageModel
 {
-    /// <summary>Fired and resolved more than this many times in the period counts as flapping, unless ?flapping= says otherwise.</summary>
+    /// <summary>Fired and resolved more than this many times in the period counts as flapping, unless ?flapping_min= says otherwise.</summary>
     public const int DefaultFlapping = 3;
 
     public InsightsPeriod Period { get; private set; } = InsightsPeriod.Day;
@@ -23,7 +24,7 @@ internal sealed class InsightsModel(InsightsReader read) : UiPageModel
 
     public string? Notice { get; private set; }
 
-    public async Task OnGetAsync(string? period, int? flapping, CancellationToken ct)
+    public async Task OnGetAsync(string? period, [FromQuery(Name = "flapping_min")] int? flapping, CancellationToken ct)
     {
         var chosen = InsightsPeriod.Parse(period);
         if (chosen is null)
@@ -36,7 +37,7 @@ internal sealed class InsightsModel(InsightsReader read) : UiPageModel
     }
 
     public string PeriodHref(InsightsPeriod period) =>
-        Href($"insights?period={period.Name}" + (Flapping == DefaultFlapping ? "" : $"&flapping={Flapping}"));
+        Href($"insights?period={period.Name}" + (Flapping == DefaultFlapping ? "" : $"&flapping_min={Flapping}"));
 
     public string PeriodName(InsightsPeriod period) => period.Name switch
     {
