@@ -41,6 +41,11 @@ internal sealed class FlushWrites(DateTimeOffset now)
         _logged.Add((group, receiver, send));
     }
 
+    private readonly List<(AggregationGroupId Group, IReadOnlyList<Core.Configuration.EscalationStepConfig> Steps)> _escalations = [];
+
+    /// <summary>The group notifies with alerts firing: its escalation chain starts now unless one is live (<see cref="EscalationRows.Start"/>).</summary>
+    public void StartEscalation(AggregationGroupId group, IReadOnlyList<Core.Configuration.EscalationStepConfig> steps) => _escalations.Add((group, steps));
+
     public void Reschedule(AggregationGroupId group, DateTimeOffset next, bool deleteIfEmpty) => _reschedules.Add((group, next, deleteIfEmpty));
 
     public void DeleteGroup(AggregationGroupId group) => _deletedGroups.Add(group);
@@ -126,6 +131,10 @@ internal sealed class FlushWrites(DateTimeOffset now)
             {
                 commands.Add(delete);
             }
+        }
+        if (_escalations.Count > 0)
+        {
+            commands.Add(EscalationRows.Start(_escalations, now));
         }
         if (_events.Count > 0)
         {

@@ -4,6 +4,7 @@ using Alerting.Channels;
 using Alerting.Channels.Http;
 using Alerting.Configuration;
 using Alerting.Delivery;
+using Alerting.Escalation;
 using Alerting.Flushing;
 using Alerting.Grouping;
 using Alerting.Ingestion;
@@ -102,6 +103,8 @@ internal static class Services
         services.AddSingleton<FlushCommitter>();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        services.AddSingleton<EscalationSteps>();
+        services.AddHostedService<EscalationScheduler>();
         services.AddIngestLimits();
         services.AddBus(options);
         services.ConfigureHttpJsonOptions(o =>
