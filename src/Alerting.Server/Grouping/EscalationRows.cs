@@ -154,4 +154,12 @@ internal static class EscalationRows
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }
+
+    /// <summary>Retention: steps of chains stopped before the cutoff are history, deleted with the rest of it.</summary>
+    public static NpgsqlBatchCommand DeleteStoppedBefore(DateTimeOffset cutoff)
+    {
+        var cmd = new NpgsqlBatchCommand("DELETE FROM escalations WHERE state = 'stopped' AND stopped_at < $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
 }

@@ -59,6 +59,11 @@ public sealed class EscalationTimelineTests
         await t.AtAsync(Minutes(45));
         await t.ExpectAsync(chat: 1, phone: 0, lead: 0);
         Assert.Equal("alice", await t.Host.ScalarAsync<string>("SELECT min(stopped_by) FROM escalations"));
+
+        // Stopped chains are history: retention (120h by default) deletes them.
+        t.Time.Advance(TimeSpan.FromHours(121));
+        await t.Host.Server.Services.GetRequiredService<Retention.RetentionCollector>().CollectAsync(CancellationToken.None);
+        Assert.Equal(0L, await t.Host.CountAsync("escalations"));
     }
 
     [Fact]
