@@ -94,10 +94,19 @@ public sealed record RouteConfig
 
     public IReadOnlyList<string> ActiveTimeIntervals { get; init; } = [];
 
+    /// <summary>
+    /// <c>escalation:</c>, steps in order of <c>after</c>; null inherits the parent's, an empty list switches escalation
+    /// off for this route and below. Not Alertmanager's: left out of what amtool sees.
+    /// </summary>
+    public IReadOnlyList<EscalationStepConfig>? Escalation { get; init; }
+
     public IReadOnlyList<RouteConfig> Routes { get; init; } = [];
 
     public int Line { get; init; }
 }
+
+/// <summary>One escalation step: if the group is still firing and unacknowledged <paramref name="After"/> its first notification, tell <paramref name="Receiver"/>.</summary>
+public sealed record EscalationStepConfig(TimeSpan After, string Receiver, int Line);
 
 public sealed record InhibitRuleConfig
 {

@@ -238,6 +238,7 @@ internal sealed partial class ConfigMapper(LoadContext ctx, IReadOnlyList<Channe
             RepeatInterval = repeatInterval,
             MuteTimeIntervals = mute,
             ActiveTimeIntervals = active,
+            Escalation = ReadEscalation(r),
             Routes = [.. r.MapList("routes").Select(e => ReadRoute(e.Item, parentIsNull: false))],
             Line = LoadContext.Line(r.Node),
         };

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace Alerting.Core.Configuration;
 
 /// <summary>
-/// Re-emits a loaded YAML tree with secrets masked and the <c>server:</c> and <c>tracing:</c> sections dropped. Comments are
+/// Re-emits a loaded YAML tree with secrets masked and the <c>server:</c> and <c>tracing:</c> sections and routes' <c>escalation:</c> dropped. Comments are
 /// not part of the tree, so nothing hidden in them leaks either. Masks stay parseable by Alertmanager 0.25:
 /// its Secret and SecretURL types accept <c>&lt;secret&gt;</c>.
 /// </summary>
@@ -31,11 +31,32 @@ internal static class SecretMasker
         root.Children.Remove(new YamlScalarNode("server"));
         // Alertmanager 0.25, whose amtool parses this strictly, has no tracing section; its headers hold secrets too.
         root.Children.Remove(new YamlScalarNode("tracing"));
+        // Nor escalation, which its strict parser would reject as an unknown field of a route.
+        if (root.Children.TryGetValue(new YamlScalarNode("route"), out var route))
+        {
+            RemoveEscalation(route);
+        }
         var writer = new StringWriter { NewLine = "\n" };
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
         var text = writer.ToString();
         // The emitter closes the document with "..."; Alertmanager's own output has no marker.
         return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    private static void RemoveEscalation(YamlNode route)
+    {
+        if (route is not YamlMappingNode map)
+        {
+            return;
+        }
+        map.Children.Remove(new YamlScalarNode("escalation"));
+        if (map.Children.TryGetValue(new YamlScalarNode("routes"), out var routes) && routes is YamlSequenceNode children)
+        {
+            foreach (var child in children)
+            {
+                RemoveEscalation(child);
+            }
+        }
     }
 
     /// <summary>The masks of one load: the channels' keys besides the common ones.</summary>

@@ -48,6 +48,8 @@ public sealed class Route
         ActiveTimeIntervals = config.ActiveTimeIntervals;
         Matchers = config.Matchers.Sorted();
         Continue = config.Continue;
+        // Inherited like the intervals; an explicit empty list switches it off below.
+        Escalation = config.Escalation ?? parent?.Escalation ?? [];
     }
 
     public Route? Parent { get; }
@@ -78,6 +80,9 @@ public sealed class Route
     public IReadOnlyList<string> MuteTimeIntervals { get; }
 
     public IReadOnlyList<string> ActiveTimeIntervals { get; }
+
+    /// <summary>The escalation steps of this route's groups, in order of <see cref="EscalationStepConfig.After"/>; empty when none.</summary>
+    public IReadOnlyList<EscalationStepConfig> Escalation { get; }
 
     public IReadOnlyList<Route> Routes => _routes;
 

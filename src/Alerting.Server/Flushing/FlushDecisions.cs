@@ -119,6 +119,11 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
             work.Send(group.Key, group.Receiver, send, snapshot, deadline: now + route.GroupInterval);
         }
 
+        if (route.Escalation.Count > 0 && !group.Acknowledged && result.Sends.Any(s => s.Firing.Count > 0 && s.Alerts.Count > 0))
+        {
+            work.StartEscalation(group.Id, route.Escalation);
+        }
+
         // A resolved alert leaves the group once no integration still has its resolution to be told and nothing is in flight.
         var inFlight = result.Sends.Any(s => s.Alerts.Count > 0) || group.HasOutbox;
         if (!inFlight)

@@ -41,6 +41,11 @@ internal sealed class FlushWrites(DateTimeOffset now)
         _logged.Add((group, receiver, send));
     }
 
+    private readonly List<(AggregationGroupId Group, IReadOnlyList<Core.Configuration.EscalationStepConfig> Steps)> _escalations = [];
+
+    /// <summary>The group notifies with alerts firing: its escalation chain starts now unless one is live (<see cref="EscalationRows.Start"/>).</summary>
+    public void StartEscalation(AggregationGroupId group, IReadOnlyList<Core.Configuration.EscalationStepConfig> steps) => _escalations.Add((group, steps));
+
     public void Reschedule(AggregationGroupId group, DateTimeOffset next, bool deleteIfEmpty) => _reschedules.Add((group, next, deleteIfEmpty));
 
     public void DeleteGroup(AggregationGroupId group) => _deletedGroups.Add(group);
@@ -148,6 +153,10 @@ internal sealed class FlushWrites(DateTimeOffset now)
             muted.Parameters.Add(new NpgsqlParameter { Value = _muting.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
             muted.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
             commands.Add(muted);
+        }
+        if (_escalations.Count > 0)
+        {
+            commands.Add(EscalationRows.Start(_escalations, now));
         }
         if (_events.Count > 0)
         {

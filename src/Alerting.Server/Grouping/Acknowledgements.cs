@@ -4,8 +4,8 @@ using Npgsql;
 namespace Alerting.Grouping;
 
 /// <summary>
-/// Acknowledging a group: someone is on it, so its repeats stop until a new alert joins it. The one way to acknowledge,
-/// for the UI, the signed links and the API.
+/// Acknowledging a group: someone is on it, so its repeats and its escalation stop until a new alert joins it. The one
+/// way to acknowledge, for the UI, the signed links and the API.
 /// </summary>
 internal sealed class Acknowledgements(NpgsqlDataSource db, TimeProvider time)
 {
@@ -33,6 +33,13 @@ internal sealed class Acknowledgements(NpgsqlDataSource db, TimeProvider time)
             record.Connection = conn;
             record.Transaction = tx;
             await record.ExecuteNonQueryAsync(ct);
+        }
+        // The escalation chain stops in the same commit: no step can be sent on a group acknowledged a moment before.
+        await using (var stop = EscalationRows.Acknowledged(groupKey, by, now))
+        {
+            stop.Connection = conn;
+            stop.Transaction = tx;
+            await stop.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
         return true;

@@ -4,6 +4,7 @@ using Alerting.Channels;
 using Alerting.Channels.Http;
 using Alerting.Configuration;
 using Alerting.Delivery;
+using Alerting.Escalation;
 using Alerting.Flushing;
 using Alerting.Grouping;
 using Alerting.Ingestion;
@@ -104,6 +105,9 @@ internal static class Services
         services.AddSingleton<FlushCommitter>();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        services.AddSingleton<EscalationSteps>();
+        services.AddSingleton<EscalationChains>();
+        services.AddHostedService<EscalationScheduler>();
         services.AddIngestLimits();
         services.AddBus(options);
         services.ConfigureHttpJsonOptions(o =>

@@ -49,10 +49,13 @@ internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed
             WHERE fingerprint = ANY((SELECT firing_alerts || resolved_alerts FROM outbox WHERE id = $1)::bigint[]) AND extra IS NOT NULL
             """);
         grafana.Parameters.Add(new NpgsqlParameter { Value = id });
+        // A receiver an escalation step reached sees the group's acknowledgement too.
         var acknowledged = new NpgsqlBatchCommand("""
             SELECT g.acknowledged_by, g.acknowledged_at FROM aggregation_groups g
-            JOIN outbox o ON o.group_key = g.group_key AND o.receiver = g.receiver
+            JOIN outbox o ON o.group_key = g.group_key AND (o.receiver = g.receiver OR EXISTS (
+                SELECT 1 FROM escalations e WHERE e.group_key = g.group_key AND e.route_id = g.route_id AND e.receiver = o.receiver))
             WHERE o.id = $1 AND g.acknowledged_at IS NOT NULL
+            LIMIT 1
             """);
         acknowledged.Parameters.Add(new NpgsqlParameter { Value = id });
         var silenced = new NpgsqlBatchCommand(SilenceStore.ActiveOrPendingSql);

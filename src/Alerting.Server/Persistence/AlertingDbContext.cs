@@ -34,6 +34,8 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
 
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
+    public DbSet<EscalationRow> Escalations => Set<EscalationRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AlertRow>(e =>
@@ -207,6 +209,30 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.HasIndex(a => new { a.Fingerprint, a.At }).HasDatabaseName("ix_alert_events_fingerprint_at");
             // Insights (and the retention's delete) read a period of history: BRIN, as for the attempts.
             e.HasIndex(a => a.At).HasMethod("brin").IsCreatedConcurrently().HasDatabaseName("ix_alert_events_at_brin");
+        });
+
+        modelBuilder.Entity<EscalationRow>(e =>
+        {
+            e.ToTable("escalations", t => t.HasComment("Escalation steps of a group's chain: due, claimed with a lease, sent once, or stopped (docs/escalation.md)."));
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(x => x.RouteId).HasColumnName("route_id");
+            e.Property(x => x.GroupKey).HasColumnName("group_key");
+            e.Property(x => x.ChainStartedAt).HasColumnName("chain_started_at");
+            e.Property(x => x.Step).HasColumnName("step");
+            e.Property(x => x.Receiver).HasColumnName("receiver");
+            e.Property(x => x.After).HasColumnName("after");
+            e.Property(x => x.DueAt).HasColumnName("due_at");
+            e.Property(x => x.State).HasColumnName("state");
+            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner");
+            e.Property(x => x.LeaseUntil).HasColumnName("lease_until");
+            e.Property(x => x.SentAt).HasColumnName("sent_at");
+            e.Property(x => x.StoppedAt).HasColumnName("stopped_at");
+            e.Property(x => x.StoppedReason).HasColumnName("stopped_reason");
+            e.Property(x => x.StoppedBy).HasColumnName("stopped_by");
+            e.HasIndex(x => new { x.GroupKey, x.RouteId, x.ChainStartedAt, x.Step }).IsUnique().HasDatabaseName("ux_escalations_step");
+            // The scheduler's claims and sweeps only look at live steps.
+            e.HasIndex(x => x.DueAt).HasFilter("state <> 'stopped'").HasDatabaseName("ix_escalations_live_due_at");
         });
 
         modelBuilder.Entity<SilenceRow>(e =>

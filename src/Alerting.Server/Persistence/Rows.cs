@@ -246,3 +246,42 @@ internal sealed class SilenceRow
     /// <summary>When a flush first held an alert back by this silence; null while it has muted nothing (insights).</summary>
     public DateTimeOffset? FirstMutedAt { get; set; }
 }
+
+/// <summary>One step of a group's escalation chain (written only by Grouping.EscalationRows).</summary>
+internal sealed class EscalationRow
+{
+    public long Id { get; set; }
+
+    public required string RouteId { get; set; }
+
+    public required string GroupKey { get; set; }
+
+    /// <summary>When the chain began: the flush that decided the group's first notification. A new chain starts after one stops.</summary>
+    public DateTimeOffset ChainStartedAt { get; set; }
+
+    /// <summary>Position in the route's <c>escalation</c> list, from 0.</summary>
+    public int Step { get; set; }
+
+    public required string Receiver { get; set; }
+
+    public TimeSpan After { get; set; }
+
+    /// <summary>Pending: when the step falls due. Sent: when the scheduler next looks at the step's receiver (repeats, resolution, acknowledgement).</summary>
+    public DateTimeOffset DueAt { get; set; }
+
+    /// <summary>pending, sent or stopped.</summary>
+    public required string State { get; set; }
+
+    public string? LeaseOwner { get; set; }
+
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public DateTimeOffset? StoppedAt { get; set; }
+
+    /// <summary>acknowledged, resolved, route removed, receiver removed.</summary>
+    public string? StoppedReason { get; set; }
+
+    public string? StoppedBy { get; set; }
+}

@@ -7,7 +7,7 @@ namespace Alerting.Retention;
 
 /// <summary>
 /// Garbage collection, as Alertmanager's --data.retention: resolved alerts that no group still holds,
-/// and history (events, send attempts) older than the retention, are deleted.
+/// and history (events, send attempts, stopped escalation steps) older than the retention, are deleted.
 /// </summary>
 internal sealed class RetentionCollector(NpgsqlDataSource db, ServerOptions options, TimeProvider time, ILogger<RetentionCollector> log) : BackgroundService
 {
@@ -44,6 +44,7 @@ internal sealed class RetentionCollector(NpgsqlDataSource db, ServerOptions opti
         batch.BatchCommands.Add(AlertEvents.DeleteBefore(cutoff));
         batch.BatchCommands.Add(AlertRows.ForgetArrivalsBefore(cutoff));
         batch.BatchCommands.Add(AttemptLog.DeleteBefore(cutoff));
+        batch.BatchCommands.Add(Grouping.EscalationRows.DeleteStoppedBefore(cutoff));
         return await batch.ExecuteNonQueryAsync(ct);
     }
 }

@@ -250,6 +250,91 @@ namespace Alerting.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Alerting.Persistence.EscalationRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<TimeSpan>("After")
+                        .HasColumnType("interval")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("ChainStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("chain_started_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("GroupKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("group_key");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Receiver")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("receiver");
+
+                    b.Property<string>("RouteId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("route_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer")
+                        .HasColumnName("step");
+
+                    b.Property<DateTimeOffset?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<string>("StoppedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("stopped_by");
+
+                    b.Property<string>("StoppedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("stopped_reason");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_escalations_live_due_at")
+                        .HasFilter("state <> 'stopped'");
+
+                    b.HasIndex("GroupKey", "RouteId", "ChainStartedAt", "Step")
+                        .IsUnique()
+                        .HasDatabaseName("ux_escalations_step");
+
+                    b.ToTable("escalations", null, t =>
+                        {
+                            t.HasComment("Escalation steps of a group's chain: due, claimed with a lease, sent once, or stopped (docs/escalation.md).");
+                        });
+                });
+
             modelBuilder.Entity("Alerting.Persistence.GroupMemberRow", b =>
                 {
                     b.Property<string>("GroupKey")
