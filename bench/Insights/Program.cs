@@ -35,7 +35,7 @@ foreach (var period in InsightsPeriod.All)
     var started = Stopwatch.GetTimestamp();
     windows[period] = await queries.PrepareAsync(period, CancellationToken.None);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"Rollups for {period.Name} (whole days {windows[period].WholeFrom:yyyy-MM-dd} to {windows[period].WholeTo:yyyy-MM-dd}, made if missing): {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms"));
+        $"Rollups for {period.Name} (hours {windows[period].HourFrom:yyyy-MM-dd HH}h to {windows[period].HourTo:yyyy-MM-dd HH}h, whole days {windows[period].WholeFrom:yyyy-MM-dd} to {windows[period].WholeTo:yyyy-MM-dd}, made if missing): {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms"));
 }
 Console.WriteLine();
 Console.WriteLine("| Insight | " + string.Join(" | ", InsightsPeriod.All.Select(p => p.Name)) + " |");

@@ -25,7 +25,7 @@ internal sealed partial class InsightsQueries
             WITH res AS ({Resolutions}),
             cand AS (
                 SELECT fingerprint, count(*) AS cycles FROM res
-                GROUP BY fingerprint HAVING count(*) > $7
+                GROUP BY fingerprint HAVING count(*) > $9
                 ORDER BY cycles DESC, fingerprint LIMIT {TopCount}
             ), timed AS (
                 SELECT r.fingerprint, extract(epoch FROM r.resolved - r.started)::float8 AS firing,
@@ -69,10 +69,11 @@ internal sealed partial class InsightsQueries
                 UNION ALL
                 SELECT receiver, alertname, NULL, extract(epoch FROM resolved - started)::float8 FROM ({Resolutions}) r WHERE started IS NOT NULL
             )
-            -- Both groupings in one pass over the rows (grouping sets), not two over a materialised copy.
+            -- Both groupings in one pass over the rows (grouping sets), not two over a materialised copy; median and p90
+            -- from one sort each.
             SELECT GROUPING(receiver) = 0, coalesce(receiver, alertname),
-                   count(ack), percentile_cont(0.5) WITHIN GROUP (ORDER BY ack), percentile_cont(0.9) WITHIN GROUP (ORDER BY ack),
-                   count(res), percentile_cont(0.5) WITHIN GROUP (ORDER BY res), percentile_cont(0.9) WITHIN GROUP (ORDER BY res)
+                   count(ack), percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY ack),
+                   count(res), percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY res)
             FROM m GROUP BY GROUPING SETS ((receiver), (alertname))
             HAVING GROUPING(receiver) = 1 OR receiver IS NOT NULL
             ORDER BY 1, 2
@@ -82,8 +83,8 @@ internal sealed partial class InsightsQueries
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var times = new ResponseTimes(reader.GetString(1), reader.GetInt64(2), NullableDouble(reader, 3), NullableDouble(reader, 4),
-                reader.GetInt64(5), NullableDouble(reader, 6), NullableDouble(reader, 7));
+            var (ack, res) = (Percentiles(reader, 3), Percentiles(reader, 5));
+            var times = new ResponseTimes(reader.GetString(1), reader.GetInt64(2), ack?[0], ack?[1], reader.GetInt64(4), res?[0], res?[1]);
             (reader.GetBoolean(0) ? byReceiver : byAlertName).Add(times);
         }
         return (byReceiver, byAlertName);

@@ -7,13 +7,15 @@ namespace Alerting.Insights;
 
 /// <summary>
 /// The time range one report covers, [From, To): the whole days [WholeFrom, WholeTo) are read from the daily rollups,
-/// the edges [From, WholeFrom) and [WholeTo, To) from the history (<see cref="InsightsRollups.Window"/>).
+/// the closed hours [HourFrom, WholeFrom) and [WholeTo, HourTo) from the hourly ones, the edges [From, HourFrom) and
+/// [HourTo, To) from the history (<see cref="InsightsRollups.Window"/>).
 /// </summary>
-internal sealed record InsightsWindow(DateTimeOffset From, DateTimeOffset To, DateTimeOffset WholeFrom, DateTimeOffset WholeTo);
+internal sealed record InsightsWindow(
+    DateTimeOffset From, DateTimeOffset To, DateTimeOffset HourFrom, DateTimeOffset HourTo, DateTimeOffset WholeFrom, DateTimeOffset WholeTo);
 
 /// <summary>
 /// Reads the insights of a period from the history the engine keeps (alert_events, notification_attempts, silences):
-/// whole days from the daily rollups (<see cref="InsightsRollups"/>), the rest from the history through the BRIN
+/// whole days and hours from the rollups (<see cref="InsightsRollups"/>), the rest (under an hour at each edge) from the history through the BRIN
 /// indexes on its time columns. Each section is one read-only statement; see docs/api.md ("Insights") for what each
 /// figure means and docs/benchmarks.md for their speed.
 /// </summary>
@@ -90,10 +92,12 @@ internal sealed partial class InsightsQueries(NpgsqlDataSource db, TimeProvider 
         var cmd = new NpgsqlCommand(sql, conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = window.From.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = window.To.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = window.WholeFrom.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = window.WholeTo.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = window.HourFrom.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = window.HourTo.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = InsightsRollups.Day(window.WholeFrom), NpgsqlDbType = NpgsqlDbType.Date });
         cmd.Parameters.Add(new NpgsqlParameter { Value = InsightsRollups.Day(window.WholeTo), NpgsqlDbType = NpgsqlDbType.Date });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = window.WholeFrom.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = window.WholeTo.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }
 
@@ -103,4 +107,8 @@ internal sealed partial class InsightsQueries(NpgsqlDataSource db, TimeProvider 
         reader.IsDBNull(ordinal) ? LabelSet.Empty : Persistence.LabelJson.Read(reader.GetString(ordinal));
 
     private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
+    /// <summary>A percentile_cont(ARRAY[…]) result: null when the group had no value.</summary>
+    private static double[]? Percentiles(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<double[]>(ordinal);
 }

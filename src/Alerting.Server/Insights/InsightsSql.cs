@@ -2,8 +2,8 @@ namespace Alerting.Insights;
 
 /// <summary>
 /// The facts each insight is built from, read from the history for a time range [a, b) given as SQL expressions. The
-/// same statements fill the daily rollups (<see cref="InsightsRollups"/>, one closed UTC day each) and read the edges
-/// of a period that no whole rolled-up day covers.
+/// same statements fill the rollups (<see cref="InsightsRollups"/>, one closed UTC day or hour each) and read the edges
+/// of a period that no closed hour covers.
 /// </summary>
 internal static class InsightsSql
 {
@@ -97,11 +97,13 @@ internal static class InsightsSql
         """;
 
     /// <summary>
-    /// A period's rows of one fact: the rolled-up whole days ($5 ≤ day &lt; $6) and the history of the edges
-    /// [$1, $3) and [$4, $2) (see <see cref="InsightsWindow"/>).
+    /// A period's rows of one fact: the rolled-up whole days ($5 ≤ day &lt; $6), the rolled-up hours [$3, $7) and
+    /// [$8, $4), and the history of the edges [$1, $3) and [$4, $2) (see <see cref="InsightsWindow"/>).
     /// </summary>
     public static string Period(string table, string columns, Func<string, string, string> raw) => $"""
         SELECT {columns} FROM {table} WHERE day >= $5 AND day < $6
+        UNION ALL SELECT {columns} FROM {table}_hourly WHERE hour >= $3 AND hour < $7
+        UNION ALL SELECT {columns} FROM {table}_hourly WHERE hour >= $8 AND hour < $4
         UNION ALL SELECT {columns} FROM ({raw("$1", "$3")}) head
         UNION ALL SELECT {columns} FROM ({raw("$4", "$2")}) tail
         """;

@@ -31,6 +31,7 @@ public sealed class MigrationRulesTests
     {
         ["20261126062918_GroupsPerRoute"] = "backfills group_members.route_id from aggregation_groups; touches no alert row",
         ["20261206145517_Insights"] = "creates the insights' rollup tables and their indexes; touches no existing table",
+        ["20261206161800_InsightsHours"] = "creates the insights' hourly rollup tables and their indexes; touches no existing table",
     };
 
     [Fact]
