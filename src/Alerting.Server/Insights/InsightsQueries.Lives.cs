@@ -22,7 +22,8 @@ internal sealed partial class InsightsQueries
         var (conn, tx) = await BeginAsync(ct);
         await using var _ = conn;
         await using var cmd = Command($"""
-            WITH res AS ({Resolutions}),
+            -- Read twice, not materialised: the candidates need only the fingerprint, and the second read keeps only theirs.
+            WITH res AS NOT MATERIALIZED ({Resolutions}),
             cand AS (
                 SELECT fingerprint, count(*) AS cycles FROM res
                 GROUP BY fingerprint HAVING count(*) > $9
@@ -53,6 +54,14 @@ internal sealed partial class InsightsQueries
         return new FlappingInsights(minimumCycles, result);
     }
 
+    /// <summary>(by_receiver, key, n, p): the count, median and p90 of the durations v in <paramref name="set"/> per receiver and per alert name.</summary>
+    private static string ByReceiverAndAlertName(string set) => $"""
+        SELECT GROUPING(receiver) = 0 AS by_receiver, coalesce(receiver, alertname) AS key, count(*) AS n,
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY v) AS p
+        FROM {set} GROUP BY GROUPING SETS ((receiver), (alertname))
+        HAVING GROUPING(receiver) = 1 OR receiver IS NOT NULL
+        """;
+
     /// <summary>
     /// Time to acknowledge (a life's first notification → its first acknowledgement) and to resolve (its start → the
     /// sender's resolution), median and p90, per receiver (of the life's first notification) and per alert name (from
@@ -64,19 +73,19 @@ internal sealed partial class InsightsQueries
         var (conn, tx) = await BeginAsync(ct);
         await using var _ = conn;
         await using var cmd = Command($"""
-            WITH m AS (
-                SELECT receiver, alertname, extract(epoch FROM acked - notified)::float8 AS ack, NULL::float8 AS res FROM ({Acknowledgements}) k
-                UNION ALL
-                SELECT receiver, alertname, NULL, extract(epoch FROM resolved - started)::float8 FROM ({Resolutions}) r WHERE started IS NOT NULL
-            )
-            -- Both groupings in one pass over the rows (grouping sets), not two over a materialised copy; median and p90
-            -- from one sort each.
-            SELECT GROUPING(receiver) = 0, coalesce(receiver, alertname),
-                   count(ack), percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY ack),
-                   count(res), percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY res)
-            FROM m GROUP BY GROUPING SETS ((receiver), (alertname))
-            HAVING GROUPING(receiver) = 1 OR receiver IS NOT NULL
-            ORDER BY 1, 2
+            -- Grouped in the "C" collation (bytes compared, abbreviated keys): ordered-set aggregates sort their input by the
+            -- group, and the database's collation made that sort a quarter of the time. The list is ordered in the default one.
+            WITH k AS (SELECT receiver COLLATE "C" AS receiver, alertname COLLATE "C" AS alertname, extract(epoch FROM acked - notified)::float8 AS v
+                       FROM ({Acknowledgements}) k),
+            r AS (SELECT receiver COLLATE "C" AS receiver, alertname COLLATE "C" AS alertname, extract(epoch FROM resolved - started)::float8 AS v
+                  FROM ({Resolutions}) r WHERE started IS NOT NULL),
+            -- Each measure aggregated on its own, both groupings in one pass (grouping sets), median and p90 from one sort,
+            -- then joined: one aggregate over the union of both (each row null in the other measure) took 7 times as long.
+            ka AS ({ByReceiverAndAlertName("k")}),
+            ra AS ({ByReceiverAndAlertName("r")})
+            SELECT coalesce(ka.by_receiver, ra.by_receiver), coalesce(ka.key, ra.key), coalesce(ka.n, 0), ka.p, coalesce(ra.n, 0), ra.p
+            FROM ka FULL JOIN ra ON ka.by_receiver = ra.by_receiver AND ka.key = ra.key
+            ORDER BY 1, coalesce(ka.key, ra.key) COLLATE "default"
             """, conn, tx, window);
         var byReceiver = new List<ResponseTimes>();
         var byAlertName = new List<ResponseTimes>();
