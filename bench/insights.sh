@@ -59,6 +59,11 @@ log "generated in $(( $(date +%s) - started )) s"
 
 log "timing each insight ($RUNS runs after a warm-up; the slowest, and the median)"
 "$WORK/bin/Alerting.InsightsBench" time "$URL" "$RUNS" || log "at least one insight took 500 ms or more (elapsed)"
+log "rollups made by the reports above"
+"${PSQL[@]}" -d alerting -c "
+  SELECT c.relname AS rollup, (xpath('/row/c/text()', query_to_xml('SELECT count(*) AS c FROM ' || c.relname, false, true, '')))[1]::text::bigint AS rows,
+         pg_size_pretty(pg_total_relation_size(c.oid)) AS size
+  FROM pg_class c WHERE c.relname LIKE 'insights\_%' AND c.relkind = 'r' ORDER BY 1"
 
 # What the BRIN indexes cost at ingestion: pgbench runs the engine's history writes (bench/insights/ingest.sql: 100
 # events and one attempt per transaction) into the year of history, with and without them, alternating.
