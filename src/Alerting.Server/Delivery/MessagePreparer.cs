@@ -26,11 +26,13 @@ internal sealed class MessagePreparer(Notifiers notifiers, LinkSigner links, Ser
         {
             return null;
         }
-        var data = snapshot.ToData(options.EffectiveExternalUrl());
+        var externalUrl = options.EffectiveExternalUrl();
+        var data = snapshot.ToData(externalUrl);
+        var sign = await links.SignerAsync(ct);
         var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
         {
             Data = data,
-            Links = await links.ForGroupAsync(row.GroupKey, row.Receiver, LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+            SignLinks = () => sign(row.GroupKey, row.Receiver, LabelSet.From(snapshot.GroupLabels), externalUrl),
             IdempotencyKey = IdempotencyKey(row, snapshot),
             Reason = row.Reason,
         };
