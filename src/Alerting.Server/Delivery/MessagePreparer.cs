@@ -20,7 +20,7 @@ internal sealed class MessagePreparer(Notifiers notifiers, LinkSigner links, Ser
     public async Task<Prepared?> PrepareAsync(ClaimedRow claimed, CancellationToken ct)
     {
         var row = claimed.Row;
-        var snapshot = OutboxSnapshot.FromJson(row.Payload);
+        var snapshot = claimed.Snapshot ?? OutboxSnapshot.FromJson(row.Payload);
         var target = notifiers.Find(row.Receiver, row.Integration, Extras(claimed, snapshot, time.GetUtcNow()));
         if (target is null)
         {
