@@ -104,6 +104,7 @@ internal static class Services
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         services.AddSingleton<EscalationSteps>();
+        services.AddSingleton<EscalationChains>();
         services.AddHostedService<EscalationScheduler>();
         services.AddIngestLimits();
         services.AddBus(options);

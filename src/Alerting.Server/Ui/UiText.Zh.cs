@@ -224,6 +224,19 @@ internal sealed partial class UiText
         ["Dashboard"] = "仪表盘",
         ["Panel"] = "面板",
         ["Runbook"] = "处理手册",
+        ["Escalation"] = "升级",
+        ["escalation"] = "升级",
+        ["started at {0} (first notification)"] = "始于 {0}（首次通知）",
+        ["someone"] = "某人",
+        ["after {0}"] = "{0} 后",
+        ["told"] = "已通知",
+        ["due"] = "待通知",
+        ["not sent"] = "未发送",
+        ["stopped at {0}: {1}"] = "于 {0} 停止：{1}",
+        ["route removed"] = "路由已删除",
+        ["receiver removed"] = "接收者已删除",
+        ["at first notification + {0}"] = "首次通知 + {0}",
+        ["escalates to {0} {1}"] = "{1}升级至 {0}",
     };
 
     /// <summary>The English phrases with a Chinese translation.</summary>
