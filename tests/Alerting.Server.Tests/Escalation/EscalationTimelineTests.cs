@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Alerting.Escalation;
 
 /// <summary>
@@ -74,6 +76,13 @@ public sealed class EscalationTimelineTests
         await t.ExpectAsync(chat: 1, phone: 2, lead: 0);
         Assert.Equal("0:stopped:acknowledged 1:stopped:acknowledged", await t.StepsAsync());
         Assert.NotNull(await t.Host.ScalarAsync<DateTime?>("SELECT acknowledged_at FROM aggregation_groups"));
+
+        // What the UI reads: who was told when, and who acknowledged.
+        var chain = await t.Host.Server.Services.GetRequiredService<EscalationChains>().LatestAsync(EscalationTimeline.GroupKey, CancellationToken.None);
+        Assert.Equal(["phone", "lead"], chain.Select(s => s.Receiver));
+        Assert.Equal(EscalationTimeline.T0.AddMinutes(10), chain[0].SentAt);
+        Assert.Null(chain[1].SentAt);
+        Assert.All(chain, s => Assert.Equal(("acknowledged", "bob"), (s.StoppedReason, s.StoppedBy)));
     }
 
     [Fact]
