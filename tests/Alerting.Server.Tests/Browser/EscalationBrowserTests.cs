@@ -50,7 +50,7 @@ public sealed class EscalationBrowserTests
         await t.ExpectAsync(chat: 1, phone: 2, lead: 0); // phone hears that someone is on it
 
         await page.GotoAsync(links.View);
-        await Expect(page.Locator(".escalation-ack")).ToHaveTextAsync("Acknowledged by Mei Chen at 2026-03-02 03:12:00 UTC");
+        await Expect(page.Locator("p.ack")).ToHaveTextAsync("Acknowledged by Mei Chen at 2026-03-02 03:12:00 UTC"); // once, not again in the chain
         var viewSteps = page.Locator(".escalation-steps li");
         await Expect(viewSteps.Nth(0)).ToContainTextAsync("phone: told 2026-03-02 03:10:00 UTC");
         await Expect(viewSteps.Nth(1)).ToContainTextAsync("lead: not sent · stopped at 2026-03-02 03:12:00 UTC: acknowledged by Mei Chen");

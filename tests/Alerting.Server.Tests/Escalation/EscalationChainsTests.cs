@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Alerting.Core.Labels;
 using Alerting.Links;
 using Alerting.Ui;
@@ -74,6 +75,9 @@ public sealed class EscalationChainsTests
         Assert.Contains("\"Esc\"", groups);
         Assert.DoesNotContain("escalat", groups, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("escalat", await t.Host.Client.GetStringAsync("api/v2/alerts"), StringComparison.OrdinalIgnoreCase);
+        var config = (string)(await t.Host.GetObjectAsync("api/v2/status"))["config"]!["original"]!;
+        Assert.Contains("receiver: chat", config);
+        Assert.DoesNotContain("escalation", config, StringComparison.Ordinal);
 
         // The view link of a message: the chain, then who acknowledged and why the rest stopped.
         var signer = t.Host.Server.Services.GetRequiredService<LinkSigner>();
@@ -87,11 +91,11 @@ public sealed class EscalationChainsTests
         Assert.True(await t.AcknowledgeAsync("chat", "Mei Chen"));
         await t.PassesAsync();
         (_, html) = await ui.GetAsync(view);
-        Assert.Contains("<p class=\"ack escalation-ack\">Acknowledged by Mei Chen at 2026-03-02 03:12:00 UTC</p>", html);
+        Assert.Single(Regex.Matches(html, "Acknowledged by Mei Chen at 2026-03-02 03:12:00 UTC")); // once: the page's own line
         Assert.Matches(@"<strong>lead</strong>:\s*<span class=""state expired"">not sent</span>\s*<span class=""stopped"">· stopped at 2026-03-02 03:12:00 UTC: acknowledged by Mei Chen</span>", html);
         (_, html) = await ui.GetAsync("");
         Assert.DoesNotContain("escalates to", html);
-        Assert.Contains("Acknowledged by Mei Chen at 2026-03-02 03:12:00 UTC", html);
+        Assert.Contains("<p class=\"ack escalation-ack\">Acknowledged by Mei Chen at 2026-03-02 03:12:00 UTC</p>", html);
     }
 
     [Fact]
