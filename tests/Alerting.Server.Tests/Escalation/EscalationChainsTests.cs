@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Alerting.Core.Labels;
+using Alerting.Infrastructure;
 using Alerting.Links;
 using Alerting.Ui;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,9 @@ public sealed class EscalationChainsTests
         await t.AtAsync(TimeSpan.FromMinutes(12));
         Assert.True(await t.AcknowledgeAsync("chat", "Mei Chen"));
         await t.PassesAsync();
+        // The host's own scheduler loop may hold the phone step's claim: it tells phone and stops the step soon after.
+        await Eventually.EqualAsync("stopped", async () =>
+            (await reader.ForGroupKeysAsync([EscalationTimeline.GroupKey], CancellationToken.None))[0].Steps[0].State, TimeSpan.FromSeconds(20));
         chain = Assert.Single(await reader.ForGroupKeysAsync([EscalationTimeline.GroupKey], CancellationToken.None));
         Assert.Equal(("Mei Chen", T0.AddMinutes(12)), (chain.AcknowledgedBy, chain.AcknowledgedAt));
         Assert.Null(chain.Next);
@@ -65,6 +69,9 @@ public sealed class EscalationChainsTests
         Assert.Matches(@"data-step=""1"" data-state=""sent"">\s*<span class=""muted"">after 10m</span> → <strong>phone</strong>:\s*<span class=""state success"">told</span> 2026-03-02 03:10:00 UTC", html);
         Assert.Matches(@"data-step=""2"" data-state=""pending"">\s*<span class=""muted"">after 30m</span> → <strong>lead</strong>:\s*<span class=""state pending"">due</span> 2026-03-02 03:30:00 UTC <span class=""muted"">\(in 20m\)</span>", html);
         Assert.Contains("escalates to lead in 20m", html);
+        (_, html) = await ui.GetAsync("alerts/" + LabelSet.From(("alertname", "Esc")).FingerprintHex);
+        Assert.Matches(@"<strong>phone</strong>:\s*<span class=""state success"">told</span> 2026-03-02 03:10:00 UTC", html);
+        Assert.Contains("<span class=\"state pending\">due</span> 2026-03-02 03:30:00 UTC", html);
 
         var (_, zh) = await new UiClient(t.Host, "zh-CN").GetAsync("");
         Assert.Contains("始于 2026-03-02 03:00:00 UTC（首次通知）", zh);
