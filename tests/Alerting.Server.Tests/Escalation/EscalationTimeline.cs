@@ -124,7 +124,10 @@ internal sealed class EscalationTimeline : IAsyncDisposable
 
     public int Count(string receiver) => Sink.Delivered("/" + receiver).Count;
 
-    /// <summary>Waits for the sends decided so far to arrive (delivery runs on its own), then checks nothing more came.</summary>
+    /// <summary>
+    /// Waits for the sends decided so far to arrive (delivery runs on its own; 30 s because a full parallel run once took
+    /// over 10 s here), then checks nothing more came.
+    /// </summary>
     public async Task ExpectAsync(int chat, int phone, int lead)
     {
         await Sink.WaitForAsync(chat, TimeSpan.FromSeconds(10), "/chat");
