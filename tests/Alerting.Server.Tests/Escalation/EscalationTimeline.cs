@@ -130,9 +130,9 @@ internal sealed class EscalationTimeline : IAsyncDisposable
     /// </summary>
     public async Task ExpectAsync(int chat, int phone, int lead)
     {
-        await Sink.WaitForAsync(chat, TimeSpan.FromSeconds(10), "/chat");
-        await Sink.WaitForAsync(phone, TimeSpan.FromSeconds(10), "/phone");
-        await Sink.WaitForAsync(lead, TimeSpan.FromSeconds(10), "/lead");
+        await Sink.WaitForAsync(chat, TimeSpan.FromSeconds(30), "/chat");
+        await Sink.WaitForAsync(phone, TimeSpan.FromSeconds(30), "/phone");
+        await Sink.WaitForAsync(lead, TimeSpan.FromSeconds(30), "/lead");
         await Task.Delay(200);
         Assert.True((chat, phone, lead) == (Count("chat"), Count("phone"), Count("lead")), Describe());
     }
