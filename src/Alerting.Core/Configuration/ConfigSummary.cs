@@ -13,6 +13,7 @@ public static class ConfigSummary
 
         var (count, depth) = Measure(config.RootRoute, 1);
         sb.Append($" - route tree: {count} {Plural(count, "route")} (root included), depth {depth}, default receiver \"{config.RootRoute.Receiver}\"\n");
+        Escalations(sb, config.RootRoute);
         sb.Append($" - {config.InhibitRules.Count} inhibit {Plural(config.InhibitRules.Count, "rule")}\n");
 
         sb.Append($" - {config.Receivers.Count} {Plural(config.Receivers.Count, "receiver")}\n");
@@ -44,6 +45,21 @@ public static class ConfigSummary
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>Each route that sets <c>escalation:</c> (its children inherit it), with its steps: "after 10m -> phone".</summary>
+    private static void Escalations(StringBuilder sb, RouteConfig route)
+    {
+        if (route.Escalation is { Count: > 0 } steps)
+        {
+            sb.Append($"   - escalation of the route at line {route.Line}: ");
+            sb.Append(string.Join(", ", steps.Select(s => $"after {Duration.Format(s.After)} -> {s.Receiver}")));
+            sb.Append('\n');
+        }
+        foreach (var child in route.Routes)
+        {
+            Escalations(sb, child);
+        }
     }
 
     private static (int Count, int Depth) Measure(RouteConfig route, int level)

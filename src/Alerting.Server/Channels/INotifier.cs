@@ -24,8 +24,20 @@ internal sealed record NotificationRequest(string Receiver, string GroupKey, str
     /// <summary>The alerts, for channels that render their own message (DingTalk, Slack, email).</summary>
     public Core.Notifications.NotificationData? Data { get; init; }
 
+    private Lazy<Templating.ActionLinks?>? _links;
+
     /// <summary>Signed view, silence and acknowledge links for this group.</summary>
-    public Templating.ActionLinks? Links { get; init; }
+    public Templating.ActionLinks? Links
+    {
+        get => _links?.Value;
+        init => _links = new Lazy<Templating.ActionLinks?>(value);
+    }
+
+    /// <summary>Signs <see cref="Links"/> when a channel first reads them: most never do (the webhook), and signing costs.</summary>
+    public Func<Templating.ActionLinks>? SignLinks
+    {
+        init => _links = value is null ? null : new Lazy<Templating.ActionLinks?>(() => value());
+    }
 
     /// <summary>
     /// The same for every attempt at this notification, after a crash too: the webhook's <c>Idempotency-Key</c>

@@ -17,7 +17,7 @@ internal sealed class AttemptRunner(
     DestinationPipelines pipelines,
     AttemptLog attemptLog,
     Redelivery redelivery,
-    OutboxStore store,
+    OutcomeWriter outcomes,
     StoreRetry retry,
     AlertingMetrics metrics,
     TimeProvider time,
@@ -64,7 +64,7 @@ internal sealed class AttemptRunner(
         {
             span?.SetStatus(ActivityStatusCode.Error, result.Error);
         }
-        await attemptLog.RecordAsync(row, result, snapshot, CancellationToken.None);
+        var attempt = AttemptRecord.Of(result, snapshot, time.GetUtcNow());
         metrics.NotificationRequests.WithLabels(integration).Inc();
         if (result.Outcome != SendOutcome.Success)
         {
@@ -74,6 +74,7 @@ internal sealed class AttemptRunner(
         if (result.Outcome == SendOutcome.Retryable && time.GetUtcNow() < row.Deadline)
         {
             // Until the flush's deadline.
+            await attemptLog.RecordAsync(row, attempt, CancellationToken.None);
             await redelivery.DeferAsync(row.Id, target.Destination, Redelivery.Backoff(row.Attempts - 1, result.RetryAfter), ct);
             return false;
         }
@@ -92,9 +93,10 @@ internal sealed class AttemptRunner(
                 row.Receiver, row.Integration, row.GroupKey, row.Attempts, result.Error);
         }
         // The receiver has it: losing the database now must not make us send it again, so keep trying to record
-        // that. Giving up (or a crash meanwhile) is the documented window of at-least-once delivery.
+        // that. Giving up (or a crash meanwhile) is the documented window of at-least-once delivery. The attempt is
+        // recorded with the outcome, in the same write.
         var replaced = false;
-        if (!await retry.RunAsync(row.Id, async () => replaced = await store.FinishAsync(row, success, CancellationToken.None), ct))
+        if (!await retry.RunAsync(row.Id, async () => replaced = await outcomes.FinishAsync(new FinishedSend(row, success, attempt)), ct))
         {
             log.LogError("Could not record the outcome of {Receiver}/{Integration} for {Group}; it will be sent again",
                 row.Receiver, row.Integration, row.GroupKey);
@@ -107,7 +109,7 @@ internal sealed class AttemptRunner(
     {
         log.LogWarning("Dropping notification for {Receiver}/{Integration}: no such integration in the running configuration", row.Receiver, row.Integration);
         var replaced = false;
-        await retry.RunAsync(row.Id, async () => replaced = await store.FinishAsync(row, success: false, CancellationToken.None), ct);
+        await retry.RunAsync(row.Id, async () => replaced = await outcomes.FinishAsync(new FinishedSend(row, Success: false, Attempt: null)), ct);
         return replaced;
     }
 }

@@ -20,17 +20,19 @@ internal sealed class MessagePreparer(Notifiers notifiers, LinkSigner links, Ser
     public async Task<Prepared?> PrepareAsync(ClaimedRow claimed, CancellationToken ct)
     {
         var row = claimed.Row;
-        var snapshot = OutboxSnapshot.FromJson(row.Payload);
+        var snapshot = claimed.Snapshot ?? OutboxSnapshot.FromJson(row.Payload);
         var target = notifiers.Find(row.Receiver, row.Integration, Extras(claimed, snapshot, time.GetUtcNow()));
         if (target is null)
         {
             return null;
         }
-        var data = snapshot.ToData(options.EffectiveExternalUrl());
+        var externalUrl = options.EffectiveExternalUrl();
+        var data = snapshot.ToData(externalUrl);
+        var sign = await links.SignerAsync(ct);
         var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)
         {
             Data = data,
-            Links = await links.ForGroupAsync(row.GroupKey, row.Receiver, LabelSet.From(snapshot.GroupLabels), options.EffectiveExternalUrl(), ct),
+            SignLinks = () => sign(row.GroupKey, row.Receiver, LabelSet.From(snapshot.GroupLabels), externalUrl),
             IdempotencyKey = IdempotencyKey(row, snapshot),
             Reason = row.Reason,
         };

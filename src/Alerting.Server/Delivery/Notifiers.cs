@@ -54,11 +54,15 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         };
     }
 
-    private static string DestinationOf(NotificationChannel channel, IntegrationConfig config)
-    {
-        var where = channel.Destination(config) ?? "";
-        return config.GetType().Name + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(where)))[..16];
-    }
+    /// <summary>Per integration config object (a reload makes new ones): hashed once, not for every message.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IntegrationConfig, string> Destinations = new();
+
+    private static string DestinationOf(NotificationChannel channel, IntegrationConfig config) =>
+        Destinations.GetValue(config, c =>
+        {
+            var where = channel.Destination(c) ?? "";
+            return c.GetType().Name + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(where)))[..16];
+        });
 
     private TemplateRenderer Templates => services.GetRequiredService<TemplateRenderer>();
 

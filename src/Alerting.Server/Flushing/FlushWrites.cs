@@ -197,9 +197,11 @@ internal sealed class FlushWrites(DateTimeOffset now)
         }
         var active = silences.ToList();
         var commit = new FlushCommit(publish, []);
+        var snapshots = _sends.ToDictionary(s => (s.Group, s.Receiver, s.Send.Integration), s => s.Snapshot);
         foreach (var row in handed)
         {
-            commit.HandOffs.Add(new ClaimedRow(row, links, acks.TryGetValue((row.GroupKey, row.Receiver), out var ack) ? ack : null, active));
+            commit.HandOffs.Add(new ClaimedRow(row, links, acks.TryGetValue((row.GroupKey, row.Receiver), out var ack) ? ack : null, active,
+                snapshots.GetValueOrDefault((row.GroupKey, row.Receiver, row.Integration))));
         }
         return commit;
     }

@@ -81,6 +81,7 @@ internal static class Services
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<LinkActions>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<AttemptLog>();
         services.AddSingleton<InFlightRows>();
         services.AddSingleton<StoreRetry>();

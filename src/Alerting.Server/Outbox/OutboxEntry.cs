@@ -10,7 +10,8 @@ internal readonly record struct PublishRow(long Id, string? TraceParent);
 
 /// <summary>
 /// A row claimed for this instance and what was read with it: Grafana's links per fingerprint, the group's
-/// acknowledgement and the silences active or pending then.
+/// acknowledgement and the silences active or pending then. A row the flush claimed for itself comes with the
+/// snapshot it stored, so the send does not parse back what the flush just wrote.
 /// </summary>
 internal sealed record ClaimedRow(OutboxEntry Row, Dictionary<string, Templating.GrafanaLinks> Grafana,
-    (string By, DateTimeOffset At)? Acknowledged, List<Core.Silences.Silence> Silences);
+    (string By, DateTimeOffset At)? Acknowledged, List<Core.Silences.Silence> Silences, OutboxSnapshot? Snapshot = null);

@@ -10,7 +10,10 @@ namespace Alerting.Outbox;
 internal sealed record OutboxSend(string Group, string Receiver, SendDecision Send, OutboxSnapshot Snapshot, DateTimeOffset Deadline,
     string? TraceParent = null);
 
-/// <summary>The statements a flush adds to its own batch: new outbox rows, and log entries written without a send.</summary>
+/// <summary>
+/// The statements a flush adds to its own batch (new outbox rows, log entries written without a send), and those that
+/// record finished sends (<see cref="OutcomeWriter"/>) over arrays, one element per row.
+/// </summary>
 internal sealed partial class OutboxStore
 {
     /// <summary>
@@ -106,24 +109,6 @@ internal sealed partial class OutboxStore
         return links;
     }
 
-    /// <summary>Writes what one integration was told, as after a successful send.</summary>
-    public static NpgsqlBatchCommand Log(string group, string receiver, string integration, long[] firing, long[] resolved, DateTimeOffset at)
-    {
-        var cmd = new NpgsqlBatchCommand("""
-            INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
-                firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = group });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = receiver });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = integration });
-        cmd.Parameters.Add(SqlArray.Of(firing, NpgsqlDbType.Bigint));
-        cmd.Parameters.Add(SqlArray.Of(resolved, NpgsqlDbType.Bigint));
-        cmd.Parameters.Add(new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return cmd;
-    }
-
     /// <summary>The log entries of sends decided with nothing to send (send_resolved off and nothing fires), in one statement.</summary>
     public static NpgsqlBatchCommand LogAll(IReadOnlyList<(string Group, string Receiver, SendDecision Send)> logged, DateTimeOffset at)
     {
@@ -144,6 +129,60 @@ internal sealed partial class OutboxStore
         cmd.Parameters.Add(new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }
+
+    /// <summary>What each integration was told (only after a success, as Alertmanager). The targets must be distinct.</summary>
+    public static NpgsqlBatchCommand LogSent(IReadOnlyList<OutboxEntry> sent, DateTimeOffset at)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
+            SELECT g, r, i, f::bigint[], rs::bigint[], $6
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(g, r, i, f, rs)
+            ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
+                firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
+            """);
+        cmd.Parameters.Add(SqlArray.Of(sent.Select(r => r.GroupKey).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(sent.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(sent.Select(r => r.Integration).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(sent.Select(r => Literal(r.Firing)).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(sent.Select(r => Literal(r.Resolved)).ToArray(), NpgsqlDbType.Text));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
+
+    /// <summary>Finished rows go, each unless a later flush replaced its snapshot meanwhile; returns the ids it deleted.</summary>
+    public static NpgsqlBatchCommand DeleteFinished(IReadOnlyList<OutboxEntry> rows)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            DELETE FROM outbox o USING unnest($1::bigint[], $2::integer[]) AS t(id, v)
+            WHERE o.id = t.id AND o.version = t.v
+            RETURNING o.id
+            """);
+        cmd.Parameters.Add(SqlArray.Of(rows.Select(r => r.Id).ToArray(), NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(SqlArray.Of(rows.Select(r => r.Version).ToArray(), NpgsqlDbType.Integer));
+        return cmd;
+    }
+
+    /// <summary>
+    /// A finished row that a later flush replaced goes back to whoever claims it next, only from our own lease: after a
+    /// long outage another instance may have claimed the new version meanwhile.
+    /// </summary>
+    public static NpgsqlBatchCommand HandBackReplaced(IReadOnlyList<OutboxEntry> rows, string owner, DateTimeOffset now)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            UPDATE outbox o SET lease_owner = NULL, lease_until = $3
+            FROM unnest($1::bigint[], $2::integer[]) AS t(id, v)
+            WHERE o.id = t.id AND o.lease_owner = $4 AND o.version <> t.v
+            """);
+        cmd.Parameters.Add(SqlArray.Of(rows.Select(r => r.Id).ToArray(), NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(SqlArray.Of(rows.Select(r => r.Version).ToArray(), NpgsqlDbType.Integer));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = owner });
+        return cmd;
+    }
+
+    /// <summary>A bigint array in PostgreSQL's text form, as an element of a text[] parameter (an array of arrays must be even).</summary>
+    internal static string Literal(long[] values) =>
+        "{" + string.Join(",", values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "}";
 
     private static string Json(IReadOnlySet<ulong> set) => "[" + string.Join(",", set.Select(f => unchecked((long)f))) + "]";
 }

@@ -7,7 +7,7 @@ namespace Alerting.Outbox;
 
 /// <summary>
 /// Every write to the outbox and the notification log: a sender's statements on its rows (claim, defer, wake,
-/// release, renew, finish) here, and the statements a flush adds to its own batch in the other part.
+/// release, renew) here; finished sends in OutcomeWriter, and the statements a flush adds to its own batch in the other part.
 /// </summary>
 internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed, GenericPlanDb durable, InstanceInfo instance, TimeProvider time)
 {
@@ -158,40 +158,5 @@ internal sealed partial class OutboxStore(NpgsqlDataSource db, RelaxedDb relaxed
             ids.Add(new PublishRow(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
         return ids;
-    }
-
-    /// <summary>
-    /// Success writes the notification log (only now, as Alertmanager) and marks the alerts notified.
-    /// Either way the row goes, unless a later flush replaced its snapshot meanwhile: then it is sent next, and
-    /// this returns true.
-    /// </summary>
-    public async Task<bool> FinishAsync(OutboxEntry row, bool success, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        // One round trip: a batch runs as one implicit transaction, all of it or nothing.
-        await using var batch = new NpgsqlBatch(conn);
-        if (success)
-        {
-            batch.BatchCommands.Add(Log(row.GroupKey, row.Receiver, row.Integration, row.Firing, row.Resolved, now));
-            batch.BatchCommands.Add(AlertRows.MarkNotified(row.Firing, now, row.GroupKey, $"notified {row.Receiver}/{row.Integration}"));
-        }
-        var delete = new NpgsqlBatchCommand("DELETE FROM outbox WHERE id = $1 AND version = $2");
-        delete.Parameters.Add(new NpgsqlParameter { Value = row.Id });
-        delete.Parameters.Add(new NpgsqlParameter { Value = row.Version });
-        batch.BatchCommands.Add(delete);
-        // Only our own lease: after a long outage another instance may have claimed the new version meanwhile.
-        var handBack = new NpgsqlBatchCommand("""
-            UPDATE outbox SET lease_owner = NULL, lease_until = $2
-            WHERE id = $1 AND lease_owner = $3 AND version <> $4
-            """);
-        handBack.Parameters.Add(new NpgsqlParameter { Value = row.Id });
-        handBack.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        handBack.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
-        handBack.Parameters.Add(new NpgsqlParameter { Value = row.Version });
-        batch.BatchCommands.Add(handBack);
-        await batch.ExecuteNonQueryAsync(ct);
-        // The delete took nothing when a later flush replaced the snapshot: that version is still to send.
-        return delete.RecordsAffected == 0;
     }
 }

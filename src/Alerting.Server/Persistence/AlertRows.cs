@@ -43,21 +43,26 @@ internal static class AlertRows
         RETURNING fingerprint, starts_at, ends_at
         """;
 
-    /// <summary>Alerts told as firing: pending ones become firing, with their history.</summary>
-    public static NpgsqlBatchCommand MarkNotified(long[] firing, DateTimeOffset now, string groupKey, string detail)
+    /// <summary>
+    /// Alerts told as firing: pending ones become firing, with their history. One element per alert and send (the send's
+    /// group and the event's detail); an alert in two sends changes once, and its event names the first of them.
+    /// </summary>
+    public static NpgsqlBatchCommand MarkNotified(long[] firing, string[] groupKeys, string[] details, DateTimeOffset now)
     {
         var cmd = new NpgsqlBatchCommand($"""
-            WITH changed AS (
+            WITH t AS (
+                SELECT DISTINCT ON (f) f, g, d FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS u(f, g, d, n) ORDER BY f, n),
+            changed AS (
                 -- Told as firing, even if it resolved while the message was on its way: the resolution follows.
-                UPDATE alerts SET state = 'firing', state_changed_at = $2
-                WHERE fingerprint = ANY($1) AND state = 'pending'
-                RETURNING fingerprint)
-            {AlertEvents.InsertInto} SELECT fingerprint, $2, 'firing', $3, $4 FROM changed
+                UPDATE alerts a SET state = 'firing', state_changed_at = $4
+                FROM t WHERE a.fingerprint = t.f AND a.state = 'pending'
+                RETURNING a.fingerprint, t.g, t.d)
+            {AlertEvents.InsertInto} SELECT fingerprint, $4, 'firing', g, d FROM changed
             """);
         cmd.Parameters.Add(SqlArray.Of(firing, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(SqlArray.Of(groupKeys, NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(details, NpgsqlDbType.Text));
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = detail });
         return cmd;
     }
 

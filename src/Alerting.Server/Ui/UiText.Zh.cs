@@ -275,6 +275,19 @@ internal sealed partial class UiText
         ["Longest"] = "最长",
         ["Silences that matched nothing"] = "未匹配任何告警的静默",
         ["Every silence active in this period muted at least one alert."] = "此时间范围内每个生效的静默都至少静默了一条告警。",
+        ["Escalation"] = "升级",
+        ["escalation"] = "升级",
+        ["started at {0} (first notification)"] = "始于 {0}（首次通知）",
+        ["someone"] = "某人",
+        ["after {0}"] = "{0} 后",
+        ["told"] = "已通知",
+        ["due"] = "待通知",
+        ["not sent"] = "未发送",
+        ["stopped at {0}: {1}"] = "于 {0} 停止：{1}",
+        ["route removed"] = "路由已删除",
+        ["receiver removed"] = "接收者已删除",
+        ["at first notification + {0}"] = "首次通知 + {0}",
+        ["escalates to {0} {1}"] = "{1}升级至 {0}",
     };
 
     /// <summary>The English phrases with a Chinese translation.</summary>

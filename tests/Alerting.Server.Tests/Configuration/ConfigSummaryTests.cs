@@ -35,4 +35,30 @@ public sealed class ConfigSummaryTests
             + " - 1 receiver\n   - r: no integrations\n - 0 time intervals\n - 0 templates\n",
             text);
     }
+
+    [Fact]
+    public void Lists_the_escalation_steps_of_each_route_that_sets_them()
+    {
+        var text = ConfigSummary.Describe(TestConfig.Load("""
+            route:
+              receiver: chat
+              escalation:
+                - after: 10m
+                  receiver: phone
+                - after: 1h30m
+                  receiver: lead
+              routes:
+                - receiver: chat
+                  matchers: [team="db"]
+                  escalation: []
+            receivers:
+              - name: chat
+              - name: phone
+              - name: lead
+            """, "a.yml"));
+        var lines = text.Split('\n');
+        Assert.Equal(" - route tree: 2 routes (root included), depth 2, default receiver \"chat\"", lines[2]);
+        Assert.Equal("   - escalation of the route at line 2: after 10m -> phone, after 1h30m -> lead", lines[3]);
+        Assert.Equal(" - 0 inhibit rules", lines[4]);
+    }
 }

@@ -124,12 +124,15 @@ internal sealed class EscalationTimeline : IAsyncDisposable
 
     public int Count(string receiver) => Sink.Delivered("/" + receiver).Count;
 
-    /// <summary>Waits for the sends decided so far to arrive (delivery runs on its own), then checks nothing more came.</summary>
+    /// <summary>
+    /// Waits for the sends decided so far to arrive (delivery runs on its own; 30 s because a full parallel run once took
+    /// over 10 s here), then checks nothing more came.
+    /// </summary>
     public async Task ExpectAsync(int chat, int phone, int lead)
     {
-        await Sink.WaitForAsync(chat, TimeSpan.FromSeconds(10), "/chat");
-        await Sink.WaitForAsync(phone, TimeSpan.FromSeconds(10), "/phone");
-        await Sink.WaitForAsync(lead, TimeSpan.FromSeconds(10), "/lead");
+        await Sink.WaitForAsync(chat, TimeSpan.FromSeconds(30), "/chat");
+        await Sink.WaitForAsync(phone, TimeSpan.FromSeconds(30), "/phone");
+        await Sink.WaitForAsync(lead, TimeSpan.FromSeconds(30), "/lead");
         await Task.Delay(200);
         Assert.True((chat, phone, lead) == (Count("chat"), Count("phone"), Count("lead")), Describe());
     }

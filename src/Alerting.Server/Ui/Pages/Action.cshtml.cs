@@ -11,7 +11,7 @@ namespace Alerting.Ui.Pages;
 /// </summary>
 [PublicPage]
 [IgnoreAntiforgeryToken]
-internal sealed class ActionModel(LinkSigner signer, LinkActions actions) : UiPageModel
+internal sealed class ActionModel(LinkSigner signer, LinkActions actions, Escalation.EscalationChains chains) : UiPageModel
 {
     public LinkClaims? Claims { get; private set; }
 
@@ -28,6 +28,9 @@ internal sealed class ActionModel(LinkSigner signer, LinkActions actions) : UiPa
 
     public bool ShowForm { get; private set; }
 
+    /// <summary>The group's escalation chains (one per route that makes a group of this key and escalates).</summary>
+    public IReadOnlyList<Escalation.EscalationChain> Chains { get; private set; } = [];
+
     public string Hours => $"{TimeSpan.FromSeconds(Claims?.SilenceSeconds ?? 3600).TotalHours:0.#}";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -40,6 +43,7 @@ internal sealed class ActionModel(LinkSigner signer, LinkActions actions) : UiPa
         {
             Title = T.Format("Alert group {0}", Claims.GroupKey);
             Group = await actions.ViewAsync(Claims, ct);
+            Chains = await chains.ForGroupKeysAsync([Claims.GroupKey], ct);
             return Page();
         }
         Title = Claims.Action == LinkClaims.Silence

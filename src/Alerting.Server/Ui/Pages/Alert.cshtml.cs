@@ -9,7 +9,7 @@ namespace Alerting.Ui.Pages;
 internal sealed record UiTimelineEntry(DateTimeOffset At, string Kind, string Title, string? Detail, string Css);
 
 /// <summary>One alert: its data, the routes it matches, and everything that happened to it, newest first.</summary>
-internal sealed class AlertModel(UiData data, HistoryReader history, Acknowledgements acknowledgements) : UiPageModel
+internal sealed class AlertModel(UiData data, HistoryReader history, Acknowledgements acknowledgements, Escalation.EscalationChains chains) : UiPageModel
 {
     public UiAlert? Alert { get; private set; }
 
@@ -20,6 +20,12 @@ internal sealed class AlertModel(UiData data, HistoryReader history, Acknowledge
     public List<(string GroupKey, string Receiver, DateTimeOffset? AcknowledgedAt)> Groups { get; private set; } = [];
 
     public string? Notice { get; private set; }
+
+    /// <summary>The latest escalation chain of each of the alert's groups that has one.</summary>
+    public IReadOnlyDictionary<Core.Routing.AggregationGroupId, Escalation.EscalationChain> Chains { get; private set; } =
+        new Dictionary<Core.Routing.AggregationGroupId, Escalation.EscalationChain>();
+
+    public Core.Routing.AggregationGroupId GroupOf(Route route) => route.GroupId(route.GroupLabels(Alert!.Alert.Labels));
 
     public async Task<IActionResult> OnGetAsync(string fingerprint, string? done, CancellationToken ct)
     {
@@ -55,6 +61,7 @@ internal sealed class AlertModel(UiData data, HistoryReader history, Acknowledge
             return false;
         }
         Groups = await data.GroupsOfAsync(fp, ct);
+        Chains = await chains.ForGroupsAsync(Alert.Routes.Select(GroupOf), ct);
         var query = new HistoryQuery(500, NewestFirst: true, Fingerprint: fp);
         foreach (var e in await history.EventsAsync(query, ct))
         {

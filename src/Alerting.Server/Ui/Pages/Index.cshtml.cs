@@ -12,10 +12,12 @@ namespace Alerting.Ui.Pages;
 internal sealed record UiGroup(string Key, string RouteId, string Receiver, LabelSet Labels, List<UiAlert> Alerts)
 {
     public string DomId => UiFormat.DomId(Key + "\0" + RouteId);
+
+    public Core.Routing.AggregationGroupId Id => new(RouteId, Key);
 }
 
 /// <summary>The alerts page: what fires now, grouped as the routing groups it, with why each is or is not notified.</summary>
-internal sealed class IndexModel(UiData data) : UiPageModel
+internal sealed class IndexModel(UiData data, Escalation.EscalationChains chains) : UiPageModel
 {
     public static readonly string[] States = ["firing", "pending", "suppressed", "acknowledged", "resolved"];
 
@@ -28,6 +30,10 @@ internal sealed class IndexModel(UiData data) : UiPageModel
     public string? FilterError { get; private set; }
 
     public List<UiGroup> Groups { get; } = [];
+
+    /// <summary>The latest escalation chain of each shown group that has one.</summary>
+    public IReadOnlyDictionary<Core.Routing.AggregationGroupId, Escalation.EscalationChain> Chains { get; private set; } =
+        new Dictionary<Core.Routing.AggregationGroupId, Escalation.EscalationChain>();
 
     public int AlertCount { get; private set; }
 
@@ -68,7 +74,9 @@ internal sealed class IndexModel(UiData data) : UiPageModel
         {
             FilterError = T["A regular expression took too long to match."];
             Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
         }
+        Chains = await chains.ForGroupsAsync(Groups.Select(g => g.Id), ct);
     }
 
     private void Build(List<UiAlert> alerts, Matchers matchers)
