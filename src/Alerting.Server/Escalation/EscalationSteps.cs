@@ -1,6 +1,6 @@
+using Alerting.Alerts;
 using Alerting.Configuration;
 using Alerting.Core.Alerts;
-using Alerting.Core.Inhibition;
 using Alerting.Core.Labels;
 using Alerting.Core.Notifications.Pipeline;
 using Alerting.Core.Silences;
@@ -8,7 +8,6 @@ using Alerting.Grouping;
 using Alerting.Outbox;
 using Alerting.Persistence;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Alerting.Escalation;
 
@@ -37,29 +36,29 @@ internal sealed class EscalationSteps(NpgsqlDataSource db, ConfigHolder config, 
             return 0;
         }
         var runtime = config.Current;
-        var active = (await silences.ActiveOrPendingAsync(now, ct)).Where(s => s.State(now) == SilenceState.Active).ToList();
-        var pipeline = new FlushPipeline(await InhibitorAsync(runtime, now, ct), active,
-            runtime.Config.TimeIntervals.ToDictionary(t => t.Name, StringComparer.Ordinal));
         var routes = runtime.Route.Walk().ToDictionary(r => r.Id(), StringComparer.Ordinal);
+        // A step whose route or receiver is gone stops; the others are decided on their groups, read first so the
+        // inhibiting alerts are read once for all of them.
+        var decided = new List<(EscalationStepRow Step, Core.Routing.Route? Route, Core.Configuration.ReceiverConfig? Receiver, EscalatedGroup? Group)>();
         foreach (var step in steps)
         {
-            StepDecision decision;
-            if (!routes.TryGetValue(step.RouteId, out var route))
+            var route = routes.GetValueOrDefault(step.RouteId);
+            var receiver = route is null ? null : runtime.Config.FindReceiver(step.Receiver);
+            decided.Add((step, route, receiver, receiver is null ? null : await EscalatedGroup.ReadAsync(db, step, now, ct)));
+        }
+        var active = (await silences.ActiveOrPendingAsync(now, ct)).Where(s => s.State(now) == SilenceState.Active).ToList();
+        var targets = decided.Where(d => d.Group is not null).SelectMany(d => d.Group!.Alerts).Select(a => a.Labels);
+        var pipeline = new FlushPipeline(await InhibitionSources.ReadAsync(db, runtime.InhibitRules, targets, now, ct), active,
+            runtime.Config.TimeIntervals.ToDictionary(t => t.Name, StringComparer.Ordinal));
+        foreach (var (step, route, receiver, group) in decided)
+        {
+            if (route is null || receiver is null || group is null)
             {
-                decision = StepDecision.Stop("route removed");
-            }
-            else if (runtime.Config.FindReceiver(step.Receiver) is not { } receiver)
-            {
-                decision = StepDecision.Stop("receiver removed");
-            }
-            else
-            {
-                var group = await EscalatedGroup.ReadAsync(db, step, now, ct);
-                decision = StepDecision.Decide(step, route, receiver, group, pipeline, now);
-                await CommitAsync(step, decision, group.Labels ?? GroupLabels(route, group.Alerts), route.GroupInterval, now, ct);
+                await CommitAsync(step, StepDecision.Stop(route is null ? "route removed" : "receiver removed"), LabelSet.Empty, TimeSpan.Zero, now, ct);
                 continue;
             }
-            await CommitAsync(step, decision, LabelSet.Empty, TimeSpan.Zero, now, ct);
+            var decision = StepDecision.Decide(step, route, receiver, group, pipeline, now);
+            await CommitAsync(step, decision, group.Labels ?? GroupLabels(route, group.Alerts), route.GroupInterval, now, ct);
         }
         return steps.Count;
     }
@@ -100,22 +99,4 @@ internal sealed class EscalationSteps(NpgsqlDataSource db, ConfigHolder config, 
     /// <summary>A group that is gone has its labels back from its alerts, as the route groups them.</summary>
     private static LabelSet GroupLabels(Core.Routing.Route route, List<Alert> alerts) =>
         alerts.Count == 0 ? LabelSet.Empty : route.GroupLabels(alerts[0].Labels);
-
-    /// <summary>The firing alerts that could inhibit: all of them when some inhibit rule exists (escalation steps are few).</summary>
-    private async Task<Inhibitor> InhibitorAsync(RuntimeConfig runtime, DateTimeOffset now, CancellationToken ct)
-    {
-        if (runtime.InhibitRules.Count == 0)
-        {
-            return new Inhibitor([], [], now);
-        }
-        var firing = new List<Alert>();
-        await using var cmd = db.CreateCommand("SELECT labels, ends_at FROM alerts WHERE ends_at > $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            firing.Add(new Alert(LabelJson.Read(reader.GetString(0)), LabelSet.Empty, now, reader.GetFieldValue<DateTimeOffset>(1), "", now, false));
-        }
-        return new Inhibitor(runtime.InhibitRules, firing, now);
-    }
 }

@@ -1,3 +1,4 @@
+using Alerting.Alerts;
 using Alerting.Channels;
 using Alerting.Configuration;
 using Alerting.Core.Alerts;
@@ -12,7 +13,6 @@ using Alerting.Outbox;
 using Alerting.Persistence;
 using Alerting.Telemetry;
 using Npgsql;
-using NpgsqlTypes;
 using Route = Alerting.Core.Routing.Route;
 
 namespace Alerting.Flushing;
@@ -23,12 +23,12 @@ namespace Alerting.Flushing;
 /// </summary>
 internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, ScheduleClock schedule, TimeProvider time, GroupTraces traces)
 {
-    /// <summary>Decides, reading first the alerts that could inhibit a member (<see cref="InhibitorAsync"/>).</summary>
+    /// <summary>Decides, reading first the alerts that could inhibit a member (<see cref="InhibitionSources"/>).</summary>
     public async Task<FlushWrites> DecideAsync(Claim claim, List<Silence> silences, CancellationToken ct)
     {
         var runtime = config.Current;
         var now = time.GetUtcNow();
-        return Decide(runtime, claim, await InhibitorAsync(runtime, claim.Members, now, ct), silences, now, schedule.Now, traces);
+        return Decide(runtime, claim, await InhibitionSources.ReadAsync(db, runtime.InhibitRules, Targets(claim), now, ct), silences, now, schedule.Now, traces);
     }
 
     /// <summary>
@@ -40,7 +40,7 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
     {
         var runtime = config.Current;
         var now = time.GetUtcNow();
-        return NeededInhibitRules(runtime, claim.Members).Count > 0
+        return InhibitionSources.Needed(runtime.InhibitRules, Targets(claim))
             ? null
             : Decide(runtime, claim, new Inhibitor([], [], now), silences, now, schedule.Now, traces);
     }
@@ -163,48 +163,6 @@ internal sealed class FlushDecisions(NpgsqlDataSource db, ConfigHolder config, S
     private static bool AwaitsResolution(List<IntegrationState> integrations, ulong fingerprint) =>
         integrations.Any(i => i.SendResolved && i.LastSent?.FiringAlerts.Contains(fingerprint) == true);
 
-    /// <summary>
-    /// The sources that could mute an alert of the claimed groups. Only firing alerts inhibit, and only the rules
-    /// some member is a target of matter; for those, only alerts sharing a target's first equal label are loaded
-    /// (the inhibitor checks the rest). Loading every firing alert on each pass cost tens of milliseconds per
-    /// notification with 10k alerts stored.
-    /// </summary>
-    private async Task<Inhibitor> InhibitorAsync(RuntimeConfig runtime, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> members, DateTimeOffset now, CancellationToken ct)
-    {
-        var needed = NeededInhibitRules(runtime, members);
-        if (needed.Count == 0)
-        {
-            return new Inhibitor([], [], now);
-        }
-        var firing = new Dictionary<ulong, Alert>();
-        foreach (var (rule, targets) in needed)
-        {
-            var cmd = rule.Equal.Count == 0
-                ? db.CreateCommand("SELECT labels, ends_at FROM alerts WHERE ends_at > $1")
-                : db.CreateCommand("SELECT labels, ends_at FROM alerts WHERE ends_at > $1 AND coalesce(labels->>$2, '') = ANY($3)");
-            await using (cmd)
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                if (rule.Equal.Count > 0)
-                {
-                    cmd.Parameters.Add(new NpgsqlParameter { Value = rule.Equal[0] });
-                    cmd.Parameters.Add(SqlArray.Of(targets.Select(t => t.Get(rule.Equal[0])).Distinct(StringComparer.Ordinal).ToArray(), NpgsqlDbType.Text));
-                }
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    var labels = LabelJson.Read(reader.GetString(0));
-                    firing.TryAdd(labels.Fingerprint, new Alert(labels, LabelSet.Empty, now, reader.GetFieldValue<DateTimeOffset>(1), "", now, false));
-                }
-            }
-        }
-        return new Inhibitor(runtime.InhibitRules, firing.Values, now);
-    }
-
-    /// <summary>The inhibit rules some member is a target of, with those targets' labels.</summary>
-    private static List<(InhibitRule Rule, List<LabelSet> Targets)> NeededInhibitRules(RuntimeConfig runtime, Dictionary<AggregationGroupId, List<(Alert Alert, string State)>> members) =>
-        runtime.InhibitRules
-            .Select(r => (Rule: r, Targets: members.Values.SelectMany(m => m).Select(m => m.Alert.Labels).Where(r.TargetMatchers.Matches).ToList()))
-            .Where(x => x.Targets.Count > 0)
-            .ToList();
+    /// <summary>The labels of every claimed member: the targets an inhibit rule may mute.</summary>
+    private static IEnumerable<LabelSet> Targets(Claim claim) => claim.Members.Values.SelectMany(m => m).Select(m => m.Alert.Labels);
 }
