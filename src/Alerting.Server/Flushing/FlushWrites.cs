@@ -148,11 +148,7 @@ internal sealed class FlushWrites(DateTimeOffset now)
         }
         if (_muting.Count > 0)
         {
-            // Written once per silence: later passes find first_muted_at set and change nothing.
-            var muted = new NpgsqlBatchCommand("UPDATE silences SET first_muted_at = $2 WHERE id = ANY($1) AND first_muted_at IS NULL");
-            muted.Parameters.Add(new NpgsqlParameter { Value = _muting.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
-            muted.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-            commands.Add(muted);
+            commands.Add(SilenceStore.MarkFirstMuted(_muting, now));
         }
         if (_escalations.Count > 0)
         {

@@ -33,6 +33,18 @@ internal sealed class SilenceStore(IDbContextFactory<AlertingDbContext> contexts
     public static Npgsql.NpgsqlParameter ActiveOrPendingParameter(DateTimeOffset now) =>
         new() { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz };
 
+    /// <summary>
+    /// For a flush's batch: the first time each of these silences held an alert back (insights' "matched nothing"). Written
+    /// once per silence: later passes find it set and change nothing.
+    /// </summary>
+    public static Npgsql.NpgsqlBatchCommand MarkFirstMuted(IReadOnlyCollection<Guid> ids, DateTimeOffset now)
+    {
+        var cmd = new Npgsql.NpgsqlBatchCommand("UPDATE silences SET first_muted_at = $2 WHERE id = ANY($1) AND first_muted_at IS NULL");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = ids.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        return cmd;
+    }
+
     public static async Task<List<Silence>> ReadActiveOrPendingAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
     {
         var result = new List<Silence>();
