@@ -80,10 +80,6 @@ internal sealed class EscalationChains(NpgsqlDataSource db)
         return chains.Where(c => wanted.Contains(c.Group)).ToDictionary(c => c.Group);
     }
 
-    /// <summary>The steps of the latest chain of each group of the key (all routes), in order; empty when it never escalated.</summary>
-    public async Task<List<EscalationChainStep>> LatestAsync(string groupKey, CancellationToken ct) =>
-        [.. (await ForGroupKeysAsync([groupKey], ct)).SelectMany(c => c.Steps)];
-
     private static string? NullableString(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
