@@ -19,17 +19,21 @@ namespace Alerting.Escalation;
 internal sealed class EscalationSteps(NpgsqlDataSource db, ConfigHolder config, SilenceStore silences, OutboxPublisher publisher,
     InstanceInfo instance, TimeProvider time, ILogger<EscalationSteps> log)
 {
-    private string Owner => instance.Name + "/escalation";
+    private long passes;
+
 
     /// <summary>One pass: stops the pending steps of resolved groups, then claims and decides due steps. Returns how many were claimed.</summary>
     public async Task<int> RunDueAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        // Each pass claims under its own name: a pass whose lease ran out (a slow pass, or a clock moved past it) and
+        // another pass of this instance that took the step over must not both commit.
+        var owner = $"{instance.Name}/escalation/{Interlocked.Increment(ref passes)}";
         await using (var sweep = EscalationRows.StopResolvedPending(db, now))
         {
             await sweep.ExecuteNonQueryAsync(ct);
         }
-        await using var claim = EscalationRows.ClaimDue(db, Owner, now);
+        await using var claim = EscalationRows.ClaimDue(db, owner, now);
         var steps = await EscalationRows.ReadClaimAsync(claim, ct);
         if (steps.Count == 0)
         {
@@ -54,23 +58,23 @@ internal sealed class EscalationSteps(NpgsqlDataSource db, ConfigHolder config, 
         {
             if (route is null || receiver is null || group is null)
             {
-                await CommitAsync(step, StepDecision.Stop(route is null ? "route removed" : "receiver removed"), LabelSet.Empty, TimeSpan.Zero, now, ct);
+                await CommitAsync(owner, step, StepDecision.Stop(route is null ? "route removed" : "receiver removed"), LabelSet.Empty, TimeSpan.Zero, now, ct);
                 continue;
             }
             var decision = StepDecision.Decide(step, route, receiver, group, pipeline, now);
-            await CommitAsync(step, decision, group.Labels ?? GroupLabels(route, group.Alerts), route.GroupInterval, now, ct);
+            await CommitAsync(owner, step, decision, group.Labels ?? GroupLabels(route, group.Alerts), route.GroupInterval, now, ct);
         }
         return steps.Count;
     }
 
     /// <summary>The step moves on (or stops) and its sends enter the outbox in one transaction, only while its claim holds.</summary>
-    private async Task CommitAsync(EscalationStepRow step, StepDecision decision, LabelSet groupLabels, TimeSpan groupInterval, DateTimeOffset now, CancellationToken ct)
+    private async Task CommitAsync(string owner, EscalationStepRow step, StepDecision decision, LabelSet groupLabels, TimeSpan groupInterval, DateTimeOffset now, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var move = decision.StopReason is { } reason
-            ? EscalationRows.Stop(step.Id, Owner, reason, decision.StoppedBy, now)
-            : EscalationRows.Advance(step.Id, Owner, decision.State, decision.Due, now))
+            ? EscalationRows.Stop(step.Id, owner, reason, decision.StoppedBy, now)
+            : EscalationRows.Advance(step.Id, owner, decision.State, decision.Due, now))
         {
             move.Connection = conn;
             move.Transaction = tx;
