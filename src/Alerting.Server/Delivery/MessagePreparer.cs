@@ -16,6 +16,9 @@ internal sealed record PendingSend(OutboxEntry Row, Prepared Prepared);
 /// <summary>Turns a claimed outbox row into the message its integration sends, from the row's snapshot alone.</summary>
 internal sealed class MessagePreparer(Notifiers notifiers, LinkSigner links, ServerOptions options, TimeProvider time)
 {
+    // The options are the command line's, fixed for the process; working it out asks the OS for the host name.
+    private string? _externalUrl;
+
     /// <summary>The integration, and the message rendered from the row's snapshot; null when the integration is gone.</summary>
     public async Task<Prepared?> PrepareAsync(ClaimedRow claimed, CancellationToken ct)
     {
@@ -26,7 +29,7 @@ internal sealed class MessagePreparer(Notifiers notifiers, LinkSigner links, Ser
         {
             return null;
         }
-        var externalUrl = options.EffectiveExternalUrl();
+        var externalUrl = _externalUrl ??= options.EffectiveExternalUrl();
         var data = snapshot.ToData(externalUrl);
         var sign = await links.SignerAsync(ct);
         var request = new NotificationRequest(row.Receiver, row.GroupKey, target.Render(data), snapshot.Alerts.Count)

@@ -34,13 +34,20 @@ internal sealed class Notifiers(ConfigHolder config, HttpClientProvider clients,
         var goTemplates = channel.SprigFunctions ? running.GoTemplates.Sprig : running.GoTemplates;
         var context = new NotifierContext(clients, limiter, time, (data, links, language) =>
         {
-            var model = Model(data, links, language ?? r!.Language ?? current.Global.Language, current.Global, extras);
+            language ??= r!.Language ?? current.Global.Language;
+            // Built when a Scriban template first renders: a message of Go templates alone (the webhook, Alertmanager's
+            // receivers) never needs it, and in a flush storm it was a tenth of the allocations.
+            var model = new Lazy<TemplateModel>(() => Model(data, links, language, current.Global, extras), LazyThreadSafetyMode.None);
             void Failed(string field, Exception e) => TemplateFailed(field, receiver, integration, e);
             var escaped = channel.TemplateData(target.Config, data);
             var go = ReferenceEquals(escaped, data)
                 ? new GoFields(goTemplates, data, Failed)
                 : new GoFields(goTemplates, escaped, Failed) { Urls = new GoFields(goTemplates, ChatData.SafeUrls(data), Failed) };
-            return new MessageTemplates(model.Language, (name, inline) => Render(name, inline, model, go)) { Go = go, HasOverride = Templates.HasOverride };
+            return new MessageTemplates(TemplateModel.LanguageOf(language), (name, inline) => Render(name, inline, model.Value, go))
+            {
+                Go = go,
+                HasOverride = Templates.HasOverride,
+            };
         })
         {
             GoTemplates = goTemplates,

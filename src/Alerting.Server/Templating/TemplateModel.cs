@@ -77,6 +77,9 @@ internal sealed record TemplateModel
     /// <summary><see cref="StartsAt"/> in <see cref="TimeZone"/>, as <c>2024-05-01 20:34:56 +08:00</c>.</summary>
     public required string StartsAtText { get; init; }
 
+    /// <summary>The language a message is written in: the one asked for, else English.</summary>
+    public static string LanguageOf(string? language) => string.IsNullOrWhiteSpace(language) ? "en" : language;
+
     /// <summary>The template data for one notification.</summary>
     /// <param name="now">For durations of firing alerts.</param>
     /// <param name="grafana">Grafana's links per alert fingerprint, where the alert came from Grafana.</param>
@@ -108,7 +111,7 @@ internal sealed record TemplateModel
             GroupKey = data.GroupKey,
             TruncatedAlerts = data.TruncatedAlerts,
             Links = links is null ? null : new TemplateLinks(links.View, links.Silence1h, links.Silence4h, links.Silence24h, links.Acknowledge),
-            Language = string.IsNullOrWhiteSpace(language) ? "en" : language,
+            Language = LanguageOf(language),
             TimeZone = zone.Id,
             AlertName = AlertNameOf(data),
             Severity = data.CommonLabels.Get("severity") is { Length: > 0 } common ? common : MostSevere(data.Alerts),
