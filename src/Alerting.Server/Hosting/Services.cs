@@ -70,6 +70,7 @@ internal static class Services
         services.AddHostedService(sp => sp.GetRequiredService<AlertWriter>());
         services.AddSingleton<AlertReader>();
         services.AddSingleton<HistoryReader>();
+        services.AddSingleton<InsightsRollups>();
         services.AddSingleton<InsightsQueries>();
         services.AddSingleton<SilenceStore>();
         services.AddSingleton<AlertQuery>();

@@ -19,9 +19,8 @@ internal sealed record InsightsWindow(
 /// indexes on its time columns. Each section is one read-only statement; see docs/api.md ("Insights") for what each
 /// figure means and docs/benchmarks.md for their speed.
 /// </summary>
-internal sealed partial class InsightsQueries(NpgsqlDataSource db, TimeProvider time)
+internal sealed partial class InsightsQueries(NpgsqlDataSource db, InsightsRollups rollups, TimeProvider time)
 {
-    private readonly InsightsRollups _rollups = new(db, time);
 
     /// <summary>Rows in each "top" list (noisiest alerts, groups, flapping alerts).</summary>
     public const int TopCount = 20;
@@ -50,7 +49,7 @@ internal sealed partial class InsightsQueries(NpgsqlDataSource db, TimeProvider 
     {
         var to = time.GetUtcNow();
         var window = InsightsRollups.Window(to - period.Length, to);
-        await _rollups.EnsureAsync(window, ct);
+        await rollups.EnsureAsync(window, ct);
         return window;
     }
 

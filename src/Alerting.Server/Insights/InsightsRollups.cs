@@ -6,8 +6,9 @@ namespace Alerting.Insights;
 /// <summary>
 /// Daily and hourly rollups of the insights' facts (tables insights_* and insights_*_hourly), so that a report reads a
 /// few thousand rows per day and at most an hour of history at each edge. Made when a report first needs them, one
-/// closed UTC day or hour at a time, by the statements that read the history (<see cref="InsightsSql"/>): the engine's
-/// writes pay nothing for them. A day or hour is closed <see cref="Settle"/> after it ends; history written into it
+/// closed UTC day or hour at a time, by the statements that read the history (<see cref="InsightsSql"/>), and by the
+/// retention collector before it deletes history (<see cref="RollUpRetainedAsync"/>): the engine's writes pay nothing
+/// for them. A day or hour is closed <see cref="Settle"/> after it ends; history written into it
 /// later (a clock far behind) is not counted.
 /// </summary>
 internal sealed class InsightsRollups(NpgsqlDataSource db, TimeProvider time)
@@ -23,13 +24,13 @@ internal sealed class InsightsRollups(NpgsqlDataSource db, TimeProvider time)
     /// </summary>
     public static InsightsWindow Window(DateTimeOffset from, DateTimeOffset to)
     {
-        var hourFrom = Floor(from, TimeSpan.FromHours(1)) is var h && h == from ? h : h.AddHours(1);
+        var hourFrom = Ceiling(from, TimeSpan.FromHours(1));
         var hourTo = Floor(to - Settle, TimeSpan.FromHours(1));
         if (hourFrom >= hourTo)
         {
             return new InsightsWindow(from, to, to, to, to, to);
         }
-        var wholeFrom = Floor(from, TimeSpan.FromDays(1)) is var d && d == from ? d : d.AddDays(1);
+        var wholeFrom = Ceiling(from, TimeSpan.FromDays(1));
         var wholeTo = Floor(to - Settle, TimeSpan.FromDays(1));
         return wholeFrom < wholeTo
             ? new InsightsWindow(from, to, hourFrom, hourTo, wholeFrom, wholeTo)
@@ -46,20 +47,38 @@ internal sealed class InsightsRollups(NpgsqlDataSource db, TimeProvider time)
         {
             return;
         }
-        var hours = new List<DateTimeOffset>();
-        for (var hour = window.HourFrom; hour < window.WholeFrom; hour = hour.AddHours(1))
+        var hours = Slices(window.HourFrom, window.WholeFrom, TimeSpan.FromHours(1)).Concat(Slices(window.WholeTo, window.HourTo, TimeSpan.FromHours(1))).ToList();
+        await RollUpMissingAsync(Slices(window.WholeFrom, window.WholeTo, TimeSpan.FromDays(1)), hours, ct);
+    }
+
+    /// <summary>
+    /// Rolls up every closed day and hour that the history still holds whole (from <paramref name="cutoff"/>, the
+    /// retention's, on; hours only as far back as they are kept). The retention collector calls it before it deletes,
+    /// so a 7d or 30d report keeps the days that a shorter retention (120h by default) has deleted.
+    /// </summary>
+    public async Task RollUpRetainedAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var closed = time.GetUtcNow() - Settle;
+        var hoursFrom = Ceiling(cutoff > closed - KeepHours ? cutoff : closed - KeepHours, TimeSpan.FromHours(1));
+        await RollUpMissingAsync(
+            Slices(Ceiling(cutoff, TimeSpan.FromDays(1)), Floor(closed, TimeSpan.FromDays(1)), TimeSpan.FromDays(1)),
+            Slices(hoursFrom, Floor(closed, TimeSpan.FromHours(1)), TimeSpan.FromHours(1)), ct);
+    }
+
+    private static DateTimeOffset Ceiling(DateTimeOffset t, TimeSpan unit) => Floor(t, unit) is var f && f == t ? f : f + unit;
+
+    private static List<DateTimeOffset> Slices(DateTimeOffset from, DateTimeOffset to, TimeSpan length)
+    {
+        var starts = new List<DateTimeOffset>();
+        for (var start = from; start < to; start += length)
         {
-            hours.Add(hour);
+            starts.Add(start);
         }
-        for (var hour = window.WholeTo; hour < window.HourTo; hour = hour.AddHours(1))
-        {
-            hours.Add(hour);
-        }
-        var days = new List<DateTimeOffset>();
-        for (var day = window.WholeFrom; day < window.WholeTo; day = day.AddDays(1))
-        {
-            days.Add(day);
-        }
+        return starts;
+    }
+
+    private async Task RollUpMissingAsync(List<DateTimeOffset> days, List<DateTimeOffset> hours, CancellationToken ct)
+    {
         foreach (var day in await MissingAsync("SELECT day::timestamp AT TIME ZONE 'UTC' FROM insights_days WHERE day >= ($1 AT TIME ZONE 'UTC')::date AND day < ($2 AT TIME ZONE 'UTC')::date",
             days, TimeSpan.FromDays(1), ct))
         {
