@@ -49,7 +49,7 @@ internal sealed record StepDecision(IReadOnlyList<SendDecision> Sends, string St
         {
             // Whoever the chain reached hears that someone is on it: the firing alerts, with the acknowledgement's note.
             var firingSet = firing.Select(a => a.Fingerprint).ToHashSet();
-            var told = firing.Count == 0 ? [] : integrations.Select(i => new SendDecision(i.Name, firing, firingSet, new HashSet<ulong>(), SendDecision.Acknowledged)).ToList();
+            var told = firing.Count == 0 ? [] : integrations.Select(i => new SendDecision(i.Name, firing, firingSet, new HashSet<ulong>(), "acknowledged")).ToList();
             return Stop("acknowledged", acknowledged.By, told);
         }
         var result = Sendable(pipeline.Run(route, group.Alerts, integrations, now));

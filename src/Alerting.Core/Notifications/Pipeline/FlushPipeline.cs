@@ -12,11 +12,7 @@ namespace Alerting.Core.Notifications.Pipeline;
 public sealed record IntegrationState(string Name, bool SendResolved, NotificationLogEntry? LastSent);
 
 /// <summary>A decision to notify one integration: the alerts to render and the sets to log after a successful send.</summary>
-public sealed record SendDecision(string Integration, IReadOnlyList<Alert> Alerts, IReadOnlySet<ulong> Firing, IReadOnlySet<ulong> Resolved, string Reason)
-{
-    /// <summary>The reason of a send that tells a receiver an escalation reached that someone acknowledged the group.</summary>
-    public const string Acknowledged = "acknowledged";
-}
+public sealed record SendDecision(string Integration, IReadOnlyList<Alert> Alerts, IReadOnlySet<ulong> Firing, IReadOnlySet<ulong> Resolved, string Reason);
 
 /// <summary>Why an alert was held back at this flush.</summary>
 public sealed record Suppression(IReadOnlyList<string> SilencedBy, ulong? InhibitedBy, string? MutedBy)

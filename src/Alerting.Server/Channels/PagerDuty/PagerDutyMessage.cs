@@ -22,7 +22,6 @@ internal static class PagerDutyMessage
     public const int MaxV2SummaryRunes = 1024;
     public const string Trigger = "trigger";
     public const string Resolve = "resolve";
-    public const string Acknowledge = "acknowledge";
 
     /// <summary>units.MetricBytes(512000).String(), as Alertmanager words the note.</summary>
     public static readonly string OversizeNote =

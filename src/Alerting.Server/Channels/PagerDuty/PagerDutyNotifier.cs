@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Alerting.Channels.Http;
 using Alerting.Core.Notifications;
-using Alerting.Core.Notifications.Pipeline;
 using Alerting.GoTemplates;
 
 namespace Alerting.Channels.PagerDuty;
@@ -9,8 +8,7 @@ namespace Alerting.Channels.PagerDuty;
 /// <summary>
 /// PagerDuty (<c>pagerduty_configs</c>), as Alertmanager's notifier: a trigger event while the group fires and a
 /// resolve event with the same key (the group key's hash) once it is resolved, through the Events API v1 when a
-/// service key is configured, else v2; beyond Alertmanager, an acknowledge event when an escalation step's receiver
-/// is told that the group was acknowledged. One attempt; v1 retries 403 and 5xx, v2 429 and 5xx.
+/// service key is configured, else v2. One attempt; v1 retries 403 and 5xx, v2 429 and 5xx.
 /// </summary>
 internal sealed class PagerDutyNotifier(PagerDutyConfig config, HttpClientProvider clients, GoTemplateSet templates, ILogger logger, TimeProvider time) : INotifier
 {
@@ -31,10 +29,7 @@ internal sealed class PagerDutyNotifier(PagerDutyConfig config, HttpClientProvid
         var data = request.Data ?? throw new InvalidOperationException("PagerDuty needs the notification data");
         SendResult Permanent(string error) => HttpDelivery.Permanent(error, time.GetElapsedTime(started));
 
-        // An escalation step's receiver told of an acknowledgement acknowledges the incident it opened (same key).
-        var eventType = data.Status == NotificationStatus.Resolved ? PagerDutyMessage.Resolve
-            : request.Reason == SendDecision.Acknowledged ? PagerDutyMessage.Acknowledge
-            : PagerDutyMessage.Trigger;
+        var eventType = data.Status == NotificationStatus.Resolved ? PagerDutyMessage.Resolve : PagerDutyMessage.Trigger;
         var detailsTemplates = new TemplateExpander(templates, data);
         var details = PagerDutyMessage.RenderDetails(config, detailsTemplates.Text);
         if (detailsTemplates.Error is { } detailsError)

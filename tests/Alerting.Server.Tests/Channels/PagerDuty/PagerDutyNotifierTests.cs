@@ -107,25 +107,6 @@ public sealed class PagerDutyNotifierTests : IDisposable
         Assert.Equal(Core.Notifications.GroupKeyHash.Hash(Request().GroupKey), (string)resolve["dedup_key"]!);
     }
 
-    [Theory]
-    [InlineData("pagerduty-v2", "event_action")]
-    [InlineData("pagerduty-v1", "event_type")]
-    public async Task An_escalation_steps_acknowledgement_acknowledges_the_incident_with_the_triggers_key(string capture, string field)
-    {
-        Answer(capture == "pagerduty-v1" ? 200 : 202);
-        var notifier = Notifier(Load(capture == "pagerduty-v1" ? $"service_key: sk\n{Plain}" : $"routing_key: rk\n{Plain}"));
-        await notifier.SendAsync(Request(capture), CancellationToken.None);
-        var trigger = JsonNode.Parse(Body())!;
-        await notifier.SendAsync(Request(capture) with { Reason = Core.Notifications.Pipeline.SendDecision.Acknowledged }, CancellationToken.None);
-        var acknowledge = JsonNode.Parse(Body())!;
-        var key = capture == "pagerduty-v1" ? "incident_key" : "dedup_key";
-        Assert.Equal(("trigger", "acknowledge"), ((string)trigger[field]!, (string)acknowledge[field]!));
-        Assert.Equal((string)trigger[key]!, (string)acknowledge[key]!);
-        // Any other reason (a repeat, new alerts) stays a trigger, as Alertmanager sends it.
-        await notifier.SendAsync(Request(capture) with { Reason = "repeat_interval 4h0m0s elapsed" }, CancellationToken.None);
-        Assert.Equal("trigger", (string)JsonNode.Parse(Body())![field]!);
-    }
-
     [Fact]
     public async Task A_v1_resolve_leaves_out_client_and_sends_a_null_payload()
     {
