@@ -27,7 +27,7 @@ if (args[0] == "migrate")
 }
 
 var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
-var queries = new InsightsQueries(db, TimeProvider.System);
+var queries = new InsightsQueries(db, new InsightsRollups(db, TimeProvider.System), TimeProvider.System);
 // The first report of each period rolls up the whole days it covers that are not yet (once; then one day a day).
 var windows = new Dictionary<InsightsPeriod, InsightsWindow>();
 foreach (var period in InsightsPeriod.All)

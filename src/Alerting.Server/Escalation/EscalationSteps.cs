@@ -19,8 +19,7 @@ namespace Alerting.Escalation;
 internal sealed class EscalationSteps(NpgsqlDataSource db, ConfigHolder config, SilenceStore silences, OutboxPublisher publisher,
     InstanceInfo instance, TimeProvider time, ILogger<EscalationSteps> log)
 {
-    private long passes;
-
+    private long _passes;
 
     /// <summary>One pass: stops the pending steps of resolved groups, then claims and decides due steps. Returns how many were claimed.</summary>
     public async Task<int> RunDueAsync(CancellationToken ct)
@@ -28,7 +27,7 @@ internal sealed class EscalationSteps(NpgsqlDataSource db, ConfigHolder config, 
         var now = time.GetUtcNow();
         // Each pass claims under its own name: a pass whose lease ran out (a slow pass, or a clock moved past it) and
         // another pass of this instance that took the step over must not both commit.
-        var owner = $"{instance.Name}/escalation/{Interlocked.Increment(ref passes)}";
+        var owner = $"{instance.Name}/escalation/{Interlocked.Increment(ref _passes)}";
         await using (var sweep = EscalationRows.StopResolvedPending(db, now))
         {
             await sweep.ExecuteNonQueryAsync(ct);

@@ -147,9 +147,10 @@ internal sealed class EscalationTimeline : IAsyncDisposable
             await host.Server.Services.GetRequiredService<Dispatcher>().FlushDueAsync(CancellationToken.None);
         }
         await Task.WhenAll(Hosts.Select(h => h.Server.Services.GetRequiredService<EscalationSteps>().RunDueAsync(CancellationToken.None)));
-        // A dispatcher loop's pass woken by the step may still hold groups: it must finish on this step's clock.
+        // A dispatcher loop's pass woken by the step may still hold groups: it must finish on this step's clock. (A
+        // lease that ran out on the fake clock is no pass's any more: a stopped host's.)
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Host.ScalarAsync<long>("SELECT count(*) FROM aggregation_groups WHERE lease_owner IS NOT NULL") > 0)
+        while (await Host.ScalarAsync<long>($"SELECT count(*) FROM aggregation_groups WHERE lease_owner IS NOT NULL AND lease_until > '{Time.GetUtcNow():O}'") > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "groups still claimed after 30 s");
             await Task.Delay(20);

@@ -138,7 +138,8 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         var down = DateTime.UtcNow;
         phase.Value = "during";
         Log($"broker stopped; {receiver.Delivered().Count} notifications so far");
-        // Rows are written and deleted within milliseconds when sends are quick: the identity counts them, samples show the backlog.
+        // Rows are written and deleted within milliseconds when sends are quick: the identity counts the inserts (an
+        // insert that met a pending row and merged into it takes a value too), samples show the backlog.
         const string outboxRowsWritten = "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('outbox', 'id')), 0)";
         var writtenBefore = await Ledger.CountAsync(db, outboxRowsWritten);
         long maxOutbox = 0;
@@ -196,7 +197,7 @@ public sealed class RabbitMqTests(ITestOutputHelper output)
         var firstAfter = receiver.Arrivals.Where(a => a.ArrivedAt >= back).MinBy(a => a.ArrivedAt);
         Log($"rabbitmq-outage: 30 s down, {accepted.Count} accepted ({during.Count(p => p.Accepted)} of {during.Count} POSTs accepted while it was down), "
             + $"{accepted.Count(stored.ContainsKey)} stored, {groups} due, {groups - behind.Count} delivered, {unexplained.Count} duplicates; "
-            + $"{writtenWhileDown} outbox rows written while down (up to {maxOutbox} at once), {sentWhileDown} sent while down, /-/ready {readyDuring} while down; "
+            + $"{writtenWhileDown} outbox inserts while down (up to {maxOutbox} rows at once), {sentWhileDown} sent while down, /-/ready {readyDuring} while down; "
             + $"first send {(firstAfter is null ? double.NaN : (firstAfter.ArrivedAt - back).TotalSeconds):0.0} s and everything from before and during told {caughtUp.TotalSeconds:0.0} s after the broker was back "
             + $"(bound {CaughtUpBound.TotalSeconds:0} s), the bus used again {busAgain.TotalSeconds:0.0} s after; quiet {quietAfter.TotalSeconds:0.0} s after the load stopped");
         foreach (var line in unexplained)
