@@ -21,7 +21,6 @@ internal sealed record InsightsWindow(
 /// </summary>
 internal sealed partial class InsightsQueries(NpgsqlDataSource db, InsightsRollups rollups, TimeProvider time)
 {
-
     /// <summary>Rows in each "top" list (noisiest alerts, groups, flapping alerts).</summary>
     public const int TopCount = 20;
 

@@ -149,12 +149,8 @@ internal sealed class EscalationTimeline : IAsyncDisposable
         await Task.WhenAll(Hosts.Select(h => h.Server.Services.GetRequiredService<EscalationSteps>().RunDueAsync(CancellationToken.None)));
         // A dispatcher loop's pass woken by the step may still hold groups: it must finish on this step's clock. (A
         // lease that ran out on the fake clock is no pass's any more: a stopped host's.)
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Host.ScalarAsync<long>($"SELECT count(*) FROM aggregation_groups WHERE lease_owner IS NOT NULL AND lease_until > '{Time.GetUtcNow():O}'") > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "groups still claimed after 30 s");
-            await Task.Delay(20);
-        }
+        await Eventually.EqualAsync(0L, () => Host.ScalarAsync<long>(
+            $"SELECT count(*) FROM aggregation_groups WHERE lease_owner IS NOT NULL AND lease_until > '{Time.GetUtcNow():O}'"), TimeSpan.FromSeconds(30));
     }
 
     public Task<bool> AcknowledgeAsync(string receiver, string by) =>
@@ -182,20 +178,24 @@ internal sealed class EscalationTimeline : IAsyncDisposable
     }
 
     /// <summary>What each receiver got, the chain's steps and the send attempts, for a failure's message.</summary>
-    public async Task<string> DescribeAsync() =>
-        $"at {Elapsed}, received:\n"
-        + string.Join("\n", Sink.Delivered().Select(d => $"{d["receiver"]} {d["status"]} {d["alerts"]!.AsArray().Count}"))
-        + "\nsteps: " + await Host.ScalarAsync<string>("""
-            SELECT coalesce(string_agg(step || ' ' || state || ' due ' || (due_at - $$2026-03-02 03:00Z$$::timestamptz) || coalesce(' sent ' || (sent_at - $$2026-03-02 03:00Z$$::timestamptz), '')
-                || coalesce(' lease ' || lease_owner, ''), '; ' ORDER BY chain_started_at, step), 'none') FROM escalations
-            """)
-        + "\nattempts: " + await Host.ScalarAsync<string>("""
-            SELECT coalesce(string_agg(receiver || ' ' || outcome || ' at ' || (at - $$2026-03-02 03:00Z$$::timestamptz) || coalesce(' ' || error, ''), '; ' ORDER BY id), 'none')
-            FROM notification_attempts
-            """)
-        + "\nlog: " + await Host.ScalarAsync<string>("""
-            SELECT coalesce(string_agg(receiver || ' at ' || (sent_at - $$2026-03-02 03:00Z$$::timestamptz), '; '), 'none') FROM notification_log
-            """);
+    public async Task<string> DescribeAsync()
+    {
+        // Times as offsets from T0, as the tests state them.
+        var t0 = $"'{T0:O}'::timestamptz";
+        return $"at {Elapsed}, received:\n"
+            + string.Join("\n", Sink.Delivered().Select(d => $"{d["receiver"]} {d["status"]} {d["alerts"]!.AsArray().Count}"))
+            + "\nsteps: " + await Host.ScalarAsync<string>($"""
+                SELECT coalesce(string_agg(step || ' ' || state || ' due ' || (due_at - {t0}) || coalesce(' sent ' || (sent_at - {t0}), '')
+                    || coalesce(' lease ' || lease_owner, ''), '; ' ORDER BY chain_started_at, step), 'none') FROM escalations
+                """)
+            + "\nattempts: " + await Host.ScalarAsync<string>($"""
+                SELECT coalesce(string_agg(receiver || ' ' || outcome || ' at ' || (at - {t0}) || coalesce(' ' || error, ''), '; ' ORDER BY id), 'none')
+                FROM notification_attempts
+                """)
+            + "\nlog: " + await Host.ScalarAsync<string>($"""
+                SELECT coalesce(string_agg(receiver || ' at ' || (sent_at - {t0}), '; '), 'none') FROM notification_log
+                """);
+    }
 
     /// <summary>The chain's steps as "step:state:reason", oldest chain first.</summary>
     public async Task<string> StepsAsync() =>
