@@ -16,25 +16,36 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
 
     private LabelSet(KeyValuePair<string, string>[] sortedPairs) => _pairs = sortedPairs;
 
-    public static LabelSet From(IEnumerable<KeyValuePair<string, string>> pairs)
+    public static LabelSet From(IEnumerable<KeyValuePair<string, string>> pairs) => FromArray([.. pairs]);
+
+    /// <summary>As <see cref="From(IEnumerable{KeyValuePair{string, string}})"/>, but owns <paramref name="pairs"/>: filters and sorts it in place.</summary>
+    public static LabelSet FromArray(KeyValuePair<string, string>[] pairs)
     {
-        var list = new List<KeyValuePair<string, string>>();
+        var count = 0;
         foreach (var pair in pairs)
         {
             if (!string.IsNullOrEmpty(pair.Value))
             {
-                list.Add(pair);
+                pairs[count++] = pair;
             }
         }
-        list.Sort(static (a, b) => Utf8Comparer.Instance.Compare(a.Key, b.Key));
-        for (var i = 1; i < list.Count; i++)
+        if (count == 0)
         {
-            if (list[i].Key == list[i - 1].Key)
+            return Empty;
+        }
+        if (count < pairs.Length)
+        {
+            Array.Resize(ref pairs, count);
+        }
+        Array.Sort(pairs, static (a, b) => Utf8Comparer.Instance.Compare(a.Key, b.Key));
+        for (var i = 1; i < pairs.Length; i++)
+        {
+            if (pairs[i].Key == pairs[i - 1].Key)
             {
-                throw new ArgumentException($"duplicate label name \"{list[i].Key}\"", nameof(pairs));
+                throw new ArgumentException($"duplicate label name \"{pairs[i].Key}\"", nameof(pairs));
             }
         }
-        return list.Count == 0 ? Empty : new LabelSet([.. list]);
+        return new LabelSet(pairs);
     }
 
     public static LabelSet From(params (string Name, string Value)[] pairs) =>

@@ -65,9 +65,14 @@ internal sealed class AlertQuery(AlertReader alerts, SilenceStore silences, Conf
     {
         var labels = stored.Alert.Labels;
         var routes = runtime.Route.Match(labels);
-        var receivers = routes.Select(r => r.Receiver).Distinct(StringComparer.Ordinal).ToList();
-        var silencedBy = activeSilences.Matching(labels).ConvertAll(s => s.Id.ToString());
-        var inhibitedBy = inhibitor.InhibitedBy(labels) is { } fp ? [Fingerprint.Format(fp)] : new List<string>();
-        return new AlertView(stored, routes, receivers, silencedBy, inhibitedBy);
+        var silences = activeSilences.Matching(labels);
+        IReadOnlyList<string> silencedBy = silences.Count == 0 ? [] : [.. silences.Select(s => s.Id.ToString())];
+        IReadOnlyList<string> inhibitedBy = inhibitor.InhibitedBy(labels) is { } fp ? [Fingerprint.Format(fp)] : [];
+        return new AlertView(stored, routes, Receivers(routes), silencedBy, inhibitedBy);
     }
+
+    // Most alerts take one route: its receiver alone, without a set to make them distinct.
+    private static IReadOnlyList<string> Receivers(IReadOnlyList<Route> routes) => routes.Count == 1
+        ? [routes[0].Receiver]
+        : [.. routes.Select(r => r.Receiver).Distinct(StringComparer.Ordinal)];
 }

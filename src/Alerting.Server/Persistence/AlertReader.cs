@@ -1,4 +1,6 @@
+using System.Buffers;
 using Alerting.Core.Alerts;
+using Alerting.Core.Labels;
 using Npgsql;
 
 namespace Alerting.Persistence;
@@ -36,19 +38,55 @@ internal sealed class AlertReader(NpgsqlDataSource db)
     private static async Task<List<StoredAlert>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         var result = new List<StoredAlert>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        // The two JSON columns are parsed from one reused buffer, not a string each: reads of all the active
+        // alerts (the API, the pages, the metrics) run every few seconds.
+        var buffer = ArrayPool<byte>.Shared.Rent(1024);
+        try
         {
-            var alert = new Alert(
-                LabelJson.Read(reader.GetString(0)),
-                LabelJson.Read(reader.GetString(1)),
-                reader.GetFieldValue<DateTimeOffset>(2),
-                reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5),
-                reader.GetBoolean(6));
-            result.Add(new StoredAlert(alert, reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var alert = new Alert(
+                    ReadLabels(reader, 0, ref buffer),
+                    ReadLabels(reader, 1, ref buffer),
+                    reader.GetFieldValue<DateTimeOffset>(2),
+                    reader.GetFieldValue<DateTimeOffset>(3),
+                    reader.GetString(4),
+                    reader.GetFieldValue<DateTimeOffset>(5),
+                    reader.GetBoolean(6));
+                result.Add(new StoredAlert(alert, Source(reader.GetString(7)), reader.IsDBNull(8) ? null : reader.GetString(8)));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         return result;
     }
+
+    private static LabelSet ReadLabels(NpgsqlDataReader reader, int ordinal, ref byte[] buffer)
+    {
+        using var stream = reader.GetStream(ordinal);
+        var length = (int)stream.Length;
+        if (length > buffer.Length)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = ArrayPool<byte>.Shared.Rent(length);
+        }
+        stream.ReadExactly(buffer, 0, length);
+        // jsonb's binary form: a version byte (1), then the JSON text.
+        if (length == 0 || buffer[0] != 1)
+        {
+            throw new InvalidDataException($"column {reader.GetName(ordinal)} is not jsonb of version 1");
+        }
+        return LabelJson.Read(buffer.AsSpan(1, length - 1));
+    }
+
+    // The usual sources as literals, not a string per row.
+    private static string Source(string stored) => stored switch
+    {
+        "api" => "api",
+        "grafana" => "grafana",
+        _ => stored,
+    };
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using Alerting.Core.Labels;
 using Alerting.Core.Matching;
@@ -22,10 +25,93 @@ internal static class LabelJson
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    public static LabelSet Read(string json)
+    /// <summary>
+    /// A stored label or annotation object. Parsed straight into the label set's array, without a dictionary between:
+    /// every read of the active alerts parses two per alert (20k alerts: 45 MB allocated per read before, bench/polls.sh).
+    /// </summary>
+    public static LabelSet Read(ReadOnlySpan<char> json)
     {
-        var dict = JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
-        return LabelSet.From(dict);
+        var max = Encoding.UTF8.GetMaxByteCount(json.Length);
+        byte[]? rented = null;
+        Span<byte> utf8 = max <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            return Read(utf8[..Encoding.UTF8.GetBytes(json, utf8)]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="Read(ReadOnlySpan{char})"/>, from UTF-8.</summary>
+    public static LabelSet Read(ReadOnlySpan<byte> utf8)
+    {
+        var pairs = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(16);
+        var count = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return LabelSet.Empty;
+            }
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException($"a label set is a JSON object, not {reader.TokenType}");
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = Name(ref reader);
+                reader.Read();
+                var value = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString()!,
+                    JsonTokenType.Null => "",
+                    _ => throw new JsonException($"label \"{name}\" has a {reader.TokenType} value, not a string"),
+                };
+                if (count == pairs.Length)
+                {
+                    var larger = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(count * 2);
+                    pairs.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<KeyValuePair<string, string>>.Shared.Return(pairs, clearArray: true);
+                    pairs = larger;
+                }
+                pairs[count++] = new(name, value);
+            }
+            return LabelSet.FromArray(pairs.AsSpan(0, count).ToArray());
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, string>>.Shared.Return(pairs, clearArray: true);
+        }
+    }
+
+    // Label names repeat across alerts (alertname, instance, job, ...): the first few thousand are kept and reused.
+    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NamesBySpan =
+        Names.GetAlternateLookup<ReadOnlySpan<char>>();
+    private const int MaxNames = 4096;
+
+    private static string Name(ref Utf8JsonReader reader)
+    {
+        Span<char> chars = stackalloc char[128];
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length > chars.Length)
+        {
+            return reader.GetString()!;
+        }
+        var copied = reader.CopyString(chars);
+        if (NamesBySpan.TryGetValue(chars[..copied], out var known))
+        {
+            return known;
+        }
+        var name = new string(chars[..copied]);
+        return Names.Count < MaxNames ? Names.GetOrAdd(name, name) : name;
     }
 
     public static string WriteMatchers(Matchers matchers)

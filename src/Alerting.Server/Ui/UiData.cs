@@ -47,7 +47,10 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         var views = AlertQuery.Evaluate(runtime, active, activeSilences, now);
         var (states, acks) = await StatesAsync(null, ct);
         var byId = activeSilences.ToDictionary(s => s.Id.ToString());
-        var names = views.ToDictionary(v => v.Alert.Labels.FingerprintHex, v => v.Alert.Labels.Get("alertname"));
+        // Names of the inhibiting alerts only: the page shows "inhibited by <alertname>".
+        var inhibitors = views.SelectMany(v => v.InhibitedBy).ToHashSet(StringComparer.Ordinal);
+        var names = inhibitors.Count == 0 ? [] : views.Where(v => inhibitors.Contains(v.Alert.Labels.FingerprintHex))
+            .ToDictionary(v => v.Alert.Labels.FingerprintHex, v => v.Alert.Labels.Get("alertname"));
         return [.. views.Select(view => Present(view, states, acks, byId, names))];
     }
 
@@ -96,8 +99,9 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         var stored = states.GetValueOrDefault(fp, "pending");
         var state = view.Suppressed ? "suppressed" : stored == "suppressed" ? "pending" : stored;
         var ack = acks.GetValueOrDefault(fp);
-        return new UiAlert(view.Stored, view.Routes, state, [.. view.SilencedBy.Select(id => silencesById[id])],
-            [.. view.InhibitedBy.Select(by => (by, names.GetValueOrDefault(by, by)))], ack.By, ack.At);
+        return new UiAlert(view.Stored, view.Routes, state,
+            view.SilencedBy.Count == 0 ? [] : [.. view.SilencedBy.Select(id => silencesById[id])],
+            view.InhibitedBy.Count == 0 ? [] : [.. view.InhibitedBy.Select(by => (by, names.GetValueOrDefault(by, by)))], ack.By, ack.At);
     }
 
     /// <summary>Stored states and acknowledgements of the active alerts, or of one of them by its key.</summary>
@@ -121,7 +125,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         while (await reader.ReadAsync(ct))
         {
             var fp = unchecked((ulong)reader.GetInt64(0));
-            states[fp] = reader.GetString(1);
+            states[fp] = State(reader.GetString(1));
             if (!reader.IsDBNull(3))
             {
                 acks[fp] = (reader.IsDBNull(2) ? "someone" : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
@@ -129,6 +133,16 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         }
         return (states, acks);
     }
+
+    // The few stored states as literals: not a string per alert kept for the page's life.
+    private static string State(string stored) => stored switch
+    {
+        "firing" => "firing",
+        "pending" => "pending",
+        "suppressed" => "suppressed",
+        "resolved" => "resolved",
+        _ => stored,
+    };
 
     /// <summary>Each configured destination's health: what waits in the outbox, the last success and failure, failures in the last hour.</summary>
     public async Task<List<UiDestination>> DestinationsAsync(CancellationToken ct)
