@@ -73,7 +73,7 @@ for f in "$WORK"/batches/*.json; do
 done
 allocated() { curl -fsS "http://127.0.0.1:$PORT/metrics" | awk '/^system_runtime_dotnet_gc_heap_total_allocated /{printf "%.0f", $2}'; }
 listed=$(curl -fsS "http://127.0.0.1:$PORT/api/v2/alerts" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-echo "alerts posted $ALERTS, listed $listed; $ROUNDS polls each (after one unmeasured), $(git -C "$ROOT" rev-parse --short HEAD)"
+echo "alerts posted $ALERTS, listed $listed; $ROUNDS polls each (after one unmeasured); build: ${ALERTING_DIR:-$(git -C "$ROOT" rev-parse --short HEAD)}"
 printf '%-28s %14s %10s %12s\n' endpoint "MB alloc/poll" "ms/poll" "bytes"
 for path in /api/v2/alerts /api/v2/alerts/groups / /metrics; do
   curl -fsS -o /dev/null "http://127.0.0.1:$PORT$path"

@@ -21,7 +21,12 @@ namespace Alerting.Ingestion;
 internal sealed class AlertWriter(BatchWriter batches, GenericPlanDb writerDb, GroupRouter router, StoredAlertCache cache,
     InstanceInfo instance, TimeProvider time, ILogger<AlertWriter> log) : BackgroundService
 {
-    private const int MaxBatch = 20_000;
+    /// <summary>
+    /// Alerts gathered into one statement, at most (a request is never split). Past a few hundred the commit is already
+    /// shared; a statement of 10k alerts made the backend's executor grow to tens of MB, which glibc then kept in that
+    /// backend (60 MB in each writer's backend in the soak), and made arrays on the large-object heap here.
+    /// </summary>
+    private const int MaxBatch = 2_000;
 
     /// <summary>
     /// Writers working at once, each on its own share of the fingerprints. A PostgreSQL backend runs a statement on one
