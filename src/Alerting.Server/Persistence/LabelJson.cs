@@ -96,6 +96,7 @@ internal static class LabelJson
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NamesBySpan =
         Names.GetAlternateLookup<ReadOnlySpan<char>>();
     private const int MaxNames = 4096;
+    private static int _names;
 
     private static string Name(ref Utf8JsonReader reader)
     {
@@ -111,7 +112,12 @@ internal static class LabelJson
             return known;
         }
         var name = new string(chars[..copied]);
-        return Names.Count < MaxNames ? Names.GetOrAdd(name, name) : name;
+        // A counter, not Names.Count: that takes every lock of the dictionary, and would be read for each unknown name.
+        if (Volatile.Read(ref _names) < MaxNames && Names.TryAdd(name, name))
+        {
+            Interlocked.Increment(ref _names);
+        }
+        return name;
     }
 
     public static string WriteMatchers(Matchers matchers)
