@@ -18,8 +18,11 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
 
     public static LabelSet From(IEnumerable<KeyValuePair<string, string>> pairs) => FromArray([.. pairs]);
 
-    /// <summary>As <see cref="From(IEnumerable{KeyValuePair{string, string}})"/>, but owns <paramref name="pairs"/>: filters and sorts it in place.</summary>
-    public static LabelSet FromArray(KeyValuePair<string, string>[] pairs)
+    /// <summary>
+    /// As <see cref="From(IEnumerable{KeyValuePair{string, string}})"/>, but owns <paramref name="pairs"/>: filters and
+    /// sorts it in place and keeps it. Internal: a caller that reused the array would change an immutable set.
+    /// </summary>
+    internal static LabelSet FromArray(KeyValuePair<string, string>[] pairs)
     {
         var count = 0;
         foreach (var pair in pairs)

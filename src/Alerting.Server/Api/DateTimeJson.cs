@@ -17,7 +17,10 @@ internal sealed class DateTimeJson : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         Span<byte> utf8 = stackalloc byte[32];
-        value.UtcDateTime.TryFormat(utf8, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        if (!value.UtcDateTime.TryFormat(utf8, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
+        {
+            throw new FormatException($"{value:O} does not fit the API's time format");
+        }
         writer.WriteStringValue(utf8[..written]);
     }
 }

@@ -8,7 +8,9 @@ namespace Alerting.Persistence;
 /// <summary>Reads alerts back from PostgreSQL.</summary>
 internal sealed class AlertReader(NpgsqlDataSource db)
 {
-    private const string Columns = "labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra";
+    // The JSON columns as text: a text column's stream is its UTF-8 bytes in every Npgsql version (jsonb's carries a
+    // version byte that drivers handle differently), and PostgreSQL turns jsonb into text for either.
+    private const string Columns = "labels::text, annotations::text, starts_at, ends_at, generator_url, updated_at, timeout, source, extra";
 
     /// <summary>Alerts whose endsAt is after <paramref name="now"/>, i.e. still firing.</summary>
     public async Task<List<StoredAlert>> ActiveAsync(DateTimeOffset now, CancellationToken ct)
@@ -74,12 +76,7 @@ internal sealed class AlertReader(NpgsqlDataSource db)
             buffer = ArrayPool<byte>.Shared.Rent(length);
         }
         stream.ReadExactly(buffer, 0, length);
-        // jsonb's binary form: a version byte (1), then the JSON text.
-        if (length == 0 || buffer[0] != 1)
-        {
-            throw new InvalidDataException($"column {reader.GetName(ordinal)} is not jsonb of version 1");
-        }
-        return LabelJson.Read(buffer.AsSpan(1, length - 1));
+        return LabelJson.Read(buffer.AsSpan(0, length));
     }
 
     // The usual sources as literals, not a string per row.

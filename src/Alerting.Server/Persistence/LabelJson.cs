@@ -83,6 +83,11 @@ internal static class LabelJson
                 }
                 pairs[count++] = new(name, value);
             }
+            // After the object only white space may follow (the reader throws on a second value itself).
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                throw new JsonException("a label set is one JSON object");
+            }
             return LabelSet.FromArray(pairs.AsSpan(0, count).ToArray());
         }
         finally

@@ -6,8 +6,11 @@ public sealed class LabelSetTests
     public void An_owned_array_is_filtered_and_sorted_as_any_other_source()
     {
         KeyValuePair<string, string>[] pairs = [new("job", "node"), new("team", ""), new("alertname", "Down"), new("Zone", "a")];
+        KeyValuePair<string, string>[] given = [.. pairs];
         var fromArray = LabelSet.FromArray([.. pairs]);
-        Assert.Equal(LabelSet.From(pairs), fromArray);
+        Assert.Equal(LabelSet.From(given), fromArray);
+        // From copies what it is given: the caller's array is left as it was.
+        Assert.Equal(pairs, given);
         // Upper case sorts before lower case in byte order; the empty value is gone.
         Assert.Equal(["Zone", "alertname", "job"], fromArray.Keys);
     }

@@ -11,8 +11,7 @@ public sealed class AlertReaderTests
     public async Task Stored_labels_and_annotations_read_back_whole_from_jsonb()
     {
         await using var host = await AlertingTestHost.StartAsync();
-        // Longer than the reader's first buffer (1 KiB) and than the parser's stack buffer (2 KiB), with characters
-        // jsonb stores escaped or as several UTF-8 bytes.
+        // Longer than the reader's first buffer (1 KiB), with characters jsonb stores escaped or as several UTF-8 bytes.
         var description = string.Concat(Enumerable.Repeat("磁盘 \"/data\" 已满\\n ", 300));
         var alerts = new JsonArray(
             new JsonObject

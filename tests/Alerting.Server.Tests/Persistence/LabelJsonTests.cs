@@ -28,6 +28,16 @@ public sealed class LabelJsonTests
     }
 
     [Fact]
+    public void Long_and_escaped_names_are_read_whole()
+    {
+        var longName = "n" + new string('x', 199);
+        const string escaped = @"\u00e9t\u00e9_\u6e29\u5ea6";
+        var read = LabelJson.Read($$"""{"{{longName}}": "1", "{{escaped}}": "2"}""");
+        Assert.Equal("1", read[longName]);
+        Assert.Equal("2", read["été_温度"]);
+    }
+
+    [Fact]
     public void Keys_in_any_order_make_the_same_set()
     {
         // jsonb gives keys back shortest first, not in Prometheus' order.
@@ -57,6 +67,8 @@ public sealed class LabelJsonTests
     [InlineData("""{"a": ["b"]}""")]
     [InlineData("""["a"]""")]
     [InlineData("""{"a": "b",""")]
+    [InlineData("""{"a": "b"} {"c": "d"}""")]
+    [InlineData("""{"a": "b"} x""")]
     public void What_is_not_an_object_of_strings_is_refused(string json)
     {
         Assert.ThrowsAny<JsonException>(() => LabelJson.Read(json));
