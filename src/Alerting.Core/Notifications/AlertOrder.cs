@@ -66,8 +66,8 @@ public sealed class AlertOrder : IComparer<Alert>
             return x.Count < y.Count ? -1 : 1;
         }
         // Both are sorted by name, so a merge walk visits the union in Go's sorted order.
-        using var xs = x.GetEnumerator();
-        using var ys = y.GetEnumerator();
+        var xs = x.GetEnumerator();
+        var ys = y.GetEnumerator();
         var xHas = xs.MoveNext();
         var yHas = ys.MoveNext();
         while (xHas && yHas)

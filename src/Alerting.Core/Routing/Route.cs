@@ -117,10 +117,19 @@ public sealed class Route
     /// </summary>
     public IReadOnlyList<Route> Match(LabelSet labels)
     {
-        var result = new List<Route>();
+        var result = t_matched ??= [];
+        result.Clear();
         MatchInto(labels, result);
-        return result;
+        // Most alerts take one route: its own one-element list, not a new list per alert (reads route every alert).
+        IReadOnlyList<Route> matched = result.Count == 1 ? result[0]._alone ??= [result[0]] : [.. result];
+        result.Clear();
+        return matched;
     }
+
+    [ThreadStatic]
+    private static List<Route>? t_matched;
+
+    private IReadOnlyList<Route>? _alone;
 
     private bool MatchInto(LabelSet labels, List<Route> result)
     {

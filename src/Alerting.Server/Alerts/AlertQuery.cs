@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Alerting.Configuration;
 using Alerting.Core.Alerts;
 using Alerting.Core.Inhibition;
@@ -71,8 +72,11 @@ internal sealed class AlertQuery(AlertReader alerts, SilenceStore silences, Conf
         return new AlertView(stored, routes, Receivers(routes), silencedBy, inhibitedBy);
     }
 
-    // Most alerts take one route: its receiver alone, without a set to make them distinct.
+    // Most alerts take one route: its receiver alone, one list per route, without a set to make them distinct.
     private static IReadOnlyList<string> Receivers(IReadOnlyList<Route> routes) => routes.Count == 1
-        ? [routes[0].Receiver]
+        ? ReceiverOf.GetValue(routes[0], static r => [r.Receiver])
         : [.. routes.Select(r => r.Receiver).Distinct(StringComparer.Ordinal)];
+
+    // Weak: a reload's routes replace the old ones.
+    private static readonly ConditionalWeakTable<Route, IReadOnlyList<string>> ReceiverOf = [];
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Alerting.Alerts;
 using Alerting.Auth;
 using Alerting.Core.Labels;
@@ -96,13 +97,17 @@ internal static class AlertsApi
             a.EndsAt,
             a.Labels.FingerprintHex,
             // One per matching route, as Alertmanager lists them: a receiver twice when two routes (continue) reach it.
-            [.. view.Routes.Select(r => new ReceiverName(r.Receiver))],
+            view.Routes.Count == 1 ? ReceiverOf.GetValue(view.Routes[0], static r => [new ReceiverName(r.Receiver)])
+                : [.. view.Routes.Select(r => new ReceiverName(r.Receiver))],
             a.StartsAt,
             new AlertStatus(view.InhibitedBy, view.SilencedBy, view.State),
             a.UpdatedAt,
             a.GeneratorUrl.Length > 0 ? a.GeneratorUrl : null,
             a.Labels);
     }
+
+    // Most alerts take one route: one receiver list per route, not one per alert and read. Weak: a reload replaces routes.
+    private static readonly ConditionalWeakTable<Core.Routing.Route, IReadOnlyList<ReceiverName>> ReceiverOf = [];
 
     internal static Dictionary<string, string> ToDictionary(LabelSet labels) =>
         labels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);

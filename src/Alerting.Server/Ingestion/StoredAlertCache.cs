@@ -89,28 +89,42 @@ internal sealed class StoredAlertCache
     /// <summary>Everything an upsert would write besides the labels (the key) and the times.</summary>
     internal static UInt128 ContentHash(StoredAlert s)
     {
-        var h = new XxHash128();
-        void Add(string? text)
-        {
-            if (text is null)
-            {
-                h.Append(NullMark);
-                return;
-            }
-            h.Append(Encoding.UTF8.GetBytes(text));
-            h.Append(Separator);
-        }
+        // One hasher per thread and text encoded on the stack: this runs for every alert of every POST.
+        var h = t_hash ??= new XxHash128();
+        h.Reset();
         foreach (var (name, value) in s.Alert.Annotations)
         {
-            Add(name);
-            Add(value);
+            Add(h, name);
+            Add(h, value);
         }
         h.Append(NullMark);
-        Add(s.Alert.GeneratorUrl);
-        Add(s.Source);
-        Add(s.Extra);
+        Add(h, s.Alert.GeneratorUrl);
+        Add(h, s.Source);
+        Add(h, s.Extra);
         return h.GetCurrentHashAsUInt128();
     }
+
+    private static void Add(XxHash128 h, string? text)
+    {
+        if (text is null)
+        {
+            h.Append(NullMark);
+            return;
+        }
+        if (text.Length <= 256)
+        {
+            Span<byte> utf8 = stackalloc byte[256 * 3];
+            h.Append(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+        }
+        else
+        {
+            h.Append(Encoding.UTF8.GetBytes(text));
+        }
+        h.Append(Separator);
+    }
+
+    [ThreadStatic]
+    private static XxHash128? t_hash;
 
     private static readonly byte[] Separator = [0xFF];
     private static readonly byte[] NullMark = [0xFE];

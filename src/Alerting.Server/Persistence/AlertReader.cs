@@ -53,10 +53,10 @@ internal sealed class AlertReader(NpgsqlDataSource db)
                     ReadLabels(reader, 1, ref buffer),
                     reader.GetFieldValue<DateTimeOffset>(2),
                     reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.GetString(4),
+                    ReadText(reader, 4, ref buffer),
                     reader.GetFieldValue<DateTimeOffset>(5),
                     reader.GetBoolean(6));
-                result.Add(new StoredAlert(alert, Source(reader.GetString(7)), reader.IsDBNull(8) ? null : reader.GetString(8)));
+                result.Add(new StoredAlert(alert, ReadText(reader, 7, ref buffer), reader.IsDBNull(8) ? null : reader.GetString(8)));
             }
         }
         finally
@@ -66,7 +66,14 @@ internal sealed class AlertReader(NpgsqlDataSource db)
         return result;
     }
 
-    private static LabelSet ReadLabels(NpgsqlDataReader reader, int ordinal, ref byte[] buffer)
+    private static LabelSet ReadLabels(NpgsqlDataReader reader, int ordinal, ref byte[] buffer) =>
+        LabelJson.Read(ReadBytes(reader, ordinal, ref buffer));
+
+    // Generator URLs and sources repeat from alert to alert: one string each (SharedStrings).
+    private static string ReadText(NpgsqlDataReader reader, int ordinal, ref byte[] buffer) =>
+        SharedStrings.Get(ReadBytes(reader, ordinal, ref buffer));
+
+    private static ReadOnlySpan<byte> ReadBytes(NpgsqlDataReader reader, int ordinal, ref byte[] buffer)
     {
         using var stream = reader.GetStream(ordinal);
         var length = (int)stream.Length;
@@ -76,14 +83,6 @@ internal sealed class AlertReader(NpgsqlDataSource db)
             buffer = ArrayPool<byte>.Shared.Rent(length);
         }
         stream.ReadExactly(buffer, 0, length);
-        return LabelJson.Read(buffer.AsSpan(0, length));
+        return buffer.AsSpan(0, length);
     }
-
-    // The usual sources as literals, not a string per row.
-    private static string Source(string stored) => stored switch
-    {
-        "api" => "api",
-        "grafana" => "grafana",
-        _ => stored,
-    };
 }

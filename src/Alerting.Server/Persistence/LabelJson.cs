@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Alerting.Core.Labels;
@@ -66,11 +65,11 @@ internal static class LabelJson
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = Name(ref reader);
+                var name = Text(ref reader);
                 reader.Read();
                 var value = reader.TokenType switch
                 {
-                    JsonTokenType.String => reader.GetString()!,
+                    JsonTokenType.String => Text(ref reader),
                     JsonTokenType.Null => "",
                     _ => throw new JsonException($"label \"{name}\" has a {reader.TokenType} value, not a string"),
                 };
@@ -96,33 +95,16 @@ internal static class LabelJson
         }
     }
 
-    // Label names repeat across alerts (alertname, instance, job, ...): the first few thousand are kept and reused.
-    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NamesBySpan =
-        Names.GetAlternateLookup<ReadOnlySpan<char>>();
-    private const int MaxNames = 4096;
-    private static int _names;
-
-    private static string Name(ref Utf8JsonReader reader)
+    // Names and most values repeat across alerts (alertname, severity, job, ...): one string each (SharedStrings).
+    private static string Text(ref Utf8JsonReader reader)
     {
-        Span<char> chars = stackalloc char[128];
-        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (length > chars.Length)
+        // The input is a span, so the value is too (no ValueSequence); its escaped length bounds the text's.
+        if (reader.ValueSpan.Length > SharedStrings.MaxLength)
         {
             return reader.GetString()!;
         }
-        var copied = reader.CopyString(chars);
-        if (NamesBySpan.TryGetValue(chars[..copied], out var known))
-        {
-            return known;
-        }
-        var name = new string(chars[..copied]);
-        // A counter, not Names.Count: that takes every lock of the dictionary, and would be read for each unknown name.
-        if (Volatile.Read(ref _names) < MaxNames && Names.TryAdd(name, name))
-        {
-            Interlocked.Increment(ref _names);
-        }
-        return name;
+        Span<char> chars = stackalloc char[SharedStrings.MaxLength];
+        return SharedStrings.Get(chars[..reader.CopyString(chars)]);
     }
 
     public static string WriteMatchers(Matchers matchers)

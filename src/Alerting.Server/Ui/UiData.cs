@@ -45,7 +45,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         var active = await alerts.ActiveAsync(now, ct);
         var activeSilences = await ActiveSilencesAsync(now, ct);
         var views = AlertQuery.Evaluate(runtime, active, activeSilences, now);
-        var (states, acks) = await StatesAsync(null, ct);
+        var (states, acks) = await StatesAsync(null, views.Count, ct);
         var byId = activeSilences.ToDictionary(s => s.Id.ToString());
         // Names of the inhibiting alerts only: the page shows "inhibited by <alertname>".
         var inhibitors = views.SelectMany(v => v.InhibitedBy).ToHashSet(StringComparer.Ordinal);
@@ -74,7 +74,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         var sources = runtime.InhibitRules.Any(r => r.TargetMatchers.Matches(labels)) ? await alerts.ActiveAsync(now, ct) : [];
         var activeSilences = await ActiveSilencesAsync(now, ct);
         var view = AlertQuery.View(runtime, stored, new Inhibitor(runtime.InhibitRules, sources.Select(a => a.Alert), now), new SilenceIndex(activeSilences));
-        var (states, acks) = await StatesAsync(fingerprint, ct);
+        var (states, acks) = await StatesAsync(fingerprint, 1, ct);
         var byId = activeSilences.ToDictionary(s => s.Id.ToString());
         var names = sources.ToDictionary(a => a.Alert.Labels.FingerprintHex, a => a.Alert.Labels.Get("alertname"));
         return Present(view, states, acks, byId, names);
@@ -105,7 +105,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
     }
 
     /// <summary>Stored states and acknowledgements of the active alerts, or of one of them by its key.</summary>
-    private async Task<(Dictionary<ulong, string> States, Dictionary<ulong, (string? By, DateTimeOffset? At)> Acks)> StatesAsync(ulong? fingerprint, CancellationToken ct)
+    private async Task<(Dictionary<ulong, string> States, Dictionary<ulong, (string? By, DateTimeOffset? At)> Acks)> StatesAsync(ulong? fingerprint, int expected, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             SELECT a.fingerprint, a.state, g.acknowledged_by, g.acknowledged_at
@@ -119,7 +119,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)one) });
         }
-        var states = new Dictionary<ulong, string>();
+        var states = new Dictionary<ulong, string>(expected);
         var acks = new Dictionary<ulong, (string?, DateTimeOffset?)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -28,4 +28,36 @@ public sealed class LabelSetTests
         var e = Assert.Throws<ArgumentException>(() => LabelSet.FromArray([new("a", "1"), new("b", "2"), new("a", "3")]));
         Assert.Contains("duplicate label name \"a\"", e.Message);
     }
+
+    [Fact]
+    public void Foreach_walks_the_pairs_in_order_and_again_from_the_start()
+    {
+        var labels = LabelSet.From(("job", "node"), ("alertname", "Down"), ("Zone", "a"));
+        var walked = new List<string>();
+        foreach (var (name, value) in labels)
+        {
+            walked.Add(name + "=" + value);
+        }
+        foreach (var (name, _) in labels)
+        {
+            walked.Add(name);
+        }
+        Assert.Equal(["Zone=a", "alertname=Down", "job=node", "Zone", "alertname", "job"], walked);
+        // The interfaces' enumerators walk the same pairs.
+        Assert.Equal(labels.ToList(), ((System.Collections.IEnumerable)labels).Cast<KeyValuePair<string, string>>());
+        foreach (var _ in LabelSet.Empty)
+        {
+            Assert.Fail("the empty set has no pairs");
+        }
+    }
+
+    [Fact]
+    public void Select_keeps_the_named_pairs_and_the_set_itself_when_all_are_named()
+    {
+        var labels = LabelSet.From(("job", "node"), ("alertname", "Down"), ("instance", "h:9100"));
+        Assert.Equal(LabelSet.From(("alertname", "Down"), ("job", "node")), labels.Select(["job", "alertname", "absent"]));
+        Assert.Same(labels, labels.Select(new HashSet<string> { "job", "alertname", "instance" }));
+        Assert.Same(LabelSet.Empty, labels.Select(["absent"]));
+        Assert.Empty(labels.Select([]));
+    }
 }

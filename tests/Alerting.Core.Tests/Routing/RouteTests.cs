@@ -193,6 +193,23 @@ public sealed class RouteTests
     }
 
     [Fact]
+    public void A_one_route_match_is_the_routes_own_list_and_a_continue_match_a_list_of_its_own()
+    {
+        var tree = TreeFor("match");
+        var one = tree.Match(L(("owner", "team-C")));
+        Assert.Same(one, tree.Match(L(("owner", "team-B"))));
+        Assert.Equal("notify-BC", Assert.Single(one).Receiver);
+        var two = tree.Match(L(("owner", "team-A"), ("env", "production")));
+        var again = tree.Match(L(("owner", "team-A"), ("env", "production"), ("job", "x")));
+        Assert.NotSame(two, again);
+        Assert.Equal(["notify-productionA", "notify-productionB"], two.Select(r => r.Receiver));
+        // A later match does not change an earlier result (the matching list is reused).
+        tree.Match(L(("owner", "nobody")));
+        Assert.Equal(["notify-productionA", "notify-productionB"], two.Select(r => r.Receiver));
+        Assert.Equal("notify-BC", Assert.Single(one).Receiver);
+    }
+
+    [Fact]
     public void Unmatched_alert_goes_to_the_root()
     {
         var tree = TreeFor("match");

@@ -75,11 +75,13 @@ public sealed class LabelJsonTests
     }
 
     [Fact]
-    public void Repeated_names_are_one_string()
+    public void Repeated_names_and_values_are_one_string()
     {
-        var a = LabelJson.Read("""{"alertname": "A", "instance": "node-1"}""");
-        var b = LabelJson.Read("""{"alertname": "B", "instance": "node-2"}""");
+        var a = LabelJson.Read("""{"alertname": "A", "instance": "node-1", "severity": "warning"}""");
+        var b = LabelJson.Read("""{"alertname": "B", "instance": "node-2", "severity": "warn\u0069ng"}"""u8);
         Assert.Same(a.Keys.First(), b.Keys.First());
         Assert.Equal("B", b["alertname"]);
+        Assert.Same(a["severity"], b["severity"]);
+        Assert.Equal("warning", b["severity"]);
     }
 }

@@ -82,7 +82,7 @@ internal sealed class IndexModel(UiData data, Escalation.EscalationChains chains
     private void Build(List<UiAlert> alerts, Matchers matchers)
     {
         var groups = new Dictionary<Core.Routing.AggregationGroupId, UiGroup>();
-        var seen = new HashSet<ulong>();
+        var seen = new HashSet<ulong>(alerts.Count);
         foreach (var alert in alerts)
         {
             if (!matchers.Matches(alert.Alert.Labels) || !StateMatches(alert))
