@@ -1,4 +1,5 @@
 using Alerting.Cli;
 using Alerting.Hosting;
 
+NativeHeap.LimitArenas();
 return await AlertingCli.RunAsync(args, AlertingServer.RunAsync);

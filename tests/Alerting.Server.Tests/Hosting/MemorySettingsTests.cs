@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+
+namespace Alerting.Hosting;
+
+/// <summary>The process's memory settings that the soak chose (bench/findings.md, "Session 13").</summary>
+public sealed class MemorySettingsTests
+{
+    [Fact]
+    public void The_service_keeps_objects_up_to_2_MB_off_the_large_object_heap_on_workstation_gc()
+    {
+        // The service's own runtimeconfig, built beside the tests (the test host runs with the test project's).
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "alerting.runtimeconfig.json")))!;
+        var properties = config["runtimeOptions"]!["configProperties"]!;
+        Assert.Equal(2 * 1024 * 1024, (int)properties["System.GC.LOHThreshold"]!);
+        Assert.False((bool)properties["System.GC.Server"]!);
+    }
+
+    [Fact]
+    public void Malloc_arenas_are_limited_unless_the_operator_set_them()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "the service is built for Linux");
+        var before = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX");
+        try
+        {
+            Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", null);
+            // glibc accepts the limit (mallopt answers 1); Debian's and the image's C library are glibc.
+            Assert.True(NativeHeap.LimitArenas());
+            Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", "4");
+            Assert.False(NativeHeap.LimitArenas());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", before);
+        }
+    }
+}
