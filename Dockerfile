@@ -56,9 +56,12 @@ LABEL org.opencontainers.image.title="alerting" \
 WORKDIR /app
 COPY --from=build /app ./
 # No diagnostics pipe in /tmp (the root filesystem is read-only in the stack), and no default
-# ASP.NET port: the listener comes from --web.listen-address.
+# ASP.NET port: the listener comes from --web.listen-address. Two glibc malloc arenas from the
+# first thread on (the service sets the same limit itself, but only after the runtime's first
+# threads have made theirs; bench/findings.md, "Session 13").
 ENV DOTNET_EnableDiagnostics=0 \
-    ASPNETCORE_HTTP_PORTS=
+    ASPNETCORE_HTTP_PORTS= \
+    MALLOC_ARENA_MAX=2
 # APP_UID (1654) is the unprivileged "app" user of Microsoft's images, chiseled ones included.
 USER $APP_UID
 EXPOSE 9093

@@ -45,7 +45,8 @@ public static class SharedStrings
         {
             return Encoding.UTF8.GetString(utf8);
         }
-        Span<char> chars = stackalloc char[MaxLength];
+        // UTF-8 never decodes to more chars than it has bytes.
+        Span<char> chars = stackalloc char[utf8.Length];
         return Get(chars[..Encoding.UTF8.GetChars(utf8, chars)]);
     }
 }

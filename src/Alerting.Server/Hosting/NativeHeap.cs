@@ -4,9 +4,10 @@ namespace Alerting.Hosting;
 
 /// <summary>
 /// glibc gives threads up to eight malloc arenas per core, and an arena keeps what its busiest moment took: in the soak
-/// the process's memory outside the GC heap grew by a third in ten minutes (bench/findings.md, "Session 13"). Two
-/// arenas, as MALLOC_ARENA_MAX=2 would give, set before the runtime's threads have made more. An operator's own
-/// MALLOC_ARENA_MAX wins; other C libraries (musl) are left alone.
+/// the process's memory outside the GC heap grew by 16–22 MB in ten minutes (bench/findings.md, "Session 13"). A limit
+/// of two set here stops new arenas, but the runtime's first threads have made theirs by now (6 at rest, against 15
+/// without and 1 with MALLOC_ARENA_MAX=2 in the environment, which the image sets). An operator's own MALLOC_ARENA_MAX
+/// wins; other C libraries (musl) are left alone.
 /// </summary>
 internal static class NativeHeap
 {

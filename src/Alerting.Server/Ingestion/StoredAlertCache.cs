@@ -113,7 +113,7 @@ internal sealed class StoredAlertCache
         }
         if (text.Length <= 256)
         {
-            Span<byte> utf8 = stackalloc byte[256 * 3];
+            Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
             h.Append(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
         }
         else

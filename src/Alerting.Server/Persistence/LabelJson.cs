@@ -103,7 +103,8 @@ internal static class LabelJson
         {
             return reader.GetString()!;
         }
-        Span<char> chars = stackalloc char[SharedStrings.MaxLength];
+        // Sized to the value: a fixed 1 KB would be cleared for every label of every alert read.
+        Span<char> chars = stackalloc char[reader.ValueSpan.Length];
         return SharedStrings.Get(chars[..reader.CopyString(chars)]);
     }
 
