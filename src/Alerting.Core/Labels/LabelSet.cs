@@ -12,7 +12,10 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
     public static readonly LabelSet Empty = new([]);
 
     private readonly KeyValuePair<string, string>[] _pairs;
-    private ulong? _fingerprint;
+    // Not a ulong?: a 16-byte struct can be read torn (set, with a value of 0) by another thread; the flag is written
+    // after the value and read before it.
+    private ulong _fingerprint;
+    private volatile bool _hasFingerprint;
 
     private LabelSet(KeyValuePair<string, string>[] sortedPairs) => _pairs = sortedPairs;
 
@@ -55,7 +58,18 @@ public sealed class LabelSet : IReadOnlyDictionary<string, string>, IEquatable<L
         From(pairs.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
 
     /// <summary>Alertmanager's fingerprint: FNV-1a 64 over name 0xFF value 0xFF for each pair.</summary>
-    public ulong Fingerprint => _fingerprint ??= Labels.Fingerprint.Of(_pairs);
+    public ulong Fingerprint
+    {
+        get
+        {
+            if (!_hasFingerprint)
+            {
+                _fingerprint = Labels.Fingerprint.Of(_pairs);
+                _hasFingerprint = true;
+            }
+            return _fingerprint;
+        }
+    }
 
     public string FingerprintHex => Labels.Fingerprint.Format(Fingerprint);
 

@@ -12,7 +12,7 @@ public static class SharedStrings
 {
     private const int Slots = 1 << 14;
 
-    /// <summary>Longer text is made afresh: it rarely repeats, and it is copied through the stack.</summary>
+    /// <summary>Longer text (in chars; from UTF-8, in bytes) is made afresh: it rarely repeats, and it is copied through the stack.</summary>
     public const int MaxLength = 512;
 
     private static readonly string?[] Table = new string?[Slots];

@@ -3,22 +3,21 @@ using System.Runtime.InteropServices;
 namespace Alerting.Hosting;
 
 /// <summary>
-/// glibc gives threads up to eight malloc arenas per core, and an arena keeps what its busiest moment took: in the soak
-/// the process's memory outside the GC heap grew by 16–22 MB in ten minutes (bench/findings.md, "Session 13"). A limit
-/// of two set here stops new arenas, but the runtime's first threads have made theirs by now (6 at rest, against 15
-/// without and 1 with MALLOC_ARENA_MAX=2 in the environment, which the image sets). An operator's own MALLOC_ARENA_MAX
-/// wins; other C libraries (musl) are left alone.
+/// Two glibc malloc arenas instead of up to eight per core: an arena keeps what its busiest moment took, and in the soak
+/// the memory outside the GC heap crept (bench/findings.md, "Session 13"). Set here it stops new arenas only; those
+/// the runtime's first threads made stay, hence MALLOC_ARENA_MAX in the image. An operator's own setting wins.
 /// </summary>
 internal static class NativeHeap
 {
     public const int Arenas = 2;
 
-    private const int MallocArenaMax = -8; // M_ARENA_MAX in glibc's malloc.h
+    internal const int MallocArenaMax = -8; // M_ARENA_MAX in glibc's malloc.h
 
     /// <summary>True when the limit was set here.</summary>
     public static bool LimitArenas()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null)
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null
+            || Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.arena_max", StringComparison.Ordinal) == true)
         {
             return false;
         }

@@ -40,8 +40,8 @@ internal sealed class AlertReader(NpgsqlDataSource db)
     private static async Task<List<StoredAlert>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         var result = new List<StoredAlert>();
-        // The two JSON columns are parsed from one reused buffer, not a string each: reads of all the active
-        // alerts (the API, the pages, the metrics) run every few seconds.
+        // The JSON and repeated text columns are read through one reused buffer, not a string each: reads of all the
+        // active alerts (the API, the pages, the metrics) run every few seconds.
         var buffer = ArrayPool<byte>.Shared.Rent(1024);
         try
         {
@@ -79,8 +79,9 @@ internal sealed class AlertReader(NpgsqlDataSource db)
         var length = (int)stream.Length;
         if (length > buffer.Length)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            var smaller = buffer;
             buffer = ArrayPool<byte>.Shared.Rent(length);
+            ArrayPool<byte>.Shared.Return(smaller);
         }
         stream.ReadExactly(buffer, 0, length);
         return buffer.AsSpan(0, length);

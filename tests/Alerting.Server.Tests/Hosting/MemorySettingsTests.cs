@@ -19,18 +19,25 @@ public sealed class MemorySettingsTests
     public void Malloc_arenas_are_limited_unless_the_operator_set_them()
     {
         Assert.True(OperatingSystem.IsLinux(), "the service is built for Linux");
-        var before = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX");
+        // glibc's malloc.h: #define M_ARENA_MAX -8 (M_ARENA_TEST, -7, would be accepted as well, and limit nothing).
+        Assert.Equal(-8, NativeHeap.MallocArenaMax);
+        var before = (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX"), Environment.GetEnvironmentVariable("GLIBC_TUNABLES"));
         try
         {
             Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", null);
+            Environment.SetEnvironmentVariable("GLIBC_TUNABLES", null);
             // glibc accepts the limit (mallopt answers 1); Debian's and the image's C library are glibc.
             Assert.True(NativeHeap.LimitArenas());
             Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", "4");
             Assert.False(NativeHeap.LimitArenas());
+            Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", null);
+            Environment.SetEnvironmentVariable("GLIBC_TUNABLES", "glibc.malloc.arena_max=4");
+            Assert.False(NativeHeap.LimitArenas());
         }
         finally
         {
-            Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", before);
+            Environment.SetEnvironmentVariable("MALLOC_ARENA_MAX", before.Item1);
+            Environment.SetEnvironmentVariable("GLIBC_TUNABLES", before.Item2);
         }
     }
 }

@@ -77,11 +77,20 @@ public sealed class LabelJsonTests
     [Fact]
     public void Repeated_names_and_values_are_one_string()
     {
-        var a = LabelJson.Read("""{"alertname": "A", "instance": "node-1", "severity": "warning"}""");
-        var b = LabelJson.Read("""{"alertname": "B", "instance": "node-2", "severity": "warn\u0069ng"}"""u8);
-        Assert.Same(a.Keys.First(), b.Keys.First());
-        Assert.Equal("B", b["alertname"]);
-        Assert.Same(a["severity"], b["severity"]);
-        Assert.Equal("warning", b["severity"]);
+        // The table is shared with tests running beside this one: a text of theirs can take the slot between two reads,
+        // so a pair of reads gets three tries.
+        for (var attempt = 1; ; attempt++)
+        {
+            var a = LabelJson.Read("""{"alertname": "A", "instance": "node-1", "severity": "warning"}""");
+            var b = LabelJson.Read("""{"alertname": "B", "instance": "node-2", "severity": "warn\u0069ng"}"""u8);
+            Assert.Equal("B", b["alertname"]);
+            Assert.Equal("warning", b["severity"]);
+            if ((ReferenceEquals(a.Keys.First(), b.Keys.First()) && ReferenceEquals(a["severity"], b["severity"])) || attempt == 3)
+            {
+                Assert.Same(a.Keys.First(), b.Keys.First());
+                Assert.Same(a["severity"], b["severity"]);
+                break;
+            }
+        }
     }
 }
