@@ -121,7 +121,7 @@ public sealed class Route
         result.Clear();
         MatchInto(labels, result);
         // Most alerts take one route: its own one-element list, not a new list per alert (reads route every alert).
-        IReadOnlyList<Route> matched = result.Count == 1 ? result[0]._alone ??= [result[0]] : [.. result];
+        IReadOnlyList<Route> matched = result.Count == 1 ? result[0].Alone : [.. result];
         result.Clear();
         return matched;
     }
@@ -129,7 +129,11 @@ public sealed class Route
     [ThreadStatic]
     private static List<Route>? t_matched;
 
-    private IReadOnlyList<Route>? _alone;
+    /// <summary>This route as the whole result of a match: one list per route, read by every alert it takes.</summary>
+    private IReadOnlyList<Route> Alone => field ??= [this];
+
+    /// <summary>This route's receiver as a list of one, for readers that list the receivers of a one-route match.</summary>
+    public IReadOnlyList<string> ReceiverAlone => field ??= [Receiver];
 
     private bool MatchInto(LabelSet labels, List<Route> result)
     {

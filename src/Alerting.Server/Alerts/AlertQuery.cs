@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Alerting.Configuration;
 using Alerting.Core.Alerts;
 using Alerting.Core.Inhibition;
@@ -74,9 +73,6 @@ internal sealed class AlertQuery(AlertReader alerts, SilenceStore silences, Conf
 
     // Most alerts take one route: its receiver alone, one list per route, without a set to make them distinct.
     private static IReadOnlyList<string> Receivers(IReadOnlyList<Route> routes) => routes.Count == 1
-        ? ReceiverOf.GetValue(routes[0], static r => [r.Receiver])
+        ? routes[0].ReceiverAlone
         : [.. routes.Select(r => r.Receiver).Distinct(StringComparer.Ordinal)];
-
-    // Weak: a reload's routes replace the old ones.
-    private static readonly ConditionalWeakTable<Route, IReadOnlyList<string>> ReceiverOf = [];
 }

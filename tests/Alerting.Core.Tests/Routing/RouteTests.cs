@@ -207,6 +207,9 @@ public sealed class RouteTests
         tree.Match(L(("owner", "nobody")));
         Assert.Equal(["notify-productionA", "notify-productionB"], two.Select(r => r.Receiver));
         Assert.Equal("notify-BC", Assert.Single(one).Receiver);
+        // Its receiver as a list of one, also the route's own: the same list for every alert the route takes.
+        Assert.Equal(["notify-BC"], one[0].ReceiverAlone);
+        Assert.Same(one[0].ReceiverAlone, tree.Match(L(("owner", "team-B")))[0].ReceiverAlone);
     }
 
     [Fact]
