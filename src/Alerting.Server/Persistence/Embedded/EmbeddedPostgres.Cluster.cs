@@ -273,8 +273,7 @@ internal sealed partial class EmbeddedPostgres
                 "-o", PostgresOptions(paths, port, serverSettings),
             ],
             CommandTimeout,
-            ct,
-            ServerEnvironment(Environment.GetEnvironmentVariable));
+            ct);
         if (result.Succeeded)
         {
             return port;

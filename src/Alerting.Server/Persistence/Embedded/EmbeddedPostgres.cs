@@ -81,7 +81,6 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
         if (!initialised)
         {
             await InitialiseAsync(tools, paths, password, logger, ct);
-            await AppendMemorySettingsAsync(paths, ct);
         }
 
         await StopLeftoverAsync(tools, paths, logger, ct);

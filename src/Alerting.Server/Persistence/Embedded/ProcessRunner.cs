@@ -46,8 +46,7 @@ internal static class ProcessRunner
         string fileName,
         IReadOnlyList<string> arguments,
         TimeSpan timeout,
-        CancellationToken ct,
-        IReadOnlyDictionary<string, string>? environment = null)
+        CancellationToken ct)
     {
         var command = FormatCommand(fileName, arguments);
         var startInfo = new ProcessStartInfo(fileName)
@@ -62,10 +61,6 @@ internal static class ProcessRunner
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            startInfo.Environment[name] = value;
         }
 
         using var process = new Process { StartInfo = startInfo };

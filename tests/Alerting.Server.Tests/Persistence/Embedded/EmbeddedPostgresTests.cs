@@ -49,31 +49,6 @@ public sealed class EmbeddedPostgresTests(FreshCluster cluster) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_new_cluster_has_a_small_buffer_pool_in_its_config_file()
-    {
-        Assert.Equal("32MB", await Sql.QueryAsync(Postgres.ConnectionString, "SHOW shared_buffers"));
-        Assert.Equal("4MB", await Sql.QueryAsync(Postgres.ConnectionString, "SHOW wal_buffers"));
-        // In postgresql.conf, where an operator changes it; not on the command line, which would override that.
-        Assert.Equal("configuration file", await Sql.QueryAsync(Postgres.ConnectionString,
-            "SELECT source FROM pg_settings WHERE name = 'shared_buffers'"));
-    }
-
-    [Fact]
-    public void The_server_runs_with_glibcs_mmap_threshold_fixed()
-    {
-        // Inherited by every backend: large blocks go back to the OS when freed instead of staying in the heap.
-        var environment = File.ReadAllText($"/proc/{Postgres.PostmasterPid}/environ").Split('\0');
-        Assert.Contains("MALLOC_MMAP_THRESHOLD_=131072", environment);
-    }
-
-    [Fact]
-    public void An_operators_own_mmap_threshold_is_left_to_be_inherited()
-    {
-        Assert.Equal("131072", EmbeddedPostgres.ServerEnvironment(_ => null)[EmbeddedPostgres.MmapThreshold]);
-        Assert.Empty(EmbeddedPostgres.ServerEnvironment(name => name == EmbeddedPostgres.MmapThreshold ? "65536" : null));
-    }
-
-    [Fact]
     public async Task Server_RequiresThePassword()
     {
         var wrong = new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Password = "wrong", Pooling = false };
