@@ -7,7 +7,7 @@
 #   postgres:      the machine's PostgreSQL started on an existing cluster, process start to accepting connections
 #                  (Alerting starts its embedded cluster before it answers /-/ready).
 # The first two go through bench/LoadGen's scenario startup, as in bench/run.sh (process start → ready → first
-# notification). Prints the medians; docs/benchmarks.md ("Start-up: the floor") has a run.
+# notification). Prints the medians; docs/benchmarks.md ("The floor under the start-up rows") has a run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${STARTUP_RUNS:-5}
