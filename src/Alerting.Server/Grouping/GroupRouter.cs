@@ -72,7 +72,7 @@ internal sealed class Candidates(DateTimeOffset scheduleNow)
         parameters.Add(SqlArray.Of(Keys.ToArray(), NpgsqlDbType.Text));
         parameters.Add(SqlArray.Of(Routes.ToArray(), NpgsqlDbType.Text));
         parameters.Add(SqlArray.Of(Receivers.ToArray(), NpgsqlDbType.Text));
-        parameters.Add(SqlArray.Of(Labels.ToArray(), NpgsqlDbType.Jsonb));
+        parameters.Add(SqlArray.OfJson([.. Labels]));
         parameters.Add(SqlArray.Of(Waits.ToArray(), NpgsqlDbType.Interval));
         parameters.Add(new NpgsqlParameter { Value = ScheduleNow.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
     }

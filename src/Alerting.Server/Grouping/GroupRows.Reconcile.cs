@@ -35,8 +35,8 @@ internal static partial class GroupRows
     {
         var cmd = new NpgsqlCommand($$"""
             WITH cand AS (
-                SELECT t.k, t.rt, t.rc, t.gl, t.f, CASE WHEN a.starts_at + t.w <= $8 THEN $7 ELSE $7 + t.w END AS due, false AS rj
-                FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::interval[]) AS t(f, k, rt, rc, gl, w)
+                SELECT t.k, t.rt, t.rc, t.gl::jsonb AS gl, t.f, CASE WHEN a.starts_at + t.w <= $8 THEN $7 ELSE $7 + t.w END AS due, false AS rj
+                FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::interval[]) AS t(f, k, rt, rc, gl, w)
                 JOIN alerts a ON a.fingerprint = t.f
             ), {{JoinGroupsSql("$8")}}, ev AS (
                 {{AlertEvents.InsertInto}}

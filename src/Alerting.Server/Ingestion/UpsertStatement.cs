@@ -17,11 +17,13 @@ internal static class UpsertStatement
 {
     private static readonly string Sql = $$"""
         WITH i AS (
-            SELECT * FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[],
-                                 $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::jsonb[]) WITH ORDINALITY
+            SELECT fp, labels::jsonb AS labels, ann::jsonb AS ann, starts, ends, gen, upd, timeout, source, extra::jsonb AS extra, ord
+            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],
+                        $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::text[]) WITH ORDINALITY
                 AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, ord)
         ), t AS (
-            SELECT * FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
+            SELECT f, k, rt, rc, gl::jsonb AS gl, w
+            FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::text[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
         ), first_group AS (
             SELECT f, min(k) AS k FROM t GROUP BY f
         ), m AS (
@@ -129,15 +131,15 @@ internal static class UpsertStatement
 
         var cmd = new NpgsqlBatchCommand(Sql);
         cmd.Parameters.Add(SqlArray.Of(fp, NpgsqlDbType.Bigint));
-        cmd.Parameters.Add(SqlArray.Of(labels, NpgsqlDbType.Jsonb));
-        cmd.Parameters.Add(SqlArray.Of(ann, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.OfJson(labels));
+        cmd.Parameters.Add(SqlArray.OfJson(ann));
         cmd.Parameters.Add(SqlArray.Of(starts, NpgsqlDbType.TimestampTz));
         cmd.Parameters.Add(SqlArray.Of(ends, NpgsqlDbType.TimestampTz));
         cmd.Parameters.Add(SqlArray.Of(gen, NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(upd, NpgsqlDbType.TimestampTz));
         cmd.Parameters.Add(SqlArray.Of(timeout, NpgsqlDbType.Boolean));
         cmd.Parameters.Add(SqlArray.Of(source, NpgsqlDbType.Text));
-        cmd.Parameters.Add(SqlArray.Of(extra, NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.OfJson(extra));
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = EndsAtLag.MaxLag, NpgsqlDbType = NpgsqlDbType.Interval });
         candidates.AddParameters(cmd.Parameters);

@@ -25,11 +25,11 @@ internal sealed partial class OutboxStore
     {
         var cmd = new NpgsqlBatchCommand("""
             INSERT INTO outbox AS o (group_key, receiver, integration, payload, firing_alerts, resolved_alerts, reason, version, created_at, deadline, attempts, lease_until, lease_owner, trace_parent)
-            SELECT g, r, i, p,
-                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
-                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs) x), '{}'),
+            SELECT g, r, i, p::jsonb,
+                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f::jsonb) x), '{}'),
+                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs::jsonb) x), '{}'),
                    rsn, 0, $9, d, CASE WHEN $11::text IS NULL THEN 0 ELSE 1 END, $10, $11, tp
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[], $12::text[])
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $12::text[])
                 AS t(g, r, i, p, f, rs, rsn, d, tp)
             ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                 payload = EXCLUDED.payload, firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts,
@@ -44,9 +44,9 @@ internal sealed partial class OutboxStore
         cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Snapshot.ToJson()).ToArray(), NpgsqlDbType.Jsonb));
-        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
-        cmd.Parameters.Add(SqlArray.Of(sends.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.OfJson([.. sends.Select(s => s.Snapshot.ToJson())]));
+        cmd.Parameters.Add(SqlArray.OfJson([.. sends.Select(s => Json(s.Send.Firing))]));
+        cmd.Parameters.Add(SqlArray.OfJson([.. sends.Select(s => Json(s.Send.Resolved))]));
         cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Send.Reason).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(sends.Select(s => s.Deadline.UtcDateTime).ToArray(), NpgsqlDbType.TimestampTz));
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -115,17 +115,17 @@ internal sealed partial class OutboxStore
         var cmd = new NpgsqlBatchCommand("""
             INSERT INTO notification_log (group_key, receiver, integration, firing_alerts, resolved_alerts, sent_at)
             SELECT g, r, i,
-                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f) x), '{}'),
-                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs) x), '{}'), $6
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) AS t(g, r, i, f, rs)
+                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(f::jsonb) x), '{}'),
+                   coalesce((SELECT array_agg(x::bigint) FROM jsonb_array_elements_text(rs::jsonb) x), '{}'), $6
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(g, r, i, f, rs)
             ON CONFLICT (group_key, receiver, integration) DO UPDATE SET
                 firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts, sent_at = EXCLUDED.sent_at
             """);
         cmd.Parameters.Add(SqlArray.Of(logged.Select(s => s.Group).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(logged.Select(s => s.Receiver).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(logged.Select(s => s.Send.Integration).ToArray(), NpgsqlDbType.Text));
-        cmd.Parameters.Add(SqlArray.Of(logged.Select(s => Json(s.Send.Firing)).ToArray(), NpgsqlDbType.Jsonb));
-        cmd.Parameters.Add(SqlArray.Of(logged.Select(s => Json(s.Send.Resolved)).ToArray(), NpgsqlDbType.Jsonb));
+        cmd.Parameters.Add(SqlArray.OfJson([.. logged.Select(s => Json(s.Send.Firing))]));
+        cmd.Parameters.Add(SqlArray.OfJson([.. logged.Select(s => Json(s.Send.Resolved))]));
         cmd.Parameters.Add(new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }
