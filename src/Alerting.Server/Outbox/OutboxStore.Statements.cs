@@ -20,6 +20,7 @@ internal sealed partial class OutboxStore
     /// One pending row per target: a later flush replaces the snapshot of a send still in flight (and does not take
     /// it from whoever is sending it). With <paramref name="handOffTo"/>, a new row is claimed at once for that
     /// instance (attempts 1). Returns the rows' ids and whether each was claimed; <see cref="ReadInserted"/> reads them.
+    /// Not the payload: whoever inserts holds the snapshot it stored, and a flush's snapshots came back as text.
     /// </summary>
     public static NpgsqlBatchCommand Insert(IReadOnlyList<OutboxSend> sends, DateTimeOffset now, DateTimeOffset publishBy, string? handOffTo)
     {
@@ -35,7 +36,7 @@ internal sealed partial class OutboxStore
                 payload = EXCLUDED.payload, firing_alerts = EXCLUDED.firing_alerts, resolved_alerts = EXCLUDED.resolved_alerts,
                 reason = EXCLUDED.reason, version = o.version + 1, deadline = EXCLUDED.deadline, attempts = 0,
                 trace_parent = EXCLUDED.trace_parent
-            RETURNING id, coalesce(attempts = 1 AND lease_owner = $11, false), group_key, receiver, integration, payload, firing_alerts,
+            RETURNING id, coalesce(attempts = 1 AND lease_owner = $11, false), group_key, receiver, integration, NULL::text, firing_alerts,
                 resolved_alerts, reason, version, deadline, attempts,
                 (SELECT l.sent_at FROM notification_log l
                  WHERE l.group_key = o.group_key AND l.receiver = o.receiver AND l.integration = o.integration),
@@ -56,7 +57,7 @@ internal sealed partial class OutboxStore
         return cmd;
     }
 
-    /// <summary>Reads <see cref="Insert"/>'s rows: the ids to publish, and the rows claimed for this instance.</summary>
+    /// <summary>Reads <see cref="Insert"/>'s rows: the ids to publish, and the rows claimed for this instance, their payload empty.</summary>
     public static async Task<(List<PublishRow> Publish, List<OutboxEntry> Claimed)> ReadInserted(DbDataReader reader, CancellationToken ct)
     {
         var publish = new List<PublishRow>();
@@ -68,7 +69,7 @@ internal sealed partial class OutboxStore
                 publish.Add(new PublishRow(reader.GetInt64(0), reader.IsDBNull(13) ? null : reader.GetString(13)));
                 continue;
             }
-            claimed.Add(new OutboxEntry(reader.GetInt64(0), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+            claimed.Add(new OutboxEntry(reader.GetInt64(0), reader.GetString(2), reader.GetString(3), reader.GetString(4), Payload: "",
                 reader.GetFieldValue<long[]>(6), reader.GetFieldValue<long[]>(7), reader.GetString(8), reader.GetInt32(9),
                 reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
                 reader.IsDBNull(13) ? null : reader.GetString(13)));

@@ -78,6 +78,48 @@ public sealed class FlushWritesTests
         Assert.Null(Assert.Single((await again.CommitAsync(db, handOffTo: null, [], CancellationToken.None)).Publish).TraceParent);
     }
 
+    [Fact]
+    public async Task Snapshots_past_an_inserts_share_of_alerts_go_in_several_inserts_of_one_commit_and_every_row_is_handed_off()
+    {
+        var (db, alert) = await SeedAsync();
+        await using var _ = db;
+        var perGroup = FlushWrites.MaxAlertsPerInsert / 2 + 1;
+        var alerts = Enumerable.Range(0, perGroup)
+            .Select(i => alert with { Labels = LabelSet.From(("alertname", "Disk"), ("team", "a"), ("disk", i.ToString(System.Globalization.CultureInfo.InvariantCulture))) })
+            .ToList();
+
+        var work = new FlushWrites(Now);
+        var snapshots = new Dictionary<string, OutboxSnapshot>();
+        foreach (var team in new[] { "c", "d", "e" })
+        {
+            var group = "{}:{team=\"" + team + "\"}";
+            snapshots[group] = OutboxSnapshot.Create(team, group, LabelSet.From(("team", team)), alerts, Now);
+            work.Send(group, team, new SendDecision("webhook[0]", alerts, alerts.Select(a => a.Fingerprint).ToHashSet(), new HashSet<ulong>(), "new alerts"), snapshots[group], Now.AddMinutes(5));
+        }
+        var commit = await work.CommitAsync(db, "me", [], CancellationToken.None);
+
+        // Each snapshot takes more than half an insert's share: three inserts, all read, every row claimed here.
+        Assert.Equal(["{}:{team=\"c\"}", "{}:{team=\"d\"}", "{}:{team=\"e\"}"], commit.HandOffs.Select(h => h.Row.GroupKey).Order());
+        Assert.All(commit.HandOffs, h => Assert.Same(snapshots[h.Row.GroupKey], h.Snapshot));
+        Assert.All(commit.HandOffs, h => Assert.Equal(perGroup, h.Row.Firing.Length));
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM outbox WHERE lease_owner = 'me' AND jsonb_array_length(payload->'Alerts') = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = perGroup });
+        Assert.Equal(3L, await cmd.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public void Sends_are_cut_into_inserts_by_their_snapshots_alerts_and_a_large_snapshot_goes_alone()
+    {
+        var alert = new Alert(LabelSet.From(("alertname", "Disk")), LabelSet.Empty, Now, Now.AddHours(1), "", Now, false);
+        OutboxSend Send(string group, int alerts) => new(group, "a", Decision(alert),
+            OutboxSnapshot.Create("a", group, LabelSet.Empty, [.. Enumerable.Repeat(alert, alerts)], Now), Now.AddMinutes(5));
+        var max = FlushWrites.MaxAlertsPerInsert;
+
+        var chunks = FlushWrites.Chunks([Send("1", max - 1), Send("2", 1), Send("3", 1), Send("4", max + 5), Send("5", 2)]).ToList();
+
+        Assert.Equal([["1", "2"], ["3"], ["4"], ["5"]], chunks.Select(c => c.Select(s => s.Group).ToArray()));
+    }
+
     private static SendDecision Decision(Alert alert) => new("webhook[0]", [alert], new HashSet<ulong> { alert.Fingerprint }, new HashSet<ulong>(), "new alerts");
 
     private static OutboxSnapshot Snapshot(string receiver, Alert alert) =>
