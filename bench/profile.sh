@@ -6,6 +6,7 @@
 #   bench/profile.sh ingest_1             # phases of scenario main: latency, ingest_1, ingest_100, new_100
 #   SCENARIO=storm bench/profile.sh none  # or a whole scenario: inhibit, storm, mem100, mem100k
 #   TRACE_AFTER=6 bench/profile.sh ingest_1   # also a 10 s dotnet-trace sample, 6 s into the run
+#   PERF_AFTER=11 ENVS="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0" SCENARIO=storm bench/profile.sh none  # perf, 6 s
 # Environment: DURATION (default 10), ENVS (extra environment for the server, e.g. DOTNET_gcServer=0),
 # PG_SETTINGS (extra PostgreSQL options, e.g. '-c shared_buffers=512MB'), BUILT (the work dir of an earlier run kept
 # with KEEP_WORK=1: reuse its builds instead of building).
@@ -47,7 +48,7 @@ fi
 
 log "PostgreSQL with pg_stat_statements on :$PGPORT"
 mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
-su postgres -c "$PGBIN/initdb -D $WORK/pg -U postgres --auth=trust -E UTF8" >/dev/null
+su postgres -c "$PGBIN/initdb -D $WORK/pg -U postgres --auth=trust -E UTF8 --locale=C" >/dev/null
 su postgres -c "$PGBIN/pg_ctl -D $WORK/pg -l $WORK/pg/log -w -o '-c port=$PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on ${PG_SETTINGS:-}' start" >/dev/null
 psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "CREATE DATABASE alerting"
 psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d alerting -c "CREATE EXTENSION pg_stat_statements"
@@ -70,8 +71,14 @@ if [ -n "${TRACE_AFTER:-}" ]; then
      --duration 00:00:00:10 -o "$WORK/trace.nettrace" >"$WORK/trace.log" 2>&1; log "trace: $WORK/trace.speedscope.json") &
   TRACER=$!
 fi
+if [ -n "${PERF_AFTER:-}" ]; then
+  # Native and managed frames by CPU clock; name managed code with ENVS="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0".
+  (sleep "$PERF_AFTER"; perf record -e cpu-clock -F 999 -g -p "$SERVER" -o "$WORK/perf.data" -- sleep "${PERF_SECONDS:-6}" \
+     >"$WORK/perf.log" 2>&1; log "perf: $WORK/perf.data") &
+  TRACER="$TRACER $!"
+fi
 "${LG[@]}" --scenario "$SCENARIO" --phases "$PHASES" --out "$WORK/result.json" 2>&1 | grep -v warm-up
-[ -z "$TRACER" ] || wait "$TRACER"
+[ -z "$TRACER" ] || wait $TRACER
 psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d alerting -c "
   SELECT calls, round(total_exec_time::numeric) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
          plans, round(mean_plan_time::numeric, 3) AS plan_ms, rows, wal_records,

@@ -2,17 +2,28 @@ using System.Text.Json.Nodes;
 
 namespace Alerting.Hosting;
 
-/// <summary>The process's memory settings that the soak chose (bench/findings.md, "Session 13").</summary>
+/// <summary>
+/// The process's runtime settings that the benchmarks chose: memory from the soak (bench/findings.md, "Session 13"),
+/// compilation from the flush storm ("Session 16").
+/// </summary>
 public sealed class MemorySettingsTests
 {
+    // The service's own runtimeconfig, built beside the tests (the test host runs with the test project's).
+    private static JsonNode Properties() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "alerting.runtimeconfig.json")))!["runtimeOptions"]!["configProperties"]!;
+
     [Fact]
     public void The_service_keeps_objects_up_to_2_MB_off_the_large_object_heap_on_workstation_gc()
     {
-        // The service's own runtimeconfig, built beside the tests (the test host runs with the test project's).
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "alerting.runtimeconfig.json")))!;
-        var properties = config["runtimeOptions"]!["configProperties"]!;
+        var properties = Properties();
         Assert.Equal(2 * 1024 * 1024, (int)properties["System.GC.LOHThreshold"]!);
         Assert.False((bool)properties["System.GC.Server"]!);
+    }
+
+    [Fact]
+    public void The_service_runs_without_dynamic_pgo()
+    {
+        Assert.False((bool)Properties()["System.Runtime.TieredPGO"]!);
     }
 
     [Fact]
