@@ -6,7 +6,7 @@
 #   bench/profile.sh ingest_1             # phases of scenario main: latency, ingest_1, ingest_100, new_100
 #   SCENARIO=storm bench/profile.sh none  # or a whole scenario: inhibit, storm, mem100, mem100k
 #   TRACE_AFTER=6 bench/profile.sh ingest_1   # also a 10 s dotnet-trace sample, 6 s into the run
-#   PERF_AFTER=11 ENVS="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0" SCENARIO=storm bench/profile.sh none  # perf, 6 s
+#   PERF_AFTER=10 ENVS=DOTNET_PerfMapEnabled=1 SCENARIO=storm bench/profile.sh none   # perf record, PERF_SECONDS (6)
 # Environment: DURATION (default 10), ENVS (extra environment for the server, e.g. DOTNET_gcServer=0),
 # PG_SETTINGS (extra PostgreSQL options, e.g. '-c shared_buffers=512MB'), BUILT (the work dir of an earlier run kept
 # with KEEP_WORK=1: reuse its builds instead of building).
@@ -72,7 +72,8 @@ if [ -n "${TRACE_AFTER:-}" ]; then
   TRACER=$!
 fi
 if [ -n "${PERF_AFTER:-}" ]; then
-  # Native and managed frames by CPU clock; name managed code with ENVS="DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0".
+  # Native and managed frames by CPU clock. ENVS=DOTNET_PerfMapEnabled=1 names the JIT's code; with
+  # DOTNET_EnableWriteXorExecute=0 as well perf finds it (not DOTNET_ReadyToRun=0: the JIT would then dominate).
   (sleep "$PERF_AFTER"; perf record -e cpu-clock -F 999 -g -p "$SERVER" -o "$WORK/perf.data" -- sleep "${PERF_SECONDS:-6}" \
      >"$WORK/perf.log" 2>&1; log "perf: $WORK/perf.data") &
   TRACER="$TRACER $!"
