@@ -10,10 +10,10 @@ static class SoakVerdict
         long t0, long end, TimeSpan duration, TimeSpan groupInterval, TimeSpan retention, long postsFailed)
     {
         var d = duration.TotalSeconds;
-        var w = Math.Min(300, d / 3);               // "the first 5 minutes" (a third of a shorter run)
-        // The medians are taken over whole 5-minute windows, as the p99's: PostgreSQL's connections are replaced every
-        // 300 s (Npgsql's idle pruning) and its PSS saws with them, so a 2-minute window read a trough or a crest.
-        var span = w;
+        // "The first 5 minutes" (a third of a shorter run), and the length of every window the medians are taken over,
+        // as the p99's: PostgreSQL's connections are replaced every 300 s (Npgsql's idle pruning) and its PSS saws with
+        // them, so a 2-minute window read a trough or a crest.
+        var w = Math.Min(300, d / 3);
         var result = new JsonObject { ["duration_s"] = d, ["window_s"] = w, ["samples"] = rows.Count, ["posts_failed"] = postsFailed };
         var pass = postsFailed == 0;
 
@@ -25,8 +25,8 @@ static class SoakVerdict
 
         foreach (var col in new[] { "svc_rss_mb", "pg_pss_mb" })
         {
-            var first = Median(col, w, w + span);
-            var last = Median(col, d - span, d + 1);
+            var first = Median(col, w, 2 * w);
+            var last = Median(col, d - w, d + 1);
             var max = rows.Where(r => r["t_s"] >= w).Select(r => r[col]).DefaultIfEmpty(double.NaN).Max();
             // Beside the criterion: a GC saw-tooth moves two medians apart without a leak; the trend and the troughs do not.
             var trend = Trend(rows.Where(r => r["t_s"] >= w && r.ContainsKey(col)).Select(r => (r["t_s"], r[col])).ToList());
@@ -37,16 +37,16 @@ static class SoakVerdict
             {
                 ["median_after_warmup"] = N(first), ["median_at_end"] = N(last), ["max_after_warmup"] = N(max),
                 ["growth_pct"] = N((last / first - 1) * 100), ["pass"] = ok,
-                ["trend_mb_per_hour"] = N(trend), ["lowest_after_warmup"] = N(Low(w, w + span)), ["lowest_at_end"] = N(Low(d - span, d + 1)),
+                ["trend_mb_per_hour"] = N(trend), ["lowest_after_warmup"] = N(Low(w, 2 * w)), ["lowest_at_end"] = N(Low(d - w, d + 1)),
             };
         }
 
         // Database size: once the retention has passed (plus a minute for the collector), it must level off.
         var settled = Math.Max(w, retention.TotalSeconds + 60);
-        if (settled + span < d - span)
+        if (settled + w < d - w)
         {
-            var first = Median("db_mb", settled, settled + span);
-            var last = Median("db_mb", d - span, d + 1);
+            var first = Median("db_mb", settled, settled + w);
+            var last = Median("db_mb", d - w, d + 1);
             var ok = last <= first * 1.10;
             pass &= ok;
             result["db_mb"] = new JsonObject
