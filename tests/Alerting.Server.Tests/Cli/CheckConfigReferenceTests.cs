@@ -46,7 +46,7 @@ public sealed class CheckConfigReferenceTests
     [MemberData(nameof(Verdicts))]
     public void Check_config_agrees_with_amtool(string file, string amtool)
     {
-        Assert.True(amtool is "good" or "bad", $"{Path.Combine(Directory, file)}: no amtool verdict (is ../shared/reference beside the checkout?)");
+        Assert.True(amtool is "good" or "bad", $"{Path.Combine(Directory, file)}: no amtool verdict (is tests/reference in the checkout?)");
         var path = Path.Combine(Directory, file);
         var stdout = new StringWriter();
         var stderr = new StringWriter();

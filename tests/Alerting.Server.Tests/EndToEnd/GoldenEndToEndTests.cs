@@ -12,7 +12,7 @@ namespace Alerting.EndToEnd;
 /// <summary>
 /// Alertmanager 0.25's own capture run, replayed through the whole service: its alertmanager.yml unmodified but for
 /// the receivers' addresses, alerts.json posted firing and then resolved, and every request each receiver got
-/// compared with what Alertmanager sent (../shared/reference/alertmanager-0.25/integrations). This checks what a
+/// compared with what Alertmanager sent (tests/reference/alertmanager-0.25/integrations). This checks what a
 /// notification carries (which alerts, statuses, group key, truncation), not only how a notifier encodes it.
 /// </summary>
 public sealed class GoldenEndToEndTests

@@ -11,11 +11,11 @@ public static class TestEnvironment
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>
-    /// The reference material beside the checkout (<c>../shared/reference/</c>, as CI has it): captures from the real
-    /// Alertmanager 0.25 and its test files. Tests that need it skip locally when it is missing, and fail under
-    /// CI=true (<see cref="SharedReferenceTheoryAttribute"/>).
+    /// The reference material in the repository (<c>tests/reference/</c>, copied from the captures of the real
+    /// Alertmanager 0.25 and its test files), so a clone anywhere has it. Tests that need it skip locally when it is
+    /// missing, and fail under CI=true (<see cref="SharedReferenceTheoryAttribute"/>).
     /// </summary>
-    public static string SharedReference { get; } = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "reference"));
+    public static string SharedReference { get; } = Path.Combine(RepositoryRoot, "tests", "reference");
 
     /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
     public static int FreeLoopbackPort()

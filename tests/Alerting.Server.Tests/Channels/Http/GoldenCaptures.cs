@@ -14,15 +14,15 @@ namespace Alerting.Channels.Http;
 internal sealed record CapturedRequest(string Method, string Path, IReadOnlyList<(string Name, string Value)> Query, IReadOnlyDictionary<string, string> Headers, JsonNode? Body, JsonObject? Wire);
 
 /// <summary>
-/// The requests Alertmanager 0.25 made to each receiver kind for one alert set (<c>../shared/reference/alertmanager-0.25/integrations</c>,
-/// beside the checkout, as on CI), that alert set as our dispatcher hands it over, and a field-by-field comparison.
+/// The requests Alertmanager 0.25 made to each receiver kind for one alert set (<c>tests/reference/alertmanager-0.25/integrations</c>),
+/// that alert set as our dispatcher hands it over, and a field-by-field comparison.
 /// </summary>
 internal static partial class GoldenCaptures
 {
     /// <summary>The <c>--web.external-url</c> of the capture, which the files show as <c>&lt;EXTERNAL_URL&gt;</c>.</summary>
     public const string ExternalUrl = "http://127.0.0.1:19100";
 
-    public static string Folder { get; } = Path.GetFullPath(Path.Combine(TestEnvironment.RepositoryRoot, "..", "shared", "reference", "alertmanager-0.25", "integrations"));
+    public static string Folder { get; } = Path.Combine(TestEnvironment.SharedReference, "alertmanager-0.25", "integrations");
 
     private static readonly DateTimeOffset Start = new(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
 

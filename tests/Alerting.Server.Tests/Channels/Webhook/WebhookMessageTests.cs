@@ -11,7 +11,7 @@ public sealed class WebhookMessageTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
-    // Bodies captured from Alertmanager 0.25 (shared/reference/alertmanager-0.25/webhook_example_*.json).
+    // Bodies captured from Alertmanager 0.25 (tests/reference/alertmanager-0.25/webhook_example_*.json).
     private const string DbCriticalBody = """
         {
           "receiver": "sink-db-critical",
