@@ -156,5 +156,14 @@ internal sealed class AlertingTestHost : IAsyncDisposable
     {
         Client.Dispose();
         await Server.DisposeAsync();
+        // Each host writes its configuration into a directory of its own (thousands per run, otherwise left in /tmp).
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(ConfigPath)!, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // A test removed it to see a reload fail.
+        }
     }
 }
