@@ -101,7 +101,11 @@ internal sealed class Chromium : IAsyncDisposable
     {
         try
         {
-            await Context.CloseAsync();
+            await Context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            // Closing has no timeout of its own; a browser that does not close goes with its driver, disposed below.
         }
         finally
         {
