@@ -32,7 +32,7 @@ internal static partial class GroupRows
         g AS (
             INSERT INTO aggregation_groups (group_key, route_id, receiver, group_labels, next_flush_at, flushed_once, created_at, lease_owner, lease_until)
             -- In key order: a group another writer is creating is waited for, and waits never go round in a circle.
-            SELECT k, rt, min(rc), (array_agg(gl))[1], min(due), false, {{now}}, {{owner}}, {{until}}
+            SELECT k, rt, min(rc), (array_agg(gl))[1]::jsonb, min(due), false, {{now}}, {{owner}}, {{until}}
             FROM cand WHERE NOT rj GROUP BY k, rt ORDER BY k, rt
             ON CONFLICT (group_key, route_id) DO NOTHING
             RETURNING group_key, route_id, next_flush_at, lease_owner IS NOT NULL AS held

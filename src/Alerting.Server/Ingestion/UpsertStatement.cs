@@ -17,22 +17,21 @@ internal static class UpsertStatement
 {
     private static readonly string Sql = $$"""
         WITH i AS (
-            SELECT fp, labels::jsonb AS labels, ann::jsonb AS ann, starts, ends, gen, upd, timeout, source, extra::jsonb AS extra, ord
+            SELECT fp, labels::jsonb AS labels, ann::jsonb AS ann, starts, ends, gen, upd, timeout, source, extra::jsonb AS extra, first_k, ord
             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],
-                        $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::text[]) WITH ORDINALITY
-                AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, ord)
+                        $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::text[], $25::text[]) WITH ORDINALITY
+                AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, first_k, ord)
         ), t AS (
-            SELECT f, k, rt, rc, gl::jsonb AS gl, w
+            -- Group labels stay text here: only a group that is new parses them (GroupRows.JoinGroupsSql).
+            SELECT f, k, rt, rc, gl, w
             FROM unnest($13::bigint[], $14::text[], $15::text[], $16::text[], $17::text[], $18::interval[]) AS t(f, k, rt, rc, gl, w)
-        ), first_group AS (
-            SELECT f, min(k) AS k FROM t GROUP BY f
         ), m AS (
-            SELECT i.*, s.fingerprint IS NULL AS is_new, fg.k AS first_k,
+            SELECT i.*, s.fingerprint IS NULL AS is_new,
                    s.annotations AS s_ann, s.starts_at AS s_starts, s.ends_at AS s_ends, s.generator_url AS s_gen,
                    s.timeout AS s_timeout, s.source AS s_source, s.extra AS s_extra,
                    (s.fingerprint IS NOT NULL AND ((i.ends > s.starts_at AND i.ends < s.ends_at)
                        OR (i.starts > s.starts_at AND i.starts < s.ends_at))) AS is_overlap
-            FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp LEFT JOIN first_group fg ON fg.f = i.fp
+            FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp
         ), merged AS (
             SELECT fp, ord, labels, ann, gen, upd, timeout, source, extra, is_new,
                    -- A new alert's arrival and first group go on its row, not into a history row of their own.
@@ -112,6 +111,8 @@ internal static class UpsertStatement
         var timeout = new bool[n];
         var source = new string[n];
         var extra = new string?[n];
+        var firstGroup = FirstGroups(candidates);
+        var firstKey = new string?[n];
         var k = 0;
         foreach (var s in alerts)
         {
@@ -126,6 +127,7 @@ internal static class UpsertStatement
             timeout[k] = a.Timeout;
             source[k] = s.Source;
             extra[k] = s.Extra;
+            firstKey[k] = firstGroup.GetValueOrDefault(fp[k]);
             k++;
         }
 
@@ -149,6 +151,26 @@ internal static class UpsertStatement
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)holdOwner ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         // On the schedule's clock, as the claims that must pass over a held group compare it.
         cmd.Parameters.Add(new NpgsqlParameter { Value = (candidates.ScheduleNow + GroupRows.ClaimLease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(SqlArray.Of(firstKey, NpgsqlDbType.Text));
         return cmd;
+    }
+
+    /// <summary>
+    /// Each alert's first group, the one its arrival is recorded with: the least key of its candidates, in ordinal
+    /// order (PostgreSQL's min() over a batch cost a hash aggregate and a join per statement).
+    /// </summary>
+    private static Dictionary<long, string> FirstGroups(Candidates candidates)
+    {
+        var first = new Dictionary<long, string>(candidates.Fingerprints.Count);
+        for (var c = 0; c < candidates.Fingerprints.Count; c++)
+        {
+            var f = candidates.Fingerprints[c];
+            var key = candidates.Keys[c];
+            if (!first.TryGetValue(f, out var least) || string.CompareOrdinal(key, least) < 0)
+            {
+                first[f] = key;
+            }
+        }
+        return first;
     }
 }
