@@ -52,6 +52,30 @@ public sealed class HistoryApiTests
     }
 
     [Fact]
+    public async Task An_alert_in_two_groups_keeps_the_least_group_key_on_its_row_and_the_other_as_a_grouped_event()
+    {
+        await using var host = await AlertingTestHost.StartAsync("""
+            route:
+              receiver: hook
+              group_by: [alertname]
+              routes:
+                - matchers: [team="a"]
+                  continue: true
+                - matchers: [severity="page"]
+            receivers:
+              - name: hook
+            """);
+        await host.PostJsonAsync("api/v2/alerts", """[{"labels":{"alertname":"Two","team":"a","severity":"page"}}]""");
+
+        // Ordinal order: "{}/{severity..." before "{}/{team...".
+        Assert.Equal("received {}/{severity=\"page\"}:{alertname=\"Two\"}",
+            await host.ScalarAsync<string>("SELECT first_event || ' ' || first_group_key FROM alerts"));
+        Assert.Equal("grouped {}/{team=\"a\"}:{alertname=\"Two\"}",
+            await host.ScalarAsync<string>("SELECT string_agg(event || ' ' || group_key, ', ') FROM alert_events"));
+        Assert.Equal(2L, await host.CountAsync("group_members"));
+    }
+
+    [Fact]
     public async Task A_long_history_shows_its_newest_1000_events_oldest_first()
     {
         await using var host = await AlertingTestHost.StartAsync();
