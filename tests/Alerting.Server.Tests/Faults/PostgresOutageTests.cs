@@ -167,27 +167,11 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         Assert.Empty(unexplained);
     }
 
-    internal static Task ProbeAsync(Uri baseAddress, string path, TimeSpan every, ConcurrentQueue<Probe> probes, CancellationToken ct)
-    {
-        // A thread of its own making blocking calls: the time measured is the service's and loopback's, not the wait
-        // for this test host's thread pool, which the other tests keep busy.
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                ProbeLoop(baseAddress, path, every, probes, ct);
-                done.SetResult();
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = $"probe {path}" };
-        thread.Start();
-        return done.Task;
-    }
+    // A thread of its own (LongRunning) making blocking calls: the time measured is the service's and loopback's, not the
+    // wait for this test host's thread pool, which the other tests keep busy.
+    internal static Task ProbeAsync(Uri baseAddress, string path, TimeSpan every, ConcurrentQueue<Probe> probes, CancellationToken ct) =>
+        Task.Factory.StartNew(() => ProbeLoop(baseAddress, path, every, probes, ct), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static void ProbeLoop(Uri baseAddress, string path, TimeSpan every, ConcurrentQueue<Probe> probes, CancellationToken ct)
     {
