@@ -10,6 +10,9 @@
 #   upsert       the same with ON CONFLICT (fingerprint) DO NOTHING, as two instances sharing a database need;
 #   members      upsert, and in the same statement each new alert's row in a table shaped like `group_members`
 #                (primary key group key, route, fingerprint; an index on the fingerprint): Alerting's two rows;
+#   home         upsert, with the alert's first membership on its own row (group key, route, time it joined) and
+#                a partial index on (group key, route) for reads by group: one row and one more index per alert;
+#   home_id      the same with the group as a bigint (an id of the group) in the row and its index;
 #   copy_text    COPY with labels and annotations as text instead of jsonb (what parsing JSON costs).
 # CPU is every PostgreSQL process's (postmaster, backends, WAL writer, checkpointer…: /proc utime+stime, exited
 # children through the postmaster's cutime/cstime), per 1k rows; the psql clients' CPU is not counted.
@@ -17,7 +20,7 @@ set -euo pipefail
 CLIENTS=${CLIENTS:-2}
 TX=${TX:-500}
 ROWS=${ROWS:-100}
-VARIANTS=${VARIANTS:-copy unnest upsert members copy_text}
+VARIANTS=${VARIANTS:-copy unnest upsert members home home_id copy_text}
 PGPORT=${PGPORT:-19432}
 PGBIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d /tmp/alerting-ingestfloor.XXXXXX)
@@ -72,10 +75,13 @@ for c in range(clients):
                     f.write(f"{fp}\t{labels}\t{ann}\t{starts}\t{ends}\t\t{starts}\tf\tbench\tpending\t{starts}\t{starts}\treceived\t{gk}\n")
                 f.write("\\.\n")
     arr = lambda xs: "'{" + ",".join('"' + str(x).replace('\\', '\\\\').replace('"', '\\"') + '"' for x in xs) + "}'"
-    for variant, conflict in (("unnest", ""), ("upsert", " ON CONFLICT (fingerprint) DO NOTHING"), ("members", " ON CONFLICT (fingerprint) DO NOTHING")):
+    upsert = " ON CONFLICT (fingerprint) DO NOTHING"
+    homes = {"home": (", group_key, route_id, added_at", f", g, '0', '{starts}'"), "home_id": (", group_id, added_at", f", hashtext(g), '{starts}'")}
+    for variant, conflict in (("unnest", ""), ("upsert", upsert), ("members", upsert), ("home", upsert), ("home_id", upsert)):
+        more_cols, more_values = homes.get(variant, ("", ""))
         with open(f"{work}/{variant}-{c}.sql", "w") as f:
             for b in batches:
-                insert = (f"INSERT INTO alerts ({cols}) SELECT fp, l::jsonb, a::jsonb, '{starts}', '{ends}', '', '{starts}', false, 'bench', 'pending', '{starts}', '{starts}', 'received', g "
+                insert = (f"INSERT INTO alerts ({cols}{more_cols}) SELECT fp, l::jsonb, a::jsonb, '{starts}', '{ends}', '', '{starts}', false, 'bench', 'pending', '{starts}', '{starts}', 'received', g{more_values} "
                           f"FROM unnest({arr([x[0] for x in b])}::bigint[], {arr([x[1] for x in b])}::text[], {arr([x[2] for x in b])}::text[], {arr([x[3] for x in b])}::text[]) AS t(fp, l, a, g){conflict}")
                 if variant == "members":
                     insert = (f"WITH a AS ({insert} RETURNING fingerprint, first_group_key) INSERT INTO group_members (group_key, route_id, fingerprint, added_at) "
@@ -97,8 +103,13 @@ for v in $VARIANTS; do
     CREATE TABLE $table (fingerprint bigint PRIMARY KEY, labels $labels NOT NULL, annotations $labels NOT NULL,
       starts_at timestamptz NOT NULL, ends_at timestamptz NOT NULL, generator_url text NOT NULL, updated_at timestamptz NOT NULL,
       timeout boolean NOT NULL, source text, extra jsonb, state text NOT NULL DEFAULT 'pending', state_changed_at timestamptz,
-      first_seen_at timestamptz, first_event text, first_group_key text) WITH (fillfactor = 70);
-    CHECKPOINT;"
+      first_seen_at timestamptz, first_event text, first_group_key text,
+      group_key text, route_id text, group_id integer, added_at timestamptz) WITH (fillfactor = 70);"
+  case $v in
+    home) psql_ -c "CREATE INDEX ix_alerts_group ON alerts (group_key, route_id) WHERE group_key IS NOT NULL" ;;
+    home_id) psql_ -c "CREATE INDEX ix_alerts_group ON alerts (group_id) WHERE group_id IS NOT NULL" ;;
+  esac
+  psql_ -c "CHECKPOINT"
   wal0=$(psql_ -Atc "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
   cpu0=$(cluster_ticks)
   sys0=$(machine_ticks)

@@ -24,10 +24,10 @@ internal sealed record EscalatedGroup(LabelSet? Labels, (string By, DateTimeOffs
             BatchCommands =
             {
                 Command("SELECT group_labels, acknowledged_by, acknowledged_at FROM aggregation_groups WHERE group_key = $1 AND route_id = $2", step),
-                Command("""
+                Command($"""
                     SELECT labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout FROM alerts
                     WHERE fingerprint IN (
-                        SELECT fingerprint FROM group_members WHERE group_key = $1 AND route_id = $2
+                        SELECT fingerprint FROM {Memberships.All} m WHERE group_key = $1 AND route_id = $2
                         UNION SELECT unnest(firing_alerts) FROM notification_log WHERE group_key = $1 AND receiver = $3
                         UNION SELECT unnest(firing_alerts) FROM outbox WHERE group_key = $1 AND receiver = $3)
                     """, step),

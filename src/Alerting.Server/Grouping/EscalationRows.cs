@@ -1,5 +1,6 @@
 using Alerting.Core.Configuration;
 using Alerting.Core.Routing;
+using Alerting.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 using static Alerting.Persistence.SqlArray;
@@ -145,10 +146,10 @@ internal static class EscalationRows
     /// </summary>
     public static NpgsqlCommand StopResolvedPending(NpgsqlDataSource db, DateTimeOffset now)
     {
-        var cmd = db.CreateCommand("""
+        var cmd = db.CreateCommand($"""
             UPDATE escalations e SET state = 'stopped', stopped_at = $1, stopped_reason = 'resolved'
             WHERE e.state = 'pending' AND (e.lease_until IS NULL OR e.lease_until < $1) AND NOT EXISTS (
-                SELECT 1 FROM group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
+                SELECT 1 FROM {Memberships.All} m JOIN alerts a ON a.fingerprint = m.fingerprint
                 WHERE m.group_key = e.group_key AND m.route_id = e.route_id AND a.ends_at > $1)
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });

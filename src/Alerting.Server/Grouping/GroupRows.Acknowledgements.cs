@@ -32,7 +32,7 @@ internal static partial class GroupRows
         var cmd = new NpgsqlCommand($"""
             {Persistence.AlertEvents.InsertInto}
             SELECT f, $2, 'acknowledged', $1, $3 FROM (
-                SELECT DISTINCT m.fingerprint FROM group_members m JOIN aggregation_groups g USING (group_key, route_id)
+                SELECT DISTINCT m.fingerprint FROM {Persistence.Memberships.All} m JOIN aggregation_groups g USING (group_key, route_id)
                 WHERE {AckTarget}) AS t(f)
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = groupKey });

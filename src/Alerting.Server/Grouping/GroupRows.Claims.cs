@@ -48,7 +48,7 @@ internal static partial class GroupRows
     /// </summary>
     public static NpgsqlBatchCommand ClaimDue(string owner, DateTimeOffset now)
     {
-        var claim = new NpgsqlBatchCommand("""
+        var claim = new NpgsqlBatchCommand($"""
             WITH c AS (
                 UPDATE aggregation_groups g SET lease_owner = $1, lease_until = $3
                 FROM (SELECT ctid FROM aggregation_groups
@@ -63,7 +63,7 @@ internal static partial class GroupRows
             FROM c LEFT JOIN LATERAL (
                 SELECT 'm' AS kind, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url, a.updated_at, a.timeout, a.state,
                        NULL AS integration, NULL AS firing_alerts, NULL AS resolved_alerts, NULL AS sent_at, m.added_at
-                FROM group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
+                FROM {Memberships.All} m JOIN alerts a ON a.fingerprint = m.fingerprint
                 WHERE m.group_key = c.group_key AND m.route_id = c.route_id
                 UNION ALL
                 SELECT 'l', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.integration, l.firing_alerts, l.resolved_alerts, l.sent_at, NULL

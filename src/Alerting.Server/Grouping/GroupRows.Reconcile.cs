@@ -14,13 +14,19 @@ internal static partial class GroupRows
     /// </summary>
     public static NpgsqlCommand DeleteGone(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Route> routes)
     {
-        var cmd = new NpgsqlCommand("""
+        var cmd = new NpgsqlCommand($$"""
             WITH gone AS (
                 DELETE FROM aggregation_groups g
                 WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS r(id, receiver) WHERE r.id = g.route_id AND r.receiver = g.receiver)
-                RETURNING group_key, route_id, receiver, acknowledged_at, acknowledged_by)
-            DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key AND m.route_id = gone.route_id
-            RETURNING m.fingerprint, gone.group_key, gone.receiver, gone.acknowledged_at, gone.acknowledged_by
+                RETURNING group_key, route_id, receiver, acknowledged_at, acknowledged_by
+            ), members AS (
+                DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key AND m.route_id = gone.route_id
+                RETURNING m.fingerprint, gone.group_key, gone.receiver, gone.acknowledged_at, gone.acknowledged_by
+            ), homes AS (
+                {{Memberships.LeaveHome("gone", "a.home_group_key = gone.group_key AND a.home_route_id = gone.route_id",
+                    "a.fingerprint, gone.group_key, gone.receiver, gone.acknowledged_at, gone.acknowledged_by")}}
+            )
+            SELECT * FROM members UNION ALL SELECT * FROM homes
             """, conn, tx);
         cmd.Parameters.Add(SqlArray.Of(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(routes.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));
@@ -35,7 +41,8 @@ internal static partial class GroupRows
     {
         var cmd = new NpgsqlCommand($$"""
             WITH cand AS (
-                SELECT t.k, t.rt, t.rc, t.gl::jsonb AS gl, t.f, CASE WHEN a.starts_at + t.w <= $8 THEN $7 ELSE $7 + t.w END AS due, false AS rj
+                SELECT t.k, t.rt, t.rc, t.gl::jsonb AS gl, t.f, CASE WHEN a.starts_at + t.w <= $8 THEN $7 ELSE $7 + t.w END AS due, false AS rj,
+                       coalesce(a.home_group_key = t.k AND a.home_route_id = t.rt, false) AS home, false AS new_home
                 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::interval[]) AS t(f, k, rt, rc, gl, w)
                 JOIN alerts a ON a.fingerprint = t.f
             ), {{JoinGroupsSql("$8")}}, ev AS (
@@ -57,7 +64,7 @@ internal static partial class GroupRows
     public static NpgsqlCommand KeepAcknowledgements(NpgsqlConnection conn, NpgsqlTransaction tx,
         IReadOnlyList<(string Key, string Receiver, DateTime At, string? By, long Fingerprint)> acknowledged)
     {
-        var cmd = new NpgsqlCommand("""
+        var cmd = new NpgsqlCommand($"""
             WITH old AS (
                 SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[]) AS t(k, rc, at, by, f)
             ), acks AS (
@@ -66,7 +73,7 @@ internal static partial class GroupRows
             UPDATE aggregation_groups g SET acknowledged_at = a.at, acknowledged_by = a.by
             FROM acks a
             WHERE g.group_key = a.k AND g.receiver = a.rc AND g.acknowledged_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM group_members m
+              AND NOT EXISTS (SELECT 1 FROM {Memberships.All} m
                               WHERE m.group_key = g.group_key AND m.route_id = g.route_id
                                 AND NOT EXISTS (SELECT 1 FROM old o WHERE o.k = a.k AND o.rc = a.rc AND o.f = m.fingerprint))
             """, conn, tx);

@@ -1,4 +1,5 @@
 using Alerting.Core.Routing;
+using Alerting.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 using static Alerting.Persistence.SqlArray;
@@ -6,16 +7,20 @@ using static Alerting.Persistence.SqlArray;
 namespace Alerting.Grouping;
 
 /// <summary>
-/// Every statement that writes groups and memberships (aggregation_groups, group_members): memberships and schedules
+/// Every statement that writes groups and memberships (aggregation_groups, group_members, and an alert leaving its home
+/// group, see <see cref="Memberships"/>): memberships and schedules
 /// here, claims of due groups, acknowledgements and reconciliation in the other parts. Others add these statements to
 /// their own batches and transactions.
 /// </summary>
 internal static partial class GroupRows
 {
     /// <summary>
-    /// The statement CTEs that put candidate memberships into groups, after a CTE <c>cand(k, rt, rc, gl, f, due, rj)</c>
-    /// of them (from <see cref="GroupRouter.CandidatesFor"/>, with each new group's first flush): <c>g</c> makes the groups that
-    /// are missing (not for rj: a resolved alert posted again, which only goes back into existing groups, see <c>rejoin</c>), returning their first flush; <c>mem</c> records the memberships that are new, returning them;
+    /// The statement CTEs that put candidate memberships into groups, after a CTE <c>cand(k, rt, rc, gl, f, due, rj,
+    /// home, new_home)</c> of them (from <see cref="GroupRouter.CandidatesFor"/>, with each new group's first flush): <c>g</c>
+    /// makes the groups that are missing (not for rj: a resolved alert posted again, which only goes back into existing
+    /// groups, see <c>rejoin</c>), returning their first flush; <c>mem</c> records the memberships that are new as
+    /// group_members rows, returning them, except an alert's home (<see cref="Memberships"/>: home marks the candidate
+    /// that is the alert's home already, new_home one the statement makes its home on the alert row it inserts);
     /// <c>ack</c> clears the acknowledgement of groups with a new member, which needs attention again.
     /// </summary>
     /// <param name="now">The statement's parameter holding the time on the instance's clock, e.g. "$8".</param>
@@ -38,27 +43,31 @@ internal static partial class GroupRows
             RETURNING group_key, route_id, next_flush_at, lease_owner IS NOT NULL AS held
         ), mem AS (
             INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
-            SELECT k, rt, f, {{now}} FROM cand WHERE NOT rj
+            SELECT k, rt, f, {{now}} FROM cand WHERE NOT rj AND NOT home
             ON CONFLICT DO NOTHING
             RETURNING group_key, route_id, fingerprint
         ), rejoin AS (
             -- A resolved alert posted again is in its group as of now (Alertmanager's insert renews it), quietly: no
-            -- history, and the acknowledgement stays.
+            -- history, and the acknowledgement stays. A row here overrides the alert's home in the same group.
             INSERT INTO group_members (group_key, route_id, fingerprint, added_at)
             SELECT k, rt, f, {{now}} FROM cand WHERE rj
             ON CONFLICT (group_key, route_id, fingerprint) DO UPDATE SET added_at = EXCLUDED.added_at
         ), ack AS (
             UPDATE aggregation_groups SET acknowledged_at = NULL, acknowledged_by = NULL
-            WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem) AND acknowledged_at IS NOT NULL
+            WHERE (group_key, route_id) IN (SELECT group_key, route_id FROM mem UNION ALL SELECT k, rt FROM cand WHERE new_home)
+              AND acknowledged_at IS NOT NULL
         )
         """;
     }
 
+    /// <summary>Takes alerts out of groups: their group_members rows, or their home.</summary>
     public static NpgsqlBatchCommand RemoveMembers(IReadOnlyList<(AggregationGroupId Group, long Fingerprint)> members)
     {
-        var cmd = new NpgsqlBatchCommand("""
-            DELETE FROM group_members m USING unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)
-            WHERE m.group_key = t.g AND m.route_id = t.r AND m.fingerprint = t.f
+        var cmd = new NpgsqlBatchCommand($"""
+            WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)), d AS (
+                DELETE FROM group_members m USING t WHERE m.group_key = t.g AND m.route_id = t.r AND m.fingerprint = t.f
+            )
+            {Memberships.LeaveHome("t", "a.fingerprint = t.f AND a.home_group_key = t.g AND a.home_route_id = t.r")}
             """);
         cmd.Parameters.Add(Of(members.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Of(members.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
@@ -86,6 +95,7 @@ internal static partial class GroupRows
             DELETE FROM aggregation_groups g USING unnest($1::text[], $2::text[]) AS t(k, r)
             WHERE g.group_key = t.k AND g.route_id = t.r
               AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_key = g.group_key AND m.route_id = g.route_id)
+              AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.home_group_key = g.group_key AND a.home_route_id = g.route_id)
               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.group_key = g.group_key AND o.receiver = g.receiver)
             """);
         cmd.Parameters.Add(Of(groups.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
@@ -96,9 +106,16 @@ internal static partial class GroupRows
     /// <summary>Deletes groups and their memberships (their route went away).</summary>
     public static IEnumerable<NpgsqlBatchCommand> Delete(IReadOnlyList<AggregationGroupId> groups)
     {
-        foreach (var table in new[] { "group_members", "aggregation_groups" })
+        const string Groups = "unnest($1::text[], $2::text[]) AS t(k, r)";
+        string[] statements =
+        [
+            $"DELETE FROM group_members x USING {Groups} WHERE x.group_key = t.k AND x.route_id = t.r",
+            Memberships.LeaveHome(Groups, "a.home_group_key = t.k AND a.home_route_id = t.r"),
+            $"DELETE FROM aggregation_groups x USING {Groups} WHERE x.group_key = t.k AND x.route_id = t.r",
+        ];
+        foreach (var statement in statements)
         {
-            var cmd = new NpgsqlBatchCommand($"DELETE FROM {table} x USING unnest($1::text[], $2::text[]) AS t(k, r) WHERE x.group_key = t.k AND x.route_id = t.r");
+            var cmd = new NpgsqlBatchCommand(statement);
             cmd.Parameters.Add(Of(groups.Select(g => g.GroupKey).ToArray(), NpgsqlDbType.Text));
             cmd.Parameters.Add(Of(groups.Select(g => g.RouteId).ToArray(), NpgsqlDbType.Text));
             yield return cmd;

@@ -73,7 +73,7 @@ internal sealed class Reconciliation(ConfigHolder config, GroupRouter router, Np
         // Memberships the running routes no longer give (the alert now matches another route) are dropped,
         // as Alertmanager rebuilds its groups from scratch on reload.
         var stale = new List<(AggregationGroupId Group, long Fingerprint)>();
-        await using (var cmd = new NpgsqlCommand("SELECT m.group_key, m.route_id, m.fingerprint, a.labels FROM group_members m JOIN alerts a USING (fingerprint)", conn, tx))
+        await using (var cmd = new NpgsqlCommand($"SELECT m.group_key, m.route_id, m.fingerprint, a.labels FROM {Memberships.All} m JOIN alerts a USING (fingerprint)", conn, tx))
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

@@ -17,10 +17,10 @@ internal static class UpsertStatement
 {
     private static readonly string Sql = $$"""
         WITH i AS (
-            SELECT fp, labels::jsonb AS labels, ann::jsonb AS ann, starts, ends, gen, upd, timeout, source, extra::jsonb AS extra, first_k, ord
+            SELECT fp, labels::jsonb AS labels, ann::jsonb AS ann, starts, ends, gen, upd, timeout, source, extra::jsonb AS extra, first_k, first_rt, ord
             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],
-                        $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::text[], $25::text[]) WITH ORDINALITY
-                AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, first_k, ord)
+                        $6::text[], $7::timestamptz[], $8::boolean[], $9::text[], $10::text[], $25::text[], $26::text[]) WITH ORDINALITY
+                AS t(fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, first_k, first_rt, ord)
         ), t AS (
             -- Group labels stay text here: only a group that is new parses them (GroupRows.JoinGroupsSql).
             SELECT f, k, rt, rc, gl, w
@@ -29,6 +29,7 @@ internal static class UpsertStatement
             SELECT i.*, s.fingerprint IS NULL AS is_new,
                    s.annotations AS s_ann, s.starts_at AS s_starts, s.ends_at AS s_ends, s.generator_url AS s_gen,
                    s.timeout AS s_timeout, s.source AS s_source, s.extra AS s_extra,
+                   s.home_group_key AS s_home_k, s.home_route_id AS s_home_rt,
                    (s.fingerprint IS NOT NULL AND ((i.ends > s.starts_at AND i.ends < s.ends_at)
                        OR (i.starts > s.starts_at AND i.starts < s.ends_at))) AS is_overlap
             FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp
@@ -37,6 +38,9 @@ internal static class UpsertStatement
                    -- A new alert's arrival and first group go on its row, not into a history row of their own.
                    CASE WHEN is_new THEN CASE WHEN ends > $11 THEN 'received' ELSE 'received_resolved' END END AS first_event,
                    CASE WHEN is_new THEN first_k END AS first_group_key,
+                   -- Its first group is its home, on its row too (Memberships): no group_members row.
+                   CASE WHEN is_new THEN first_k ELSE s_home_k END AS home_k,
+                   CASE WHEN is_new THEN first_rt ELSE s_home_rt END AS home_rt,
                    s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra,
                    CASE WHEN is_overlap AND s_starts < starts THEN s_starts ELSE starts END AS starts,
                    CASE
@@ -49,10 +53,10 @@ internal static class UpsertStatement
         ), {{AlertRows.UpsertCte("$11", "$12")}}
         ), r AS (
             SELECT m.ord, m.fp, w.fingerprint IS NOT NULL AS wrote, coalesce(w.starts_at, m.s_starts) AS starts,
-                   coalesce(w.ends_at, m.s_ends) AS ends, m.is_new, m.s_ends AS prev_ends
+                   coalesce(w.ends_at, m.s_ends) AS ends, m.is_new, m.s_ends AS prev_ends, m.home_k, m.home_rt
             FROM merged m LEFT JOIN written w ON w.fingerprint = m.fp
         ), life AS (
-            SELECT ord, fp, starts, is_new,
+            SELECT ord, fp, starts, is_new, home_k, home_rt,
                    CASE WHEN is_new THEN CASE WHEN ends > $11 THEN 'received' ELSE 'received_resolved' END
                         WHEN prev_ends <= $11 AND ends > $11 THEN 'refired'
                         WHEN prev_ends > $11 AND ends <= $11 THEN 'resolved' END AS event,
@@ -60,12 +64,14 @@ internal static class UpsertStatement
             FROM r WHERE wrote
         ), cand AS (
             SELECT t.k, t.rt, t.rc, t.gl, t.f,
-                   CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due, false AS rj
+                   CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due, false AS rj,
+                   coalesce(t.k = l.home_k AND t.rt = l.home_rt, false) AS home,
+                   coalesce(l.is_new AND t.k = l.home_k AND t.rt = l.home_rt, false) AS new_home
             FROM t JOIN life l ON l.fp = t.f AND l.joins
             UNION ALL
             -- A resolved alert posted again (Prometheus re-sends them) goes back into its existing groups, written or
             -- not, as Alertmanager inserts every posted alert: the group's next resolved notification carries it.
-            SELECT t.k, t.rt, t.rc, t.gl, t.f, $19, true
+            SELECT t.k, t.rt, t.rc, t.gl, t.f, $19, true, false, false
             FROM t JOIN r ON r.fp = t.f AND NOT r.is_new AND r.prev_ends <= $11 AND r.ends <= $11
             WHERE EXISTS (SELECT 1 FROM aggregation_groups ag WHERE ag.group_key = t.k AND ag.route_id = t.rt)
         ), {{GroupRows.JoinGroupsSql("$11", ("$23", "$24", "$20"))}}, folded AS (
@@ -113,6 +119,7 @@ internal static class UpsertStatement
         var extra = new string?[n];
         var firstGroup = FirstGroups(candidates);
         var firstKey = new string?[n];
+        var firstRoute = new string?[n];
         var k = 0;
         foreach (var s in alerts)
         {
@@ -127,7 +134,7 @@ internal static class UpsertStatement
             timeout[k] = a.Timeout;
             source[k] = s.Source;
             extra[k] = s.Extra;
-            firstKey[k] = firstGroup.GetValueOrDefault(fp[k]);
+            (firstKey[k], firstRoute[k]) = firstGroup.TryGetValue(fp[k], out var first) ? first : (null, null);
             k++;
         }
 
@@ -152,25 +159,30 @@ internal static class UpsertStatement
         // On the schedule's clock, as the claims that must pass over a held group compare it.
         cmd.Parameters.Add(new NpgsqlParameter { Value = (candidates.ScheduleNow + GroupRows.ClaimLease).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(SqlArray.Of(firstKey, NpgsqlDbType.Text));
+        cmd.Parameters.Add(SqlArray.Of(firstRoute, NpgsqlDbType.Text));
         return cmd;
     }
 
     /// <summary>
-    /// Each alert's first group, the one its arrival is recorded with: the least key of its candidates, in ordinal
-    /// order (PostgreSQL's min() over a batch cost a hash aggregate and a join per statement).
+    /// Each alert's first group, the one its arrival is recorded with and a new alert's home: the least key of its
+    /// candidates, then the least route, in ordinal order (PostgreSQL's min() over a batch cost a hash aggregate and a
+    /// join per statement).
     /// </summary>
-    private static Dictionary<long, string> FirstGroups(Candidates candidates)
+    private static Dictionary<long, (string Key, string Route)> FirstGroups(Candidates candidates)
     {
-        var first = new Dictionary<long, string>(candidates.Fingerprints.Count);
+        var first = new Dictionary<long, (string Key, string Route)>(candidates.Fingerprints.Count);
         for (var c = 0; c < candidates.Fingerprints.Count; c++)
         {
             var f = candidates.Fingerprints[c];
-            var key = candidates.Keys[c];
-            if (!first.TryGetValue(f, out var least) || string.CompareOrdinal(key, least) < 0)
+            var group = (candidates.Keys[c], candidates.Routes[c]);
+            if (!first.TryGetValue(f, out var least) || Less(group, least))
             {
-                first[f] = key;
+                first[f] = group;
             }
         }
         return first;
+
+        static bool Less((string Key, string Route) a, (string Key, string Route) b) =>
+            string.CompareOrdinal(a.Key, b.Key) is var byKey && (byKey < 0 || (byKey == 0 && string.CompareOrdinal(a.Route, b.Route) < 0));
     }
 }

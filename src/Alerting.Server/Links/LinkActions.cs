@@ -76,7 +76,7 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ac
         var id = result.Id!.Value;
         await using var cmd = db.CreateCommand($"""
             {AlertEvents.InsertInto}
-            SELECT f, $2, 'silenced', $1, $3 FROM (SELECT DISTINCT fingerprint FROM group_members WHERE group_key = $1) AS m(f)
+            SELECT f, $2, 'silenced', $1, $3 FROM (SELECT DISTINCT fingerprint FROM {Memberships.All} m WHERE group_key = $1) AS m(f)
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = claims.GroupKey });
         cmd.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -93,9 +93,9 @@ internal sealed class LinkActions(NpgsqlDataSource db, SilenceStore silences, Ac
         var alerts = new List<LinkedAlert>();
         string? ackBy = null;
         DateTimeOffset? ackAt = null;
-        await using (var cmd = db.CreateCommand("""
+        await using (var cmd = db.CreateCommand($"""
             SELECT a.labels, a.annotations, a.starts_at, a.ends_at, a.state, g.acknowledged_at, g.acknowledged_by, a.fingerprint
-            FROM aggregation_groups g JOIN group_members m USING (group_key, route_id) JOIN alerts a USING (fingerprint)
+            FROM aggregation_groups g JOIN {Memberships.All} m USING (group_key, route_id) JOIN alerts a USING (fingerprint)
             WHERE g.group_key = $1 AND ($2::text IS NULL OR g.receiver = $2) ORDER BY a.starts_at
             """))
         {

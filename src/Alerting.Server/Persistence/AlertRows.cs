@@ -14,7 +14,8 @@ internal static class AlertRows
     /// merged with the stored ones by Alertmanager's rules: new alerts and real changes are written, and an end that only
     /// moved forward a little (by at most <paramref name="maxLag"/>, and a quarter of the time left) is left as stored.
     /// <c>merged</c> also carries a new alert's <c>first_event</c> and <c>first_group_key</c>: its arrival is kept on its
-    /// row (first_seen_at), not in alert_events.
+    /// row (first_seen_at), not in alert_events; and its home group (<c>home_k</c>, <c>home_rt</c>, see <see cref="Memberships"/>),
+    /// written only with a new row: a row another instance inserted meanwhile keeps the home it was given.
     /// Returns the written rows' fingerprint, start and end.
     /// </summary>
     /// <param name="now">The statement's parameter holding the time, e.g. "$11".</param>
@@ -22,9 +23,11 @@ internal static class AlertRows
     public static string UpsertCte(string now, string maxLag) => $"""
         written AS (
         INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, extra, state, state_changed_at,
-                                 first_seen_at, first_event, first_group_key)
+                                 first_seen_at, first_event, first_group_key, home_group_key, home_route_id, home_added_at)
         SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, 'pending', {now},
-               CASE WHEN is_new THEN {now} END, first_event, first_group_key FROM merged
+               CASE WHEN is_new THEN {now} END, first_event, first_group_key,
+               CASE WHEN is_new THEN home_k END, CASE WHEN is_new THEN home_rt END, CASE WHEN is_new AND home_k IS NOT NULL THEN {now} END
+        FROM merged
         WHERE is_new OR (ann, starts, gen, timeout, source, extra)
               IS DISTINCT FROM (s_ann, s_starts, s_gen, s_timeout, s_source, s_extra)
            OR NOT (ends = s_ends
@@ -87,7 +90,7 @@ internal static class AlertRows
     {
         var cmd = new NpgsqlBatchCommand("""
             DELETE FROM alerts a WHERE a.ends_at < $1 AND (a.first_seen_at IS NULL OR a.first_seen_at < $1)
-              AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.fingerprint = a.fingerprint)
+              AND a.home_group_key IS NULL AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.fingerprint = a.fingerprint)
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;

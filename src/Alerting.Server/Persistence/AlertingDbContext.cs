@@ -59,6 +59,12 @@ internal sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> opti
             e.Property(a => a.FirstSeenAt).HasColumnName("first_seen_at");
             e.Property(a => a.FirstEvent).HasColumnName("first_event");
             e.Property(a => a.FirstGroupKey).HasColumnName("first_group_key");
+            e.Property(a => a.HomeGroupKey).HasColumnName("home_group_key");
+            e.Property(a => a.HomeRouteId).HasColumnName("home_route_id");
+            e.Property(a => a.HomeAddedAt).HasColumnName("home_added_at");
+            // Reads by group; partial, so an alert that left its home group costs no index entry.
+            e.HasIndex(a => new { a.HomeGroupKey, a.HomeRouteId }).HasFilter("home_group_key IS NOT NULL")
+                .IsCreatedConcurrently().HasDatabaseName("ix_alerts_home_group");
         });
 
         modelBuilder.Entity<GroupRow>(e =>

@@ -42,6 +42,17 @@ internal sealed class AlertRow
     public string? FirstEvent { get; set; }
 
     public string? FirstGroupKey { get; set; }
+
+    /// <summary>
+    /// The alert's home membership: the first group a new alert joins is kept on its row, not as a group_members row
+    /// (one durable row per new alert). Null when the alert has left that group; further groups are in group_members.
+    /// <see cref="Memberships"/> reads both.
+    /// </summary>
+    public string? HomeGroupKey { get; set; }
+
+    public string? HomeRouteId { get; set; }
+
+    public DateTimeOffset? HomeAddedAt { get; set; }
 }
 
 internal sealed class GroupRow

@@ -110,7 +110,7 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
         await using var cmd = db.CreateCommand($"""
             SELECT a.fingerprint, a.state, g.acknowledged_by, g.acknowledged_at
             FROM alerts a
-            LEFT JOIN group_members m ON m.fingerprint = a.fingerprint
+            LEFT JOIN {Memberships.All} m ON m.fingerprint = a.fingerprint
             LEFT JOIN aggregation_groups g ON g.group_key = m.group_key AND g.route_id = m.route_id AND g.acknowledged_at IS NOT NULL
             WHERE a.ends_at > $1{(fingerprint is null ? "" : " AND a.fingerprint = $2")}
             """);
@@ -209,9 +209,9 @@ internal sealed class UiData(NpgsqlDataSource db, AlertReader alerts, SilenceSto
     /// </summary>
     public async Task<List<(string GroupKey, string Receiver, DateTimeOffset? AcknowledgedAt)>> GroupsOfAsync(ulong fingerprint, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             SELECT g.group_key, g.receiver, CASE WHEN bool_and(g.acknowledged_at IS NOT NULL) THEN max(g.acknowledged_at) END
-            FROM group_members m JOIN aggregation_groups g USING (group_key, route_id)
+            FROM {Memberships.All} m JOIN aggregation_groups g USING (group_key, route_id)
             WHERE m.fingerprint = $1 GROUP BY g.group_key, g.receiver ORDER BY g.group_key, g.receiver
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)fingerprint) });

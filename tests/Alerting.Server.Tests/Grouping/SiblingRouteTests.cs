@@ -83,7 +83,7 @@ public sealed class SiblingRouteTests
         Assert.Equal(["a", "b"], groups.Select(g => (string)g!["receiver"]!["name"]!));
         Assert.All(groups, g => Assert.Equal("Dup", (string)g!["alerts"]![0]!["labels"]!["alertname"]!));
         Assert.Equal(2L, await host.CountAsync("aggregation_groups"));
-        Assert.Equal(2L, await host.CountAsync("group_members"));
+        Assert.Equal(2L, await host.CountMembershipsAsync());
 
         // Exactly once each: later flushes (group_interval 1s) find everything told.
         await Task.Delay(2500);

@@ -144,6 +144,10 @@ internal sealed class AlertingTestHost : IAsyncDisposable
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Memberships of alerts in groups, wherever they are kept (group_members rows and alerts' homes), as <c>m</c>.</summary>
+    public Task<long> CountMembershipsAsync(string where = "true") =>
+        ScalarAsync<long>($"SELECT count(*) FROM {Persistence.Memberships.All} m WHERE {where}");
+
     public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var conn = new NpgsqlConnection(ConnectionString);

@@ -115,7 +115,42 @@ public sealed class AlertWriterTests
 
         // Answered only after both transactions committed: every alert is there the moment the answer is.
         Assert.Equal(40L, await host.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE labels->>'alertname' LIKE 'Spread%'"));
-        Assert.Equal(40L, await host.ScalarAsync<long>("SELECT count(*) FROM group_members"));
+        Assert.Equal(40L, await host.CountMembershipsAsync());
+    }
+
+    /// <summary>
+    /// A new alert costs one durable row (issue 20): its first group is kept on its alerts row, its arrival too; no
+    /// group_members row, no alert_events row. An alert in a second group has that one as a group_members row and a
+    /// "grouped" event.
+    /// </summary>
+    [Fact]
+    public async Task A_new_alert_is_one_row_with_its_first_group_on_it()
+    {
+        await using var host = await AlertingTestHost.StartAsync("""
+            route:
+              receiver: hook
+              group_by: [alertname]
+              routes:
+                - matchers: [team="a"]
+                  continue: true
+                - receiver: hook
+            receivers:
+              - name: hook
+            """);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostJsonAsync("api/v2/alerts",
+            """[{"labels":{"alertname":"One"}},{"labels":{"alertname":"Two"}},{"labels":{"alertname":"Three","team":"a"}}]""")).StatusCode);
+
+        Assert.Equal(3L, await host.CountAsync("alerts"));
+        // The one history row is Three's second group; arrivals and first groups are on the alerts rows.
+        Assert.Equal("grouped Three", await host.ScalarAsync<string>(
+            "SELECT string_agg(e.event || ' ' || (a.labels->>'alertname'), ',') FROM alert_events e JOIN alerts a USING (fingerprint)"));
+        Assert.Equal(1L, await host.CountAsync("group_members"));
+        Assert.Equal(4L, await host.CountMembershipsAsync());
+        // Each home names a group that exists.
+        Assert.Equal(3L, await host.ScalarAsync<long>(
+            "SELECT count(*) FROM alerts a JOIN aggregation_groups g ON g.group_key = a.home_group_key AND g.route_id = a.home_route_id"));
+        Assert.Equal("Three", await host.ScalarAsync<string>(
+            "SELECT a.labels->>'alertname' FROM group_members m JOIN alerts a USING (fingerprint) WHERE m.group_key <> a.home_group_key OR m.route_id <> a.home_route_id"));
     }
 
     /// <summary>
@@ -148,7 +183,7 @@ public sealed class AlertWriterTests
         }
 
         Assert.Equal(30L, await host.CountAsync("aggregation_groups"));
-        Assert.Equal(720L, await host.CountAsync("group_members"));
+        Assert.Equal(720L, await host.CountMembershipsAsync());
         // Backends publish their database statistics about once a second.
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(deadlocks, await host.ScalarAsync<long>("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"));

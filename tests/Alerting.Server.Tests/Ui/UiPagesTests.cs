@@ -74,10 +74,10 @@ public sealed class UiPagesTests
              "endsAt":"{{DateTimeOffset.UtcNow.AddHours(1):O}}","createdBy":"Bo","comment":"known noise"}
             """)).StatusCode);
         var disk = Core.Labels.LabelSet.From(("alertname", "DiskFull"), ("severity", "critical"), ("cluster", "eu1")).FingerprintHex;
-        await Eventually.EqualAsync(1L, () => host.ScalarAsync<long>($"SELECT count(*) FROM group_members WHERE fingerprint = x'{disk}'::bigint"));
+        await Eventually.EqualAsync(1L, () => host.CountMembershipsAsync($"m.fingerprint = x'{disk}'::bigint"));
         await host.ScalarAsync<int>($"""
             WITH acked AS (UPDATE aggregation_groups SET acknowledged_at = now(), acknowledged_by = 'Ann'
-                           WHERE group_key IN (SELECT group_key FROM group_members WHERE fingerprint = x'{disk}'::bigint) RETURNING 1)
+                           WHERE group_key IN (SELECT group_key FROM {Persistence.Memberships.All} m WHERE fingerprint = x'{disk}'::bigint) RETURNING 1)
             SELECT count(*)::int FROM acked
             """);
         using var ui = new UiClient(host);

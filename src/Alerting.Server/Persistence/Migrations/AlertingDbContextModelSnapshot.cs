@@ -105,6 +105,18 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("generator_url");
 
+                    b.Property<DateTimeOffset?>("HomeAddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("home_added_at");
+
+                    b.Property<string>("HomeGroupKey")
+                        .HasColumnType("text")
+                        .HasColumnName("home_group_key");
+
+                    b.Property<string>("HomeRouteId")
+                        .HasColumnType("text")
+                        .HasColumnName("home_route_id");
+
                     b.Property<string>("Labels")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -139,6 +151,11 @@ namespace Alerting.Persistence.Migrations
                         .HasColumnName("updated_at");
 
                     b.HasKey("Fingerprint");
+
+                    b.HasIndex("HomeGroupKey", "HomeRouteId")
+                        .HasDatabaseName("ix_alerts_home_group")
+                        .HasFilter("home_group_key IS NOT NULL")
+                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
 
                     b.ToTable("alerts", null, t =>
                         {

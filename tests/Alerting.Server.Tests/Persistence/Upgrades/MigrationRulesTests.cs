@@ -24,6 +24,8 @@ public sealed class MigrationRulesTests
     {
         ["20261126062918_GroupsPerRoute"] =
             "re-keys aggregation_groups and group_members by (group_key, route_id): the previous release's INSERT … ON CONFLICT (group_key) fails on the new key",
+        ["20261207181500_HomeMembership"] =
+            "keeps a new alert's first membership on its alerts row: the previous release reads group_members only, so it would flush groups without those alerts and delete such groups as empty",
     };
 
     /// <summary>Hand-written SQL read and found to keep both rules (or listed in <see cref="StopTheWorld"/>).</summary>
