@@ -140,7 +140,7 @@ internal sealed class FlushWrites(DateTimeOffset now)
         }
         if (_removed.Count > 0)
         {
-            commands.Add(GroupRows.RemoveMembers(_removed));
+            commands.Add(GroupRows.RemoveMembers(_removed, resolvedAt: now));
         }
         if (_states.Count > 0)
         {

@@ -23,10 +23,11 @@ internal static partial class GroupRows
                 DELETE FROM group_members m USING gone WHERE m.group_key = gone.group_key AND m.route_id = gone.route_id
                 RETURNING m.fingerprint, gone.group_key, gone.receiver, gone.acknowledged_at, gone.acknowledged_by
             ), homes AS (
-                {{Memberships.LeaveHome("gone", "a.home_group_key = gone.group_key AND a.home_route_id = gone.route_id",
+                {{AlertRows.LeaveHome("gone", "a.home_group_key = gone.group_key AND a.home_route_id = gone.route_id",
                     "a.fingerprint, gone.group_key, gone.receiver, gone.acknowledged_at, gone.acknowledged_by")}}
             )
-            SELECT * FROM members UNION ALL SELECT * FROM homes
+            -- A rejoin's row and the home it overrides are one membership.
+            SELECT * FROM members UNION SELECT * FROM homes
             """, conn, tx);
         cmd.Parameters.Add(SqlArray.Of(routes.Select(r => r.Id()).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(SqlArray.Of(routes.Select(r => r.Receiver).ToArray(), NpgsqlDbType.Text));

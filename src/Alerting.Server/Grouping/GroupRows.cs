@@ -60,18 +60,29 @@ internal static partial class GroupRows
         """;
     }
 
-    /// <summary>Takes alerts out of groups: their group_members rows, or their home.</summary>
-    public static NpgsqlBatchCommand RemoveMembers(IReadOnlyList<(AggregationGroupId Group, long Fingerprint)> members)
+    /// <summary>
+    /// Takes alerts out of groups: their group_members rows and their home. With <paramref name="resolvedAt"/> (a flush
+    /// letting go of resolved alerts it told), only those still resolved then: one that fired again since the flush read
+    /// it stays. Their alert rows are locked first, in key order, and read as they are now, not as the statement's
+    /// snapshot had them (a row lock waits for a writer that is changing the row, then sees its change).
+    /// </summary>
+    public static NpgsqlBatchCommand RemoveMembers(IReadOnlyList<(AggregationGroupId Group, long Fingerprint)> members, DateTimeOffset? resolvedAt = null)
     {
         var cmd = new NpgsqlBatchCommand($"""
-            WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)), d AS (
-                DELETE FROM group_members m USING t WHERE m.group_key = t.g AND m.route_id = t.r AND m.fingerprint = t.f
+            WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)), still AS (
+                SELECT a.fingerprint FROM alerts a WHERE a.fingerprint IN (SELECT f FROM t) AND ($4::timestamptz IS NULL OR a.ends_at <= $4)
+                ORDER BY a.fingerprint FOR UPDATE
+            ), gone AS (
+                SELECT t.* FROM t JOIN still s ON s.fingerprint = t.f
+            ), d AS (
+                DELETE FROM group_members m USING gone WHERE m.group_key = gone.g AND m.route_id = gone.r AND m.fingerprint = gone.f
             )
-            {Memberships.LeaveHome("t", "a.fingerprint = t.f AND a.home_group_key = t.g AND a.home_route_id = t.r")}
+            {AlertRows.LeaveHome("gone", "a.fingerprint = gone.f AND a.home_group_key = gone.g AND a.home_route_id = gone.r")}
             """);
         cmd.Parameters.Add(Of(members.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Of(members.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Of(members.Select(r => r.Fingerprint).ToArray(), NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)resolvedAt?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return cmd;
     }
 
@@ -110,7 +121,7 @@ internal static partial class GroupRows
         string[] statements =
         [
             $"DELETE FROM group_members x USING {Groups} WHERE x.group_key = t.k AND x.route_id = t.r",
-            Memberships.LeaveHome(Groups, "a.home_group_key = t.k AND a.home_route_id = t.r"),
+            AlertRows.LeaveHome(Groups, "a.home_group_key = t.k AND a.home_route_id = t.r"),
             $"DELETE FROM aggregation_groups x USING {Groups} WHERE x.group_key = t.k AND x.route_id = t.r",
         ];
         foreach (var statement in statements)

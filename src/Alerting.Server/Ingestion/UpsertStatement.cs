@@ -29,7 +29,6 @@ internal static class UpsertStatement
             SELECT i.*, s.fingerprint IS NULL AS is_new,
                    s.annotations AS s_ann, s.starts_at AS s_starts, s.ends_at AS s_ends, s.generator_url AS s_gen,
                    s.timeout AS s_timeout, s.source AS s_source, s.extra AS s_extra,
-                   s.home_group_key AS s_home_k, s.home_route_id AS s_home_rt,
                    (s.fingerprint IS NOT NULL AND ((i.ends > s.starts_at AND i.ends < s.ends_at)
                        OR (i.starts > s.starts_at AND i.starts < s.ends_at))) AS is_overlap
             FROM i LEFT JOIN alerts s ON s.fingerprint = i.fp
@@ -38,9 +37,8 @@ internal static class UpsertStatement
                    -- A new alert's arrival and first group go on its row, not into a history row of their own.
                    CASE WHEN is_new THEN CASE WHEN ends > $11 THEN 'received' ELSE 'received_resolved' END END AS first_event,
                    CASE WHEN is_new THEN first_k END AS first_group_key,
-                   -- Its first group is its home, on its row too (Memberships): no group_members row.
-                   CASE WHEN is_new THEN first_k ELSE s_home_k END AS home_k,
-                   CASE WHEN is_new THEN first_rt ELSE s_home_rt END AS home_rt,
+                   -- Its first group is also its home, on its row (Memberships): no group_members row.
+                   CASE WHEN is_new THEN first_rt END AS first_route,
                    s_ann, s_starts, s_ends, s_gen, s_timeout, s_source, s_extra,
                    CASE WHEN is_overlap AND s_starts < starts THEN s_starts ELSE starts END AS starts,
                    CASE
@@ -53,7 +51,8 @@ internal static class UpsertStatement
         ), {{AlertRows.UpsertCte("$11", "$12")}}
         ), r AS (
             SELECT m.ord, m.fp, w.fingerprint IS NOT NULL AS wrote, coalesce(w.starts_at, m.s_starts) AS starts,
-                   coalesce(w.ends_at, m.s_ends) AS ends, m.is_new, m.s_ends AS prev_ends, m.home_k, m.home_rt
+                   coalesce(w.ends_at, m.s_ends) AS ends, m.is_new, m.s_ends AS prev_ends,
+                   w.home_group_key AS home_k, w.home_route_id AS home_rt
             FROM merged m LEFT JOIN written w ON w.fingerprint = m.fp
         ), life AS (
             SELECT ord, fp, starts, is_new, home_k, home_rt,
@@ -65,6 +64,7 @@ internal static class UpsertStatement
         ), cand AS (
             SELECT t.k, t.rt, t.rc, t.gl, t.f,
                    CASE WHEN l.starts + t.w <= $11 THEN $19 ELSE $19 + t.w END AS due, false AS rj,
+                   -- The home as written, not as the snapshot read it: what a flush or another instance left there.
                    coalesce(t.k = l.home_k AND t.rt = l.home_rt, false) AS home,
                    coalesce(l.is_new AND t.k = l.home_k AND t.rt = l.home_rt, false) AS new_home
             FROM t JOIN life l ON l.fp = t.f AND l.joins

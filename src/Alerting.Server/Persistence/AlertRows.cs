@@ -13,10 +13,11 @@ internal static class AlertRows
     /// The ingestion's write, as a CTE <c>written</c> of its statement, after a CTE <c>merged</c> of the incoming rows
     /// merged with the stored ones by Alertmanager's rules: new alerts and real changes are written, and an end that only
     /// moved forward a little (by at most <paramref name="maxLag"/>, and a quarter of the time left) is left as stored.
-    /// <c>merged</c> also carries a new alert's <c>first_event</c> and <c>first_group_key</c>: its arrival is kept on its
-    /// row (first_seen_at), not in alert_events; and its home group (<c>home_k</c>, <c>home_rt</c>, see <see cref="Memberships"/>),
-    /// written only with a new row: a row another instance inserted meanwhile keeps the home it was given.
-    /// Returns the written rows' fingerprint, start and end.
+    /// <c>merged</c> also carries a new alert's <c>first_event</c>, <c>first_group_key</c> and <c>first_route</c>: its
+    /// arrival is kept on its row (first_seen_at), not in alert_events, and its first group is its home (see
+    /// <see cref="Memberships"/>), written only with a new row: a row another instance inserted meanwhile keeps its own.
+    /// Returns the written rows' fingerprint, start, end and home: the row as it is now, which may differ from what
+    /// the statement's snapshot read (a flush that took the alert out of its home meanwhile, another instance's insert).
     /// </summary>
     /// <param name="now">The statement's parameter holding the time, e.g. "$11".</param>
     /// <param name="maxLag">The parameter holding the largest lag an end may have (<c>EndsAtLag.MaxLag</c>).</param>
@@ -26,7 +27,7 @@ internal static class AlertRows
                                  first_seen_at, first_event, first_group_key, home_group_key, home_route_id, home_added_at)
         SELECT fp, labels, ann, starts, ends, gen, upd, timeout, source, extra, 'pending', {now},
                CASE WHEN is_new THEN {now} END, first_event, first_group_key,
-               CASE WHEN is_new THEN home_k END, CASE WHEN is_new THEN home_rt END, CASE WHEN is_new AND home_k IS NOT NULL THEN {now} END
+               first_group_key, first_route, CASE WHEN first_group_key IS NOT NULL THEN {now} END
         FROM merged
         WHERE is_new OR (ann, starts, gen, timeout, source, extra)
               IS DISTINCT FROM (s_ann, s_starts, s_gen, s_timeout, s_source, s_extra)
@@ -43,7 +44,17 @@ internal static class AlertRows
             first_seen_at = coalesce(a.first_seen_at, EXCLUDED.first_seen_at),
             first_event = CASE WHEN a.first_seen_at IS NULL THEN EXCLUDED.first_event ELSE a.first_event END,
             first_group_key = CASE WHEN a.first_seen_at IS NULL THEN EXCLUDED.first_group_key ELSE a.first_group_key END
-        RETURNING fingerprint, starts_at, ends_at
+        RETURNING fingerprint, starts_at, ends_at, home_group_key, home_route_id
+        """;
+
+    /// <summary>
+    /// A statement (or a CTE's body) that takes alerts out of their home groups (<see cref="Memberships"/>):
+    /// <paramref name="from"/> names the rows that say which, <paramref name="where"/> matches them to the alert row
+    /// <c>a</c>; <paramref name="returning"/> what it returns, if anything.
+    /// </summary>
+    public static string LeaveHome(string from, string where, string? returning = null) => $"""
+        UPDATE alerts a SET home_group_key = NULL, home_route_id = NULL, home_added_at = NULL
+        FROM {from} WHERE a.home_group_key IS NOT NULL AND {where}{(returning is null ? "" : $"\nRETURNING {returning}")}
         """;
 
     /// <summary>

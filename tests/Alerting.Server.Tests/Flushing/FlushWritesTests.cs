@@ -120,6 +120,46 @@ public sealed class FlushWritesTests
         Assert.Equal([["1", "2"], ["3"], ["4"], ["5"]], chunks.Select(c => c.Select(s => s.Group).ToArray()));
     }
 
+    /// <summary>
+    /// A flush lets go of the resolved alerts it told, but not of one that fired again since it read it: that one stays
+    /// in its group, at home or in a group_members row.
+    /// </summary>
+    [Fact]
+    public async Task Letting_go_of_told_resolved_alerts_keeps_one_that_fired_again_since()
+    {
+        var connectionString = await TestDatabase.CreateAsync();
+        await using (var ctx = new AlertingDbContext(new DbContextOptionsBuilder<AlertingDbContext>().UseNpgsql(connectionString).Options))
+        {
+            await ctx.Database.MigrateAsync();
+        }
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using (var seed = db.CreateCommand("""
+            WITH a AS (
+                INSERT INTO alerts (fingerprint, labels, annotations, starts_at, ends_at, generator_url, updated_at, timeout, source, state,
+                                    home_group_key, home_route_id, home_added_at)
+                VALUES (1, '{"alertname":"Again"}', '{}', $1, $2, '', $1, false, 'api', 'firing', '{}:{}', '{}', $1),
+                       (2, '{"alertname":"Done"}', '{}', $1, $1, '', $1, false, 'api', 'firing', '{}:{}', '{}', $1)
+            )
+            INSERT INTO group_members (group_key, route_id, fingerprint, added_at) VALUES ('{}:{}', '{}', 1, $1), ('{}:{}', '{}', 2, $1)
+            """))
+        {
+            seed.Parameters.Add(new NpgsqlParameter { Value = Now.AddMinutes(-20) });
+            seed.Parameters.Add(new NpgsqlParameter { Value = Now.AddHours(1) });
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        var work = new FlushWrites(Now);
+        var group = new Core.Routing.AggregationGroupId("{}", "{}:{}");
+        work.RemoveMember(group, 1);
+        work.RemoveMember(group, 2);
+        await work.CommitAsync(db, "me", [], CancellationToken.None);
+
+        await using var cmd = db.CreateCommand($"SELECT string_agg(fingerprint::text, ',' ORDER BY fingerprint) FROM {Memberships.All} m");
+        Assert.Equal("1", await cmd.ExecuteScalarAsync());
+        await using var home = db.CreateCommand("SELECT string_agg(fingerprint::text, ',' ORDER BY fingerprint) FROM alerts WHERE home_group_key IS NOT NULL");
+        Assert.Equal("1", await home.ExecuteScalarAsync());
+    }
+
     private static SendDecision Decision(Alert alert) => new("webhook[0]", [alert], new HashSet<ulong> { alert.Fingerprint }, new HashSet<ulong>(), "new alerts");
 
     private static OutboxSnapshot Snapshot(string receiver, Alert alert) =>
