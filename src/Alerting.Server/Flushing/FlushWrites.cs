@@ -50,11 +50,8 @@ internal sealed class FlushWrites(DateTimeOffset now)
 
     public void DeleteGroup(AggregationGroupId group) => _deletedGroups.Add(group);
 
-    public void RemoveMember(AggregationGroupId group, ulong fingerprint)
-    {
-        _removed.Add((group, unchecked((long)fingerprint)));
-        _events.Add(unchecked((long)fingerprint), now, "ungrouped", group.GroupKey, "resolved and notified");
-    }
+    /// <summary>Takes a resolved alert out of the group, unless it fired again meanwhile; its history records it then (<see cref="GroupRows.RemoveMembers"/>).</summary>
+    public void RemoveMember(AggregationGroupId group, ulong fingerprint) => _removed.Add((group, unchecked((long)fingerprint)));
 
     public void SetState(ulong fingerprint, string state, string group, string detail)
     {
@@ -138,6 +135,13 @@ internal sealed class FlushWrites(DateTimeOffset now)
         {
             commands.Add(OutboxStore.LogAll(_logged, now));
         }
+        // The pass's history before its removals' (RemoveMembers writes those): an alert's state change, then its leaving.
+        if (_events.Count > 0)
+        {
+            var insert = new NpgsqlBatchCommand(AlertEvents.InsertSql);
+            _events.AddParameters(insert);
+            commands.Add(insert);
+        }
         if (_removed.Count > 0)
         {
             commands.Add(GroupRows.RemoveMembers(_removed, resolvedAt: now));
@@ -166,12 +170,6 @@ internal sealed class FlushWrites(DateTimeOffset now)
         if (_escalations.Count > 0)
         {
             commands.Add(EscalationRows.Start(_escalations, now));
-        }
-        if (_events.Count > 0)
-        {
-            var insert = new NpgsqlBatchCommand(AlertEvents.InsertSql);
-            _events.AddParameters(insert);
-            commands.Add(insert);
         }
     }
 

@@ -64,10 +64,13 @@ internal static partial class GroupRows
     /// Takes alerts out of groups: their group_members rows and their home. With <paramref name="resolvedAt"/> (a flush
     /// letting go of resolved alerts it told), only those still resolved then: one that fired again since the flush read
     /// it stays. Their alert rows are locked first, in key order, and read as they are now, not as the statement's
-    /// snapshot had them (a row lock waits for a writer that is changing the row, then sees its change).
+    /// snapshot had them (a row lock waits for a writer that is changing the row, then sees its change). A flush's
+    /// removals are recorded in the history ("ungrouped") as they happen, not as the flush decided them.
     /// </summary>
     public static NpgsqlBatchCommand RemoveMembers(IReadOnlyList<(AggregationGroupId Group, long Fingerprint)> members, DateTimeOffset? resolvedAt = null)
     {
+        var leave = AlertRows.LeaveHome("gone", "a.fingerprint = gone.f AND a.home_group_key = gone.g AND a.home_route_id = gone.r",
+            returning: "a.fingerprint AS f, gone.g");
         var cmd = new NpgsqlBatchCommand($"""
             WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)), still AS (
                 SELECT a.fingerprint FROM alerts a WHERE a.fingerprint IN (SELECT f FROM t) AND ($4::timestamptz IS NULL OR a.ends_at <= $4)
@@ -76,8 +79,12 @@ internal static partial class GroupRows
                 SELECT t.* FROM t JOIN still s ON s.fingerprint = t.f
             ), d AS (
                 DELETE FROM group_members m USING gone WHERE m.group_key = gone.g AND m.route_id = gone.r AND m.fingerprint = gone.f
+                RETURNING m.fingerprint AS f, m.group_key AS g
+            ), h AS (
+                {leave}
             )
-            {AlertRows.LeaveHome("gone", "a.fingerprint = gone.f AND a.home_group_key = gone.g AND a.home_route_id = gone.r")}
+            {(resolvedAt is null ? "SELECT 1 WHERE false" : $"{AlertEvents.InsertInto}\n" +
+                "SELECT f, $4, 'ungrouped', g, 'resolved and notified' FROM (SELECT f, g FROM d UNION SELECT f, g FROM h) x")}
             """);
         cmd.Parameters.Add(Of(members.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Of(members.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));

@@ -122,7 +122,7 @@ public sealed class FlushWritesTests
 
     /// <summary>
     /// A flush lets go of the resolved alerts it told, but not of one that fired again since it read it: that one stays
-    /// in its group, at home or in a group_members row.
+    /// in its group, at home or in a group_members row, and its history has no "ungrouped".
     /// </summary>
     [Fact]
     public async Task Letting_go_of_told_resolved_alerts_keeps_one_that_fired_again_since()
@@ -158,6 +158,9 @@ public sealed class FlushWritesTests
         Assert.Equal("1", await cmd.ExecuteScalarAsync());
         await using var home = db.CreateCommand("SELECT string_agg(fingerprint::text, ',' ORDER BY fingerprint) FROM alerts WHERE home_group_key IS NOT NULL");
         Assert.Equal("1", await home.ExecuteScalarAsync());
+        // Its history says the alert that left left, and nothing of the one that stayed.
+        await using var history = db.CreateCommand("SELECT string_agg(fingerprint || ' ' || group_key, ',' ORDER BY fingerprint) FROM alert_events WHERE event = 'ungrouped'");
+        Assert.Equal("2 {}:{}", await history.ExecuteScalarAsync());
     }
 
     private static SendDecision Decision(Alert alert) => new("webhook[0]", [alert], new HashSet<ulong> { alert.Fingerprint }, new HashSet<ulong>(), "new alerts");
