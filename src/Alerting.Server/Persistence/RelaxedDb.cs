@@ -28,7 +28,8 @@ internal sealed record RelaxedDb(NpgsqlDataSource Source, NpgsqlDataSource Gener
     internal static NpgsqlDataSource Pool(string connectionString, string options, string applicationName) =>
         new NpgsqlDataSourceBuilder(DatabaseConnections.Pooled(connectionString, b =>
         {
-            b.Options = options;
+            // After the database URL's own options, which are kept.
+            b.Options = DatabaseConnections.WithOptions(b.Options, options);
             b.ApplicationName = applicationName;
         })).Build();
 }
