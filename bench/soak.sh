@@ -8,7 +8,8 @@
 #   bench/soak.sh                    # 30 minutes, charts into docs/images/soak-*.png
 #   DURATION=5m bench/soak.sh        # a short run (charts into $WORK unless CHARTS is set)
 # Environment: DURATION (s, or with m), RETENTION (--data.retention, default 5m), ALERTING_DIR (a published folder to
-# use instead of building), CHARTS (folder for the PNGs), KEEP_WORK=1, ENVS (extra environment for the server).
+# use instead of building), CHARTS (folder for the PNGs), KEEP_WORK=1, ENVS (extra environment for the server),
+# WARM=0 (leave PostgreSQL's buffer cache cold, as before session 19).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,6 +87,20 @@ PGPORT=$(sed -n 4p "$WORK/storage/postgres/postmaster.pid")
 export PGPASSWORD; PGPASSWORD=$(cat "$WORK/storage/postgres.password")
 log "Alerting $SERVER ready on :$PORT (embedded PostgreSQL on :$PGPORT); soak of ${DURATION_S} s, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# A page of PostgreSQL's shared_buffers counts in its PSS only once a process has touched it, so a new cluster's PSS
+# grows for many minutes as its cache fills for the first time (session 18: the shared part 57 -> 68 MB over 14
+# minutes), bounded by shared_buffers: no leak, and not what a long-running database does. Fill the cache before the
+# load with a table larger than it, written and checkpointed (the checkpointer, alive as long as the cluster, has then
+# touched every buffer), and drop it. WARM=0 leaves the cache cold.
+if [ "${WARM:-1}" = 1 ]; then
+  PSQL=(psql -X -q -At -h 127.0.0.1 -p "$PGPORT" -U alerting -d alerting)
+  rows=$("${PSQL[@]}" -c "SELECT (setting::bigint * 8192 * 13 / 10 / 240) FROM pg_settings WHERE name = 'shared_buffers'")
+  "${PSQL[@]}" -c "CREATE TABLE soak_warm_cache (n bigint, pad text)" \
+    -c "INSERT INTO soak_warm_cache SELECT g, repeat('x', 200) FROM generate_series(1, $rows) g" \
+    -c "CHECKPOINT" -c "DROP TABLE soak_warm_cache" -c "CHECKPOINT"
+  log "PostgreSQL's buffer cache filled ($rows rows written and dropped)"
+fi
+
 set +e
 "$WORK/loadgen/LoadGen" soak --url "http://127.0.0.1:$PORT" --pid "$SERVER" --pg-pidfile "$WORK/storage/postgres/postmaster.pid" \
   --psql "-h 127.0.0.1 -p $PGPORT -U alerting -d alerting" --hook-port "$HOOK_PORT" --duration "$DURATION_S" \
@@ -121,6 +136,7 @@ GP
 }
 if command -v gnuplot >/dev/null && gnuplot -e 'set terminal pngcairo' 2>/dev/null; then
   chart rss "Resident memory" MB svc_rss_mb:service pg_pss_mb:"PostgreSQL (PSS, all processes)" pg_rss_mb:"PostgreSQL (RSS sum)"
+  chart pg-memory "PostgreSQL memory (PSS of all its processes)" MB pg_pss_mb:all pg_private_mb:"private (anonymous)" pg_shared_mb:"shared and files (buffers, code)" pg_file_mb:"of which files"
   chart gc-heap "GC heap (dotnet_total_memory_bytes)" MB gc_heap_mb:"GC heap"
   chart threads "Threads of the service" threads svc_threads:threads
   chart db-size "Database size" MB db_mb:database tables_mb:tables indexes_mb:indexes

@@ -116,6 +116,10 @@ sealed class Procs(int pid, string? pgPidFile)
             ["pg_processes"] = pg.Count,
             ["pg_rss_sum_mb"] = pg.Count == 0 ? null : Math.Round(pg.Sum(p => StatusKb(p, "status", "VmRSS")) / 1024.0, 1),
             ["pg_pss_sum_mb"] = pg.Count == 0 ? null : Math.Round(pg.Sum(p => StatusKb(p, "smaps_rollup", "Pss")) / 1024.0, 1),
+            // The backends' private memory; the rest of the PSS is shared (buffers, code), bounded by the configuration.
+            ["pg_pss_anon_sum_mb"] = pg.Count == 0 ? null : Math.Round(pg.Sum(p => StatusKb(p, "smaps_rollup", "Pss_Anon")) / 1024.0, 1),
+            // Of the rest, what is mapped from files (the binaries, and libLLVM once a backend JIT-compiles).
+            ["pg_pss_file_sum_mb"] = pg.Count == 0 ? null : Math.Round(pg.Sum(p => StatusKb(p, "smaps_rollup", "Pss_File")) / 1024.0, 1),
         };
     }
 }

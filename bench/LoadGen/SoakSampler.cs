@@ -7,7 +7,7 @@ sealed class SoakSampler(Procs proc, string? psqlArgs, string metricsUrl, string
 {
     public static readonly string[] Columns =
     [
-        "t_s", "load1", "svc_rss_mb", "svc_threads", "gc_heap_mb", "pg_rss_mb", "pg_pss_mb", "pg_procs",
+        "t_s", "load1", "svc_rss_mb", "svc_threads", "gc_heap_mb", "pg_rss_mb", "pg_pss_mb", "pg_private_mb", "pg_shared_mb", "pg_file_mb", "pg_procs",
         "db_mb", "tables_mb", "indexes_mb", "dead_tup", "live_tup", "dead_pct", "connections",
         "posts", "ingest_p50_ms", "ingest_p99_ms", "notified_ok", "notified_500", "lag_p50_s", "lag_max_s",
     ];
@@ -48,6 +48,9 @@ sealed class SoakSampler(Procs proc, string? psqlArgs, string metricsUrl, string
         r["svc_threads"] = proc.Threads();
         r["pg_rss_mb"] = mem["pg_rss_sum_mb"]?.GetValue<double>() ?? 0;
         r["pg_pss_mb"] = mem["pg_pss_sum_mb"]?.GetValue<double>() ?? 0;
+        r["pg_private_mb"] = mem["pg_pss_anon_sum_mb"]?.GetValue<double>() ?? 0;
+        r["pg_shared_mb"] = Math.Round(r["pg_pss_mb"] - r["pg_private_mb"], 1);
+        r["pg_file_mb"] = mem["pg_pss_file_sum_mb"]?.GetValue<double>() ?? 0;
         r["pg_procs"] = mem["pg_processes"]!.GetValue<int>();
         try
         {
