@@ -69,8 +69,17 @@ internal static partial class GroupRows
     /// </summary>
     public static NpgsqlBatchCommand RemoveMembers(IReadOnlyList<(AggregationGroupId Group, long Fingerprint)> members, DateTimeOffset? resolvedAt = null)
     {
+        // Without resolvedAt (a reconciliation), nothing is recorded, and the home's update is the statement itself.
+        var recorded = resolvedAt is not null;
         var leave = AlertRows.LeaveHome("gone", "a.fingerprint = gone.f AND a.home_group_key = gone.g AND a.home_route_id = gone.r",
-            returning: "a.fingerprint AS f, gone.g");
+            returning: recorded ? "a.fingerprint AS f, gone.g" : null);
+        var tail = !recorded ? leave : $"""
+            , h AS (
+                {leave}
+            )
+            {AlertEvents.InsertInto}
+            SELECT f, $4, 'ungrouped', g, 'resolved and notified' FROM (SELECT f, g FROM d UNION SELECT f, g FROM h) x
+            """;
         var cmd = new NpgsqlBatchCommand($"""
             WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(g, r, f)), still AS (
                 SELECT a.fingerprint FROM alerts a WHERE a.fingerprint IN (SELECT f FROM t) AND ($4::timestamptz IS NULL OR a.ends_at <= $4)
@@ -79,12 +88,9 @@ internal static partial class GroupRows
                 SELECT t.* FROM t JOIN still s ON s.fingerprint = t.f
             ), d AS (
                 DELETE FROM group_members m USING gone WHERE m.group_key = gone.g AND m.route_id = gone.r AND m.fingerprint = gone.f
-                RETURNING m.fingerprint AS f, m.group_key AS g
-            ), h AS (
-                {leave}
+                {(recorded ? "RETURNING m.fingerprint AS f, m.group_key AS g" : "")}
             )
-            {(resolvedAt is null ? "SELECT 1 WHERE false" : $"{AlertEvents.InsertInto}\n" +
-                "SELECT f, $4, 'ungrouped', g, 'resolved and notified' FROM (SELECT f, g FROM d UNION SELECT f, g FROM h) x")}
+            {tail}
             """);
         cmd.Parameters.Add(Of(members.Select(r => r.Group.GroupKey).ToArray(), NpgsqlDbType.Text));
         cmd.Parameters.Add(Of(members.Select(r => r.Group.RouteId).ToArray(), NpgsqlDbType.Text));
