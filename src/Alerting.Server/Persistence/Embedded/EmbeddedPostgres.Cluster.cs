@@ -273,7 +273,8 @@ internal sealed partial class EmbeddedPostgres
                 "-o", PostgresOptions(paths, port, serverSettings),
             ],
             CommandTimeout,
-            ct);
+            ct,
+            ServerEnvironment(Environment.GetEnvironmentVariable));
         if (result.Succeeded)
         {
             return port;

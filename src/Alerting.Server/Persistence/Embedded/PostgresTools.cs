@@ -20,8 +20,10 @@ internal sealed class PostgresTools(string binDirectory, string? runAs, string? 
         return new PostgresTools(binDirectory, osUser, runUser);
     }
 
-    public Task<ProcessResult> RunAsync(string tool, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken ct) =>
-        Run(Invocation(Path.Combine(binDirectory, tool), arguments), timeout, ct);
+    /// <param name="environment">Added to ours, which the tool inherits (runuser keeps it) and passes on (pg_ctl to the server).</param>
+    public Task<ProcessResult> RunAsync(
+        string tool, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null) =>
+        Run(Invocation(Path.Combine(binDirectory, tool), arguments), timeout, ct, environment);
 
     public Task<ProcessResult> RunAsOsUserAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken ct) =>
         Run(Invocation(fileName, arguments), TimeSpan.FromSeconds(30), ct);
@@ -33,6 +35,7 @@ internal sealed class PostgresTools(string binDirectory, string? runAs, string? 
     private List<string> Invocation(string fileName, IReadOnlyList<string> arguments) =>
         runUser is null ? [fileName, .. arguments] : [runUser, "-u", runAs!, "--", fileName, .. arguments];
 
-    private static Task<ProcessResult> Run(List<string> commandLine, TimeSpan timeout, CancellationToken ct) =>
-        ProcessRunner.RunAsync(commandLine[0], commandLine[1..], timeout, ct);
+    private static Task<ProcessResult> Run(
+        List<string> commandLine, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null) =>
+        ProcessRunner.RunAsync(commandLine[0], commandLine[1..], timeout, ct, environment);
 }

@@ -49,6 +49,22 @@ public sealed class EmbeddedPostgresTests(FreshCluster cluster) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_server_runs_with_glibcs_mmap_threshold_fixed()
+    {
+        // Every backend is forked from the postmaster with its environment (a backend's own /proc environ is where
+        // PostgreSQL writes its process title): a large block it frees goes back to the OS instead of staying in its heap.
+        var environment = (await File.ReadAllTextAsync($"/proc/{Postgres.PostmasterPid}/environ")).Split('\0');
+        Assert.Contains("MALLOC_MMAP_THRESHOLD_=131072", environment);
+    }
+
+    [Fact]
+    public void An_operators_own_mmap_threshold_is_left_to_be_inherited()
+    {
+        Assert.Equal("131072", EmbeddedPostgres.ServerEnvironment(_ => null)[EmbeddedPostgres.MmapThreshold]);
+        Assert.Empty(EmbeddedPostgres.ServerEnvironment(name => name == EmbeddedPostgres.MmapThreshold ? "65536" : null));
+    }
+
+    [Fact]
     public async Task Server_RequiresThePassword()
     {
         var wrong = new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Password = "wrong", Pooling = false };
