@@ -137,6 +137,7 @@ GP
 if command -v gnuplot >/dev/null && gnuplot -e 'set terminal pngcairo' 2>/dev/null; then
   chart rss "Resident memory" MB svc_rss_mb:service pg_pss_mb:"PostgreSQL (PSS, all processes)" pg_rss_mb:"PostgreSQL (RSS sum)"
   chart pg-memory "PostgreSQL memory (PSS of all its processes)" MB pg_pss_mb:all pg_private_mb:"private (anonymous)" pg_shared_mb:"shared and files (buffers, code)" pg_file_mb:"of which files"
+  chart svc-memory "Service memory (RSS and its parts)" MB svc_rss_mb:RSS svc_anon_mb:"anonymous" gc_committed_mb:"of which the GC heap (committed, at its last collection)" svc_file_mb:"files mapped" svc_shmem_mb:"shared (JIT code, mapped twice)"
   chart gc-heap "GC heap (dotnet_total_memory_bytes)" MB gc_heap_mb:"GC heap"
   chart threads "Threads of the service" threads svc_threads:threads
   chart db-size "Database size" MB db_mb:database tables_mb:tables indexes_mb:indexes

@@ -113,6 +113,11 @@ sealed class Procs(int pid, string? pgPidFile)
         return new JsonObject
         {
             ["server_rss_mb"] = Math.Round(StatusKb(pid, "status", "VmRSS") / 1024.0, 1),
+            // Its parts: anonymous (the GC's heap and native heaps), files mapped (binaries), shared memory (the JIT's
+            // code, mapped twice for W^X).
+            ["server_anon_mb"] = Math.Round(StatusKb(pid, "status", "RssAnon") / 1024.0, 1),
+            ["server_file_mb"] = Math.Round(StatusKb(pid, "status", "RssFile") / 1024.0, 1),
+            ["server_shmem_mb"] = Math.Round(StatusKb(pid, "status", "RssShmem") / 1024.0, 1),
             ["pg_processes"] = pg.Count,
             ["pg_rss_sum_mb"] = pg.Count == 0 ? null : Math.Round(pg.Sum(p => StatusKb(p, "status", "VmRSS")) / 1024.0, 1),
             ["pg_pss_sum_mb"] = pg.Count == 0 ? null : Math.Round(pg.Sum(p => StatusKb(p, "smaps_rollup", "Pss")) / 1024.0, 1),

@@ -7,7 +7,7 @@ sealed class SoakSampler(Procs proc, string? psqlArgs, string metricsUrl, string
 {
     public static readonly string[] Columns =
     [
-        "t_s", "load1", "svc_rss_mb", "svc_threads", "gc_heap_mb", "pg_rss_mb", "pg_pss_mb", "pg_private_mb", "pg_shared_mb", "pg_file_mb", "pg_procs",
+        "t_s", "load1", "svc_rss_mb", "svc_anon_mb", "svc_file_mb", "svc_shmem_mb", "svc_threads", "gc_heap_mb", "gc_committed_mb", "pg_rss_mb", "pg_pss_mb", "pg_private_mb", "pg_shared_mb", "pg_file_mb", "pg_procs",
         "db_mb", "tables_mb", "indexes_mb", "dead_tup", "live_tup", "dead_pct", "connections",
         "posts", "ingest_p50_ms", "ingest_p99_ms", "notified_ok", "notified_500", "lag_p50_s", "lag_max_s",
     ];
@@ -45,6 +45,9 @@ sealed class SoakSampler(Procs proc, string? psqlArgs, string metricsUrl, string
         r["load1"] = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
         var mem = proc.Memory();
         r["svc_rss_mb"] = mem["server_rss_mb"]!.GetValue<double>();
+        r["svc_anon_mb"] = mem["server_anon_mb"]!.GetValue<double>();
+        r["svc_file_mb"] = mem["server_file_mb"]!.GetValue<double>();
+        r["svc_shmem_mb"] = mem["server_shmem_mb"]!.GetValue<double>();
         r["svc_threads"] = proc.Threads();
         r["pg_rss_mb"] = mem["pg_rss_sum_mb"]?.GetValue<double>() ?? 0;
         r["pg_pss_mb"] = mem["pg_pss_sum_mb"]?.GetValue<double>() ?? 0;
@@ -57,6 +60,9 @@ sealed class SoakSampler(Procs proc, string? psqlArgs, string metricsUrl, string
             foreach (var line in (await http.GetStringAsync(metricsUrl)).Split('\n'))
                 if (line.StartsWith("dotnet_total_memory_bytes ", StringComparison.Ordinal))
                     r["gc_heap_mb"] = Math.Round(double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture) / 1048576, 1);
+                // What the GC kept committed at its last collection (the System.Runtime meter): the heap's part of the anonymous memory.
+                else if (line.Contains("gc_last_collection_memory_committed_size", StringComparison.Ordinal) && !line.StartsWith('#'))
+                    r["gc_committed_mb"] = Math.Round(double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) / 1048576, 1);
         }
         catch (Exception e) { Console.Error.WriteLine($"[soak] metrics: {e.Message}"); }
         if (psqlArgs is { Length: > 0 } && Psql(psqlArgs, DbQuery) is { Length: 6 } db)

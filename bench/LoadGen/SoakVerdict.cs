@@ -40,6 +40,12 @@ static class SoakVerdict
                 ["trend_mb_per_hour"] = N(trend), ["lowest_after_warmup"] = N(Low(w, 2 * w)), ["lowest_at_end"] = N(Low(d - w, d + 1)),
             };
         }
+        // Not judged, to tell where the service's memory went: the GC, native heaps, binaries or compiled code.
+        var svc = result["svc_rss_mb"]!.AsObject();
+        foreach (var col in new[] { "svc_anon_mb", "gc_committed_mb", "svc_file_mb", "svc_shmem_mb", "svc_threads" })
+        {
+            svc[col] = new JsonObject { ["median_after_warmup"] = N(Median(col, w, 2 * w)), ["median_at_end"] = N(Median(col, d - w, d + 1)) };
+        }
         // Not judged, to tell a leak from more connections: each backend has its own memory.
         var pg = result["pg_pss_mb"]!.AsObject();
         foreach (var col in new[] { "pg_private_mb", "pg_shared_mb", "pg_file_mb", "connections" })
