@@ -7,7 +7,7 @@ sealed class SoakSampler(Procs proc, string? psqlArgs, string metricsUrl, string
 {
     public static readonly string[] Columns =
     [
-        "t_s", "load1", "svc_rss_mb", "svc_anon_mb", "svc_file_mb", "svc_shmem_mb", "svc_threads", "gc_heap_mb", "gc_committed_mb", "pg_rss_mb", "pg_pss_mb", "pg_private_mb", "pg_shared_mb", "pg_file_mb", "pg_procs",
+        "t_s", "load1", "svc_rss_mb", "svc_anon_mb", "svc_file_mb", "svc_shmem_mb", "svc_threads", "svc_cpu_s", "pg_cpu_s", "gc_heap_mb", "gc_committed_mb", "pg_rss_mb", "pg_pss_mb", "pg_private_mb", "pg_shared_mb", "pg_file_mb", "pg_procs",
         "db_mb", "tables_mb", "indexes_mb", "dead_tup", "live_tup", "dead_pct", "connections",
         "posts", "ingest_p50_ms", "ingest_p99_ms", "notified_ok", "notified_500", "lag_p50_s", "lag_max_s",
     ];
@@ -49,6 +49,10 @@ sealed class SoakSampler(Procs proc, string? psqlArgs, string metricsUrl, string
         r["svc_file_mb"] = mem["server_file_mb"]!.GetValue<double>();
         r["svc_shmem_mb"] = mem["server_shmem_mb"]!.GetValue<double>();
         r["svc_threads"] = proc.Threads();
+        // CPU used so far (user + system), to weigh a setting that trades memory for collections.
+        var (svcCpuMs, pgCpuMs) = proc.Cpu();
+        r["svc_cpu_s"] = Math.Round(svcCpuMs / 1000, 2);
+        r["pg_cpu_s"] = Math.Round(pgCpuMs / 1000, 2);
         r["pg_rss_mb"] = mem["pg_rss_sum_mb"]?.GetValue<double>() ?? 0;
         r["pg_pss_mb"] = mem["pg_pss_sum_mb"]?.GetValue<double>() ?? 0;
         r["pg_private_mb"] = mem["pg_pss_anon_sum_mb"]?.GetValue<double>() ?? 0;

@@ -46,6 +46,17 @@ static class SoakVerdict
         {
             svc[col] = new JsonObject { ["median_after_warmup"] = N(Median(col, w, 2 * w)), ["median_at_end"] = N(Median(col, d - w, d + 1)) };
         }
+        // CPU seconds per minute after the first window, service and PostgreSQL.
+        var after = rows.Where(r => r["t_s"] >= w && r.ContainsKey("svc_cpu_s")).ToList();
+        if (after.Count > 1 && after[^1]["t_s"] > after[0]["t_s"])
+        {
+            var minutes = (after[^1]["t_s"] - after[0]["t_s"]) / 60;
+            result["cpu_s_per_min_after_warmup"] = new JsonObject
+            {
+                ["service"] = N((after[^1]["svc_cpu_s"] - after[0]["svc_cpu_s"]) / minutes),
+                ["postgresql"] = N((after[^1]["pg_cpu_s"] - after[0]["pg_cpu_s"]) / minutes),
+            };
+        }
         // Not judged, to tell a leak from more connections: each backend has its own memory.
         var pg = result["pg_pss_mb"]!.AsObject();
         foreach (var col in new[] { "pg_private_mb", "pg_shared_mb", "pg_file_mb", "connections" })
