@@ -3,7 +3,8 @@
 # docs/benchmarks.md. See bench/README.md. Environment: DURATION (s per timed load, default 20),
 # ALERTING_PORT, ALERTMANAGER_PORT, HOOK_PORT, KEEP_WORK=1 to keep the temp dir, OUT (default docs/benchmarks.md),
 # TARGETS (default "alerting alertmanager"), SCENARIOS (default "startup main mem100 mem100k inhibit storm"),
-# STARTUP_RUNS (starts timed in scenario startup, default 5).
+# STARTUP_RUNS (starts timed in scenario startup, default 5), ENVS (extra environment for Alerting in the timed loads,
+# e.g. a runtime setting to compare).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,7 +100,8 @@ run_scenario() { # target scenario
   mkdir -p "$storage"; chmod 755 "$storage"
   if [ "$target" = alerting ]; then
     url="http://127.0.0.1:$ALERTING_PORT"
-    (cd "$WORK/alerting" && exec ./alerting --config.file="$WORK/alerting.yml" --storage.path="$storage" \
+    # shellcheck disable=SC2086 # ENVS is a list of NAME=value words
+    (cd "$WORK/alerting" && exec env ${ENVS:-} ./alerting --config.file="$WORK/alerting.yml" --storage.path="$storage" \
         --web.listen-address="127.0.0.1:$ALERTING_PORT" --log.level=warn) >"$WORK/$target-$scenario.log" 2>&1 &
     pid=$!
     pgfile="$storage/postgres/postmaster.pid"
@@ -126,6 +128,6 @@ done
 
 machine="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB memory, $(uname -sr)"
 versions="Alerting $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain src 2>/dev/null)" ] && echo ' (with uncommitted changes in src/)'), Release ReadyToRun publish on .NET $(dotnet --version), PostgreSQL $(ls -d /usr/lib/postgresql/*/ 2>/dev/null | xargs -n1 basename | sort -n | tail -1); $(/usr/bin/prometheus-alertmanager --version 2>&1 | head -1)"
-"$LOADGEN" report --dir "$WORK/results" --out "$OUT" --command "DURATION=$DURATION${SCENARIOS:+ SCENARIOS=\"$SCENARIOS\"} bench/run.sh" \
+"$LOADGEN" report --dir "$WORK/results" --out "$OUT" --command "DURATION=$DURATION${SCENARIOS:+ SCENARIOS=\"$SCENARIOS\"}${ENVS:+ ENVS=\"$ENVS\"} bench/run.sh" \
   --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --machine "$machine, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" --versions "$versions" --notes "$ROOT/bench/notes.md"
 log "wrote $OUT"
