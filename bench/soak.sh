@@ -125,7 +125,7 @@ chart() {
 set terminal pngcairo size 900,360 font ',10' noenhanced
 set output '$CHARTS/soak-$name.png'
 set datafile separator ','
-set key autotitle columnhead top left
+set key autotitle columnhead outside below
 set title '$title ($(date -u +%Y-%m-%d), ${DURATION_S} s soak)'
 set xlabel 'minutes'
 set ylabel '$ylabel'
