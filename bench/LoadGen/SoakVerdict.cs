@@ -40,12 +40,17 @@ static class SoakVerdict
                 ["trend_mb_per_hour"] = N(trend), ["lowest_after_warmup"] = N(Low(w, 2 * w)), ["lowest_at_end"] = N(Low(d - w, d + 1)),
             };
         }
-        // Not judged, to tell where the service's memory went: the GC, native heaps, binaries or compiled code.
-        var svc = result["svc_rss_mb"]!.AsObject();
-        foreach (var col in new[] { "svc_anon_mb", "gc_committed_mb", "svc_file_mb", "svc_shmem_mb", "svc_threads" })
+        // Not judged, beside a judged measure: the medians of its parts in the same two windows.
+        void Parts(string judged, params string[] cols)
         {
-            svc[col] = new JsonObject { ["median_after_warmup"] = N(Median(col, w, 2 * w)), ["median_at_end"] = N(Median(col, d - w, d + 1)) };
+            var target = result[judged]!.AsObject();
+            foreach (var col in cols)
+            {
+                target[col] = new JsonObject { ["median_after_warmup"] = N(Median(col, w, 2 * w)), ["median_at_end"] = N(Median(col, d - w, d + 1)) };
+            }
         }
+        // Where the service's memory went: the GC, native heaps, binaries or compiled code.
+        Parts("svc_rss_mb", "svc_anon_mb", "gc_committed_mb", "svc_file_mb", "svc_shmem_mb", "svc_threads");
         // CPU seconds per minute after the first window, service and PostgreSQL.
         var after = rows.Where(r => r["t_s"] >= w && r.ContainsKey("svc_cpu_s")).ToList();
         if (after.Count > 1 && after[^1]["t_s"] > after[0]["t_s"])
@@ -57,12 +62,8 @@ static class SoakVerdict
                 ["postgresql"] = N((after[^1]["pg_cpu_s"] - after[0]["pg_cpu_s"]) / minutes),
             };
         }
-        // Not judged, to tell a leak from more connections: each backend has its own memory.
-        var pg = result["pg_pss_mb"]!.AsObject();
-        foreach (var col in new[] { "pg_private_mb", "pg_shared_mb", "pg_file_mb", "connections" })
-        {
-            pg[col] = new JsonObject { ["median_after_warmup"] = N(Median(col, w, 2 * w)), ["median_at_end"] = N(Median(col, d - w, d + 1)) };
-        }
+        // To tell a leak from more connections: each backend has its own memory.
+        Parts("pg_pss_mb", "pg_private_mb", "pg_shared_mb", "pg_file_mb", "connections");
 
         // Database size: once the retention has passed (plus a minute for the collector), it must level off.
         var settled = Math.Max(w, retention.TotalSeconds + 60);
